@@ -1,0 +1,39 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "MLPLab",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "MLPLab", targets: ["MLPLab"]),
+        .executable(name: "mlplab", targets: ["mlplab"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // The library: data, model, training, the compute-engine seam.
+        .target(
+            name: "MLPLab",
+            dependencies: ["CDNNL", "CZlib"]
+        ),
+        // The thin command-line tool.
+        .executableTarget(
+            name: "mlplab",
+            dependencies: [
+                "MLPLab",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // Implementation details: Debian's C libraries through module maps.
+        .systemLibrary(name: "CDNNL", path: "Sources/CDNNL"),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+
+        .testTarget(
+            name: "MLPLabTests",
+            dependencies: ["MLPLab"],
+            resources: [.copy("Fixtures")]
+        ),
+    ]
+)

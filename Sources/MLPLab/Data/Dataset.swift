@@ -1,0 +1,38 @@
+/// A labelled image data set held as bytes: `count` grayscale images of `imageHeight ×
+/// imageWidth`, row-major, one after another, converted to floats only per batch.
+public struct Dataset: Sendable {
+    /// What the user called it ("fashion-mnist" or a folder path).
+    public var name: String
+    public var classNames: [String]
+    public var imageWidth: Int
+    public var imageHeight: Int
+    /// count × featureCount bytes, 0…255.
+    public var pixels: [UInt8]
+    public var labels: [Int32]
+    /// Samples that form an official test set (Fashion-MNIST's t10k files), if the data has one.
+    public var officialTestRange: Range<Int>?
+
+    public init(name: String, classNames: [String], imageWidth: Int, imageHeight: Int,
+                pixels: [UInt8], labels: [Int32], officialTestRange: Range<Int>? = nil) {
+        precondition(pixels.count == labels.count * imageWidth * imageHeight, "Dataset: pixels and labels disagree")
+        self.name = name
+        self.classNames = classNames
+        self.imageWidth = imageWidth
+        self.imageHeight = imageHeight
+        self.pixels = pixels
+        self.labels = labels
+        self.officialTestRange = officialTestRange
+    }
+
+    public var count: Int { labels.count }
+    public var classCount: Int { classNames.count }
+    /// Pixels per image: the model's input size.
+    public var featureCount: Int { imageWidth * imageHeight }
+
+    /// How many of `indices` fall in each class.
+    public func classCounts<C: Collection>(of indices: C) -> [Int] where C.Element == Int {
+        var counts = [Int](repeating: 0, count: classCount)
+        for index in indices { counts[Int(labels[index])] += 1 }
+        return counts
+    }
+}

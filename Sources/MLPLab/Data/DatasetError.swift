@@ -1,0 +1,41 @@
+/// Everything that can be wrong with input data; each description names the thing and the fix.
+public enum DatasetError: Error, CustomStringConvertible, Equatable {
+    case notFound(path: String)
+    case unknownName(String, known: [String])
+    case fashionMNISTMissing(directory: String)
+    case unreadable(path: String, reason: String)
+    case truncated(path: String, expected: Int, actual: Int)
+    case trailingData(path: String, expected: Int)
+    case badMagic(path: String, magic: UInt32)
+    case badDimensions(path: String, reason: String)
+    case countMismatch(images: String, imageCount: Int, labels: String, labelCount: Int)
+    case labelOutOfRange(path: String, label: Int, classCount: Int)
+    case tooSmall(what: String, count: Int, needed: String)
+
+    public var description: String {
+        switch self {
+        case let .notFound(path):
+            return "'\(path)' does not exist. Give an existing folder of images, or the name 'fashion-mnist'."
+        case let .unknownName(name, known):
+            return "unknown data set '\(name)': it is neither a folder nor a built-in name (\(known.joined(separator: ", "))). Check the spelling or give a path."
+        case let .fashionMNISTMissing(directory):
+            return "Fashion-MNIST is not in '\(directory)'. Install it with 'apt-get install dataset-fashion-mnist' (or run 'make setup'), or point --data-dir / MLPLAB_DATA at a folder holding its four IDX files."
+        case let .unreadable(path, reason):
+            return "cannot read '\(path)': \(reason). Check that the file exists and is readable."
+        case let .truncated(path, expected, actual):
+            return "'\(path)' is truncated: its header promises \(expected) bytes of data, the file has \(actual). Download or copy it again."
+        case let .trailingData(path, expected):
+            return "'\(path)' has data after the \(expected) bytes its header promises: it is not a valid IDX file. Download or copy it again."
+        case let .badMagic(path, magic):
+            return "'\(path)' is not an IDX file of unsigned bytes (magic number \(magic), expected 2051 for images or 2049 for labels). Check that you gave the right file."
+        case let .badDimensions(path, reason):
+            return "'\(path)' has unusable dimensions: \(reason). Check that you gave the right file."
+        case let .countMismatch(images, imageCount, labels, labelCount):
+            return "'\(images)' holds \(imageCount) images but '\(labels)' holds \(labelCount) labels. Use the label file that belongs to the image file."
+        case let .labelOutOfRange(path, label, classCount):
+            return "'\(path)' contains label \(label), outside 0..<\(classCount). Use the label file that belongs to this data set."
+        case let .tooSmall(what, count, needed):
+            return "\(what) has \(count) samples, \(needed). Use more data or a smaller fraction."
+        }
+    }
+}

@@ -1,0 +1,24 @@
+/// Measures the engine's product rate at one shape, for `mlplab doctor` and `bench/`.
+public enum MatMulBenchmark {
+    /// GFLOP/s of `(m × k) · (k × n)` (2·m·n·k flops a product), the median of `repeats`
+    /// timed runs after one warm-up. Random inputs in [-1, 1).
+    public static func gigaflops(m: Int, n: Int, k: Int, transposeA: Bool = false, transposeB: Bool = false,
+                                 repeats: Int = 20, engine: MatMul) -> Double {
+        let a = FloatBuffer(count: m * k), b = FloatBuffer(count: k * n), c = FloatBuffer(count: m * n)
+        var generator = RandomGenerator(seed: 1, stream: .initialization)
+        for i in 0..<a.count { a.base[i] = generator.nextFloat(in: -1, 1) }
+        for i in 0..<b.count { b.base[i] = generator.nextFloat(in: -1, 1) }
+        let aMatrix = transposeA ? Matrix(a.base, rows: k, columns: m) : Matrix(a.base, rows: m, columns: k)
+        let bMatrix = transposeB ? Matrix(b.base, rows: n, columns: k) : Matrix(b.base, rows: k, columns: n)
+        let cMatrix = Matrix(c.base, rows: m, columns: n)
+        let clock = ContinuousClock()
+        var times: [Double] = []
+        for iteration in 0...max(repeats, 1) {
+            let start = clock.now
+            engine.multiply(aMatrix, transposeA: transposeA, bMatrix, transposeB: transposeB, into: cMatrix)
+            if iteration > 0 { times.append((clock.now - start).seconds) }
+        }
+        times.sort()
+        return 2 * Double(m) * Double(n) * Double(k) / times[times.count / 2] / 1e9
+    }
+}

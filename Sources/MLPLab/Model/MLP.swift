@@ -1,0 +1,92 @@
+/// A multi-layer perceptron: Linear → activation, repeated, then a final Linear to the logits.
+///
+/// All parameters live in one contiguous `FloatBuffer` in PyTorch's `named_parameters()` order
+/// (`layer1.weight`, `layer1.bias`, `layer2.weight`, …); each `Linear` is a view into it.
+public final class MLP {
+    public let configuration: ModelConfiguration
+    public let layers: [Linear]
+    public let parameters: FloatBuffer
+
+    /// A model with all parameters zero; call `initialize(seed:)` or load a checkpoint.
+    public init(configuration: ModelConfiguration) {
+        self.configuration = configuration
+        var layers: [Linear] = []
+        var offset = 0
+        let sizes = configuration.layerSizes
+        for (inputSize, outputSize) in zip(sizes, sizes.dropFirst()) {
+            let layer = Linear(inputSize: inputSize, outputSize: outputSize, offset: offset)
+            layers.append(layer)
+            offset += layer.parameterCount
+        }
+        self.layers = layers
+        parameters = FloatBuffer(count: offset)
+    }
+
+    /// Draws every parameter from the configured initialization, layer by layer, weight then
+    /// bias, from the run's `initialization` random stream.
+    public func initialize(seed: UInt64) {
+        var generator = RandomGenerator(seed: seed, stream: .initialization)
+        for layer in layers {
+            let (weightBound, biasBound) = configuration.initialization.bounds(
+                inputSize: layer.inputSize, outputSize: layer.outputSize)
+            let weight = parameters.base + layer.offset
+            for i in 0..<layer.weightCount {
+                weight[i] = weightBound == 0 ? 0 : generator.nextFloat(in: -weightBound, weightBound)
+            }
+            let bias = layer.bias(in: parameters)
+            for i in 0..<layer.outputSize {
+                bias[i] = biasBound == 0 ? 0 : generator.nextFloat(in: -biasBound, biasBound)
+            }
+        }
+    }
+
+    /// Runs the first `rows` rows of `workspace.input` through the network.
+    ///
+    /// Writes every layer's activated output into `workspace.outputs` (kept for `backward`); the
+    /// last one holds the logits, which are returned.
+    @discardableResult
+    public func forward(_ workspace: Workspace, rows: Int, engine: MatMul) -> Matrix {
+        var input = workspace.input.prefix(rows: rows)
+        for (index, layer) in layers.enumerated() {
+            let output = workspace.outputs[index].prefix(rows: rows)
+            let isLast = index == layers.count - 1
+            layer.forward(input: input, parameters: parameters, output: output,
+                          activation: isLast ? nil : configuration.activation, engine: engine)
+            input = output
+        }
+        return input
+    }
+
+    /// Backpropagates dL/dlogits, which the loss wrote into `workspace.logitGradient`, through
+    /// every layer after a `forward` of the same `rows`.
+    ///
+    /// Writes all parameter gradients into `workspace.gradients`; uses the workspace's two
+    /// scratch buffers for dL/dz of the hidden layers, alternately.
+    public func backward(_ workspace: Workspace, rows: Int, engine: MatMul) {
+        var outputGradient = workspace.logitGradient.prefix(rows: rows)
+        for index in layers.indices.reversed() {
+            let layer = layers[index]
+            let input = index == 0 ? workspace.input.prefix(rows: rows) : workspace.outputs[index - 1].prefix(rows: rows)
+            let inputGradient: Matrix? = index == 0
+                ? nil
+                : Matrix(workspace.scratch[index % 2].base, rows: rows, columns: layer.inputSize)
+            layer.backward(input: input, outputGradient: outputGradient, inputGradient: inputGradient,
+                           parameters: parameters, gradients: workspace.gradients, engine: engine)
+            if let inputGradient {
+                configuration.activation.backward(output: input.base, gradient: inputGradient.base, count: inputGradient.count)
+                outputGradient = inputGradient
+            }
+        }
+    }
+
+    /// The predicted class of each of the first `rows` rows of `logits` (argmax, first on ties,
+    /// like `torch.max`). NaN logits predict class 0, as the assignment's diverged models did.
+    public static func predictions(logits: Matrix, into classes: UnsafeMutablePointer<Int32>) {
+        for row in 0..<logits.rows {
+            let z = logits.base + row * logits.columns
+            var best = 0
+            for j in 1..<logits.columns where z[j] > z[best] { best = j }
+            classes[row] = Int32(best)
+        }
+    }
+}

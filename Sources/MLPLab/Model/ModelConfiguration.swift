@@ -1,0 +1,44 @@
+/// The shape of an MLP: input size, hidden widths, class count, activation and initialization.
+///
+/// Defaults follow the assignment: its 4800→3600→2400→1200→52 model has hidden widths of
+/// ¾, ½ and ¼ of the input, so `defaultHiddenSizes(inputSize:)` gives 588, 392, 196 for 28×28.
+public struct ModelConfiguration: Codable, Equatable, Sendable {
+    public var inputSize: Int
+    public var hiddenSizes: [Int]
+    public var classCount: Int
+    public var activation: Activation
+    public var initialization: Initialization
+
+    public init(inputSize: Int, hiddenSizes: [Int]? = nil, classCount: Int,
+                activation: Activation = .relu, initialization: Initialization = .torch) {
+        self.inputSize = inputSize
+        self.hiddenSizes = hiddenSizes ?? ModelConfiguration.defaultHiddenSizes(inputSize: inputSize)
+        self.classCount = classCount
+        self.activation = activation
+        self.initialization = initialization
+    }
+
+    /// ¾, ½ and ¼ of the input size (at least 1 each), as the assignment's 3600, 2400, 1200 are of 4800.
+    public static func defaultHiddenSizes(inputSize: Int) -> [Int] {
+        [inputSize * 3 / 4, inputSize / 2, inputSize / 4].map { max(1, $0) }
+    }
+
+    /// Every layer's width from input to logits, e.g. [784, 588, 392, 196, 10].
+    public var layerSizes: [Int] { [inputSize] + hiddenSizes + [classCount] }
+
+    /// "784-588-392-196-10".
+    public var shapeDescription: String { layerSizes.map(String.init).joined(separator: "-") }
+
+    /// Weights and biases of all layers.
+    public var parameterCount: Int {
+        zip(layerSizes, layerSizes.dropFirst()).reduce(0) { $0 + $1.0 * $1.1 + $1.1 }
+    }
+
+    /// PyTorch's `named_parameters()` of the assignment's `Model`: `layer1.weight`, `layer1.bias`, …
+    /// with their element counts, in storage order.
+    public var namedParameterCounts: [(name: String, count: Int)] {
+        zip(layerSizes, layerSizes.dropFirst()).enumerated().flatMap { index, sizes in
+            [("layer\(index + 1).weight", sizes.0 * sizes.1), ("layer\(index + 1).bias", sizes.1)]
+        }
+    }
+}

@@ -1,0 +1,52 @@
+/// Every buffer one training step touches, allocated once from the layer sizes and the largest
+/// batch; a short final batch uses fewer rows of the same buffers.
+public final class Workspace {
+    /// The largest batch the buffers hold.
+    public let capacity: Int
+    /// The batch's inputs as floats (capacity × inputSize), filled by the batch loader.
+    public let input: Matrix
+    /// The batch's labels (capacity).
+    public let labels: UnsafeMutablePointer<Int32>
+    /// Each layer's activated output (capacity × width); the last holds the logits.
+    public let outputs: [Matrix]
+    /// dL/dlogits (capacity × classes), written by the loss.
+    public let logitGradient: Matrix
+    /// Two buffers (capacity × widest hidden input) for dL/dz of hidden layers, used alternately.
+    public let scratch: [Matrix]
+    /// dL/dθ in the parameters' layout.
+    public let gradients: FloatBuffer
+    /// Predicted classes of the batch (capacity), for evaluation.
+    public let predictions: UnsafeMutablePointer<Int32>
+
+    private let storage: [FloatBuffer]
+
+    public init(configuration: ModelConfiguration, capacity: Int) {
+        precondition(capacity >= 1, "Workspace needs a capacity of at least 1")
+        self.capacity = capacity
+        let sizes = configuration.layerSizes
+        var storage: [FloatBuffer] = []
+        func matrix(_ columns: Int) -> Matrix {
+            let buffer = FloatBuffer(count: capacity * columns)
+            storage.append(buffer)
+            return Matrix(buffer.base, rows: capacity, columns: columns)
+        }
+        input = matrix(sizes[0])
+        outputs = sizes.dropFirst().map { matrix($0) }
+        logitGradient = matrix(configuration.classCount)
+        let widestHiddenInput = sizes.dropFirst().dropLast().max() ?? 1
+        scratch = [matrix(widestHiddenInput), matrix(widestHiddenInput)]
+        self.storage = storage
+        gradients = FloatBuffer(count: configuration.parameterCount)
+        labels = .allocate(capacity: capacity)
+        labels.initialize(repeating: 0, count: capacity)
+        predictions = .allocate(capacity: capacity)
+        predictions.initialize(repeating: 0, count: capacity)
+    }
+
+    deinit {
+        labels.deallocate()
+        predictions.deallocate()
+    }
+
+    public var logits: Matrix { outputs[outputs.count - 1] }
+}

@@ -1,0 +1,27 @@
+import Foundation
+
+extension Divergence {
+    /// Why a training whose loss became non-finite most likely diverged, and the setting to
+    /// change, judged from its configuration in the order the assignment met the causes:
+    /// unscaled inputs (Part 3), too much momentum (Part 8 at 0.98), too large a step (Part 6 at 0.2).
+    public static func diagnose(_ configuration: TrainingConfiguration) -> String {
+        let sgd = configuration.optimizer
+        let effectiveStep = sgd.learningRate / (1 - min(sgd.momentum, 0.999))
+        if configuration.inputScaling == .raw {
+            return "the inputs are not scaled to 0…1: pixels enter as 0…255 (--no-normalize), so activations and gradients are about 255× too large and the updates overflow. Drop --no-normalize (divide by 255), or lower --lr about 1000×."
+        }
+        if sgd.momentum >= 0.95 {
+            return "momentum \(sgd.momentum) is too high: the steps add up to lr/(1−momentum) = \(format(effectiveStep)) per unit gradient and overshoot. Use --momentum 0.9 or lower, or lower --lr."
+        }
+        if effectiveStep >= 0.15 {
+            return "the learning rate is too high: lr \(format(sgd.learningRate))\(sgd.momentum > 0 ? " with momentum \(sgd.momentum) (effective step \(format(effectiveStep)))" : "") overshoots. Use --lr \(format(sgd.learningRate / 4)) or lower."
+        }
+        return "the updates grew until they overflowed. Lower --lr (now \(format(sgd.learningRate)))\(sgd.momentum > 0 ? " or --momentum (now \(sgd.momentum))" : "")."
+    }
+
+    private static func format(_ value: Double) -> String {
+        var text = String(format: "%.4g", value)
+        if text.contains("e") { text = "\(value)" }
+        return text
+    }
+}

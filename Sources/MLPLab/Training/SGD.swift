@@ -1,0 +1,91 @@
+/// The hyperparameters of stochastic gradient descent, named and defaulted as `torch.optim.SGD`
+/// with the assignment's values (lr 0.01, no momentum, no weight decay).
+public struct SGDConfiguration: Codable, Equatable, Sendable {
+    public var learningRate: Double = 0.01
+    public var momentum: Double = 0
+    public var dampening: Double = 0
+    public var weightDecay: Double = 0
+    public var nesterov: Bool = false
+
+    public init(learningRate: Double = 0.01, momentum: Double = 0, dampening: Double = 0,
+                weightDecay: Double = 0, nesterov: Bool = false) {
+        self.learningRate = learningRate
+        self.momentum = momentum
+        self.dampening = dampening
+        self.weightDecay = weightDecay
+        self.nesterov = nesterov
+    }
+}
+
+/// Stochastic gradient descent exactly as `torch.optim.SGD` computes it, for every parameter θ
+/// with gradient ∇:
+///
+///     g = ∇ + weightDecay·θ
+///     b = g                                  on the first step (no dampening then)
+///     b = momentum·b + (1 − dampening)·g     after
+///     d = g + momentum·b  if nesterov,  else b          (d = g when momentum is 0)
+///     θ = θ − lr·d
+///
+/// One pass over the contiguous parameter, gradient and momentum buffers, split over threads.
+public final class SGD {
+    public let configuration: SGDConfiguration
+    /// The momentum buffer b, in the parameters' layout (empty without momentum).
+    public let momentumBuffer: FloatBuffer
+    /// Steps taken; the first step initializes b.
+    public private(set) var stepCount = 0
+
+    public init(configuration: SGDConfiguration, parameterCount: Int) {
+        self.configuration = configuration
+        momentumBuffer = FloatBuffer(count: configuration.momentum != 0 ? parameterCount : 0)
+    }
+
+    /// Restores the state a checkpoint saved.
+    public func restore(stepCount: Int, momentum: [Float]) {
+        precondition(momentum.count == momentumBuffer.count, "SGD.restore: momentum has the wrong size")
+        self.stepCount = stepCount
+        if !momentum.isEmpty { momentumBuffer.copy(from: momentum) }
+    }
+
+    /// Updates `parameters` in place from `gradients` (read only); `learningRate` overrides the
+    /// configured one when a schedule is in use.
+    public func step(parameters: FloatBuffer, gradients: FloatBuffer, learningRate: Double? = nil, threads: Int) {
+        precondition(parameters.count == gradients.count, "SGD.step: parameters and gradients differ in size")
+        let lr = Float(learningRate ?? configuration.learningRate)
+        let decay = Float(configuration.weightDecay)
+        let mu = Float(configuration.momentum)
+        let keep = 1 - Float(configuration.dampening)
+        let nesterov = configuration.nesterov
+        let first = stepCount == 0
+        let theta = parameters.base, grad = gradients.base, buffer = momentumBuffer.base
+        Parallel.forEachChunk(count: parameters.count, threads: threads) { range in
+            if mu == 0 {
+                if decay == 0 {
+                    for i in range { theta[i] -= lr * grad[i] }
+                } else {
+                    for i in range { theta[i] -= lr * (grad[i] + decay * theta[i]) }
+                }
+            } else if first {
+                for i in range {
+                    let g = grad[i] + decay * theta[i]
+                    buffer[i] = g
+                    theta[i] -= lr * (nesterov ? g + mu * g : g)
+                }
+            } else if nesterov {
+                for i in range {
+                    let g = grad[i] + decay * theta[i]
+                    let b = mu * buffer[i] + keep * g
+                    buffer[i] = b
+                    theta[i] -= lr * (g + mu * b)
+                }
+            } else {
+                for i in range {
+                    let g = grad[i] + decay * theta[i]
+                    let b = mu * buffer[i] + keep * g
+                    buffer[i] = b
+                    theta[i] -= lr * b
+                }
+            }
+        }
+        stepCount += 1
+    }
+}

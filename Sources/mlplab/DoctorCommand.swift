@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+import MLPLab
+
+struct DoctorCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "doctor",
+        abstract: "Show the CPU, the compute engine and the kernel it picks, its measured speed, and the data sets found.",
+        discussion: """
+            Examples:
+              mlplab doctor
+              mlplab doctor --threads 1
+            """
+    )
+
+    @Option(help: ArgumentHelp("Threads for the measurement (default: all cores).", valueName: "n"))
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(name: .customLong("data-dir"), help: ArgumentHelp("Where to look for Fashion-MNIST.", valueName: "folder"))
+    var dataDirectory: String?
+
+    func validate() throws {
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1 (got \(threads)).") }
+    }
+
+    func run() throws {
+        let cpu = CPUInfo.current()
+        MatMul.setThreadCount(threads)
+        let engine = MatMul()
+        print("mlplab   \(MLPLabVersion.string)")
+        print("cpu      \(cpu.summary)")
+        print("engine   \(MatMul.engineVersion), instruction set \(MatMul.instructionSet)")
+        print("threads  \(MatMul.threadCount)")
+        // The assignment's first layer at batch 64: forward x·Wᵀ, and the backward's two products.
+        let shapes: [(String, Int, Int, Int, Bool, Bool)] = [
+            ("forward  x·Wᵀ   64×4800 · 4800×3600", 64, 3600, 4800, false, true),
+            ("backward dz·W   64×3600 · 3600×4800", 64, 4800, 3600, false, false),
+            ("backward dzᵀ·x  3600×64 · 64×4800  ", 3600, 4800, 64, true, false),
+        ]
+        for (label, m, n, k, transposeA, transposeB) in shapes {
+            let kernel = engine.implementationName(m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB)
+            let rate = MatMulBenchmark.gigaflops(m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB, engine: engine)
+            print(String(format: "%@  %6.1f GFLOP/s  kernel %@", label, rate, kernel))
+        }
+        let directory = FashionMNIST.resolveDirectory(dataDirectory)
+        print("data     \(FashionMNIST.name): \(FashionMNIST.isPresent(in: directory) ? "found in \(directory)" : "not found in \(directory) (apt-get install dataset-fashion-mnist)")")
+    }
+}

@@ -1,0 +1,18 @@
+import ArgumentParser
+import MLPLab
+
+@main
+struct MLPLabCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mlplab",
+        abstract: "Train and study multi-layer perceptron image classifiers on the CPU.",
+        discussion: """
+            Examples:
+              mlplab train fashion-mnist --epochs 10
+              mlplab model --inputs 4800 --classes 52
+              mlplab doctor
+            """,
+        version: MLPLabVersion.string,
+        subcommands: [TrainCommand.self, ModelCommand.self, DoctorCommand.self]
+    )
+}

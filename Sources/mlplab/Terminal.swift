@@ -1,0 +1,68 @@
+import Foundation
+
+/// Writing to the terminal: results to stdout, progress and notes to stderr.
+enum Terminal {
+    /// Whether stderr is a terminal (the live progress line is drawn only then).
+    static let stderrIsTerminal = isatty(STDERR_FILENO) == 1
+
+    static func error(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
+    /// Draws `text` over the current stderr line (terminals only).
+    static func status(_ text: String) {
+        guard stderrIsTerminal else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[2K\(text)".utf8))
+    }
+
+    static func clearStatus() {
+        guard stderrIsTerminal else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8))
+    }
+
+    /// "1:05" or "12 s".
+    static func duration(_ seconds: Double) -> String {
+        guard seconds.isFinite else { return "?" }
+        if seconds < 60 { return String(format: "%.0f s", seconds) }
+        let whole = Int(seconds.rounded())
+        return whole >= 3600
+            ? String(format: "%d:%02d:%02d", whole / 3600, whole / 60 % 60, whole % 60)
+            : String(format: "%d:%02d", whole / 60, whole % 60)
+    }
+
+    /// 12345.6 → "12,346".
+    static func grouped(_ value: Double) -> String {
+        let formatter = NumberFormatter()
+        formatter.numberStyle = .decimal
+        formatter.maximumFractionDigits = 0
+        return formatter.string(from: NSNumber(value: value)) ?? String(Int(value))
+    }
+}
+
+/// A progress line for training, redrawn at most ten times a second.
+final class TrainingProgress {
+    private let epochs: Int
+    private let batchSize: Int
+    private let clock = ContinuousClock()
+    private var epochStart: ContinuousClock.Instant
+    private var lastDraw: ContinuousClock.Instant
+
+    init(epochs: Int, batchSize: Int) {
+        self.epochs = epochs
+        self.batchSize = batchSize
+        epochStart = clock.now
+        lastDraw = clock.now
+    }
+
+    func batch(epoch: Int, batch: Int, batchCount: Int) {
+        guard Terminal.stderrIsTerminal else { return }
+        let now = clock.now
+        if batch == 1 { epochStart = now }
+        guard now - lastDraw > .milliseconds(100) || batch == batchCount else { return }
+        lastDraw = now
+        let elapsed = (now - epochStart).seconds
+        let rate = Double(batch * batchSize) / max(elapsed, 1e-9)
+        let remaining = elapsed / Double(batch) * Double(batchCount - batch)
+        Terminal.status("  epoch \(epoch)/\(epochs)  batch \(batch)/\(batchCount)  \(Terminal.grouped(rate)) samples/s  ETA \(Terminal.duration(remaining))")
+    }
+}

@@ -32,8 +32,7 @@ let package = Package(
 
         .testTarget(
             name: "MLPLabTests",
-            dependencies: ["MLPLab"],
-            resources: [.copy("Fixtures")]
+            dependencies: ["MLPLab"]
         ),
     ]
 )

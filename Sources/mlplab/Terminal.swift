@@ -30,6 +30,13 @@ enum Terminal {
             : String(format: "%d:%02d", whole / 60, whole % 60)
     }
 
+    /// A value with `digits` decimals; non-finite values as "nan", "inf", "-inf" (never "-nan").
+    static func number(_ value: Double, digits: Int = 4) -> String {
+        if value.isNaN { return "nan" }
+        if value.isInfinite { return value > 0 ? "inf" : "-inf" }
+        return String(format: "%.\(digits)f", value)
+    }
+
     /// 12345.6 → "12,346".
     static func grouped(_ value: Double) -> String {
         let formatter = NumberFormatter()

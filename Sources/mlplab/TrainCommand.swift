@@ -50,7 +50,7 @@ struct TrainCommand: ParsableCommand {
             Terminal.clearStatus()
             let validation = metrics.validationAccuracy.map { String(format: "  val acc %.4f", $0) } ?? ""
             let width = String(epochs).count
-            say(String(format: "epoch %\(width)d/%d  loss %.4f%@  %.2f s", metrics.epoch, epochs, metrics.loss, validation, metrics.seconds))
+            say(String(format: "epoch %\(width)d/%d  loss %@%@  %.2f s", metrics.epoch, epochs, Terminal.number(metrics.loss), validation, metrics.seconds))
         })
 
         let train = run.accuracy(on: split.train)
@@ -65,7 +65,7 @@ struct TrainCommand: ParsableCommand {
             print(try JSONOutput.string(summary))
         }
         if let divergence = run.divergence {
-            Terminal.error("mlplab: the loss became non-finite (\(divergence.loss)) in epoch \(divergence.epoch), batch \(divergence.batch): \(divergence.diagnosis)")
+            Terminal.error("mlplab: the loss became \(Terminal.number(divergence.loss)) in epoch \(divergence.epoch), batch \(divergence.batch): \(divergence.diagnosis)")
             if !trainingConfiguration.continueOnNonFinite { throw ExitCode(3) }
         }
     }

@@ -6,7 +6,7 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable {
     case unreadable(path: String, reason: String)
     case truncated(path: String, expected: Int, actual: Int)
     case trailingData(path: String, expected: Int)
-    case badMagic(path: String, magic: UInt32)
+    case badMagic(path: String, magic: UInt32, expected: UInt32?)
     case badDimensions(path: String, reason: String)
     case countMismatch(images: String, imageCount: Int, labels: String, labelCount: Int)
     case labelOutOfRange(path: String, label: Int, classCount: Int)
@@ -26,8 +26,9 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable {
             return "'\(path)' is truncated: its header promises \(expected) bytes of data, the file has \(actual). Download or copy it again."
         case let .trailingData(path, expected):
             return "'\(path)' has data after the \(expected) bytes its header promises: it is not a valid IDX file. Download or copy it again."
-        case let .badMagic(path, magic):
-            return "'\(path)' is not an IDX file of unsigned bytes (magic number \(magic), expected 2051 for images or 2049 for labels). Check that you gave the right file."
+        case let .badMagic(path, magic, expected):
+            let wanted = expected.map { $0 == 2051 ? "2051 (images)" : $0 == 2049 ? "2049 (labels)" : "\($0)" } ?? "2051 (images) or 2049 (labels)"
+            return "'\(path)' has magic number \(magic), expected \(wanted): it is not the IDX file of unsigned bytes wanted here. Check that you gave the right file."
         case let .badDimensions(path, reason):
             return "'\(path)' has unusable dimensions: \(reason). Check that you gave the right file."
         case let .countMismatch(images, imageCount, labels, labelCount):

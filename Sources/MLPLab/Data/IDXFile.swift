@@ -51,7 +51,7 @@ public struct IDXFile: Sendable {
         let dimensionCount = Int(header[3])
         guard header[0] == 0, header[1] == 0, header[2] == 0x08, dimensionCount >= 1,
               expectedDimensionCount.map({ $0 == dimensionCount }) ?? true
-        else { throw DatasetError.badMagic(path: path, magic: magic) }
+        else { throw DatasetError.badMagic(path: path, magic: magic, expected: expectedDimensionCount.map { 0x800 + UInt32($0) }) }
 
         var rawDimensions = [UInt8](repeating: 0, count: 4 * dimensionCount)
         let dimensionsRead = try rawDimensions.withUnsafeMutableBytes { try read(into: $0.baseAddress!, count: 4 * dimensionCount) }

@@ -7,18 +7,18 @@ struct DataOptions: ParsableArguments {
     @Argument(help: "The data: 'fashion-mnist' (built in) or a folder holding IDX files.")
     var data: String = FashionMNIST.name
 
-    @Option(name: .customLong("data-dir"), help: ArgumentHelp(
+    @Option(name: .customLong("data-dir"), parsing: .unconditional, help: ArgumentHelp(
         "Folder holding Fashion-MNIST's IDX files (default: $MLPLAB_DATA, else \(FashionMNIST.defaultDirectory)).",
         valueName: "folder"))
     var dataDirectory: String?
 
-    @Option(name: .customLong("val"), help: ArgumentHelp("Fraction of the training data held out (stratified, seeded) for validation; 0 for none.", valueName: "fraction"))
+    @Option(name: .customLong("val"), parsing: .unconditional, help: ArgumentHelp("Fraction of the training data held out (stratified, seeded) for validation; 0 for none.", valueName: "fraction"))
     var validationFraction: Double = 0.1
 
-    @Option(name: .customLong("test"), help: ArgumentHelp("Fraction held out for testing when the data has no official test set.", valueName: "fraction"))
+    @Option(name: .customLong("test"), parsing: .unconditional, help: ArgumentHelp("Fraction held out for testing when the data has no official test set.", valueName: "fraction"))
     var testFraction: Double = 0.2
 
-    @Option(help: ArgumentHelp("Train on a stratified subset of this many training images (quick runs).", valueName: "count"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Train on a stratified subset of this many training images (quick runs).", valueName: "count"))
     var subset: Int?
 
     func validate() throws {

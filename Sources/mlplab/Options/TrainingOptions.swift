@@ -4,31 +4,31 @@ import MLPLab
 
 /// Optimizer and loop settings; defaults are the assignment's (SGD, lr 0.01, batch 64, 10 epochs).
 struct TrainingOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Learning rate.", valueName: "rate"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Learning rate.", valueName: "rate"))
     var lr: Double = 0.01
 
-    @Option(help: ArgumentHelp("SGD momentum (0 for none).", valueName: "μ"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("SGD momentum (0 for none).", valueName: "μ"))
     var momentum: Double = 0
 
-    @Option(name: .customLong("weight-decay"), help: ArgumentHelp("L2 weight decay added to the gradient.", valueName: "λ"))
+    @Option(name: .customLong("weight-decay"), parsing: .unconditional, help: ArgumentHelp("L2 weight decay added to the gradient.", valueName: "λ"))
     var weightDecay: Double = 0
 
-    @Option(help: ArgumentHelp("Momentum dampening, as torch.optim.SGD.", valueName: "d"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Momentum dampening, as torch.optim.SGD.", valueName: "d"))
     var dampening: Double = 0
 
     @Flag(help: "Nesterov momentum (needs --momentum > 0 and no dampening).")
     var nesterov = false
 
-    @Option(name: .customLong("batch-size"), help: ArgumentHelp("Samples per step; the last batch of an epoch may be shorter.", valueName: "n"))
+    @Option(name: .customLong("batch-size"), parsing: .unconditional, help: ArgumentHelp("Samples per step; the last batch of an epoch may be shorter.", valueName: "n"))
     var batchSize: Int = 64
 
-    @Option(help: ArgumentHelp("Passes over the training data.", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Passes over the training data.", valueName: "n"))
     var epochs: Int = 10
 
-    @Option(help: ArgumentHelp("Seed for initialization, splits and shuffling.", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Seed for initialization, splits and shuffling.", valueName: "n"))
     var seed: UInt64 = 1
 
-    @Option(help: ArgumentHelp("Threads (default: all cores). Same seed and threads give bit-identical results.", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Threads (default: all cores). Same seed and threads give bit-identical results.", valueName: "n"))
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @Flag(name: .customLong("no-normalize"), help: "Feed raw pixels 0…255 instead of dividing by 255 (the assignment's Part 3; diverges at lr 0.01).")

@@ -1,0 +1,137 @@
+import Foundation
+import Testing
+
+/// Runs the built `mlplab` the way a user does and checks exit codes and messages.
+enum Tool {
+    /// `$MLPLAB_BINARY` (set by `make test`), else the release or debug build in this package.
+    static var binary: String? {
+        if let path = ProcessInfo.processInfo.environment["MLPLAB_BINARY"] { return path }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        return ["release", "debug"].map { root.appendingPathComponent(".build/\($0)/mlplab").path }
+            .first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+        let binary = try #require(Tool.binary, "build the tool first ('make test' does): no .build/*/mlplab")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        // Read both pipes before waiting, so a chatty child never blocks on a full pipe.
+        let errData = UncheckedBox<Data>()
+        let reader = Thread { errData.value = err.fileHandleForReading.readDataToEndOfFile() }
+        reader.start()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        while errData.value == nil { usleep(1000) }
+        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                      stderr: String(decoding: errData.value!, as: UTF8.self))
+    }
+}
+
+final class UncheckedBox<T>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: T?
+    var value: T? {
+        get { lock.withLock { stored } }
+        set { lock.withLock { stored = newValue } }
+    }
+}
+
+@Suite(.serialized)
+struct CLITests {
+    /// Bad options: exit 64 and one line that names the option and what to give instead.
+    @Test("bad options name the option and the fix", arguments: [
+        (["train", "--lr", "-1"], "--lr must be a positive number"),
+        (["train", "--hidden", "0"], "hidden widths must be whole numbers of at least 1"),
+        (["train", "--batch-size", "0"], "--batch-size must be at least 1"),
+        (["train", "--val", "1.5"], "--val must be at least 0 and below 1"),
+        (["train", "--momentum", "1.5"], "--momentum must be at least 0 and below 1"),
+        (["train", "--nesterov"], "--nesterov needs --momentum above 0"),
+        (["train", "--activation", "swish"], "swish"),
+        (["model", "--classes", "0"], "--classes must be at least 1"),
+    ])
+    func badOptionsAreRejected(arguments: [String], message: String) throws {
+        let result = try Tool.run(arguments)
+        #expect(result.status == 64, "\(arguments): exit \(result.status)")
+        #expect(result.stderr.contains(message), "\(arguments): \(result.stderr)")
+        #expect(!result.stderr.contains("Stack") && !result.stderr.contains("Fatal error"))
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test("bad data gives one line naming it and the fix, exit 1", arguments: [
+        (["train", "no/such/folder"], "'no/such/folder' does not exist"),
+        (["train", "foo"], "unknown data set 'foo'"),
+        (["train", "fashion-mnist", "--data-dir", "/nonexistent"], "apt-get install dataset-fashion-mnist"),
+    ])
+    func badDataIsRejected(arguments: [String], message: String) throws {
+        let result = try Tool.run(arguments + ["--epochs", "1"])
+        #expect(result.status == 1, "\(arguments): exit \(result.status)")
+        #expect(result.stderr.contains(message), "\(arguments): \(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+    }
+
+    @Test("a truncated IDX file in a data folder is named, exit 1")
+    func truncatedIDXIsRejected() throws {
+        let directory = try TestSupport.temporaryDirectory()
+        let names = ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"]
+        for name in names {
+            let isImages = name.contains("images")
+            let bytes = IDXFixture.bytes(magic: [0, 0, 8, isImages ? 3 : 1], dimensions: isImages ? [4, 2, 2] : [4],
+                                         payload: Array(repeating: 1, count: isImages ? 16 : 4))
+            _ = try IDXFixture.write(name == "train-images-idx3-ubyte" ? Array(bytes.dropLast(5)) : bytes,
+                                     to: directory.appendingPathComponent(name))
+        }
+        let result = try Tool.run(["train", "fashion-mnist", "--data-dir", directory.path, "--epochs", "1"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("train-images-idx3-ubyte' is truncated"), "\(result.stderr)")
+    }
+
+    @Test("the model listing matches the assignment's")
+    func modelListingMatchesAssignment() throws {
+        let result = try Tool.run(["model", "--inputs", "4800", "--classes", "52"])
+        #expect(result.status == 0)
+        for line in ["layer1.weight -> 17280000", "layer1.bias -> 3600", "layer2.weight -> 8640000", "layer2.bias -> 2400",
+                     "layer3.weight -> 2880000", "layer3.bias -> 1200", "layer4.weight -> 62400", "layer4.bias -> 52",
+                     "total -> 28869652"] {
+            #expect(result.stdout.contains(line), "missing '\(line)'")
+        }
+    }
+
+    @Test("train --json prints one JSON object with the results", .enabled(if: TestSupport.fashionMNISTAvailable))
+    func trainPrintsJSON() throws {
+        let result = try Tool.run(["train", "fashion-mnist", "--subset", "2000", "--epochs", "2", "--hidden", "64",
+                                   "--lr", "0.1", "--json", "--threads", "1"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let epochs = try #require(object["epochs"] as? [[String: Any]])
+        #expect(epochs.count == 2)
+        #expect(epochs.allSatisfy { $0["loss"] is Double && $0["validation_accuracy"] is Double && $0["seconds"] is Double })
+        let test = try #require(object["test_accuracy"] as? Double)
+        #expect(test > 0.6 && test <= 1)
+        #expect(object["samples_per_second"] is Double && object["threads"] as? Int == 1)
+        #expect((object["engine"] as? String)?.hasPrefix("oneDNN") == true)
+        // The human-readable lines went to stderr, so stdout is only the JSON.
+        #expect(result.stderr.contains("epoch 1/2"))
+    }
+
+    @Test("a diverging run says why and exits with 3", .enabled(if: TestSupport.fashionMNISTAvailable))
+    func divergenceExitsWithThree() throws {
+        let result = try Tool.run(["train", "fashion-mnist", "--no-normalize", "--lr", "0.05", "--epochs", "2", "--subset", "3000"])
+        #expect(result.status == 3)
+        #expect(result.stdout.contains("loss nan"))
+        #expect(result.stderr.contains("the inputs are not scaled to 0…1"))
+        #expect(result.stderr.contains("Drop --no-normalize"))
+    }
+}

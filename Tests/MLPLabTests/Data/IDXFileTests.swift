@@ -1,0 +1,146 @@
+import Foundation
+import MLPLab
+import Testing
+
+/// Writes IDX bytes (optionally gzipped with the system's gzip) for the reader to reject or accept.
+enum IDXFixture {
+    static func bytes(magic: [UInt8] = [0, 0, 8, 3], dimensions: [Int], payload: [UInt8]) -> [UInt8] {
+        var data = magic
+        for d in dimensions { data += [UInt8(d >> 24 & 255), UInt8(d >> 16 & 255), UInt8(d >> 8 & 255), UInt8(d & 255)] }
+        return data + payload
+    }
+
+    static func write(_ bytes: [UInt8], to url: URL, gzip: Bool = false) throws -> String {
+        try Data(bytes).write(to: url)
+        guard gzip else { return url.path }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["gzip", "-f", "-n", url.path]
+        try process.run()
+        process.waitUntilExit()
+        return url.path + ".gz"
+    }
+}
+
+struct IDXFileTests {
+    @Test("reads a plain and a gzipped file with the same content", arguments: [false, true])
+    func readsPlainAndGzipped(gzip: Bool) throws {
+        let directory = try TestSupport.temporaryDirectory()
+        let payload = (0..<24).map { UInt8($0) }
+        let path = try IDXFixture.write(IDXFixture.bytes(dimensions: [2, 3, 4], payload: payload),
+                                        to: directory.appendingPathComponent("images"), gzip: gzip)
+        let file = try IDXFile(path: path, expectedDimensionCount: 3)
+        #expect(file.dimensions == [2, 3, 4])
+        #expect(file.bytes == payload)
+    }
+
+    @Test("a truncated file names the bytes it misses", arguments: [false, true])
+    func truncatedFileIsRejected(gzip: Bool) throws {
+        let directory = try TestSupport.temporaryDirectory()
+        let path = try IDXFixture.write(IDXFixture.bytes(dimensions: [2, 3, 4], payload: Array(repeating: 7, count: 20)),
+                                        to: directory.appendingPathComponent("images"), gzip: gzip)
+        #expect(throws: DatasetError.truncated(path: path, expected: 24, actual: 20)) {
+            try IDXFile(path: path, expectedDimensionCount: 3)
+        }
+    }
+
+    @Test("a gzip stream cut in the middle is an error, not a short read")
+    func cutGzipStreamIsRejected() throws {
+        let directory = try TestSupport.temporaryDirectory()
+        let payload = (0..<5000).map { UInt8(truncatingIfNeeded: $0 &* 7919) }
+        let path = try IDXFixture.write(IDXFixture.bytes(dimensions: [5, 10, 100], payload: payload),
+                                        to: directory.appendingPathComponent("images"), gzip: true)
+        let whole = try Data(contentsOf: URL(fileURLWithPath: path))
+        try whole.prefix(whole.count / 2).write(to: URL(fileURLWithPath: path))
+        #expect(throws: DatasetError.self) { try IDXFile(path: path, expectedDimensionCount: 3) }
+    }
+
+    @Test("extra bytes after the payload are rejected")
+    func trailingDataIsRejected() throws {
+        let directory = try TestSupport.temporaryDirectory()
+        let path = try IDXFixture.write(IDXFixture.bytes(magic: [0, 0, 8, 1], dimensions: [3], payload: [1, 2, 3, 4]),
+                                        to: directory.appendingPathComponent("labels"))
+        #expect(throws: DatasetError.trailingData(path: path, expected: 3)) { try IDXFile(path: path, expectedDimensionCount: 1) }
+    }
+
+    @Test("a wrong magic number is rejected with the number found")
+    func wrongMagicIsRejected() throws {
+        let directory = try TestSupport.temporaryDirectory()
+        let path = try IDXFixture.write(IDXFixture.bytes(magic: [0x89, 0x50, 0x4E, 0x47], dimensions: [1], payload: [0]),
+                                        to: directory.appendingPathComponent("png"))
+        #expect(throws: DatasetError.badMagic(path: path, magic: 0x8950_4E47, expected: nil)) { try IDXFile(path: path) }
+        // Labels (1 dimension) where images (3) are expected.
+        let labels = try IDXFixture.write(IDXFixture.bytes(magic: [0, 0, 8, 1], dimensions: [2], payload: [0, 1]),
+                                          to: directory.appendingPathComponent("labels"))
+        #expect(throws: DatasetError.badMagic(path: labels, magic: 2049, expected: 2051)) { try IDXFile(path: labels, expectedDimensionCount: 3) }
+    }
+
+    @Test("a header claiming more than the limit is rejected before allocating")
+    func hugeDimensionsAreRejected() throws {
+        let directory = try TestSupport.temporaryDirectory()
+        let path = try IDXFixture.write(IDXFixture.bytes(dimensions: [0x7FFF_FFFF, 0x7FFF_FFFF, 2], payload: []),
+                                        to: directory.appendingPathComponent("huge"))
+        #expect(throws: DatasetError.self) { try IDXFile(path: path, expectedDimensionCount: 3) }
+    }
+
+    @Test("a missing file names the path")
+    func missingFileIsRejected() {
+        #expect(throws: DatasetError.unreadable(path: "/nonexistent/x", reason: "no such file")) {
+            try IDXFile(path: "/nonexistent/x")
+        }
+    }
+
+    @Test("image and label counts must agree")
+    func countMismatchIsRejected() throws {
+        let directory = try TestSupport.temporaryDirectory()
+        let images = try IDXFixture.write(IDXFixture.bytes(dimensions: [2, 2, 2], payload: Array(repeating: 0, count: 8)),
+                                          to: directory.appendingPathComponent("images"))
+        let labels = try IDXFixture.write(IDXFixture.bytes(magic: [0, 0, 8, 1], dimensions: [3], payload: [0, 1, 2]),
+                                          to: directory.appendingPathComponent("labels"))
+        #expect(throws: DatasetError.countMismatch(images: images, imageCount: 2, labels: labels, labelCount: 3)) {
+            try IDXDataset.load(images: images, labels: labels)
+        }
+    }
+
+    @Test("the real Fashion-MNIST loads with its official sizes", .enabled(if: TestSupport.fashionMNISTAvailable))
+    func realFashionMNISTLoads() throws {
+        let dataset = try FashionMNIST.load(directory: FashionMNIST.resolveDirectory(nil))
+        #expect(dataset.count == 70_000)
+        #expect(dataset.imageWidth == 28 && dataset.imageHeight == 28)
+        #expect(dataset.officialTestRange == 60_000..<70_000)
+        // Zalando's data is balanced: 6,000 train and 1,000 test images per class.
+        #expect(dataset.classCounts(of: 0..<60_000) == Array(repeating: 6000, count: 10))
+        #expect(dataset.classCounts(of: 60_000..<70_000) == Array(repeating: 1000, count: 10))
+        // The first training image is an ankle boot (label 9), the first test image too.
+        #expect(dataset.labels[0] == 9 && dataset.labels[60_000] == 9)
+    }
+}
+
+struct StratifiedSplitTests {
+    @Test("holds out ceil(fraction·n) samples, each class in proportion, seeded and disjoint")
+    func stratifiedHoldOutIsProportional() {
+        // Unbalanced: 500, 300, 150, 50 samples.
+        let labels: [Int32] = [Int32](repeating: 0, count: 500) + [Int32](repeating: 1, count: 300)
+            + [Int32](repeating: 2, count: 150) + [Int32](repeating: 3, count: 50)
+        var generator = RandomGenerator(seed: 1, stream: .testSplit)
+        let (kept, heldOut) = StratifiedSplit.holdOut(Array(labels.indices), labels: labels, classCount: 4,
+                                                      fraction: 0.2, generator: &generator)
+        #expect(heldOut.count == 200 && kept.count == 800)
+        #expect(Set(kept).isDisjoint(with: heldOut) && Set(kept).union(heldOut).count == 1000)
+        var counts = [0, 0, 0, 0]
+        for i in heldOut { counts[Int(labels[i])] += 1 }
+        #expect(counts == [100, 60, 30, 10])
+
+        var again = RandomGenerator(seed: 1, stream: .testSplit)
+        #expect(StratifiedSplit.holdOut(Array(labels.indices), labels: labels, classCount: 4, fraction: 0.2, generator: &again).heldOut == heldOut)
+    }
+
+    @Test("leftover samples go to the classes with the largest remainders")
+    func leftoversGoToLargestRemainders() {
+        // 7, 2, 1 samples, 30 %: ceil(3) = 3; shares 2.1, 0.6, 0.3 → floors 2, 0, 0 → one more to class 1.
+        let labels: [Int32] = [0, 0, 0, 0, 0, 0, 0, 1, 1, 2]
+        var generator = RandomGenerator(seed: 4, stream: .testSplit)
+        let heldOut = StratifiedSplit.holdOut(Array(labels.indices), labels: labels, classCount: 3, fraction: 0.3, generator: &generator).heldOut
+        #expect(heldOut.map { labels[$0] }.sorted() == [0, 0, 1])
+    }
+}

@@ -30,6 +30,13 @@ let package = Package(
         .systemLibrary(name: "CDNNL", path: "Sources/CDNNL"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
 
+        // Benchmarks behind BENCHMARKS.md (bench/run); not part of the tests.
+        .executableTarget(
+            name: "step-benchmark",
+            dependencies: ["MLPLab"],
+            path: "bench/StepBenchmark"
+        ),
+
         .testTarget(
             name: "MLPLabTests",
             dependencies: ["MLPLab"]

@@ -1,0 +1,91 @@
+// Training-step benchmark: samples/s of one SGD step and the GFLOP/s of its products.
+//
+//   swift run -c release step-benchmark [--threads N] [--steps N]
+//
+// For each model (the assignment's 4800-3600-2400-1200-52 and Fashion-MNIST's 784-588-392-196-10)
+// at batch 64, on random preloaded data:
+//   - the time of a full training step (gather, forward, loss, backward, SGD update),
+//   - the time of the step's products alone (3 per layer, the first layer's input gradient skipped
+//     as in training), each timed on its own with the same engine,
+//   - their ratio: how close the step comes to what its products cost.
+// Medians over repeated runs; the machine is shared, so compare figures from one run only.
+import Foundation
+import MLPLab
+
+var threads = ProcessInfo.processInfo.activeProcessorCount
+var steps = 30
+var arguments = CommandLine.arguments.dropFirst().makeIterator()
+while let argument = arguments.next() {
+    switch argument {
+    case "--threads": threads = Int(arguments.next() ?? "") ?? threads
+    case "--steps": steps = Int(arguments.next() ?? "") ?? steps
+    default:
+        FileHandle.standardError.write(Data("usage: step-benchmark [--threads N] [--steps N]\n".utf8))
+        exit(64)
+    }
+}
+
+func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+
+let cpu = CPUInfo.current()
+print("cpu     \(cpu.summary)")
+print("engine  \(MatMul.engineVersion) (\(MatMul.instructionSet)), \(threads) threads, batch 64, \(steps) steps, medians")
+print("")
+print("model                       step ms  products ms  sgd ms  products/step  samples/s  step GFLOP/s  products GFLOP/s")
+
+for (inputSize, hidden, classes) in [(4800, [3600, 2400, 1200], 52), (784, [588, 392, 196], 10)] {
+    let batch = 64
+    let configuration = ModelConfiguration(inputSize: inputSize, hiddenSizes: hidden, classCount: classes)
+    // Random bytes as images: speed does not depend on the values.
+    var generator = RandomGenerator(seed: 1, stream: .samples)
+    let count = 4096
+    let pixels = (0..<(count * inputSize)).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+    let labels = (0..<count).map { Int32($0 % classes) }
+    let dataset = Dataset(name: "random", classNames: (0..<classes).map { "c\($0)" }, imageWidth: inputSize, imageHeight: 1,
+                          pixels: pixels, labels: labels)
+    let split = DatasetSplit(train: Array(0..<count), validation: [], test: [])
+    var trainingConfiguration = TrainingConfiguration()
+    trainingConfiguration.threads = threads
+    trainingConfiguration.optimizer = SGDConfiguration(learningRate: 0.001, momentum: 0.9)
+    let run = TrainingRun(dataset: dataset, split: split, model: configuration, configuration: trainingConfiguration)
+
+    let clock = ContinuousClock()
+    var stepTimes: [Double] = []
+    for s in 0..<(steps + 3) {
+        let indices = (s * batch % count)..<(s * batch % count + batch)
+        let start = clock.now
+        run.step(indices, learningRate: 0.001)
+        if s >= 3 { stepTimes.append((clock.now - start).seconds) }
+    }
+
+    // The same products, timed alone with a fresh engine (its own primitive cache).
+    let engine = MatMul()
+    var productSeconds = 0.0
+    var flops = 0.0
+    let sizes = configuration.layerSizes
+    for (index, (n, m)) in zip(sizes, sizes.dropFirst()).enumerated() {
+        // forward x·Wᵀ (batch×n · n×m), weight gradient dzᵀ·x (m×batch · batch×n),
+        // input gradient dz·W (batch×m · m×n) for all but the first layer.
+        var shapes: [(Int, Int, Int, Bool, Bool)] = [(batch, m, n, false, true), (m, n, batch, true, false)]
+        if index > 0 { shapes.append((batch, n, m, false, false)) }
+        for (rows, columns, inner, transposeA, transposeB) in shapes {
+            let rate = MatMulBenchmark.gigaflops(m: rows, n: columns, k: inner, transposeA: transposeA, transposeB: transposeB,
+                                                 repeats: steps, engine: engine)
+            let work = 2 * Double(rows) * Double(columns) * Double(inner)
+            flops += work
+            productSeconds += work / (rate * 1e9)
+        }
+    }
+    // The SGD update (momentum) alone, over the same parameter and gradient buffers.
+    var sgdTimes: [Double] = []
+    for _ in 0..<steps {
+        let start = clock.now
+        run.optimizer.step(parameters: run.model.parameters, gradients: run.workspace.gradients, learningRate: 0, threads: threads)
+        sgdTimes.append((clock.now - start).seconds)
+    }
+    let step = median(stepTimes)
+    let name = configuration.shapeDescription.padding(toLength: 26, withPad: " ", startingAt: 0)
+    print(String(format: "%@  %7.2f  %11.2f  %6.2f  %12.0f%%  %9.0f  %12.1f  %16.1f",
+                 name, step * 1e3, productSeconds * 1e3, median(sgdTimes) * 1e3, productSeconds / step * 100,
+                 Double(batch) / step, flops / step / 1e9, flops / productSeconds / 1e9))
+}

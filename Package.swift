@@ -15,7 +15,7 @@ let package = Package(
         // The library: data, model, training, the compute-engine seam.
         .target(
             name: "MLPLab",
-            dependencies: ["CDNNL", "CZlib"]
+            dependencies: ["CDNNL", "CStb", "CZlib"]
         ),
         // The thin command-line tool.
         .executableTarget(
@@ -28,6 +28,7 @@ let package = Package(
 
         // Implementation details: Debian's C libraries through module maps.
         .systemLibrary(name: "CDNNL", path: "Sources/CDNNL"),
+        .systemLibrary(name: "CStb", path: "Sources/CStb"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
 
         // Benchmarks behind BENCHMARKS.md (bench/run); not part of the tests.
@@ -39,7 +40,8 @@ let package = Package(
 
         .testTarget(
             name: "MLPLabTests",
-            dependencies: ["MLPLab"]
+            dependencies: ["MLPLab"],
+            resources: [.copy("Fixtures")]
         ),
     ]
 )

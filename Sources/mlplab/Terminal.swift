@@ -73,3 +73,38 @@ final class TrainingProgress {
         Terminal.status("  epoch \(epoch)/\(epochs)  batch \(batch)/\(batchCount)  \(Terminal.grouped(rate)) samples/s  ETA \(Terminal.duration(remaining))")
     }
 }
+
+/// A progress bar on stderr for counted work (decoding images), drawn only on a terminal.
+final class ProgressBar: @unchecked Sendable {
+    private let label: String
+    private let lock = NSLock()
+    private let clock = ContinuousClock()
+    private let start: ContinuousClock.Instant
+    private var lastDraw: ContinuousClock.Instant
+    private var drawn = false
+
+    init(label: String) {
+        self.label = label
+        start = clock.now
+        lastDraw = clock.now
+    }
+
+    func update(_ done: Int, of total: Int) {
+        guard Terminal.stderrIsTerminal else { return }
+        lock.withLock {
+            let now = clock.now
+            guard now - lastDraw > .milliseconds(100) || done == total else { return }
+            lastDraw = now
+            drawn = true
+            let width = 30
+            let filled = total == 0 ? width : width * done / total
+            let elapsed = (now - start).seconds
+            let rate = Double(done) / max(elapsed, 1e-9)
+            Terminal.status("  \(label) [\(String(repeating: "#", count: filled))\(String(repeating: ".", count: width - filled))] \(done)/\(total)  \(Terminal.grouped(rate))/s")
+        }
+    }
+
+    func finish() {
+        lock.withLock { if drawn { Terminal.clearStatus() } }
+    }
+}

@@ -30,7 +30,7 @@ struct TrainCommand: ParsableCommand {
         func say(_ line: String) {
             if toStderr { Terminal.error(line) } else { print(line) }
         }
-        let dataset = try dataOptions.load()
+        let dataset = try dataOptions.load(threads: trainingOptions.threads)
         let trainingConfiguration = trainingOptions.configuration
         let split = try DatasetSplit.make(for: dataset, testFraction: dataOptions.testFraction,
                                           validationFraction: dataOptions.validationFraction,

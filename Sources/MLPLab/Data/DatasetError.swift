@@ -11,6 +11,15 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable {
     case countMismatch(images: String, imageCount: Int, labels: String, labelCount: Int)
     case labelOutOfRange(path: String, label: Int, classCount: Int)
     case tooSmall(what: String, count: Int, needed: String)
+    case noClassFolders(path: String)
+    case emptyClass(path: String)
+    case cannotDecode(path: String, reason: String)
+    case imageTooLarge(path: String, width: Int, height: Int, limit: Int)
+    case mixedSizes(sizes: [SizeGroup], mostCommon: String)
+    case symlinkLoop(path: String)
+    case nameNotUTF8(directory: String, escaped: String)
+    /// The first of several bad files, and how many more there are.
+    indirect case andMore(DatasetError, more: Int)
 
     public var description: String {
         switch self {
@@ -37,6 +46,32 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable {
             return "'\(path)' contains label \(label), outside 0..<\(classCount). Use the label file that belongs to this data set."
         case let .tooSmall(what, count, needed):
             return "\(what) has \(count) samples, \(needed). Use more data or a smaller fraction."
+        case let .noClassFolders(path):
+            return "'\(path)' has no class folders: put each class's images in a sub-folder named after the class (as torchvision's ImageFolder expects)."
+        case let .emptyClass(path):
+            return "class folder '\(path)' has no images (.jpg .jpeg .png .bmp .pgm .ppm .tga .gif). Add images or remove the folder."
+        case let .cannotDecode(path, reason):
+            return "cannot decode '\(path)': \(reason). Remove or replace the file, or pass --skip-unreadable to skip such files."
+        case let .imageTooLarge(path, width, height, limit):
+            return "'\(path)' claims \(width)×\(height) pixels, more than the limit of \(limit). Remove the file, or raise the limit with --max-pixels if it is genuine."
+        case let .mixedSizes(sizes, mostCommon):
+            let listing = sizes.map { "\($0.size) (\($0.count) file\($0.count == 1 ? "" : "s"), e.g. \($0.examples.joined(separator: ", ")))" }
+            return "the images have different sizes: \(listing.joined(separator: "; ")). Pass --resize \(mostCommon) to bring them to one size."
+        case let .symlinkLoop(path):
+            return "'\(path)' is a symbolic link back into a folder already being read (a loop). Remove the link or point it elsewhere."
+        case let .nameNotUTF8(directory, escaped):
+            return "a file name in '\(directory)' is not valid UTF-8 ('\(escaped)'). Rename the file."
+        case let .andMore(first, more):
+            return "\(first) (\(more) more file\(more == 1 ? "" : "s") like it.)"
         }
     }
+}
+
+/// Images of one size in a folder whose images differ in size.
+public struct SizeGroup: Equatable, Sendable {
+    /// "60×80" (width × height).
+    public var size: String
+    public var count: Int
+    /// A few of the files, relative to the folder.
+    public var examples: [String]
 }

@@ -4,7 +4,7 @@ import MLPLab
 
 /// Which data to use and how to split it; shared by every command that reads data.
 struct DataOptions: ParsableArguments {
-    @Argument(help: "The data: 'fashion-mnist' (built in) or a folder holding IDX files.")
+    @Argument(help: "The data: 'fashion-mnist' (built in), a folder with one sub-folder of images per class, or a folder holding IDX files.")
     var data: String = FashionMNIST.name
 
     @Option(name: .customLong("data-dir"), parsing: .unconditional, help: ArgumentHelp(
@@ -21,7 +21,31 @@ struct DataOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: ArgumentHelp("Train on a stratified subset of this many training images (quick runs).", valueName: "count"))
     var subset: Int?
 
+    @Option(parsing: .unconditional, help: ArgumentHelp("Resize every image of a folder to this size (e.g. 60x80) instead of requiring one size.", valueName: "WxH"),
+            transform: DataOptions.parseSize)
+    var resize: ImageSize?
+
+    @Flag(name: .customLong("skip-unreadable"), help: "Skip images that cannot be read or decoded, and list them, instead of stopping.")
+    var skipUnreadable = false
+
+    @Option(name: .customLong("cache-dir"), parsing: .unconditional, help: ArgumentHelp("Where decoded image folders are cached (default: ~/.cache/mlplab).", valueName: "folder"))
+    var cacheDirectory: String?
+
+    @Flag(name: .customLong("no-cache"), help: "Decode image folders every time; neither read nor write the cache.")
+    var noCache = false
+
+    @Option(name: .customLong("max-pixels"), parsing: .unconditional, help: ArgumentHelp("Refuse images whose header claims more pixels than this.", valueName: "n"))
+    var maximumPixels: Int = GrayImage.defaultMaximumPixels
+
+    static func parseSize(_ text: String) throws -> ImageSize {
+        guard let size = ImageSize(text) else {
+            throw ValidationError("sizes are WIDTHxHEIGHT with whole numbers from 1 to 65536, e.g. 60x80")
+        }
+        return size
+    }
+
     func validate() throws {
+        guard maximumPixels >= 1 else { throw ValidationError("--max-pixels must be at least 1 (got \(maximumPixels)).") }
         guard validationFraction >= 0, validationFraction < 1 else {
             throw ValidationError("--val must be at least 0 and below 1 (got \(validationFraction)); 0.1 holds out a tenth.")
         }
@@ -42,8 +66,17 @@ struct DataOptions: ParsableArguments {
         return configuration
     }
 
-    /// Loads the data set named by `data`.
-    func load() throws -> Dataset {
+    var imageFolderOptions: ImageFolderOptions {
+        var options = ImageFolderOptions()
+        options.resize = resize
+        options.skipUnreadable = skipUnreadable
+        options.maximumPixels = maximumPixels
+        return options
+    }
+
+    /// Loads the data set named by `data`, with a progress bar while a folder decodes, and says
+    /// on stderr which files were skipped or ignored.
+    func load(threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws -> Dataset {
         if data == FashionMNIST.name {
             return try FashionMNIST.load(directory: FashionMNIST.resolveDirectory(dataDirectory))
         }
@@ -57,6 +90,21 @@ struct DataOptions: ParsableArguments {
             dataset.name = data
             return dataset
         }
-        throw DatasetError.unreadable(path: data, reason: "it is not a folder holding train-/t10k- IDX files (image folders come in a later version)")
+        guard isDirectory.boolValue else {
+            throw DatasetError.unreadable(path: data, reason: "it is a file; give a folder with one sub-folder of images per class")
+        }
+        let cache = noCache ? nil : DatasetCache(directory: cacheDirectory ?? DatasetCache.defaultDirectory)
+        let bar = ProgressBar(label: "decoding")
+        let (dataset, report) = try ImageFolder.load(data, options: imageFolderOptions, threads: threads, cache: cache,
+                                                     progress: { bar.update($0, of: $1) })
+        bar.finish()
+        if !report.skipped.isEmpty {
+            let examples = report.skipped.prefix(3).map { "\($0.path)" }.joined(separator: ", ")
+            Terminal.error("skipped \(report.skipped.count) unreadable file\(report.skipped.count == 1 ? "" : "s") (--skip-unreadable): \(examples)\(report.skipped.count > 3 ? ", …" : "")")
+        }
+        if report.ignoredCount > 0 {
+            Terminal.error("ignored \(report.ignoredCount) file\(report.ignoredCount == 1 ? "" : "s") that are not images by their extension, e.g. \(report.ignoredExamples.joined(separator: ", "))")
+        }
+        return dataset
     }
 }

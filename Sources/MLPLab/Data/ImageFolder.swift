@@ -1,0 +1,252 @@
+import Foundation
+
+/// Options for reading a folder of images.
+public struct ImageFolderOptions: Codable, Equatable, Sendable {
+    /// Bring every image to this size (width, height) instead of requiring one size.
+    public var resize: ImageSize?
+    /// Skip files that cannot be read or decoded (and report them) instead of stopping.
+    public var skipUnreadable = false
+    /// Refuse images whose header claims more pixels than this.
+    public var maximumPixels = GrayImage.defaultMaximumPixels
+    /// Refuse folders with more image files than this.
+    public var maximumFiles = 5_000_000
+
+    public init() {}
+}
+
+/// A width × height pair, written "60x80" on the command line.
+public struct ImageSize: Codable, Equatable, Hashable, Sendable, CustomStringConvertible {
+    public var width: Int
+    public var height: Int
+
+    public init(width: Int, height: Int) {
+        self.width = width
+        self.height = height
+    }
+
+    /// Parses "60x80" or "60×80".
+    public init?(_ text: String) {
+        let parts = text.lowercased().replacingOccurrences(of: "×", with: "x").split(separator: "x")
+        guard parts.count == 2, let width = Int(parts[0]), let height = Int(parts[1]),
+              width >= 1, height >= 1, width <= 65_536, height <= 65_536 else { return nil }
+        self.init(width: width, height: height)
+    }
+
+    public var description: String { "\(width)x\(height)" }
+}
+
+/// What happened while reading a folder besides the images that made it in.
+public struct ImageFolderReport: Codable, Equatable, Sendable {
+    /// Files skipped with `skipUnreadable`: path (relative to the folder) and why.
+    public var skipped: [SkippedFile] = []
+    /// Files that are not images by their extension (ignored, as torchvision does).
+    public var ignoredCount = 0
+    public var ignoredExamples: [String] = []
+    /// Whether the decoded images came from the cache.
+    public var fromCache = false
+
+    public struct SkippedFile: Codable, Equatable, Sendable {
+        public var path: String
+        public var reason: String
+    }
+}
+
+/// A folder with one sub-folder of images per class, as torchvision's `ImageFolder` reads it.
+///
+/// Classes are the sub-folders sorted by name (so class indices match a PyTorch model trained
+/// on the same folder); hidden entries (leading ".") are skipped. Inside a class folder, files
+/// are found recursively, in torchvision's order (folders by path, then file names sorted).
+/// Images are decoded in parallel with stb_image and converted to gray as Pillow does.
+public enum ImageFolder {
+    public static let imageExtensions: Set<String> = ["jpg", "jpeg", "png", "bmp", "pgm", "ppm", "tga", "gif"]
+
+    /// An image file found in the folder.
+    public struct File: Sendable, Equatable {
+        /// Path relative to the folder, e.g. "Tshirt/0042.jpg".
+        public var relativePath: String
+        public var label: Int32
+    }
+
+    /// The class names and image files of `root`, without decoding anything.
+    public static func scan(_ root: String, maximumFiles: Int = ImageFolderOptions().maximumFiles)
+        throws -> (classNames: [String], files: [File], ignored: [String])
+    {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory) else { throw DatasetError.notFound(path: root) }
+        guard isDirectory.boolValue else {
+            throw DatasetError.unreadable(path: root, reason: "it is a file, not a folder of class folders")
+        }
+        let classFolders = try DirectoryWalk.entries(of: root).filter { $0.isDirectory && !$0.name.hasPrefix(".") }
+        guard !classFolders.isEmpty else { throw DatasetError.noClassFolders(path: root) }
+        var files: [File] = []
+        var ignored: [String] = []
+        let rootIdentity = try DirectoryWalk.identity(of: root)
+        for (label, folder) in classFolders.enumerated() {
+            // (folder path relative to root, sorted file names), walked with loop detection.
+            var folders: [(path: String, names: [String])] = []
+            func walk(_ path: String, relative: String, ancestors: Set<DirectoryWalk.Identity>) throws {
+                let identity = try DirectoryWalk.identity(of: path)
+                guard !ancestors.contains(identity) else { throw DatasetError.symlinkLoop(path: path) }
+                var names: [String] = []
+                for entry in try DirectoryWalk.entries(of: path) where !entry.name.hasPrefix(".") {
+                    let child = relative + "/" + entry.name
+                    if entry.isDirectory {
+                        try walk(entry.path, relative: child, ancestors: ancestors.union([identity]))
+                    } else if imageExtensions.contains((entry.name as NSString).pathExtension.lowercased()) {
+                        guard entry.isRegularFile else {
+                            throw DatasetError.unreadable(path: entry.path, reason: "it is not a regular file (a pipe, socket or device)")
+                        }
+                        names.append(entry.name)
+                    } else {
+                        ignored.append(child)
+                    }
+                }
+                folders.append((relative, names))
+            }
+            try walk(folder.path, relative: folder.name, ancestors: [rootIdentity])
+            folders.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+            let before = files.count
+            for (path, names) in folders {
+                files += names.map { File(relativePath: path + "/" + $0, label: Int32(label)) }
+            }
+            guard files.count > before else { throw DatasetError.emptyClass(path: folder.path) }
+            guard files.count <= maximumFiles else {
+                throw DatasetError.tooSmall(what: "'\(root)'", count: files.count,
+                                            needed: "more than the limit of \(maximumFiles) files (raise it with --max-files)")
+            }
+        }
+        return (classFolders.map(\.name), files, ignored)
+    }
+
+    /// Reads every image of `root` into a `Dataset` (bytes, one class per sub-folder).
+    ///
+    /// - Parameters:
+    ///   - threads: decoders running at once.
+    ///   - cache: where decoded folders are kept between runs (nil: always decode).
+    ///   - progress: called with (images done, images in all) from the decoding threads.
+    public static func load(
+        _ root: String, options: ImageFolderOptions = ImageFolderOptions(), threads: Int,
+        cache: DatasetCache? = nil, progress: (@Sendable (Int, Int) -> Void)? = nil
+    ) throws -> (dataset: Dataset, report: ImageFolderReport) {
+        let (classNames, files, ignored) = try scan(root, maximumFiles: options.maximumFiles)
+        var report = ImageFolderReport()
+        report.ignoredCount = ignored.count
+        report.ignoredExamples = Array(ignored.prefix(3))
+
+        let key = try cache.map { try $0.key(root: root, files: files.map(\.relativePath), options: options) }
+        if let cache, let key, let (cached, cachedReport) = cache.load(key: key, name: root) {
+            var fromCache = cachedReport
+            fromCache.fromCache = true
+            return (cached, fromCache)
+        }
+
+        let images = decodeAll(root: root, files: files, options: options, threads: threads, progress: progress)
+        var failures: [(Int, DatasetError)] = []
+        for (index, result) in images.enumerated() {
+            if case let .failure(error) = result { failures.append((index, error)) }
+        }
+        if !failures.isEmpty && !options.skipUnreadable {
+            let first = failures[0].1
+            throw failures.count == 1 ? first : DatasetError.andMore(first, more: failures.count - 1)
+        }
+        report.skipped = failures.map { ImageFolderReport.SkippedFile(path: files[$0.0].relativePath, reason: "\($0.1)") }
+
+        // One size for all, or --resize.
+        var kept: [(file: File, image: GrayImage)] = []
+        kept.reserveCapacity(files.count)
+        for (file, result) in zip(files, images) {
+            if case let .success(image) = result { kept.append((file, image)) }
+        }
+        for (label, name) in classNames.enumerated() where !kept.contains(where: { $0.file.label == Int32(label) }) {
+            throw DatasetError.emptyClass(path: "\(root)/\(name)")
+        }
+        let size: ImageSize
+        if let target = options.resize {
+            size = target
+        } else {
+            var groups: [ImageSize: [String]] = [:]
+            for (file, image) in kept { groups[ImageSize(width: image.width, height: image.height), default: []].append(file.relativePath) }
+            let ordered = groups.sorted { $0.value.count != $1.value.count ? $0.value.count > $1.value.count : $0.key.description < $1.key.description }
+            size = ordered[0].key
+            if groups.count > 1 {
+                throw DatasetError.mixedSizes(
+                    sizes: ordered.map { SizeGroup(size: $0.key.description.replacingOccurrences(of: "x", with: "×"), count: $0.value.count,
+                                                   examples: Array($0.value.prefix(3))) },
+                    mostCommon: size.description)
+            }
+        }
+        let featureCount = size.width * size.height
+        var pixels = [UInt8](repeating: 0, count: kept.count * featureCount)
+        pixels.withUnsafeMutableBufferPointer { buffer in
+            for (index, entry) in kept.enumerated() {
+                let image = entry.image.resized(width: size.width, height: size.height)
+                image.pixels.withUnsafeBufferPointer { source in
+                    (buffer.baseAddress! + index * featureCount).update(from: source.baseAddress!, count: featureCount)
+                }
+            }
+        }
+        let dataset = Dataset(name: root, classNames: classNames, imageWidth: size.width, imageHeight: size.height,
+                              pixels: pixels, labels: kept.map(\.file.label))
+        if let cache, let key { cache.store(dataset, report: report, key: key) }
+        return (dataset, report)
+    }
+
+    /// Decodes `files` on `threads` threads; each result lands in its file's slot.
+    static func decodeAll(root: String, files: [File], options: ImageFolderOptions, threads: Int,
+                          progress: (@Sendable (Int, Int) -> Void)?) -> [Result<GrayImage, DatasetError>] {
+        var results = [Result<GrayImage, DatasetError>](repeating: .failure(.notFound(path: "")), count: files.count)
+        let counter = ProgressCounter(total: files.count, report: progress)
+        results.withUnsafeMutableBufferPointer { slots in
+            let slots = UncheckedSendable(slots)
+            let chunk = 64
+            let chunks = (files.count + chunk - 1) / chunk
+            let next = ProgressCounter(total: chunks, report: nil)
+            // Workers take chunks of 64 files in turn, so a slow file does not hold up a thread's
+            // whole share; every result is written to its own slot.
+            DispatchQueue.concurrentPerform(iterations: max(1, min(threads, chunks))) { _ in
+                while let c = next.take() {
+                    for index in (c * chunk)..<min(files.count, (c + 1) * chunk) {
+                        let path = root + "/" + files[index].relativePath
+                        slots.value[index] = Result {
+                            let data: Data
+                            do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+                                throw DatasetError.unreadable(path: path, reason: (error as NSError).localizedFailureReason ?? "permission denied or not a regular file")
+                            }
+                            return try GrayImage.decode(data, path: path, maximumPixels: options.maximumPixels)
+                        }.mapError { $0 as? DatasetError ?? .cannotDecode(path: path, reason: "\($0)") }
+                    }
+                    counter.add(min(files.count, (c + 1) * chunk) - c * chunk)
+                }
+            }
+        }
+        return results
+    }
+}
+
+/// A thread-safe counter that hands out work items and reports progress.
+final class ProgressCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var done = 0
+    private var handedOut = 0
+    private let total: Int
+    private let report: (@Sendable (Int, Int) -> Void)?
+
+    init(total: Int, report: (@Sendable (Int, Int) -> Void)?) {
+        self.total = total
+        self.report = report
+    }
+
+    /// The next work item, or nil when all are taken.
+    func take() -> Int? {
+        lock.withLock {
+            guard handedOut < total else { return nil }
+            handedOut += 1
+            return handedOut - 1
+        }
+    }
+
+    func add(_ count: Int) {
+        let now = lock.withLock { done += count; return done }
+        report?(now, total)
+    }
+}

@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import MLPLab
+
+struct InfoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "info",
+        abstract: "Describe a data set: classes and their counts, image size, bytes, split sizes.",
+        discussion: """
+            Examples:
+              mlplab info fashion-mnist
+              mlplab info products --test 0.2 --val 0.1
+            """
+    )
+
+    @OptionGroup(title: "Data") var dataOptions: DataOptions
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("Seed of the splits.", valueName: "n"))
+    var seed: UInt64 = 1
+
+    @Flag(help: "Print JSON instead of a table.")
+    var json = false
+
+    struct Summary: Codable {
+        var name: String
+        var images: Int
+        var width: Int
+        var height: Int
+        var bytes: Int
+        var classes: [ClassCount]
+        var split: [String: Int]
+        struct ClassCount: Codable {
+            var name: String
+            var images: Int
+            var train: Int
+            var validation: Int
+            var test: Int
+        }
+    }
+
+    func run() throws {
+        let dataset = try dataOptions.load()
+        let split = try DatasetSplit.make(for: dataset, testFraction: dataOptions.testFraction,
+                                          validationFraction: dataOptions.validationFraction, seed: seed)
+        let all = dataset.classCounts(of: 0..<dataset.count)
+        let train = dataset.classCounts(of: split.train), validation = dataset.classCounts(of: split.validation)
+        let test = dataset.classCounts(of: split.test)
+        let summary = Summary(
+            name: dataset.name, images: dataset.count, width: dataset.imageWidth, height: dataset.imageHeight,
+            bytes: dataset.pixels.count,
+            classes: dataset.classNames.indices.map {
+                .init(name: dataset.classNames[$0], images: all[$0], train: train[$0], validation: validation[$0], test: test[$0])
+            },
+            split: ["train": split.train.count, "validation": split.validation.count, "test": split.test.count])
+        if json {
+            print(try JSONOutput.string(summary))
+            return
+        }
+        print("\(dataset.name): \(dataset.count) images of \(dataset.imageWidth)×\(dataset.imageHeight) (width × height), \(dataset.classCount) classes, \(Terminal.grouped(Double(dataset.pixels.count))) bytes as UInt8")
+        print("split: \(split.train.count) train, \(split.validation.count) validation, \(split.test.count) test\(dataset.officialTestRange != nil ? " (official test set)" : "")")
+        let width = max(5, dataset.classNames.map(\.count).max() ?? 5)
+        print("")
+        print("class".padding(toLength: width, withPad: " ", startingAt: 0) + "   images    train      val     test")
+        for c in summary.classes {
+            print(c.name.padding(toLength: width, withPad: " ", startingAt: 0)
+                  + String(format: " %8d %8d %8d %8d", c.images, c.train, c.validation, c.test))
+        }
+    }
+}

@@ -36,3 +36,27 @@ public struct Dataset: Sendable {
         return counts
     }
 }
+
+extension Dataset {
+    /// One image of each of up to `count` different classes, picked at random (seeded): the
+    /// first image of each new class in a seeded shuffle, as the assignment's Part 1 does.
+    public func samplesOfDistinctClasses(count: Int, seed: UInt64) -> [Int] {
+        var order = Array(0..<self.count)
+        var generator = RandomGenerator(seed: seed, stream: .samples)
+        generator.shuffle(&order)
+        var seen = Set<Int32>()
+        var picked: [Int] = []
+        for index in order where !seen.contains(labels[index]) {
+            seen.insert(labels[index])
+            picked.append(index)
+            if picked.count == count { break }
+        }
+        return picked
+    }
+
+    /// Sample `index` as an image.
+    public func image(at index: Int) -> GrayImage {
+        let start = index * featureCount
+        return GrayImage(width: imageWidth, height: imageHeight, pixels: Array(pixels[start..<(start + featureCount)]))
+    }
+}

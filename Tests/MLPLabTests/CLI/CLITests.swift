@@ -134,4 +134,56 @@ struct CLITests {
         #expect(result.stderr.contains("the inputs are not scaled to 0…1"))
         #expect(result.stderr.contains("Drop --no-normalize"))
     }
+
+    // MARK: image folders
+
+    @Test("train runs end to end on an image folder and info describes it")
+    func trainsOnImageFolder() throws {
+        let folder = try FolderBuilder()
+        for (c, name) in ["boots", "shirts"].enumerated() {
+            for i in 0..<30 { try folder.write("\(name)/\(i).png", FolderBuilder.image(width: 6, height: 5, seed: c * 100 + i % 3)) }
+        }
+        let cache = try TestSupport.temporaryDirectory("cache").path
+        let train = try Tool.run(["train", folder.path, "--epochs", "2", "--hidden", "8", "--cache-dir", cache, "--threads", "1"])
+        #expect(train.status == 0, "\(train.stderr)")
+        // 60 images: 12 held out for test (0.2), 5 of the remaining 48 for validation (0.1, rounded up).
+        #expect(train.stdout.contains("43 train, 5 validation, 12 test; 6×5, 2 classes"), "\(train.stdout)")
+        #expect(train.stdout.contains("model   30-8-2,"))
+        #expect(train.stdout.contains("test acc"))
+        let info = try Tool.run(["info", folder.path, "--cache-dir", cache, "--json"])
+        #expect(info.status == 0)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(info.stdout.utf8)) as? [String: Any])
+        #expect(object["images"] as? Int == 60 && object["width"] as? Int == 6 && object["height"] as? Int == 5)
+        #expect((object["split"] as? [String: Int]) == ["train": 43, "validation": 5, "test": 12])
+    }
+
+    @Test("a bad image in a folder: one line naming it, exit 1; --skip-unreadable goes on")
+    func badImageInFolder() throws {
+        let folder = try FolderBuilder.good()
+        try folder.write("bee/bad.jpg", Data("not an image".utf8))
+        let result = try Tool.run(["info", folder.path, "--no-cache"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("cannot decode '\(folder.path)/bee/bad.jpg'"), "\(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").count == 1)
+        let skipped = try Tool.run(["info", folder.path, "--no-cache", "--skip-unreadable"])
+        #expect(skipped.status == 0)
+        #expect(skipped.stderr.contains("skipped 1 unreadable file (--skip-unreadable): bee/bad.jpg"), "\(skipped.stderr)")
+    }
+
+    @Test("samples and distribution write well-formed SVGs and nothing when they fail")
+    func chartsAreWritten() throws {
+        let folder = try FolderBuilder.good()
+        let output = try TestSupport.temporaryDirectory("charts")
+        let samples = try Tool.run(["samples", folder.path, "-o", output.path + "/samples.svg", "--no-cache"])
+        #expect(samples.status == 0, "\(samples.stderr)")
+        let samplesSVG = try String(contentsOfFile: output.path + "/samples.svg", encoding: .utf8)
+        #expect(try ElementCounter.parse(samplesSVG).counts["image"] == 3)
+        let distribution = try Tool.run(["distribution", folder.path, "-o", output.path + "/distribution.svg", "--no-cache"])
+        #expect(distribution.status == 0)
+        #expect(try ElementCounter.parse(try String(contentsOfFile: output.path + "/distribution.svg", encoding: .utf8)).counts["rect"] == 4)
+        // An output folder that does not exist: a clear error and no file anywhere.
+        let missing = try Tool.run(["distribution", folder.path, "-o", output.path + "/no/such/dir/d.svg", "--no-cache"])
+        #expect(missing.status == 1 && missing.stderr.contains("cannot"), "\(missing.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: output.path).sorted() == ["distribution.svg", "samples.svg"])
+    }
 }

@@ -1,0 +1,77 @@
+import Foundation
+
+/// Horizontal bar chart: one bar per category, labelled with its name and value. Horizontal so
+/// that 52 class names stay readable without rotated text.
+public struct BarChart {
+    public var title: String
+    public var valueLabel: String
+    public var bars: [(label: String, value: Double)]
+    /// How a value is written at the end of its bar.
+    public var format: (Double) -> String = { NumberFormat.grouped(Int($0.rounded())) }
+
+    public init(title: String, valueLabel: String, bars: [(label: String, value: Double)]) {
+        self.title = title
+        self.valueLabel = valueLabel
+        self.bars = bars
+    }
+
+    public var svg: String {
+        let rowHeight = 18.0, labelWidth = min(260, 12 + 7.2 * Double(bars.map(\.label.count).max() ?? 4))
+        let plotWidth = 560.0, top = 56.0, bottom = 44.0
+        let width = labelWidth + plotWidth + 70, height = top + rowHeight * Double(bars.count) + bottom
+        var svg = SVG(width: width, height: height)
+        svg.text(title, x: width / 2, y: 26, size: 16, anchor: .middle, weight: "bold")
+        let maximum = max(bars.map(\.value).max() ?? 1, 1e-12)
+        let ticks = AxisTicks.nice(upTo: maximum)
+        let scale = plotWidth / (ticks.last ?? maximum)
+        let plotBottom = top + rowHeight * Double(bars.count)
+        for tick in ticks {
+            let x = labelWidth + tick * scale
+            svg.line(x1: x, y1: top - 4, x2: x, y2: plotBottom, stroke: "#e3e3e3")
+            svg.text(AxisTicks.label(tick), x: x, y: plotBottom + 16, size: 11, anchor: .middle, fill: "#555")
+        }
+        for (index, bar) in bars.enumerated() {
+            let y = top + rowHeight * Double(index)
+            svg.text(bar.label, x: labelWidth - 8, y: y + rowHeight * 0.7, size: 12, anchor: .end)
+            svg.rect(x: labelWidth, y: y + 2, width: bar.value * scale, height: rowHeight - 4, fill: "#4c78a8",
+                     title: "\(bar.label): \(format(bar.value))")
+            svg.text(format(bar.value), x: labelWidth + bar.value * scale + 4, y: y + rowHeight * 0.7, size: 11, fill: "#333")
+        }
+        svg.line(x1: labelWidth, y1: top - 4, x2: labelWidth, y2: plotBottom, stroke: "#555")
+        svg.text(valueLabel, x: labelWidth + plotWidth / 2, y: plotBottom + 36, size: 12, anchor: .middle, fill: "#333")
+        return svg.document
+    }
+}
+
+/// Round tick values for an axis from 0.
+public enum AxisTicks {
+    /// 0 and multiples of 1, 2 or 5 × 10ⁿ, about five of them, the last at or above `maximum`.
+    public static func nice(upTo maximum: Double) -> [Double] {
+        guard maximum > 0, maximum.isFinite else { return [0, 1] }
+        let raw = maximum / 5
+        let magnitude = pow(10, floor(log10(raw)))
+        let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
+        let count = Int((maximum / step).rounded(.up))
+        return (0...count).map { Double($0) * step }
+    }
+
+    public static func label(_ value: Double) -> String {
+        if value == value.rounded() && abs(value) < 1e15 { return NumberFormat.grouped(Int(value)) }
+        return String(format: "%g", value)
+    }
+}
+
+enum NumberFormat {
+    /// 12345 → "12,345" (no locale: charts look the same everywhere).
+    static func grouped(_ value: Int) -> String {
+        let digits = String(abs(value))
+        var groups: [String] = []
+        var end = digits.endIndex
+        while end > digits.startIndex {
+            let start = digits.index(end, offsetBy: -3, limitedBy: digits.startIndex) ?? digits.startIndex
+            groups.insert(String(digits[start..<end]), at: 0)
+            end = start
+        }
+        return (value < 0 ? "-" : "") + groups.joined(separator: ",")
+    }
+}

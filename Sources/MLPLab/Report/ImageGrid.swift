@@ -1,0 +1,34 @@
+import Foundation
+
+/// A grid of titled images (the assignment's Part 1 sample figure), images embedded as PNG.
+public struct ImageGrid {
+    public var title: String
+    public var columns: Int
+    public var items: [(title: String, image: GrayImage)]
+    /// Displayed size of each image's longer side, in SVG units.
+    public var cellSize: Double = 150
+
+    public init(title: String, columns: Int, items: [(title: String, image: GrayImage)]) {
+        self.title = title
+        self.columns = columns
+        self.items = items
+    }
+
+    public var svg: String {
+        let rows = (items.count + columns - 1) / columns
+        let titleHeight = 22.0, gap = 14.0, top = 44.0
+        let cellWidth = cellSize + gap, cellHeight = cellSize + titleHeight + gap
+        let width = Double(columns) * cellWidth + gap, height = top + Double(rows) * cellHeight
+        var svg = SVG(width: width, height: height)
+        svg.text(title, x: width / 2, y: 28, size: 16, anchor: .middle, weight: "bold")
+        for (index, item) in items.enumerated() {
+            let x = gap + Double(index % columns) * cellWidth
+            let y = top + Double(index / columns) * cellHeight
+            let scale = cellSize / Double(max(item.image.width, item.image.height))
+            let w = Double(item.image.width) * scale, h = Double(item.image.height) * scale
+            svg.text(item.title, x: x + cellSize / 2, y: y + 15, size: 13, anchor: .middle)
+            svg.image(png: item.image.pngData(), x: x + (cellSize - w) / 2, y: y + titleHeight, width: w, height: h)
+        }
+        return svg.document
+    }
+}

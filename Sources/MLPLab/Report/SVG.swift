@@ -1,0 +1,60 @@
+import Foundation
+
+/// A minimal SVG writer: elements appended as text, every string escaped.
+public struct SVG {
+    public let width: Double
+    public let height: Double
+    private var body: [String] = []
+
+    public init(width: Double, height: Double) {
+        self.width = width
+        self.height = height
+    }
+
+    public static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+
+    static func number(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(format: "%.2f", value)
+    }
+
+    public mutating func rect(x: Double, y: Double, width: Double, height: Double, fill: String, title: String? = nil) {
+        let tooltip = title.map { "<title>\(SVG.escape($0))</title>" } ?? ""
+        body.append("<rect x=\"\(SVG.number(x))\" y=\"\(SVG.number(y))\" width=\"\(SVG.number(max(0, width)))\" height=\"\(SVG.number(max(0, height)))\" fill=\"\(fill)\">\(tooltip)</rect>")
+    }
+
+    public mutating func line(x1: Double, y1: Double, x2: Double, y2: Double, stroke: String = "#999", width: Double = 1) {
+        body.append("<line x1=\"\(SVG.number(x1))\" y1=\"\(SVG.number(y1))\" x2=\"\(SVG.number(x2))\" y2=\"\(SVG.number(y2))\" stroke=\"\(stroke)\" stroke-width=\"\(SVG.number(width))\"/>")
+    }
+
+    public mutating func polyline(_ points: [(Double, Double)], stroke: String, width: Double = 2) {
+        let list = points.map { "\(SVG.number($0.0)),\(SVG.number($0.1))" }.joined(separator: " ")
+        body.append("<polyline points=\"\(list)\" fill=\"none\" stroke=\"\(stroke)\" stroke-width=\"\(SVG.number(width))\"/>")
+    }
+
+    public enum Anchor: String { case start, middle, end }
+
+    public mutating func text(_ text: String, x: Double, y: Double, size: Double = 12, anchor: Anchor = .start,
+                              weight: String = "normal", fill: String = "#222", rotate: Double? = nil) {
+        let transform = rotate.map { " transform=\"rotate(\(SVG.number($0)) \(SVG.number(x)) \(SVG.number(y)))\"" } ?? ""
+        body.append("<text x=\"\(SVG.number(x))\" y=\"\(SVG.number(y))\" font-size=\"\(SVG.number(size))\" text-anchor=\"\(anchor.rawValue)\" font-weight=\"\(weight)\" fill=\"\(fill)\"\(transform)>\(SVG.escape(text))</text>")
+    }
+
+    /// A PNG embedded as data, scaled without smoothing so pixels stay pixels.
+    public mutating func image(png: Data, x: Double, y: Double, width: Double, height: Double) {
+        body.append("<image x=\"\(SVG.number(x))\" y=\"\(SVG.number(y))\" width=\"\(SVG.number(width))\" height=\"\(SVG.number(height))\" image-rendering=\"pixelated\" style=\"image-rendering:pixelated\" href=\"data:image/png;base64,\(png.base64EncodedString())\"/>")
+    }
+
+    /// The document, with a white background and a system sans-serif font.
+    public var document: String {
+        """
+        <svg xmlns="http://www.w3.org/2000/svg" width="\(SVG.number(width))" height="\(SVG.number(height))" viewBox="0 0 \(SVG.number(width)) \(SVG.number(height))" font-family="DejaVu Sans, Helvetica, Arial, sans-serif">
+        <rect width="100%" height="100%" fill="white"/>
+        \(body.joined(separator: "\n"))
+        </svg>
+
+        """
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+
+/// Writes files so that a crash or a full disk never leaves a half-written one: the bytes go to
+/// a temporary file in the same folder, are flushed to disk, and the file is renamed into place.
+public enum AtomicFile {
+    public static func write(_ data: Data, to path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        let directory = url.deletingLastPathComponent().path
+        let temporary = "\(directory)/.\(url.lastPathComponent).tmp-\(getpid())"
+        guard FileManager.default.createFile(atPath: temporary, contents: nil) else {
+            throw AtomicFileError(path: path, reason: "cannot create a file in '\(directory)' (\(String(cString: strerror(errno))))")
+        }
+        do {
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temporary))
+            defer { try? handle.close() }
+            try handle.write(contentsOf: data)
+            try handle.synchronize()
+        } catch {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw AtomicFileError(path: path, reason: "writing failed (\(error.localizedDescription))")
+        }
+        guard rename(temporary, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw AtomicFileError(path: path, reason: reason)
+        }
+    }
+}
+
+public struct AtomicFileError: Error, CustomStringConvertible {
+    public var path: String
+    public var reason: String
+    public var description: String {
+        "cannot write '\(path)': \(reason). Check that the folder exists, is writable and has free space."
+    }
+}

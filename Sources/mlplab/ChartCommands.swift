@@ -1,0 +1,60 @@
+import ArgumentParser
+import Foundation
+import MLPLab
+
+struct SamplesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "samples",
+        abstract: "Draw a 3×4 grid of random images of 12 different classes, each titled with its class (the assignment's Part 1).",
+        discussion: """
+            Examples:
+              mlplab samples fashion-mnist -o samples.svg
+              mlplab samples products -o samples.svg --seed 3
+            """
+    )
+
+    @OptionGroup(title: "Data") var dataOptions: DataOptions
+
+    @Option(name: .shortAndLong, parsing: .unconditional, help: ArgumentHelp("The SVG file to write.", valueName: "file"))
+    var output: String = "samples.svg"
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("Seed of the random pick.", valueName: "n"))
+    var seed: UInt64 = 1
+
+    func run() throws {
+        let dataset = try dataOptions.load()
+        let picked = dataset.samplesOfDistinctClasses(count: 12, seed: seed)
+        let grid = ImageGrid(title: "\(dataset.name): \(picked.count) random images of different classes", columns: 4,
+                             items: picked.map { (dataset.classNames[Int(dataset.labels[$0])], dataset.image(at: $0)) })
+        try AtomicFile.write(Data(grid.svg.utf8), to: output)
+        print("wrote \(output): \(picked.count) images of \(picked.count) classes")
+    }
+}
+
+struct DistributionCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "distribution",
+        abstract: "Draw the number of images per class, sorted, with counts (the assignment's Part 2).",
+        discussion: """
+            Examples:
+              mlplab distribution fashion-mnist -o distribution.svg
+              mlplab distribution products -o distribution.svg
+            """
+    )
+
+    @OptionGroup(title: "Data") var dataOptions: DataOptions
+
+    @Option(name: .shortAndLong, parsing: .unconditional, help: ArgumentHelp("The SVG file to write.", valueName: "file"))
+    var output: String = "distribution.svg"
+
+    func run() throws {
+        let dataset = try dataOptions.load()
+        let counts = dataset.classCounts(of: 0..<dataset.count)
+        let bars = zip(dataset.classNames, counts).sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
+            .map { (label: $0.0, value: Double($0.1)) }
+        let chart = BarChart(title: "\(dataset.name): images per class (\(AxisTicks.label(Double(dataset.count))) in all)", valueLabel: "images", bars: bars)
+        try AtomicFile.write(Data(chart.svg.utf8), to: output)
+        let largest = bars.first!, smallest = bars.last!
+        print("wrote \(output): \(bars.count) classes, largest '\(largest.label)' \(Int(largest.value)), smallest '\(smallest.label)' \(Int(smallest.value))")
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import MLPLab
+import Testing
+
+/// Checks that a string is well-formed XML and counts its elements by name.
+final class ElementCounter: NSObject, XMLParserDelegate {
+    var counts: [String: Int] = [:]
+    var texts: [String] = []
+    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+                attributes: [String: String] = [:]) {
+        counts[name, default: 0] += 1
+    }
+    func parser(_ parser: XMLParser, foundCharacters string: String) { texts.append(string) }
+
+    static func parse(_ svg: String) throws -> ElementCounter {
+        let counter = ElementCounter()
+        let parser = XMLParser(data: Data(svg.utf8))
+        parser.delegate = counter
+        try #require(parser.parse(), "not well-formed: \(parser.parserError.map { "\($0)" } ?? "?")")
+        return counter
+    }
+}
+
+struct ChartTests {
+    @Test("a bar chart has one bar per class, escaped labels and its counts")
+    func barChartHasOneBarPerCategory() throws {
+        let bars = (0..<52).map { (label: "class <\($0)> & co", value: Double(3500 - 60 * $0)) }
+        let svg = BarChart(title: "images per class", valueLabel: "images", bars: bars).svg
+        let parsed = try ElementCounter.parse(svg)
+        #expect(parsed.counts["rect"] == 53)  // background + 52 bars
+        let text = parsed.texts.joined()
+        #expect(text.contains("class <0> & co") && text.contains("3,500") && text.contains("440"))
+        #expect(svg.contains("class &lt;0&gt; &amp; co"))
+    }
+
+    @Test("nice axis ticks cover the maximum in round steps")
+    func niceTicks() {
+        #expect(AxisTicks.nice(upTo: 3500) == [0, 1000, 2000, 3000, 4000])
+        #expect(AxisTicks.nice(upTo: 0.87) == [0, 0.2, 0.4, 0.6000000000000001, 0.8, 1.0])
+        #expect(AxisTicks.nice(upTo: 7) == [0, 2, 4, 6, 8])
+    }
+
+    @Test("an image grid embeds each image as PNG data under its title")
+    func imageGridEmbedsPNGs() throws {
+        let items = (0..<12).map { i in
+            (title: "class \(i)", image: GrayImage(width: 3, height: 4, pixels: (0..<12).map { UInt8($0 * 20 + i) }))
+        }
+        let svg = ImageGrid(title: "samples", columns: 4, items: items).svg
+        let parsed = try ElementCounter.parse(svg)
+        #expect(parsed.counts["image"] == 12)
+        #expect(svg.components(separatedBy: "data:image/png;base64,").count == 13)
+        // The embedded PNG decodes back to the same pixels.
+        let first = svg.components(separatedBy: "data:image/png;base64,")[1].prefix { $0 != "\"" }
+        let decoded = try GrayImage.decode(try #require(Data(base64Encoded: String(first))), path: "embedded")
+        #expect(decoded == items[0].image)
+    }
+}

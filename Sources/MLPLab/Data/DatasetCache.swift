@@ -25,18 +25,13 @@ public struct DatasetCache: Sendable {
         self.directory = directory
     }
 
-    /// The cache key of a folder's current state.
-    public func key(root: String, files: [String], options: ImageFolderOptions) throws -> String {
+    /// The cache key of a folder's state when `files` were scanned.
+    public func key(root: String, files: [ImageFolder.File], options: ImageFolderOptions) -> String {
         let realRoot = URL(fileURLWithPath: root).resolvingSymlinksInPath().path
         var hasher = FNV1a()
         hasher.add("v\(DatasetCache.version)|\(realRoot)|\(options.resize?.description ?? "-")|\(options.skipUnreadable)|\(options.maximumPixels)\n")
         for file in files {
-            var info = stat()
-            let path = root + "/" + file
-            guard stat(path, &info) == 0 else {
-                throw DatasetError.unreadable(path: path, reason: String(cString: strerror(errno)))
-            }
-            hasher.add("\(file)|\(info.st_size)|\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)\n")
+            hasher.add("\(file.relativePath)|\(file.label)|\(file.size)|\(file.modified)\n")
         }
         return hasher.hexDigest
     }
@@ -53,45 +48,61 @@ public struct DatasetCache: Sendable {
     }
 
     /// The cached data set for `key`, or nil when there is none or it does not check out.
+    /// Reads straight into the final arrays: no intermediate copy of the pixels.
     public func load(key: String, name: String) -> (Dataset, ImageFolderReport)? {
-        guard let data = try? Data(contentsOf: URL(fileURLWithPath: path(for: key)), options: .alwaysMapped) else { return nil }
-        let header = DatasetCache.magic.count + 4 + 8
-        guard data.count >= header, Array(data.prefix(DatasetCache.magic.count)) == DatasetCache.magic else { return nil }
-        let version = data.subdata(in: 8..<12).withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) }.littleEndian
-        let metadataLength = Int(data.subdata(in: 12..<20).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }.littleEndian)
-        guard version == DatasetCache.version, metadataLength >= 0, metadataLength <= data.count - header,
-              let metadata = try? JSONDecoder().decode(Metadata.self, from: data.subdata(in: header..<(header + metadataLength))),
+        let path = path(for: key)
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { return nil }
+        let fileSize = Int(info.st_size)
+        func read(_ count: Int) -> [UInt8]? {
+            guard count >= 0 else { return nil }
+            var bytes = [UInt8](repeating: 0, count: count)
+            let got = bytes.withUnsafeMutableBytes { try? FileBytes.readFully(descriptor, into: $0.baseAddress, count: count, path: path) }
+            return got == count ? bytes : nil
+        }
+        let headerSize = DatasetCache.magic.count + 4 + 8
+        guard let header = read(headerSize), Array(header.prefix(DatasetCache.magic.count)) == DatasetCache.magic else { return nil }
+        let version = header.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 8, as: UInt32.self) }.littleEndian
+        let metadataLength = Int(header.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 12, as: UInt64.self) }.littleEndian)
+        guard version == DatasetCache.version, metadataLength >= 0, metadataLength <= fileSize - headerSize,
+              let json = read(metadataLength),
+              let metadata = try? JSONDecoder().decode(Metadata.self, from: Data(json)),
               metadata.key == key, metadata.count >= 0, metadata.width > 0, metadata.height > 0
         else { return nil }
-        let labelsStart = header + metadataLength
-        let pixelsStart = labelsStart + 4 * metadata.count
         let pixelCount = metadata.count * metadata.width * metadata.height
-        guard data.count == pixelsStart + pixelCount else { return nil }
-        let labels = data.subdata(in: labelsStart..<pixelsStart).withUnsafeBytes { raw in
+        guard fileSize == headerSize + metadataLength + 4 * metadata.count + pixelCount,
+              let rawLabels = read(4 * metadata.count), let pixels = read(pixelCount) else { return nil }
+        let labels = rawLabels.withUnsafeBytes { raw in
             (0..<metadata.count).map { Int32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * $0, as: Int32.self)) }
         }
         guard labels.allSatisfy({ $0 >= 0 && Int($0) < metadata.classNames.count }) else { return nil }
-        let pixels = [UInt8](data.subdata(in: pixelsStart..<data.count))
         let dataset = Dataset(name: name, classNames: metadata.classNames, imageWidth: metadata.width, imageHeight: metadata.height,
                               pixels: pixels, labels: labels)
         return (dataset, metadata.report)
     }
 
-    /// Stores `dataset` under `key`, atomically. A cache that cannot be written (read-only, full
-    /// disk) is not an error: the run goes on without it.
+    /// Stores `dataset` under `key`, atomically, streaming the pixels to disk. A cache that
+    /// cannot be written (read-only, full disk) is not an error: the run goes on without it.
     public func store(_ dataset: Dataset, report: ImageFolderReport, key: String) {
         let metadata = Metadata(key: key, classNames: dataset.classNames, width: dataset.imageWidth, height: dataset.imageHeight,
                                 count: dataset.count, report: report)
         guard let json = try? JSONEncoder().encode(metadata) else { return }
-        var data = Data(DatasetCache.magic)
-        withUnsafeBytes(of: DatasetCache.version.littleEndian) { data.append(contentsOf: $0) }
-        withUnsafeBytes(of: UInt64(json.count).littleEndian) { data.append(contentsOf: $0) }
-        data.append(json)
-        for label in dataset.labels { withUnsafeBytes(of: label.littleEndian) { data.append(contentsOf: $0) } }
-        data.append(contentsOf: dataset.pixels)
+        var header = Data(DatasetCache.magic)
+        withUnsafeBytes(of: DatasetCache.version.littleEndian) { header.append(contentsOf: $0) }
+        withUnsafeBytes(of: UInt64(json.count).littleEndian) { header.append(contentsOf: $0) }
+        header.append(json)
+        var labels = Data(capacity: 4 * dataset.count)
+        for label in dataset.labels { withUnsafeBytes(of: label.littleEndian) { labels.append(contentsOf: $0) } }
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            try data.write(to: URL(fileURLWithPath: path(for: key)), options: .atomic)
+            try AtomicFile.write(to: path(for: key)) { handle in
+                try handle.write(contentsOf: header)
+                try handle.write(contentsOf: labels)
+                try dataset.pixels.withUnsafeBytes { try handle.write(contentsOf: Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: $0.baseAddress!), count: $0.count, deallocator: .none)) }
+            }
         } catch {
             // Caching is an optimization; the data set itself is fine.
         }

@@ -9,6 +9,9 @@ enum DirectoryWalk {
         var isDirectory: Bool
         /// A plain file (not a device, socket or pipe, which could block a read forever).
         var isRegularFile: Bool
+        /// Size in bytes and modification time, "seconds.nanoseconds" (for cache keys).
+        var size: Int
+        var modified: String
     }
 
     /// A folder's identity, to recognise it again through a link.
@@ -46,7 +49,8 @@ enum DirectoryWalk {
                 throw DatasetError.unreadable(path: child, reason: errno == ELOOP ? "a symbolic link loop" : String(cString: strerror(errno)))
             }
             let kind = info.st_mode & S_IFMT
-            entries.append(Entry(name: name, path: child, isDirectory: kind == S_IFDIR, isRegularFile: kind == S_IFREG))
+            entries.append(Entry(name: name, path: child, isDirectory: kind == S_IFDIR, isRegularFile: kind == S_IFREG,
+                                 size: Int(info.st_size), modified: "\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)"))
         }
         return entries.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
     }

@@ -25,6 +25,10 @@ public struct GrayImage: Sendable, Equatable {
     /// The header is read first (`stbi_info`) so that a file claiming huge dimensions is refused
     /// without allocating. `path` only names the file in errors.
     public static func decode(_ data: Data, path: String, maximumPixels: Int = defaultMaximumPixels) throws -> GrayImage {
+        try decode([UInt8](data), path: path, maximumPixels: maximumPixels)
+    }
+
+    public static func decode(_ data: [UInt8], path: String, maximumPixels: Int = defaultMaximumPixels) throws -> GrayImage {
         guard !data.isEmpty else { throw DatasetError.cannotDecode(path: path, reason: "the file is empty") }
         guard data.count <= Int(Int32.max) else { throw DatasetError.cannotDecode(path: path, reason: "the file is larger than 2 GB") }
         return try data.withUnsafeBytes { raw -> GrayImage in
@@ -58,10 +62,12 @@ public struct GrayImage: Sendable, Equatable {
     /// Gray stays gray; alpha is dropped, not composited (as `convert('L')` does).
     @inline(__always)
     public static func luma(red: UInt8, green: UInt8, blue: UInt8) -> UInt8 {
-        let r: UInt32 = 19595 * UInt32(red)
-        let g: UInt32 = 38470 * UInt32(green)
-        let b: UInt32 = 7471 * UInt32(blue)
-        return UInt8((r + g + b + 0x8000) >> 16)
+        // Wrapping operators: the sum is at most 65535·255 + 0x8000 < 2³², so nothing wraps, and
+        // without overflow checks the loop over an image vectorizes.
+        let r: UInt32 = 19595 &* UInt32(red)
+        let g: UInt32 = 38470 &* UInt32(green)
+        let b: UInt32 = 7471 &* UInt32(blue)
+        return UInt8(truncatingIfNeeded: (r &+ g &+ b &+ 0x8000) >> 16)
     }
 
     static func toGray(_ source: UnsafePointer<UInt8>, channels: Int, count: Int, into destination: UnsafeMutablePointer<UInt8>) {

@@ -60,11 +60,23 @@ public struct ImageFolderReport: Codable, Equatable, Sendable {
 public enum ImageFolder {
     public static let imageExtensions: Set<String> = ["jpg", "jpeg", "png", "bmp", "pgm", "ppm", "tga", "gif"]
 
+    /// Whether `name` ends in one of `imageExtensions`, in any case (plain Swift: bridging to
+    /// NSString per file costs more than the rest of the scan).
+    static func isImageFileName(_ name: String) -> Bool {
+        guard let dot = name.utf8.lastIndex(of: UInt8(ascii: ".")) else { return false }
+        let suffix = name.utf8[name.utf8.index(after: dot)...]
+        guard suffix.count <= 4 else { return false }
+        return imageExtensions.contains(String(decoding: suffix.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }, as: UTF8.self))
+    }
+
     /// An image file found in the folder.
     public struct File: Sendable, Equatable {
         /// Path relative to the folder, e.g. "Tshirt/0042.jpg".
         public var relativePath: String
         public var label: Int32
+        /// Size and modification time when scanned: what the cache key is made of.
+        public var size: Int
+        public var modified: String
     }
 
     /// The class names and image files of `root`, without decoding anything.
@@ -83,20 +95,20 @@ public enum ImageFolder {
         let rootIdentity = try DirectoryWalk.identity(of: root)
         for (label, folder) in classFolders.enumerated() {
             // (folder path relative to root, sorted file names), walked with loop detection.
-            var folders: [(path: String, names: [String])] = []
+            var folders: [(path: String, names: [(name: String, size: Int, modified: String)])] = []
             func walk(_ path: String, relative: String, ancestors: Set<DirectoryWalk.Identity>) throws {
                 let identity = try DirectoryWalk.identity(of: path)
                 guard !ancestors.contains(identity) else { throw DatasetError.symlinkLoop(path: path) }
-                var names: [String] = []
+                var names: [(String, Int, String)] = []
                 for entry in try DirectoryWalk.entries(of: path) where !entry.name.hasPrefix(".") {
                     let child = relative + "/" + entry.name
                     if entry.isDirectory {
                         try walk(entry.path, relative: child, ancestors: ancestors.union([identity]))
-                    } else if imageExtensions.contains((entry.name as NSString).pathExtension.lowercased()) {
+                    } else if isImageFileName(entry.name) {
                         guard entry.isRegularFile else {
                             throw DatasetError.unreadable(path: entry.path, reason: "it is not a regular file (a pipe, socket or device)")
                         }
-                        names.append(entry.name)
+                        names.append((entry.name, entry.size, entry.modified))
                     } else {
                         ignored.append(child)
                     }
@@ -107,7 +119,7 @@ public enum ImageFolder {
             folders.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
             let before = files.count
             for (path, names) in folders {
-                files += names.map { File(relativePath: path + "/" + $0, label: Int32(label)) }
+                files += names.map { File(relativePath: path + "/" + $0.name, label: Int32(label), size: $0.size, modified: $0.modified) }
             }
             guard files.count > before else { throw DatasetError.emptyClass(path: folder.path) }
             guard files.count <= maximumFiles else {
@@ -133,7 +145,7 @@ public enum ImageFolder {
         report.ignoredCount = ignored.count
         report.ignoredExamples = Array(ignored.prefix(3))
 
-        let key = try cache.map { try $0.key(root: root, files: files.map(\.relativePath), options: options) }
+        let key = cache.map { $0.key(root: root, files: files, options: options) }
         if let cache, let key, let (cached, cachedReport) = cache.load(key: key, name: root) {
             var fromCache = cachedReport
             fromCache.fromCache = true
@@ -154,7 +166,7 @@ public enum ImageFolder {
         // One size for all, or --resize.
         var kept: [(file: File, image: GrayImage)] = []
         kept.reserveCapacity(files.count)
-        for (file, result) in zip(files, images) {
+        for (file, result) in zip(files, consume images) {
             if case let .success(image) = result { kept.append((file, image)) }
         }
         for (label, name) in classNames.enumerated() where !kept.contains(where: { $0.file.label == Int32(label) }) {
@@ -177,16 +189,18 @@ public enum ImageFolder {
         }
         let featureCount = size.width * size.height
         var pixels = [UInt8](repeating: 0, count: kept.count * featureCount)
+        let labels = kept.map(\.file.label)
         pixels.withUnsafeMutableBufferPointer { buffer in
-            for (index, entry) in kept.enumerated() {
-                let image = entry.image.resized(width: size.width, height: size.height)
+            for index in kept.indices {
+                let image = kept[index].image.resized(width: size.width, height: size.height)
                 image.pixels.withUnsafeBufferPointer { source in
                     (buffer.baseAddress! + index * featureCount).update(from: source.baseAddress!, count: featureCount)
                 }
+                kept[index].image.pixels = []  // release as we go: peak memory stays near one copy
             }
         }
         let dataset = Dataset(name: root, classNames: classNames, imageWidth: size.width, imageHeight: size.height,
-                              pixels: pixels, labels: kept.map(\.file.label))
+                              pixels: pixels, labels: labels)
         if let cache, let key { cache.store(dataset, report: report, key: key) }
         return (dataset, report)
     }
@@ -208,11 +222,7 @@ public enum ImageFolder {
                     for index in (c * chunk)..<min(files.count, (c + 1) * chunk) {
                         let path = root + "/" + files[index].relativePath
                         slots.value[index] = Result {
-                            let data: Data
-                            do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-                                throw DatasetError.unreadable(path: path, reason: (error as NSError).localizedFailureReason ?? "permission denied or not a regular file")
-                            }
-                            return try GrayImage.decode(data, path: path, maximumPixels: options.maximumPixels)
+                            try GrayImage.decode(try FileBytes.read(path), path: path, maximumPixels: options.maximumPixels)
                         }.mapError { $0 as? DatasetError ?? .cannotDecode(path: path, reason: "\($0)") }
                     }
                     counter.add(min(files.count, (c + 1) * chunk) - c * chunk)

@@ -4,6 +4,11 @@ import Foundation
 /// a temporary file in the same folder, are flushed to disk, and the file is renamed into place.
 public enum AtomicFile {
     public static func write(_ data: Data, to path: String) throws {
+        try write(to: path) { handle in try handle.write(contentsOf: data) }
+    }
+
+    /// Streams the file's contents through `body`, so large files need not be built in memory.
+    public static func write(to path: String, _ body: (FileHandle) throws -> Void) throws {
         let url = URL(fileURLWithPath: path)
         let directory = url.deletingLastPathComponent().path
         let temporary = "\(directory)/.\(url.lastPathComponent).tmp-\(getpid())"
@@ -13,7 +18,7 @@ public enum AtomicFile {
         do {
             let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temporary))
             defer { try? handle.close() }
-            try handle.write(contentsOf: data)
+            try body(handle)
             try handle.synchronize()
         } catch {
             try? FileManager.default.removeItem(atPath: temporary)

@@ -10,6 +10,12 @@ public final class MLP {
     /// A model with all parameters zero; call `initialize(seed:)` or load a checkpoint.
     public init(configuration: ModelConfiguration) {
         self.configuration = configuration
+        layers = MLP.layout(configuration)
+        parameters = FloatBuffer(count: configuration.parameterCount)
+    }
+
+    /// The layers' views, one after another in one buffer of `parameterCount` floats.
+    public static func layout(_ configuration: ModelConfiguration) -> [Linear] {
         var layers: [Linear] = []
         var offset = 0
         let sizes = configuration.layerSizes
@@ -18,8 +24,7 @@ public final class MLP {
             layers.append(layer)
             offset += layer.parameterCount
         }
-        self.layers = layers
-        parameters = FloatBuffer(count: offset)
+        return layers
     }
 
     /// Draws every parameter from the configured initialization, layer by layer, weight then

@@ -1,0 +1,72 @@
+/// What can be wrong with a model file, a checkpoint or a run folder; each names the file and
+/// what to do.
+public enum CheckpointError: Error, CustomStringConvertible, Equatable {
+    // safetensors rules, as strict as the reference implementation
+    case unreadable(path: String, reason: String)
+    case tooShort(path: String, size: Int)
+    case headerTooLarge(path: String, length: UInt64)
+    case headerOutOfFile(path: String, length: UInt64, fileSize: Int)
+    case headerNotUTF8(path: String)
+    case headerNotJSON(path: String, reason: String)
+    case badEntry(path: String, name: String, reason: String)
+    case unknownDType(path: String, name: String, dtype: String)
+    case sizeMismatch(path: String, name: String, expected: Int, actual: Int)
+    case offsetsNotContiguous(path: String, name: String, expectedStart: Int, actualStart: Int)
+    case fileLengthMismatch(path: String, expected: Int, actual: Int)
+    // model files
+    case missingTensor(path: String, name: String)
+    case wrongShape(path: String, name: String, expected: [Int], actual: [Int])
+    case badMetadata(path: String, key: String, reason: String)
+    case dataMismatch(path: String, reason: String)
+    // run folders
+    case notARun(path: String)
+    case locked(path: String, pid: String)
+    case configurationDiffers(path: String, field: String, stored: String, given: String)
+    case alreadyFinished(path: String)
+    case cannotWrite(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .unreadable(path, reason):
+            return "cannot read '\(path)': \(reason). Check the path; a model is a .safetensors file or a run folder."
+        case let .tooShort(path, size):
+            return "'\(path)' is not a safetensors file: it has \(size) bytes, fewer than the 8-byte header length. Use a file written by MLPLab or the safetensors library."
+        case let .headerTooLarge(path, length):
+            return "'\(path)' declares a \(length)-byte header, more than the 100 MB safetensors allows. The file is damaged or not a safetensors file."
+        case let .headerOutOfFile(path, length, fileSize):
+            return "'\(path)' declares a \(length)-byte header but the file has only \(fileSize) bytes. The file is truncated; copy it again."
+        case let .headerNotUTF8(path):
+            return "'\(path)': the safetensors header is not valid UTF-8. The file is damaged; copy it again."
+        case let .headerNotJSON(path, reason):
+            return "'\(path)': the safetensors header is not a JSON object (\(reason)). The file is damaged; copy it again."
+        case let .badEntry(path, name, reason):
+            return "'\(path)': tensor '\(name)' is malformed in the header (\(reason)). The file is damaged or was written by a broken tool."
+        case let .unknownDType(path, name, dtype):
+            return "'\(path)': tensor '\(name)' has dtype '\(dtype)', which MLPLab does not read (F32 only). Save the model as float32."
+        case let .sizeMismatch(path, name, expected, actual):
+            return "'\(path)': tensor '\(name)' needs \(expected) bytes for its shape but its byte range holds \(actual). The file is damaged."
+        case let .offsetsNotContiguous(path, name, expectedStart, actualStart):
+            return "'\(path)': tensor '\(name)' starts at byte \(actualStart) of the data, expected \(expectedStart): the byte ranges leave a gap or overlap. The file is damaged."
+        case let .fileLengthMismatch(path, expected, actual):
+            return "'\(path)' should be \(expected) bytes long by its header but is \(actual). The file is truncated or has extra data; copy it again."
+        case let .missingTensor(path, name):
+            return "'\(path)' has no tensor '\(name)': it is not an MLPLab model of this shape. Use a model.safetensors that MLPLab wrote."
+        case let .wrongShape(path, name, expected, actual):
+            return "'\(path)': tensor '\(name)' has shape \(actual), expected \(expected) from the model's metadata. The file is inconsistent; retrain or re-export it."
+        case let .badMetadata(path, key, reason):
+            return "'\(path)': metadata '\(key)' \(reason). Use a model.safetensors that MLPLab wrote."
+        case let .dataMismatch(path, reason):
+            return "the model '\(path)' does not fit this data: \(reason). Use the data the model was trained on, or train a model for this data."
+        case let .notARun(path):
+            return "'\(path)' is not a run folder (no config.json and checkpoint.safetensors). Give the folder that 'mlplab train' printed, e.g. runs/<name>."
+        case let .locked(path, pid):
+            return "'\(path)' is in use by another training (process \(pid)). Wait for it to finish, or use another --name."
+        case let .configurationDiffers(path, field, stored, given):
+            return "cannot resume '\(path)': \(field) was \(stored) in that run, \(given) now. Repeat the original command with --resume, or start a new run with another --name."
+        case let .alreadyFinished(path):
+            return "'\(path)' has finished all its epochs; nothing to resume. Start a new run with another --name, or raise --epochs to train further."
+        case let .cannotWrite(path, reason):
+            return "cannot write '\(path)': \(reason). Check that the folder is writable and the disk has space; the previous files are intact."
+        }
+    }
+}

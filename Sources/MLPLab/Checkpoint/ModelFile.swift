@@ -1,0 +1,146 @@
+import Foundation
+
+/// A trained model as `model.safetensors`: the weights under the assignment's PyTorch names
+/// (`layer1.weight` [out, in], `layer1.bias`, …) and, as metadata, everything needed to use it
+/// elsewhere: class names, input size, input scaling, activation.
+///
+/// Loading it into the assignment's `Model` in PyTorch is `model.load_state_dict(load_file(path))`
+/// (see scripts/check-torch-interop.py).
+public struct ModelFile {
+    public var configuration: ModelConfiguration
+    public var classNames: [String]
+    public var imageWidth: Int
+    public var imageHeight: Int
+    public var inputScaling: InputScaling
+    /// In the model's buffer order.
+    public var parameters: [Float]
+
+    public static let format = "mlplab-mlp"
+
+    public init(model: MLP, classNames: [String], imageWidth: Int, imageHeight: Int, inputScaling: InputScaling) {
+        configuration = model.configuration
+        self.classNames = classNames
+        self.imageWidth = imageWidth
+        self.imageHeight = imageHeight
+        self.inputScaling = inputScaling
+        parameters = model.parameters.array
+    }
+
+    public init(dataset: Dataset, model: MLP, scaling: InputScaling) {
+        self.init(model: model, classNames: dataset.classNames, imageWidth: dataset.imageWidth,
+                  imageHeight: dataset.imageHeight, inputScaling: scaling)
+    }
+
+    /// A model with these parameters, ready for `forward`.
+    public func makeModel() -> MLP {
+        let model = MLP(configuration: configuration)
+        model.parameters.copy(from: parameters)
+        return model
+    }
+
+    public var metadata: [String: String] {
+        func json<T: Encodable>(_ value: T) -> String { String(decoding: try! JSONEncoder().encode(value), as: UTF8.self) }
+        return [
+            "format": ModelFile.format,
+            "mlplab_version": MLPLabVersion.string,
+            "classes": json(classNames),
+            "hidden_sizes": json(configuration.hiddenSizes),
+            "activation": configuration.activation.rawValue,
+            "initialization": configuration.initialization.rawValue,
+            "input_width": String(imageWidth),
+            "input_height": String(imageHeight),
+            "input_scaling": inputScaling.rawValue,
+        ]
+    }
+
+    /// The tensors of `values` (parameters, or a buffer of the same layout) named `prefix` +
+    /// PyTorch's names.
+    public static func tensors(of values: UnsafeBufferPointer<Float>, configuration: ModelConfiguration, prefix: String = "") -> [SafeTensors.Tensor] {
+        let layers = MLP.layout(configuration)
+        return layers.enumerated().flatMap { index, layer in
+            [SafeTensors.Tensor(name: "\(prefix)layer\(index + 1).weight", shape: [layer.outputSize, layer.inputSize],
+                                values: Array(values[layer.offset..<(layer.offset + layer.weightCount)])),
+             SafeTensors.Tensor(name: "\(prefix)layer\(index + 1).bias", shape: [layer.outputSize],
+                                values: Array(values[layer.biasOffset..<(layer.biasOffset + layer.outputSize)]))]
+        }
+    }
+
+    public var safeTensors: SafeTensors {
+        parameters.withUnsafeBufferPointer {
+            SafeTensors(metadata: metadata, tensors: ModelFile.tensors(of: $0, configuration: configuration))
+        }
+    }
+
+    public func write(to path: String) throws {
+        do { try AtomicFile.write(try safeTensors.encoded(), to: path) } catch let error as AtomicFileError {
+            throw CheckpointError.cannotWrite(path: path, reason: error.reason)
+        }
+    }
+
+    /// Reads a model written by MLPLab (or any safetensors file with the same names and metadata).
+    public init(contentsOf path: String) throws {
+        try self.init(SafeTensors(contentsOf: path), path: path)
+    }
+
+    public init(_ file: SafeTensors, path: String) throws {
+        let metadata = file.metadata
+        func value(_ key: String) throws -> String {
+            guard let value = metadata[key] else { throw CheckpointError.badMetadata(path: path, key: key, reason: "is missing") }
+            return value
+        }
+        func decode<T: Decodable>(_ key: String, as type: T.Type) throws -> T {
+            let text = try value(key)
+            guard let decoded = try? JSONDecoder().decode(T.self, from: Data(text.utf8)) else {
+                throw CheckpointError.badMetadata(path: path, key: key, reason: "is not valid JSON of the expected kind")
+            }
+            return decoded
+        }
+        classNames = try decode("classes", as: [String].self)
+        let hidden = try decode("hidden_sizes", as: [Int].self)
+        guard let activation = Activation(rawValue: try value("activation")) else {
+            throw CheckpointError.badMetadata(path: path, key: "activation", reason: "is not one of \(Activation.allCases.map(\.rawValue))")
+        }
+        guard let width = Int(try value("input_width")), let height = Int(try value("input_height")), width > 0, height > 0 else {
+            throw CheckpointError.badMetadata(path: path, key: "input_width/input_height", reason: "are not positive whole numbers")
+        }
+        guard let scaling = InputScaling(rawValue: try value("input_scaling")) else {
+            throw CheckpointError.badMetadata(path: path, key: "input_scaling", reason: "is not one of \(InputScaling.allCases.map(\.rawValue))")
+        }
+        guard !classNames.isEmpty, hidden.allSatisfy({ $0 >= 1 }) else {
+            throw CheckpointError.badMetadata(path: path, key: "classes/hidden_sizes", reason: "describe an empty model")
+        }
+        let initialization = metadata["initialization"].flatMap(Initialization.init(rawValue:)) ?? .torch
+        configuration = ModelConfiguration(inputSize: width * height, hiddenSizes: hidden, classCount: classNames.count,
+                                           activation: activation, initialization: initialization)
+        imageWidth = width
+        imageHeight = height
+        inputScaling = scaling
+        parameters = try ModelFile.parameters(from: file, configuration: configuration, path: path)
+    }
+
+    /// Gathers the tensors named `prefix` + layerN.weight/bias into the model's buffer order,
+    /// checking every shape.
+    public static func parameters(from file: SafeTensors, configuration: ModelConfiguration, prefix: String = "", path: String) throws -> [Float] {
+        var values = [Float](repeating: 0, count: configuration.parameterCount)
+        for (index, layer) in MLP.layout(configuration).enumerated() {
+            for (suffix, shape, offset) in [("weight", [layer.outputSize, layer.inputSize], layer.offset),
+                                            ("bias", [layer.outputSize], layer.biasOffset)] {
+                let name = "\(prefix)layer\(index + 1).\(suffix)"
+                guard let tensor = file[name] else { throw CheckpointError.missingTensor(path: path, name: name) }
+                guard tensor.shape == shape else { throw CheckpointError.wrongShape(path: path, name: name, expected: shape, actual: tensor.shape) }
+                values.replaceSubrange(offset..<(offset + tensor.values.count), with: tensor.values)
+            }
+        }
+        return values
+    }
+
+    /// Checks that this model can be used on `dataset`: same input size and the same classes.
+    public func check(against dataset: Dataset, path: String) throws {
+        guard imageWidth == dataset.imageWidth, imageHeight == dataset.imageHeight else {
+            throw CheckpointError.dataMismatch(path: path, reason: "it takes \(imageWidth)×\(imageHeight) images, the data has \(dataset.imageWidth)×\(dataset.imageHeight)")
+        }
+        guard classNames == dataset.classNames else {
+            throw CheckpointError.dataMismatch(path: path, reason: "it knows \(classNames.count) classes (\(classNames.prefix(3).joined(separator: ", "))…), the data has \(dataset.classCount) (\(dataset.classNames.prefix(3).joined(separator: ", "))…)")
+        }
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import MLPLab
+import Testing
+
+/// Builds safetensors bytes by hand, so each rule of the reader can be broken on purpose.
+enum SafeTensorsBytes {
+    static func file(header: String, data: [UInt8], declaredLength: UInt64? = nil) -> Data {
+        let json = Data(header.utf8)
+        var bytes = Data()
+        withUnsafeBytes(of: (declaredLength ?? UInt64(json.count)).littleEndian) { bytes.append(contentsOf: $0) }
+        return bytes + json + Data(data)
+    }
+}
+
+struct SafeTensorsTests {
+    func reading(_ data: Data) -> CheckpointError? {
+        do {
+            _ = try SafeTensors(data: data, path: "m.safetensors")
+            return nil
+        } catch {
+            return error as? CheckpointError
+        }
+    }
+
+    @Test("a written file reads back with the same tensors and metadata, shapes of 1 included")
+    func roundTrip() throws {
+        let file = SafeTensors(metadata: ["classes": "[\"a\",\"b\"]", "x": "1"], tensors: [
+            .init(name: "layer1.weight", shape: [2, 3], values: [1, -2, 3.5, 0, .pi, -0]),
+            .init(name: "layer1.bias", shape: [1], values: [42]),
+            .init(name: "empty", shape: [0, 4], values: []),
+        ])
+        let data = try file.encoded()
+        let read = try SafeTensors(data: data, path: "m.safetensors")
+        #expect(read.metadata == file.metadata)
+        #expect(read["layer1.weight"] == file.tensors[0] && read["layer1.bias"] == file.tensors[1] && read["empty"] == file.tensors[2])
+        // The header is padded to 8 bytes, so the data is aligned.
+        let length = data.prefix(8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+        #expect(length % 8 == 0)
+    }
+
+    @Test("each broken rule is a named error", arguments: [
+        ("too short", SafeTensorsBytes.file(header: "", data: []).prefix(5)),
+        ("header too large", SafeTensorsBytes.file(header: "{}", data: [], declaredLength: 200_000_000)),
+        ("header out of file", SafeTensorsBytes.file(header: "{}", data: [], declaredLength: 64)),
+        ("not UTF-8", SafeTensorsBytes.file(header: "", data: [], declaredLength: 4).prefix(8) + Data([0x7B, 0xFF, 0xFE, 0x7D])),
+        ("not JSON", SafeTensorsBytes.file(header: "{nope", data: [])),
+        ("not an object", SafeTensorsBytes.file(header: "[1]", data: [])),
+        ("unknown dtype", SafeTensorsBytes.file(header: #"{"a":{"dtype":"Q9","shape":[1],"data_offsets":[0,4]}}"#, data: [0, 0, 0, 0])),
+        ("size mismatch", SafeTensorsBytes.file(header: #"{"a":{"dtype":"F32","shape":[2,2],"data_offsets":[0,12]}}"#, data: Array(repeating: 0, count: 12))),
+        ("gap", SafeTensorsBytes.file(header: #"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"b":{"dtype":"F32","shape":[1],"data_offsets":[8,12]}}"#, data: Array(repeating: 0, count: 12))),
+        ("overlap", SafeTensorsBytes.file(header: #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}"#, data: Array(repeating: 0, count: 12))),
+        ("not from 0", SafeTensorsBytes.file(header: #"{"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#, data: Array(repeating: 0, count: 8))),
+        ("extra bytes", SafeTensorsBytes.file(header: #"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}"#, data: Array(repeating: 0, count: 5))),
+        ("missing bytes", SafeTensorsBytes.file(header: #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}"#, data: Array(repeating: 0, count: 6))),
+        ("negative shape", SafeTensorsBytes.file(header: #"{"a":{"dtype":"F32","shape":[-1],"data_offsets":[0,4]}}"#, data: [0, 0, 0, 0])),
+        ("fractional offset", SafeTensorsBytes.file(header: #"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4.5]}}"#, data: [0, 0, 0, 0])),
+        ("metadata not strings", SafeTensorsBytes.file(header: #"{"__metadata__":{"k":1}}"#, data: [])),
+    ] as [(String, Data)])
+    func brokenRuleIsNamed(rule: String, data: Data) {
+        let error = reading(data)
+        let expected: (CheckpointError) -> Bool = switch rule {
+        case "too short": { if case .tooShort = $0 { true } else { false } }
+        case "header too large": { if case .headerTooLarge = $0 { true } else { false } }
+        case "header out of file": { if case .headerOutOfFile = $0 { true } else { false } }
+        case "not UTF-8": { if case .headerNotUTF8 = $0 { true } else { false } }
+        case "not JSON", "not an object": { if case .headerNotJSON = $0 { true } else { false } }
+        case "unknown dtype": { if case .unknownDType(_, "a", "Q9") = $0 { true } else { false } }
+        case "size mismatch": { if case .sizeMismatch(_, "a", 16, 12) = $0 { true } else { false } }
+        case "gap": { if case .offsetsNotContiguous(_, "b", 4, 8) = $0 { true } else { false } }
+        case "overlap": { if case .offsetsNotContiguous(_, "b", 8, 4) = $0 { true } else { false } }
+        case "not from 0": { if case .offsetsNotContiguous(_, "a", 0, 4) = $0 { true } else { false } }
+        case "extra bytes", "missing bytes": { if case .fileLengthMismatch = $0 { true } else { false } }
+        default: { if case .badEntry = $0 { true } else { false } }
+        }
+        #expect(error.map(expected) == true, "\(rule): got \(String(describing: error))")
+        #expect(error.map { "\($0)".contains("m.safetensors") } == true)
+    }
+
+    @Test("a model file keeps weights, classes and preprocessing, under PyTorch's names")
+    func modelFileRoundTrip() throws {
+        let configuration = ModelConfiguration(inputSize: 12, hiddenSizes: [5, 4], classCount: 3, activation: .tanh)
+        let model = MLP(configuration: configuration)
+        model.initialize(seed: 3)
+        let file = ModelFile(model: model, classNames: ["x", "y", "z"], imageWidth: 4, imageHeight: 3, inputScaling: .raw)
+        let path = try TestSupport.temporaryDirectory().appendingPathComponent("model.safetensors").path
+        try file.write(to: path)
+        let raw = try SafeTensors(contentsOf: path)
+        #expect(raw.tensors.map(\.name).sorted() == ["layer1.bias", "layer1.weight", "layer2.bias", "layer2.weight", "layer3.bias", "layer3.weight"])
+        #expect(raw["layer1.weight"]?.shape == [5, 12] && raw["layer3.bias"]?.shape == [3])
+        let read = try ModelFile(contentsOf: path)
+        #expect(read.parameters == model.parameters.array)
+        #expect(read.configuration == configuration && read.classNames == ["x", "y", "z"])
+        #expect(read.imageWidth == 4 && read.imageHeight == 3 && read.inputScaling == .raw)
+    }
+
+    @Test("a model file without its metadata or with a wrong shape is refused by name")
+    func modelFileChecksShapes() throws {
+        let plain = SafeTensors(metadata: [:], tensors: [.init(name: "layer1.weight", shape: [1, 1], values: [0])])
+        #expect(throws: CheckpointError.badMetadata(path: "p", key: "classes", reason: "is missing")) { try ModelFile(plain, path: "p") }
+        let configuration = ModelConfiguration(inputSize: 4, hiddenSizes: [2], classCount: 2)
+        let model = MLP(configuration: configuration)
+        var file = ModelFile(model: model, classNames: ["a", "b"], imageWidth: 2, imageHeight: 2, inputScaling: .unitRange).safeTensors
+        file.tensors[0] = .init(name: "layer1.weight", shape: [4, 2], values: Array(repeating: 0, count: 8))
+        #expect(throws: CheckpointError.wrongShape(path: "p", name: "layer1.weight", expected: [2, 4], actual: [4, 2])) { try ModelFile(file, path: "p") }
+    }
+}

@@ -18,6 +18,7 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
     case wrongShape(path: String, name: String, expected: [Int], actual: [Int])
     case badMetadata(path: String, key: String, reason: String)
     case dataMismatch(path: String, reason: String)
+    case imageSizeMismatch(image: String, width: Int, height: Int, modelWidth: Int, modelHeight: Int)
     // run folders
     case notARun(path: String)
     case locked(path: String, pid: String)
@@ -57,6 +58,8 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
             return "'\(path)': metadata '\(key)' \(reason). Use a model.safetensors that MLPLab wrote."
         case let .dataMismatch(path, reason):
             return "the model '\(path)' does not fit this data: \(reason). Use the data the model was trained on, or train a model for this data."
+        case let .imageSizeMismatch(image, width, height, modelWidth, modelHeight):
+            return "'\(image)' is \(width)×\(height) pixels but the model takes \(modelWidth)×\(modelHeight) images. Resize it to \(modelWidth)×\(modelHeight) first."
         case let .notARun(path):
             return "'\(path)' is not a run folder (no config.json and checkpoint.safetensors). Give the folder that 'mlplab train' printed, e.g. runs/<name>."
         case let .locked(path, pid):

@@ -4,7 +4,12 @@ extension Divergence {
     /// Why a training whose loss became non-finite most likely diverged, and the setting to
     /// change, judged from its configuration in the order the assignment met the causes:
     /// unscaled inputs (Part 3), too much momentum (Part 8 at 0.98), too large a step (Part 6 at 0.2).
-    public static func diagnose(_ configuration: TrainingConfiguration) -> String {
+    public static func diagnose(_ configuration: TrainingConfiguration, firstGradientNorm: Double, lastFiniteGradientNorm: Double) -> String {
+        let evidence = " (gradient norm \(format(firstGradientNorm)) at the first step, \(format(lastFiniteGradientNorm)) just before)"
+        return cause(configuration) + evidence
+    }
+
+    static func cause(_ configuration: TrainingConfiguration) -> String {
         let sgd = configuration.optimizer
         let effectiveStep = sgd.learningRate / (1 - min(sgd.momentum, 0.999))
         if configuration.inputScaling == .raw {
@@ -19,7 +24,7 @@ extension Divergence {
         return "the updates grew until they overflowed. Lower --lr (now \(format(sgd.learningRate)))\(sgd.momentum > 0 ? " or --momentum (now \(sgd.momentum))" : "")."
     }
 
-    private static func format(_ value: Double) -> String {
+    static func format(_ value: Double) -> String {
         var text = String(format: "%.4g", value)
         if text.contains("e") { text = "\(value)" }
         return text

@@ -4,8 +4,13 @@ public struct EpochMetrics: Codable, Equatable, Sendable {
     /// Mean of the batch losses, as the assignment's `fit` prints it. Non-finite when training
     /// diverged: reported, never hidden.
     public var loss: Double
+    /// Running accuracy on the training batches during the epoch (each batch judged before its
+    /// update, as Keras reports `accuracy`): free to compute, a little below the end-of-epoch figure.
+    public var trainAccuracy: Double
     /// Accuracy on the validation split, nil without one.
     public var validationAccuracy: Double?
+    /// Mean L2 norm of the gradient over the epoch's steps.
+    public var gradientNorm: Double
     public var seconds: Double
     /// The learning rate used in this epoch.
     public var learningRate: Double
@@ -13,6 +18,8 @@ public struct EpochMetrics: Codable, Equatable, Sendable {
     enum CodingKeys: String, CodingKey {
         case epoch, loss, seconds
         case validationAccuracy = "validation_accuracy"
+        case trainAccuracy = "train_accuracy"
+        case gradientNorm = "gradient_norm"
         case learningRate = "learning_rate"
     }
 }
@@ -23,6 +30,15 @@ public struct Divergence: Codable, Equatable, Sendable {
     /// 1-based batch within the epoch.
     public var batch: Int
     public var loss: Double
-    /// Why it probably happened and what to change, written from the configuration.
+    /// The gradient norm of the run's first step, and of the last step whose loss was finite.
+    public var firstGradientNorm: Double
+    public var lastFiniteGradientNorm: Double
+    /// Why it probably happened and what to change, written from the configuration and the norms.
     public var diagnosis: String
+
+    enum CodingKeys: String, CodingKey {
+        case epoch, batch, loss, diagnosis
+        case firstGradientNorm = "first_gradient_norm"
+        case lastFiniteGradientNorm = "last_finite_gradient_norm"
+    }
 }

@@ -26,13 +26,16 @@ public struct SGDConfiguration: Codable, Equatable, Sendable {
 ///     d = g + momentum·b  if nesterov,  else b          (d = g when momentum is 0)
 ///     θ = θ − lr·d
 ///
-/// One pass over the contiguous parameter, gradient and momentum buffers, split over threads.
+/// One pass over the contiguous parameter, gradient and momentum buffers, split over threads;
+/// the same pass sums ∇² for the gradient norm, so watching it costs no extra read.
 public final class SGD {
     public let configuration: SGDConfiguration
     /// The momentum buffer b, in the parameters' layout (empty without momentum).
     public let momentumBuffer: FloatBuffer
     /// Steps taken; the first step initializes b.
     public private(set) var stepCount = 0
+    /// One sum of squares per chunk of the last step.
+    private let partialSquares = FloatBuffer(count: Parallel.maximumChunks)
 
     public init(configuration: SGDConfiguration, parameterCount: Int) {
         self.configuration = configuration
@@ -47,8 +50,10 @@ public final class SGD {
     }
 
     /// Updates `parameters` in place from `gradients` (read only); `learningRate` overrides the
-    /// configured one when a schedule is in use.
-    public func step(parameters: FloatBuffer, gradients: FloatBuffer, learningRate: Double? = nil, threads: Int) {
+    /// configured one when a schedule is in use. Returns the L2 norm of the gradient ∇ (before
+    /// weight decay).
+    @discardableResult
+    public func step(parameters: FloatBuffer, gradients: FloatBuffer, learningRate: Double? = nil, threads: Int) -> Double {
         precondition(parameters.count == gradients.count, "SGD.step: parameters and gradients differ in size")
         let lr = Float(learningRate ?? configuration.learningRate)
         let decay = Float(configuration.weightDecay)
@@ -57,21 +62,25 @@ public final class SGD {
         let nesterov = configuration.nesterov
         let first = stepCount == 0
         let theta = parameters.base, grad = gradients.base, buffer = momentumBuffer.base
-        Parallel.forEachChunk(count: parameters.count, threads: threads) { range in
+        let squares = partialSquares.base
+        partialSquares.fill(0)
+        Parallel.forEachChunk(count: parameters.count, threads: threads) { chunk, range in
+            var sum: Float = 0
             if mu == 0 {
-                if decay == 0 {
-                    for i in range { theta[i] -= lr * grad[i] }
-                } else {
-                    for i in range { theta[i] -= lr * (grad[i] + decay * theta[i]) }
+                for i in range {
+                    sum += grad[i] * grad[i]
+                    theta[i] -= lr * (grad[i] + decay * theta[i])
                 }
             } else if first {
                 for i in range {
+                    sum += grad[i] * grad[i]
                     let g = grad[i] + decay * theta[i]
                     buffer[i] = g
                     theta[i] -= lr * (nesterov ? g + mu * g : g)
                 }
             } else if nesterov {
                 for i in range {
+                    sum += grad[i] * grad[i]
                     let g = grad[i] + decay * theta[i]
                     let b = mu * buffer[i] + keep * g
                     buffer[i] = b
@@ -79,13 +88,18 @@ public final class SGD {
                 }
             } else {
                 for i in range {
+                    sum += grad[i] * grad[i]
                     let g = grad[i] + decay * theta[i]
                     let b = mu * buffer[i] + keep * g
                     buffer[i] = b
                     theta[i] -= lr * b
                 }
             }
+            squares[chunk] = sum
         }
         stepCount += 1
+        var total = 0.0
+        for chunk in 0..<Parallel.maximumChunks { total += Double(squares[chunk]) }
+        return total.squareRoot()
     }
 }

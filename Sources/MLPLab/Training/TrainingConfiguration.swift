@@ -11,6 +11,8 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     public var threads = 1
     /// Keep training after the loss turns non-finite (the assignment did; the default stops).
     public var continueOnNonFinite = false
+    /// Stop when validation accuracy has not improved for this many epochs (nil: never).
+    public var patience: Int?
 
     public init() {}
 }
@@ -24,6 +26,10 @@ public struct DataConfiguration: Codable, Equatable, Sendable {
     public var testFraction = 0.2
     /// Keep only this many training samples (stratified), for quick runs.
     public var trainLimit: Int?
+    /// Where Fashion-MNIST's files were read from (nil: the default).
+    public var dataDirectory: String?
+    /// How an image folder is read.
+    public var imageFolder = ImageFolderOptions()
 
     public init() {}
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// One training of an MLP on a data set: the buffers, the loop, the evaluation.
 ///
 /// Everything the step touches (workspace, gradients, momentum, engine primitives) is made
@@ -13,11 +15,25 @@ public final class TrainingRun {
 
     /// Epochs finished so far.
     public private(set) var history: [EpochMetrics] = []
-    /// Set when the loss became non-finite.
+    /// Set when the loss became non-finite or exploded (see `explosionThreshold`).
     public private(set) var divergence: Divergence?
+    /// Set when `shouldStop` asked the loop to stop before the last epoch.
+    public private(set) var interrupted = false
+    /// Set when early stopping ended the training.
+    public private(set) var stoppedEarly = false
     /// Seconds spent in training steps (not evaluation), for samples/s.
     public private(set) var trainingSeconds = 0.0
     public private(set) var samplesTrained = 0
+
+    /// The best validation accuracy so far, its epoch, and a copy of the weights then (nil
+    /// without a validation split).
+    public private(set) var bestValidationAccuracy: Double?
+    public private(set) var bestEpoch: Int?
+    public let bestParameters: FloatBuffer?
+
+    /// Gradient norms of the run's first step and of the latest step with a finite loss.
+    public private(set) var firstGradientNorm: Double?
+    public private(set) var lastFiniteGradientNorm: Double?
 
     /// Evaluation runs in batches of this many rows (or the training batch, if larger).
     static let evaluationBatch = 256
@@ -36,24 +52,57 @@ public final class TrainingRun {
         optimizer = SGD(configuration: configuration.optimizer, parameterCount: modelConfiguration.parameterCount)
         workspace = Workspace(configuration: modelConfiguration,
                               capacity: max(configuration.batchSize, TrainingRun.evaluationBatch))
+        bestParameters = split.validation.isEmpty ? nil : FloatBuffer(count: modelConfiguration.parameterCount)
     }
 
     /// Progress within an epoch: (epoch, batches done, batches in the epoch).
     public typealias BatchObserver = (_ epoch: Int, _ batch: Int, _ batchCount: Int) -> Void
 
-    /// Trains the remaining epochs; stops early (with `divergence` set) when the loss becomes
-    /// non-finite, unless the configuration says to continue.
-    public func train(onBatch: BatchObserver? = nil, onEpoch: ((EpochMetrics) -> Void)? = nil) {
-        while history.count < configuration.epochs {
-            let metrics = trainEpoch(history.count + 1, onBatch: onBatch)
+    /// Whether training has ended: all epochs, early stopping, or divergence (when stopping on it).
+    public var isFinished: Bool {
+        history.count >= configuration.epochs || stoppedEarly || (divergence != nil && !configuration.continueOnNonFinite)
+    }
+
+    /// Trains the remaining epochs. Stops early when the loss becomes non-finite (unless the
+    /// configuration says to continue), when validation accuracy has not improved for
+    /// `patience` epochs, or when `shouldStop` returns true (checked after every batch; the
+    /// unfinished epoch is dropped, so the state is the last finished epoch's).
+    public func train(onBatch: BatchObserver? = nil, onEpoch: ((EpochMetrics) throws -> Void)? = nil,
+                      shouldStop: () -> Bool = { false }) rethrows {
+        while !isFinished {
+            guard let metrics = trainEpoch(history.count + 1, onBatch: onBatch, shouldStop: shouldStop) else {
+                interrupted = true
+                return
+            }
             history.append(metrics)
-            onEpoch?(metrics)
-            if divergence != nil && !configuration.continueOnNonFinite { break }
+            if let accuracy = metrics.validationAccuracy, accuracy > (bestValidationAccuracy ?? -1), divergence == nil {
+                bestValidationAccuracy = accuracy
+                bestEpoch = metrics.epoch
+                bestParameters?.base.update(from: model.parameters.base, count: model.parameters.count)
+            }
+            if let patience = configuration.patience, let bestEpoch, metrics.epoch - bestEpoch >= patience,
+               history.count < configuration.epochs {
+                stoppedEarly = true
+            }
+            try onEpoch?(metrics)
         }
     }
 
-    /// One pass over the training split in a seeded order; returns the epoch's metrics.
-    public func trainEpoch(_ epoch: Int, onBatch: BatchObserver? = nil) -> EpochMetrics {
+    /// A batch loss above this is an explosion: 100 × ln(classes), a hundred times the loss of
+    /// guessing. An explosion counts as divergence when the epoch then ends no better than
+    /// guessing the largest class: measured here (and with PyTorch), lr 0.2 with momentum 0.98
+    /// either turns the loss to nan or blows it up past this and leaves every ReLU dead, with a
+    /// finite loss of ln(classes) and chance accuracy ever after; raw 0…255 inputs at lr 0.01
+    /// sometimes pass it in the first batches and then recover, and are left to train.
+    public var explosionThreshold: Double { 100 * Foundation.log(Double(max(dataset.classCount, 2))) }
+
+    /// The share of the largest class in the training split: the accuracy of always guessing it.
+    public var majorityShare: Double {
+        Double(dataset.classCounts(of: split.train).max() ?? 0) / Double(max(split.train.count, 1))
+    }
+
+    /// One pass over the training split in a seeded order; nil when `shouldStop` interrupted it.
+    public func trainEpoch(_ epoch: Int, onBatch: BatchObserver? = nil, shouldStop: () -> Bool = { false }) -> EpochMetrics? {
         var order = split.train
         var generator = RandomGenerator(seed: configuration.seed, stream: .shuffle, index: UInt64(epoch))
         generator.shuffle(&order)
@@ -61,43 +110,96 @@ public final class TrainingRun {
         let batchSize = configuration.batchSize
         let batchCount = (order.count + batchSize - 1) / batchSize
         let learningRate = configuration.optimizer.learningRate
-        var lossSum = 0.0
-        var batchesRun = 0
+        var lossSum = 0.0, normSum = 0.0
+        var explosion: (batch: Int, loss: Double, normBefore: Double)?
+        var batchesRun = 0, correct = 0, seen = 0
         let clock = ContinuousClock()
         let start = clock.now
         for batch in 0..<batchCount {
             let rows = order[(batch * batchSize)..<min(order.count, (batch + 1) * batchSize)]
-            let loss = step(rows, learningRate: learningRate)
-            lossSum += loss
+            let result = step(rows, learningRate: learningRate)
+            lossSum += result.loss
+            normSum += result.gradientNorm
+            correct += result.correct
+            seen += rows.count
             batchesRun += 1
             samplesTrained += rows.count
-            if !loss.isFinite && divergence == nil {
-                divergence = Divergence(epoch: epoch, batch: batch + 1, loss: loss,
-                                        diagnosis: Divergence.diagnose(configuration))
+            if firstGradientNorm == nil { firstGradientNorm = result.gradientNorm }
+            if result.loss.isFinite {
+                if result.loss > explosionThreshold && explosion == nil {
+                    explosion = (batch + 1, result.loss, lastFiniteGradientNorm ?? result.gradientNorm)
+                }
+                lastFiniteGradientNorm = result.gradientNorm
+            } else if divergence == nil {
+                let first = firstGradientNorm ?? .nan, last = lastFiniteGradientNorm ?? .nan
+                divergence = Divergence(epoch: epoch, batch: batch + 1, loss: result.loss, firstGradientNorm: first,
+                                        lastFiniteGradientNorm: last,
+                                        diagnosis: Divergence.diagnose(configuration, firstGradientNorm: first, lastFiniteGradientNorm: last))
                 if !configuration.continueOnNonFinite { break }
             }
             onBatch?(epoch, batch + 1, batchCount)
+            if shouldStop() && batch + 1 < batchCount {
+                trainingSeconds += (clock.now - start).seconds
+                return nil
+            }
         }
         let seconds = (clock.now - start).seconds
         trainingSeconds += seconds
         let validationAccuracy = split.validation.isEmpty ? nil : accuracy(on: split.validation)
+        let trainAccuracy = Double(correct) / Double(max(seen, 1))
+        if let explosion, divergence == nil, (validationAccuracy ?? trainAccuracy) <= majorityShare + 0.01 {
+            // The loss blew up and the model ended the epoch no better than guessing: collapsed.
+            let first = firstGradientNorm ?? .nan
+            divergence = Divergence(epoch: epoch, batch: explosion.batch, loss: explosion.loss, firstGradientNorm: first,
+                                    lastFiniteGradientNorm: explosion.normBefore,
+                                    diagnosis: Divergence.diagnose(configuration, firstGradientNorm: first, lastFiniteGradientNorm: explosion.normBefore))
+        }
         return EpochMetrics(epoch: epoch, loss: lossSum / Double(max(batchesRun, 1)),
-                            validationAccuracy: validationAccuracy, seconds: seconds, learningRate: learningRate)
+                            trainAccuracy: trainAccuracy,
+                            validationAccuracy: validationAccuracy, gradientNorm: normSum / Double(max(batchesRun, 1)),
+                            seconds: seconds, learningRate: learningRate)
     }
 
-    /// One SGD step on the samples `indices`; returns the batch's mean loss.
+    /// What one step measured.
+    public struct StepResult {
+        public var loss: Double
+        public var gradientNorm: Double
+        /// Samples of the batch the model classified correctly before the update.
+        public var correct: Int
+    }
+
+    /// One SGD step on the samples `indices`.
     @discardableResult
-    public func step<C: Collection>(_ indices: C, learningRate: Double) -> Double where C.Element == Int {
+    public func step<C: Collection>(_ indices: C, learningRate: Double) -> StepResult where C.Element == Int {
         let rows = indices.count
         BatchLoader.gather(indices, from: dataset, scaling: configuration.inputScaling,
                            into: workspace.input, labels: workspace.labels)
         let logits = model.forward(workspace, rows: rows, engine: engine)
+        MLP.predictions(logits: logits, into: workspace.predictions)
+        var correct = 0
+        for row in 0..<rows where workspace.predictions[row] == workspace.labels[row] { correct += 1 }
         let loss = SoftmaxCrossEntropy.lossAndGradient(logits: logits, labels: workspace.labels,
                                                        gradient: workspace.logitGradient.prefix(rows: rows))
         model.backward(workspace, rows: rows, engine: engine)
-        optimizer.step(parameters: model.parameters, gradients: workspace.gradients,
-                       learningRate: learningRate, threads: configuration.threads)
-        return loss
+        let norm = optimizer.step(parameters: model.parameters, gradients: workspace.gradients,
+                                  learningRate: learningRate, threads: configuration.threads)
+        return StepResult(loss: loss, gradientNorm: norm, correct: correct)
+    }
+
+    /// Puts the run back in the state a checkpoint saved after its last finished epoch.
+    public func restore(_ checkpoint: Checkpoint) {
+        model.parameters.copy(from: checkpoint.parameters)
+        optimizer.restore(stepCount: checkpoint.stepCount, momentum: checkpoint.momentum)
+        history = checkpoint.history
+        divergence = checkpoint.divergence
+        stoppedEarly = checkpoint.stoppedEarly
+        bestValidationAccuracy = checkpoint.bestValidationAccuracy
+        bestEpoch = checkpoint.bestEpoch
+        if let best = checkpoint.bestParameters { bestParameters?.copy(from: best) }
+        firstGradientNorm = checkpoint.firstGradientNorm
+        lastFiniteGradientNorm = checkpoint.lastFiniteGradientNorm
+        trainingSeconds = history.reduce(0) { $0 + $1.seconds }
+        samplesTrained = checkpoint.samplesTrained
     }
 
     /// The fraction of `indices` the model classifies correctly.
@@ -108,8 +210,7 @@ public final class TrainingRun {
 
     /// Predictions for `indices`: overall and per-class correct counts, and the mean loss.
     public func evaluate(_ indices: [Int]) -> Evaluation {
-        var correct = [Int](repeating: 0, count: dataset.classCount)
-        var total = [Int](repeating: 0, count: dataset.classCount)
+        var confusion = [[Int]](repeating: [Int](repeating: 0, count: dataset.classCount), count: dataset.classCount)
         var lossSum = 0.0
         let chunk = workspace.capacity
         var start = 0
@@ -121,13 +222,18 @@ public final class TrainingRun {
             lossSum += SoftmaxCrossEntropy.loss(logits: logits, labels: workspace.labels) * Double(rows.count)
             MLP.predictions(logits: logits, into: workspace.predictions)
             for row in 0..<rows.count {
-                let label = Int(workspace.labels[row])
-                total[label] += 1
-                if workspace.predictions[row] == workspace.labels[row] { correct[label] += 1 }
+                confusion[Int(workspace.labels[row])][Int(workspace.predictions[row])] += 1
             }
             start += chunk
         }
-        return Evaluation(correct: correct, total: total, loss: lossSum / Double(max(indices.count, 1)))
+        return Evaluation(confusion: confusion, loss: lossSum / Double(max(indices.count, 1)))
+    }
+
+    /// Replaces the model's weights with the best-on-validation ones, when there are any: the
+    /// model a run keeps, as Keras' `restore_best_weights`.
+    public func useBestParameters() {
+        guard bestEpoch != nil, let best = bestParameters else { return }
+        model.parameters.base.update(from: best.base, count: best.count)
     }
 
     /// Training samples per second over all steps so far.
@@ -136,12 +242,20 @@ public final class TrainingRun {
 
 /// Counts from evaluating a model on some samples.
 public struct Evaluation: Codable, Equatable, Sendable {
-    /// Correct predictions per class.
-    public var correct: [Int]
-    /// Samples per class.
-    public var total: [Int]
+    /// confusion[true class][predicted class] = samples.
+    public var confusion: [[Int]]
     /// Mean cross-entropy.
     public var loss: Double
+
+    public init(confusion: [[Int]], loss: Double) {
+        self.confusion = confusion
+        self.loss = loss
+    }
+
+    /// Correct predictions per class.
+    public var correct: [Int] { confusion.indices.map { confusion[$0][$0] } }
+    /// Samples per class.
+    public var total: [Int] { confusion.map { $0.reduce(0, +) } }
 
     public var accuracy: Double {
         let all = total.reduce(0, +)

@@ -16,6 +16,9 @@ public struct TrainingSummary: Codable, Sendable {
     public var instructionSet: String
     public var threads: Int
     public var divergence: Divergence?
+    public var runFolder: String?
+    public var bestEpoch: Int?
+    public var stoppedEarly: Bool
 
     enum CodingKeys: String, CodingKey {
         case data, model, training, epochs, engine, threads, divergence
@@ -27,9 +30,16 @@ public struct TrainingSummary: Codable, Sendable {
         case samplesPerSecond = "samples_per_second"
         case trainingSeconds = "training_seconds"
         case instructionSet = "instruction_set"
+        case runFolder = "run_folder"
+        case bestEpoch = "best_epoch"
+        case stoppedEarly = "stopped_early"
     }
 
-    public init(run: TrainingRun, data: DataConfiguration, trainAccuracy: Double, validationAccuracy: Double?, testAccuracy: Double) {
+    public init(run: TrainingRun, data: DataConfiguration, trainAccuracy: Double, validationAccuracy: Double?, testAccuracy: Double,
+                runFolder: String? = nil) {
+        self.runFolder = runFolder
+        bestEpoch = run.bestEpoch
+        stoppedEarly = run.stoppedEarly
         self.data = data
         model = run.model.configuration
         training = run.configuration

@@ -63,22 +63,28 @@ struct DataOptions: ParsableArguments {
         configuration.validationFraction = validationFraction
         configuration.testFraction = testFraction
         configuration.trainLimit = subset
+        configuration.dataDirectory = dataDirectory
+        configuration.imageFolder.resize = resize
+        configuration.imageFolder.skipUnreadable = skipUnreadable
+        configuration.imageFolder.maximumPixels = maximumPixels
         return configuration
     }
 
-    var imageFolderOptions: ImageFolderOptions {
-        var options = ImageFolderOptions()
-        options.resize = resize
-        options.skipUnreadable = skipUnreadable
-        options.maximumPixels = maximumPixels
-        return options
+    var cache: DatasetCache? {
+        noCache ? nil : DatasetCache(directory: cacheDirectory ?? DatasetCache.defaultDirectory)
     }
 
-    /// Loads the data set named by `data`, with a progress bar while a folder decodes, and says
-    /// on stderr which files were skipped or ignored.
+    /// Loads the data set these options name.
     func load(threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws -> Dataset {
+        try DataOptions.load(configuration, threads: threads, cache: cache)
+    }
+
+    /// Loads the data set `configuration` names, with a progress bar while a folder decodes, and
+    /// says on stderr which files were skipped or ignored.
+    static func load(_ configuration: DataConfiguration, threads: Int, cache: DatasetCache?) throws -> Dataset {
+        let data = configuration.source
         if data == FashionMNIST.name {
-            return try FashionMNIST.load(directory: FashionMNIST.resolveDirectory(dataDirectory))
+            return try FashionMNIST.load(directory: FashionMNIST.resolveDirectory(configuration.dataDirectory))
         }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: data, isDirectory: &isDirectory) else {
@@ -93,9 +99,8 @@ struct DataOptions: ParsableArguments {
         guard isDirectory.boolValue else {
             throw DatasetError.unreadable(path: data, reason: "it is a file; give a folder with one sub-folder of images per class")
         }
-        let cache = noCache ? nil : DatasetCache(directory: cacheDirectory ?? DatasetCache.defaultDirectory)
         let bar = ProgressBar(label: "decoding")
-        let (dataset, report) = try ImageFolder.load(data, options: imageFolderOptions, threads: threads, cache: cache,
+        let (dataset, report) = try ImageFolder.load(data, options: configuration.imageFolder, threads: threads, cache: cache,
                                                      progress: { bar.update($0, of: $1) })
         bar.finish()
         if !report.skipped.isEmpty {

@@ -37,7 +37,11 @@ struct TrainingOptions: ParsableArguments {
     @Flag(name: .customLong("continue-on-nan"), help: "Keep training after the loss becomes non-finite, as the assignment did (default: stop and diagnose).")
     var continueOnNaN = false
 
+    @Option(parsing: .unconditional, help: ArgumentHelp("Stop when validation accuracy has not improved for this many epochs, keeping the best weights.", valueName: "n"))
+    var patience: Int?
+
     func validate() throws {
+        if let patience, patience < 1 { throw ValidationError("--patience must be at least 1 (got \(patience)).") }
         guard lr > 0, lr.isFinite else { throw ValidationError("--lr must be a positive number (got \(lr)); the assignment uses 0.01.") }
         guard momentum >= 0, momentum < 1 else { throw ValidationError("--momentum must be at least 0 and below 1 (got \(momentum)); try 0.9.") }
         guard weightDecay >= 0, weightDecay.isFinite else { throw ValidationError("--weight-decay must be 0 or positive (got \(weightDecay)).") }
@@ -60,6 +64,7 @@ struct TrainingOptions: ParsableArguments {
         configuration.threads = threads
         configuration.inputScaling = noNormalize ? .raw : .unitRange
         configuration.continueOnNonFinite = continueOnNaN
+        configuration.patience = patience
         return configuration
     }
 }

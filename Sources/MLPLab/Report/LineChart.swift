@@ -1,0 +1,81 @@
+import Foundation
+
+/// Lines over epochs (loss curves), several series with a legend. Non-finite points break a
+/// line and are listed under the chart, so a diverged run is visible, not silently dropped.
+public struct LineChart {
+    public struct Series {
+        public var name: String
+        /// y for x = 1, 2, 3, …
+        public var values: [Double]
+        public init(name: String, values: [Double]) {
+            self.name = name
+            self.values = values
+        }
+    }
+
+    public var title: String
+    public var xLabel: String
+    public var yLabel: String
+    public var series: [Series]
+
+    public init(title: String, xLabel: String = "epoch", yLabel: String, series: [Series]) {
+        self.title = title
+        self.xLabel = xLabel
+        self.yLabel = yLabel
+        self.series = series
+    }
+
+    public static let palette = ["#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#b279a2", "#ff9da6", "#9d755d", "#bab0ac", "#eeca3b"]
+
+    public var svg: String {
+        let left = 64.0, right = 190.0, top = 48.0, bottom = 56.0, plotWidth = 520.0, plotHeight = 300.0
+        let width = left + plotWidth + right, height = top + plotHeight + bottom + 18
+        var svg = SVG(width: width, height: height)
+        svg.text(title, x: left + plotWidth / 2, y: 26, size: 16, anchor: .middle, weight: "bold")
+        let finite = series.flatMap(\.values).filter(\.isFinite)
+        let count = max(series.map(\.values.count).max() ?? 1, 1)
+        let ticks = AxisTicks.nice(upTo: max(finite.max() ?? 1, 1e-9))
+        let yMax = ticks.last ?? 1
+        func x(_ i: Int) -> Double { left + (count == 1 ? plotWidth / 2 : Double(i) / Double(count - 1) * plotWidth) }
+        func y(_ v: Double) -> Double { top + plotHeight - v / yMax * plotHeight }
+        for tick in ticks {
+            svg.line(x1: left, y1: y(tick), x2: left + plotWidth, y2: y(tick), stroke: "#e3e3e3")
+            svg.text(AxisTicks.label(tick), x: left - 6, y: y(tick) + 4, size: 11, anchor: .end, fill: "#555")
+        }
+        let step = max(1, count / 10)
+        for i in stride(from: 0, to: count, by: step) {
+            svg.text(String(i + 1), x: x(i), y: top + plotHeight + 16, size: 11, anchor: .middle, fill: "#555")
+        }
+        svg.line(x1: left, y1: top + plotHeight, x2: left + plotWidth, y2: top + plotHeight, stroke: "#555")
+        svg.line(x1: left, y1: top, x2: left, y2: top + plotHeight, stroke: "#555")
+        svg.text(xLabel, x: left + plotWidth / 2, y: top + plotHeight + 38, size: 12, anchor: .middle)
+        svg.text(yLabel, x: 18, y: top + plotHeight / 2, size: 12, anchor: .middle, rotate: -90)
+        var notes: [String] = []
+        for (index, line) in series.enumerated() {
+            let color = LineChart.palette[index % LineChart.palette.count]
+            var segment: [(Double, Double)] = []
+            for (i, value) in line.values.enumerated() {
+                if value.isFinite {
+                    segment.append((x(i), y(value)))
+                } else {
+                    if segment.count > 1 { svg.polyline(segment, stroke: color) }
+                    segment = []
+                }
+            }
+            if segment.count > 1 { svg.polyline(segment, stroke: color) }
+            for (i, value) in line.values.enumerated() where value.isFinite {
+                svg.rect(x: x(i) - 2.5, y: y(value) - 2.5, width: 5, height: 5, fill: color, title: "\(line.name), \(xLabel) \(i + 1): \(String(format: "%.4f", value))")
+            }
+            if let bad = line.values.firstIndex(where: { !$0.isFinite }) {
+                notes.append("\(line.name): \(line.values[bad].isNaN ? "nan" : "inf") from \(xLabel) \(bad + 1)")
+            }
+            let legendY = top + 10 + Double(index) * 18
+            svg.rect(x: left + plotWidth + 16, y: legendY - 9, width: 14, height: 4, fill: color)
+            svg.text(line.name, x: left + plotWidth + 36, y: legendY - 3, size: 12)
+        }
+        if !notes.isEmpty {
+            svg.text("not drawn: " + notes.joined(separator: "; "), x: left, y: height - 6, size: 12, fill: "#c0392b")
+        }
+        return svg.document
+    }
+}

@@ -1,0 +1,188 @@
+import Foundation
+import MLPLab
+import Testing
+
+/// Run folders through the built tool: files, resume after kill -9 and Ctrl-C, lock, mismatched
+/// configuration, full disk, divergence, early stopping, evaluate and predict.
+@Suite(.serialized, .enabled(if: TestSupport.fashionMNISTAvailable))
+struct RunFolderTests {
+    /// A small, fast training: 3,000 images, one hidden layer of 64, 5 epochs.
+    static let small = ["train", "fashion-mnist", "--subset", "3000", "--epochs", "5", "--hidden", "64", "--lr", "0.1",
+                        "--momentum", "0.9", "--threads", "2"]
+
+    func bytes(_ path: String) throws -> Data { try Data(contentsOf: URL(fileURLWithPath: path)) }
+
+    @Test("a run folder holds the configuration, metrics, models, charts and summary")
+    func runFolderHasEveryFile() throws {
+        let runs = try TestSupport.temporaryDirectory().path
+        let result = try Tool.run(Self.small + ["--run-dir", runs, "--name", "a"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: runs + "/a").sorted()
+        #expect(files == [".lock", "checkpoint.safetensors", "config.json", "confusion.svg", "last.safetensors", "loss.svg",
+                          "metrics.jsonl", "model.safetensors", "per-class.svg", "summary.md"])
+        let metrics = try String(contentsOfFile: runs + "/a/metrics.jsonl", encoding: .utf8).split(separator: "\n")
+        #expect(metrics.count == 5)
+        let first = try #require(try JSONSerialization.jsonObject(with: Data(metrics[0].utf8)) as? [String: Any])
+        for key in ["epoch", "loss", "train_accuracy", "validation_accuracy", "learning_rate", "seconds", "gradient_norm"] {
+            #expect(first[key] != nil, "metrics.jsonl lacks \(key)")
+        }
+        let config = try #require(try JSONSerialization.jsonObject(with: bytes(runs + "/a/config.json")) as? [String: Any])
+        #expect(config["dataFingerprint"] is String && config["training"] is [String: Any] && config["engine"] is String)
+        let model = try ModelFile(contentsOf: runs + "/a/model.safetensors")
+        #expect(model.classNames == FashionMNIST.classNames && model.imageWidth == 28 && model.configuration.hiddenSizes == [64])
+        #expect(try String(contentsOfFile: runs + "/a/summary.md", encoding: .utf8).contains("test accuracy"))
+        // No temporary files are left behind.
+        #expect(!files.contains { $0.contains(".tmp-") })
+    }
+
+    @Test("kill -9 in epoch 3 of 5, then --resume: the model is byte-identical to an uninterrupted run")
+    func resumeAfterKillIsByteIdentical() throws {
+        let runs = try TestSupport.temporaryDirectory().path
+        let whole = try Tool.run(Self.small + ["--run-dir", runs, "--name", "whole"])
+        #expect(whole.status == 0)
+        let killed = try Tool.run(Self.small + ["--run-dir", runs, "--name", "killed"], environment: ["MLPLAB_FAULT_KILL_AT": "3:20"])
+        #expect(killed.status == 9, "the fault point should kill the process (status \(killed.status))")
+        // The checkpoint of epoch 2 survived the kill.
+        let metrics = try String(contentsOfFile: runs + "/killed/metrics.jsonl", encoding: .utf8)
+        #expect(metrics.split(separator: "\n").count == 2)
+        let resumed = try Tool.run(["train", "--resume", runs + "/killed"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(resumed.stdout.contains("resuming after epoch 2"))
+        #expect(try bytes(runs + "/whole/model.safetensors") == bytes(runs + "/killed/model.safetensors"))
+        #expect(try bytes(runs + "/whole/last.safetensors") == bytes(runs + "/killed/last.safetensors"))
+        // The checkpoints hold the same tensors (weights, momentum, best weights); their metadata
+        // differs only in the measured seconds per epoch.
+        let a = try SafeTensors(contentsOf: runs + "/whole/checkpoint.safetensors")
+        let b = try SafeTensors(contentsOf: runs + "/killed/checkpoint.safetensors")
+        #expect(a.tensors == b.tensors && a.tensors.count == 12)
+    }
+
+    @Test("Ctrl-C stops at a safe point, prints the resume command, and resuming finishes the same model")
+    func interruptIsResumable() throws {
+        let runs = try TestSupport.temporaryDirectory().path
+        let interrupted = try Tool.run(Self.small + ["--run-dir", runs, "--name", "i"], environment: ["MLPLAB_FAULT_INTERRUPT_AT": "2:10"])
+        #expect(interrupted.status == 130)
+        #expect(interrupted.stderr.contains("stopped after epoch 1 of 5"), "\(interrupted.stderr)")
+        #expect(interrupted.stderr.contains("mlplab train --resume \(runs)/i"))
+        #expect(!FileManager.default.fileExists(atPath: runs + "/i/model.safetensors"))
+        let resumed = try Tool.run(["train", "--resume", runs + "/i"])
+        #expect(resumed.status == 0)
+        let whole = try Tool.run(Self.small + ["--run-dir", runs, "--name", "w"])
+        #expect(whole.status == 0)
+        #expect(try bytes(runs + "/w/model.safetensors") == bytes(runs + "/i/model.safetensors"))
+        // A finished run has nothing to resume.
+        let again = try Tool.run(["train", "--resume", runs + "/i"])
+        #expect(again.status == 1 && again.stderr.contains("has finished all its epochs"))
+    }
+
+    @Test("a second training on a locked run folder refuses with the other process named")
+    func lockedRunFolderIsRefused() throws {
+        let runs = try TestSupport.temporaryDirectory().path
+        let holder = try RunFolder(path: runs + "/busy")
+        let result = try Tool.run(Self.small + ["--run-dir", runs, "--name", "busy"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("is in use by another training (process \(getpid()))"), "\(result.stderr)")
+        _ = holder
+    }
+
+    @Test("resuming with another configuration names the field; a missing folder is named")
+    func resumeChecksConfiguration() throws {
+        let runs = try TestSupport.temporaryDirectory().path
+        let killed = try Tool.run(Self.small + ["--run-dir", runs, "--name", "r"], environment: ["MLPLAB_FAULT_KILL_AT": "2:5"])
+        #expect(killed.status == 9)
+        let other = try Tool.run(Self.small.map { $0 == "0.1" ? "0.2" : $0 } + ["--resume", runs + "/r"])
+        #expect(other.status == 1)
+        #expect(other.stderr.contains("training.optimizer.learningRate was 0.1 in that run, 0.2 now"), "\(other.stderr)")
+        let same = try Tool.run(Self.small + ["--resume", runs + "/r"])
+        #expect(same.status == 0, "\(same.stderr)")
+        let missing = try Tool.run(["train", "--resume", runs + "/nothing"])
+        #expect(missing.status == 1 && missing.stderr.contains("is not a run folder"))
+        let taken = try Tool.run(Self.small + ["--run-dir", runs, "--name", "r"])
+        #expect(taken.status == 1 && taken.stderr.contains("already holds a run"))
+    }
+
+    @Test("a full disk while writing a checkpoint: a clear error, the previous checkpoint intact")
+    func fullDiskKeepsPreviousCheckpoint() throws {
+        let runs = try TestSupport.temporaryDirectory().path
+        let killed = try Tool.run(Self.small + ["--run-dir", runs, "--name", "d"], environment: ["MLPLAB_FAULT_KILL_AT": "3:5"])
+        #expect(killed.status == 9)
+        let before = try bytes(runs + "/d/checkpoint.safetensors")
+        // A file-size limit below the checkpoint's size: writing the next one fails part-way.
+        let binary = try #require(Tool.binary)
+        let limited = try Tool.run(["-c", "ulimit -f \(before.count / 1024 / 2) && exec \"$0\" train --resume \"$1\"", binary, runs + "/d"],
+                                   executable: "/bin/sh")
+        #expect(limited.status == 1)
+        #expect(limited.stderr.contains("cannot write '\(runs)/d/checkpoint.safetensors'"), "\(limited.stderr)")
+        #expect(try bytes(runs + "/d/checkpoint.safetensors") == before)
+        #expect(try !FileManager.default.contentsOfDirectory(atPath: runs + "/d").contains { $0.contains(".tmp-") })
+        let resumed = try Tool.run(["train", "--resume", runs + "/d"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+    }
+
+    @Test("lr 0.2 with momentum 0.98 stops with a diagnosis naming momentum, exit 3, the folder still valid")
+    func divergenceIsDiagnosed() throws {
+        let runs = try TestSupport.temporaryDirectory().path
+        let result = try Tool.run(["train", "fashion-mnist", "--lr", "0.2", "--momentum", "0.98", "--epochs", "3", "--subset", "20000",
+                                   "--run-dir", runs, "--name", "div"])
+        #expect(result.status == 3)
+        #expect(result.stderr.contains("momentum 0.98 is too high") && result.stderr.contains("--momentum 0.9"), "\(result.stderr)")
+        #expect(result.stderr.contains("gradient norm"))
+        let metrics = try String(contentsOfFile: runs + "/div/metrics.jsonl", encoding: .utf8).split(separator: "\n")
+        #expect(metrics.count == 1)
+        #expect(FileManager.default.fileExists(atPath: runs + "/div/model.safetensors"))
+        #expect(try String(contentsOfFile: runs + "/div/summary.md", encoding: .utf8).contains("**Diverged** in epoch 1"))
+    }
+
+    @Test("--patience stops early and keeps the best weights as model.safetensors")
+    func patienceKeepsBestWeights() throws {
+        let runs = try TestSupport.temporaryDirectory().path
+        // A large step on little data: validation accuracy soon stops improving.
+        let result = try Tool.run(["train", "fashion-mnist", "--subset", "1000", "--epochs", "40", "--hidden", "32", "--lr", "0.3",
+                                   "--momentum", "0.9", "--patience", "2", "--run-dir", runs, "--name", "p", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let epochs = try #require(summary["epochs"] as? [[String: Any]])
+        let best = try #require(summary["best_epoch"] as? Int)
+        #expect(summary["stopped_early"] as? Bool == true)
+        #expect(epochs.count == best + 2 && epochs.count < 40)
+        #expect(try bytes(runs + "/p/model.safetensors") != bytes(runs + "/p/last.safetensors"))
+    }
+
+    @Test("evaluate reproduces the run's test accuracy; predict ranks classes; mismatches are named")
+    func evaluateAndPredict() throws {
+        let runs = try TestSupport.temporaryDirectory().path
+        let trained = try Tool.run(Self.small + ["--run-dir", runs, "--name", "e", "--json"])
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(trained.stdout.utf8)) as? [String: Any])
+        let evaluation = try Tool.run(["evaluate", runs + "/e", "fashion-mnist", "--json"])
+        #expect(evaluation.status == 0, "\(evaluation.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(evaluation.stdout.utf8)) as? [String: Any])
+        #expect(report["accuracy"] as? Double == summary["test_accuracy"] as? Double)
+        #expect((report["classes"] as? [Any])?.count == 10)
+        #expect(FileManager.default.fileExists(atPath: runs + "/e/confusion.svg"))
+
+        // Two test images as PNG files: an ankle boot (test image 0) and a trouser (test image 2).
+        let dataset = try FashionMNIST.load(directory: FashionMNIST.resolveDirectory(nil))
+        let folder = try TestSupport.temporaryDirectory()
+        let boot = folder.appendingPathComponent("boot.png").path, trouser = folder.appendingPathComponent("trouser.png").path
+        try dataset.image(at: 60_000).pngData().write(to: URL(fileURLWithPath: boot))
+        try dataset.image(at: 60_002).pngData().write(to: URL(fileURLWithPath: trouser))
+        let predicted = try Tool.run(["predict", runs + "/e/model.safetensors", boot, trouser, "--top", "2", "--json"])
+        #expect(predicted.status == 0, "\(predicted.stderr)")
+        let predictions = try #require(try JSONSerialization.jsonObject(with: Data(predicted.stdout.utf8)) as? [[String: Any]])
+        let firsts = predictions.map { (($0["classes"] as? [[String: Any]])?.first?["name"] as? String) }
+        #expect(firsts == ["Ankle boot", "Trouser"])
+        #expect(predictions.allSatisfy { ($0["classes"] as? [Any])?.count == 2 })
+
+        let big = folder.appendingPathComponent("big.png").path
+        try GrayImage(width: 30, height: 28, pixels: Array(repeating: 9, count: 840)).pngData().write(to: URL(fileURLWithPath: big))
+        let wrongSize = try Tool.run(["predict", runs + "/e", big])
+        #expect(wrongSize.status == 1 && wrongSize.stderr.contains("is 30×28 pixels but the model takes 28×28"), "\(wrongSize.stderr)")
+        let products = try FolderBuilder.good()
+        let wrongData = try Tool.run(["evaluate", runs + "/e", products.path, "--no-cache"])
+        #expect(wrongData.status == 1 && wrongData.stderr.contains("takes 28×28 images, the data has 6×4"), "\(wrongData.stderr)")
+        let garbage = folder.appendingPathComponent("m.safetensors").path
+        try Data("not a model at all".utf8).write(to: URL(fileURLWithPath: garbage))
+        let bad = try Tool.run(["predict", garbage, boot])
+        #expect(bad.status == 1 && bad.stderr.contains("m.safetensors"), "\(bad.stderr)")
+    }
+}

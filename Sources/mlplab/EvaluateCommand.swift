@@ -137,6 +137,8 @@ struct PredictCommand: ParsableCommand {
     struct Prediction: Codable {
         var image: String
         var classes: [Entry]
+        /// The model's raw outputs for every class, in class order (JSON only).
+        var logits: [Float]
         struct Entry: Codable {
             var name: String
             var probability: Double
@@ -175,7 +177,8 @@ struct PredictCommand: ParsableCommand {
             let exponentials = z.map { Foundation.exp($0 - maximum) }
             let sum = exponentials.reduce(0, +)
             let ranked = exponentials.enumerated().sorted { $0.element > $1.element }.prefix(top)
-            predictions.append(Prediction(image: images[row], classes: ranked.map { .init(name: file.classNames[$0.offset], probability: $0.element / sum) }))
+            predictions.append(Prediction(image: images[row], classes: ranked.map { .init(name: file.classNames[$0.offset], probability: $0.element / sum) },
+                                          logits: (0..<logits.columns).map { logits[row, $0] }))
         }
         if json {
             print(try JSONOutput.string(predictions))

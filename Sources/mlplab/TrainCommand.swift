@@ -54,7 +54,7 @@ struct TrainCommand: ParsableCommand {
     /// whether the user repeated the configuration or left it to the run folder).
     static let configurationOptions: Set<String> = [
         "--hidden", "--activation", "--init", "--lr", "--momentum", "--weight-decay", "--dampening", "--nesterov",
-        "--batch-size", "--epochs", "--seed", "--threads", "--no-normalize", "--continue-on-nan", "--patience",
+        "--batch-size", "--epochs", "--seed", "--threads", "--no-normalize", "--continue-on-nan", "--patience", "--schedule",
         "--val", "--test", "--subset", "--data-dir", "--resize", "--skip-unreadable", "--max-pixels",
     ]
 
@@ -71,7 +71,6 @@ struct TrainCommand: ParsableCommand {
         let folder: RunFolder
         let record: RunRecord
         let dataset: Dataset
-        let checkpoint: Checkpoint?
         if let resume {
             guard FileManager.default.fileExists(atPath: resume + "/config.json") else { throw CheckpointError.notARun(path: resume) }
             folder = try RunFolder(path: resume)
@@ -87,8 +86,8 @@ struct TrainCommand: ParsableCommand {
             if let difference = stored.firstDifference(from: current) {
                 throw CheckpointError.configurationDiffers(path: resume, field: difference.field, stored: difference.stored, given: difference.given)
             }
+            guard folder.finishedOutcome(for: stored) == nil else { throw CheckpointError.alreadyFinished(path: folder.path) }
             record = stored
-            checkpoint = try folder.loadCheckpoint(configuration: stored.model, hasMomentum: stored.training.optimizer.momentum != 0)
         } else {
             let trainingConfiguration = trainingOptions.configuration
             dataset = try dataOptions.load(threads: trainingConfiguration.threads)
@@ -101,37 +100,26 @@ struct TrainCommand: ParsableCommand {
             record = RunRecord(command: ["mlplab"] + arguments, data: dataOptions.configuration, dataset: dataset,
                                model: modelOptions.configuration(inputSize: dataset.featureCount, classCount: dataset.classCount),
                                training: trainingConfiguration)
-            try folder.writeRecord(record)
-            checkpoint = nil
         }
 
         let trainingConfiguration = record.training, modelConfiguration = record.model
-        let split = try DatasetSplit.make(for: dataset, testFraction: record.data.testFraction,
-                                          validationFraction: record.data.validationFraction,
-                                          trainLimit: record.data.trainLimit, seed: trainingConfiguration.seed)
-        let run = TrainingRun(dataset: dataset, split: split, model: modelConfiguration, configuration: trainingConfiguration)
-        if let checkpoint {
-            run.restore(checkpoint)
-            if run.isFinished && FileManager.default.fileExists(atPath: folder.modelPath) {
-                throw CheckpointError.alreadyFinished(path: folder.path)
-            }
-        }
-
-        say("data    \(dataset.name): \(split.train.count) train, \(split.validation.count) validation, \(split.test.count) test; \(dataset.imageWidth)×\(dataset.imageHeight), \(dataset.classCount) classes")
-        say("model   \(modelConfiguration.shapeDescription), \(modelConfiguration.activation.rawValue), \(modelConfiguration.initialization.rawValue) init, \(Terminal.grouped(Double(modelConfiguration.parameterCount))) parameters")
-        let sgd = trainingConfiguration.optimizer
-        say("sgd     lr \(sgd.learningRate), momentum \(sgd.momentum)\(sgd.nesterov ? " (nesterov)" : ""), weight decay \(sgd.weightDecay), batch \(trainingConfiguration.batchSize), \(trainingConfiguration.epochs) epochs, seed \(trainingConfiguration.seed), inputs \(trainingConfiguration.inputScaling == .raw ? "raw 0…255" : "÷255")")
-        say("engine  \(MatMul.engineVersion) (\(MatMul.instructionSet)), \(trainingConfiguration.threads) thread\(trainingConfiguration.threads == 1 ? "" : "s")")
-        say("run     \(folder.path)\(checkpoint.map { "  (resuming after epoch \($0.history.count))" } ?? "")")
-
         Interrupt.install()
         let progress = TrainingProgress(epochs: trainingConfiguration.epochs, batchSize: trainingConfiguration.batchSize)
         let epochs = trainingConfiguration.epochs
-        try run.train(onBatch: { epoch, batch, count in
+        var trainedRun: TrainingRun?
+        let outcome = try folder.execute(record: record, dataset: dataset, onStart: { run, checkpoint in
+            trainedRun = run
+            let split = run.split
+            say("data    \(dataset.name): \(split.train.count) train, \(split.validation.count) validation, \(split.test.count) test; \(dataset.imageWidth)×\(dataset.imageHeight), \(dataset.classCount) classes")
+            say("model   \(modelConfiguration.shapeDescription), \(modelConfiguration.activation.rawValue), \(modelConfiguration.initialization.rawValue) init, \(Terminal.grouped(Double(modelConfiguration.parameterCount))) parameters")
+            let sgd = trainingConfiguration.optimizer
+            say("sgd     lr \(sgd.learningRate)\(trainingConfiguration.schedule == .constant ? "" : " (\(trainingConfiguration.schedule.rawValue))"), momentum \(sgd.momentum)\(sgd.nesterov ? " (nesterov)" : ""), weight decay \(sgd.weightDecay), batch \(trainingConfiguration.batchSize), \(trainingConfiguration.epochs) epochs, seed \(trainingConfiguration.seed), inputs \(trainingConfiguration.inputScaling == .raw ? "raw 0…255" : "÷255")")
+            say("engine  \(MatMul.engineVersion) (\(MatMul.instructionSet)), \(trainingConfiguration.threads) thread\(trainingConfiguration.threads == 1 ? "" : "s")")
+            say("run     \(folder.path)\(checkpoint.map { "  (resuming after epoch \($0.history.count))" } ?? "")")
+        }, onBatch: { epoch, batch, count in
             FaultInjection.check(epoch: epoch, batch: batch)
             progress.batch(epoch: epoch, batch: batch, batchCount: count)
-        }, onEpoch: { metrics in
-            try folder.saveCheckpoint(run)
+        }, onEpoch: { _, metrics in
             Terminal.clearStatus()
             let validation = metrics.validationAccuracy.map { String(format: "  val acc %.4f", $0) } ?? ""
             let width = String(epochs).count
@@ -139,29 +127,22 @@ struct TrainCommand: ParsableCommand {
                        Terminal.number(metrics.loss), metrics.trainAccuracy, validation, metrics.seconds))
         }, shouldStop: { Interrupt.requested.isSet })
 
-        if run.interrupted {
+        guard let outcome, let run = trainedRun else {
             Terminal.clearStatus()
-            Terminal.error("stopped after epoch \(run.history.count) of \(epochs); the checkpoint in \(folder.path) is intact. Continue with: mlplab train --resume \(folder.path)")
+            Terminal.error("stopped after epoch \(trainedRun?.history.count ?? 0) of \(epochs); the checkpoint in \(folder.path) is intact. Continue with: mlplab train --resume \(folder.path)")
             throw ExitCode(130)
         }
-
-        let last = run.model.parameters.array
-        run.useBestParameters()
-        let trainEvaluation = run.evaluate(split.train)
-        let testEvaluation = run.evaluate(split.test)
-        run.model.parameters.copy(from: last)
-        try folder.finish(run, record: record, train: trainEvaluation, test: testEvaluation)
-
+        let trainEvaluationAccuracy = outcome.trainAccuracy, testEvaluationAccuracy = outcome.testAccuracy
         say(String(format: "done    %.1f s training, %@ samples/s", run.trainingSeconds, Terminal.grouped(run.samplesPerSecond)))
         if let bestEpoch = run.bestEpoch, bestEpoch != run.history.count {
             say("        kept the weights of epoch \(bestEpoch) (best validation accuracy \(String(format: "%.4f", run.bestValidationAccuracy ?? 0)))\(run.stoppedEarly ? "; stopped early (--patience \(trainingConfiguration.patience ?? 0))" : "")")
         }
-        say(String(format: "        train acc %.4f  test acc %.4f", trainEvaluation.accuracy, testEvaluation.accuracy))
+        say(String(format: "        train acc %.4f  test acc %.4f", trainEvaluationAccuracy, testEvaluationAccuracy))
         say("        \(folder.path)/summary.md")
 
         if json {
-            let summary = TrainingSummary(run: run, data: record.data, trainAccuracy: trainEvaluation.accuracy,
-                                          validationAccuracy: run.bestValidationAccuracy, testAccuracy: testEvaluation.accuracy,
+            let summary = TrainingSummary(run: run, data: record.data, trainAccuracy: trainEvaluationAccuracy,
+                                          validationAccuracy: run.bestValidationAccuracy, testAccuracy: testEvaluationAccuracy,
                                           runFolder: folder.path)
             print(try JSONOutput.string(summary))
         }

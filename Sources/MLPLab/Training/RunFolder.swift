@@ -136,8 +136,24 @@ public final class RunFolder {
         return try Checkpoint(contentsOf: checkpointPath, configuration: configuration, hasMomentum: hasMomentum)
     }
 
-    /// Writes the results of a finished (or stopped) run: models, charts and summary.
-    public func finish(_ run: TrainingRun, record: RunRecord, train: Evaluation, test: Evaluation) throws {
+    public var resultPath: String { path + "/result.json" }
+
+    /// The outcome of a finished run in this folder, if it has one for exactly `record`'s
+    /// configuration and data.
+    public func finishedOutcome(for record: RunRecord) -> RunOutcome? {
+        guard let data = FileManager.default.contents(atPath: resultPath) else { return nil }
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        guard var outcome = try? decoder.decode(RunOutcome.self, from: data),
+              outcome.record.firstDifference(from: record) == nil else { return nil }
+        outcome.reused = true
+        outcome.path = path
+        return outcome
+    }
+
+    /// Writes the results of a finished (or stopped) run: models, charts, summary and result.json.
+    @discardableResult
+    public func finish(_ run: TrainingRun, record: RunRecord, train: Evaluation, test: Evaluation) throws -> RunOutcome {
         let dataset = run.dataset
         let last = ModelFile(dataset: dataset, model: run.model, scaling: run.configuration.inputScaling)
         try write(try last.safeTensors.encoded(), to: path + "/last.safetensors")
@@ -158,6 +174,56 @@ public final class RunFolder {
         let confusion = ConfusionMatrixChart(title: "\(name): test confusion matrix", classNames: dataset.classNames, counts: test.confusion)
         try write(Data(confusion.svg.utf8), to: path + "/confusion.svg")
         try write(Data(RunSummary.markdown(run: run, record: record, train: train, test: test, name: name).utf8), to: path + "/summary.md")
+        let outcome = RunOutcome(
+            path: path, record: record,
+            splitSizes: ["train": run.split.train.count, "validation": run.split.validation.count, "test": run.split.test.count],
+            epochs: run.history, trainAccuracy: train.accuracy, testAccuracy: test.accuracy,
+            bestValidationAccuracy: run.bestValidationAccuracy, bestEpoch: run.bestEpoch, stoppedEarly: run.stoppedEarly,
+            divergence: run.divergence, trainPerClass: train.perClassAccuracy, testPerClass: test.perClassAccuracy,
+            trainingSeconds: run.trainingSeconds, samplesPerSecond: run.samplesPerSecond,
+            nonZeroParameters: run.model.parameters.buffer.reduce(0) { $0 + ($1 != 0 ? 1 : 0) },
+            parameterCount: run.model.parameters.count)
+        try write(json(outcome, pretty: true), to: resultPath)
+        return outcome
+    }
+
+    /// Trains the run `record` describes in this folder: from the start, from its checkpoint
+    /// (same configuration), or not at all when it has finished already (its outcome is read).
+    /// Returns nil when `shouldStop` interrupted it (the last checkpoint stays).
+    public func execute(
+        record: RunRecord, dataset: Dataset,
+        onStart: ((TrainingRun, Checkpoint?) throws -> Void)? = nil,
+        onBatch: TrainingRun.BatchObserver? = nil, onEpoch: ((TrainingRun, EpochMetrics) -> Void)? = nil,
+        shouldStop: () -> Bool = { false }
+    ) throws -> RunOutcome? {
+        if let outcome = finishedOutcome(for: record) { return outcome }
+        var checkpoint: Checkpoint?
+        if hasRun {
+            let stored = try readRecord()
+            if let difference = stored.firstDifference(from: record) {
+                throw CheckpointError.configurationDiffers(path: path, field: difference.field, stored: difference.stored, given: difference.given)
+            }
+            checkpoint = try loadCheckpoint(configuration: stored.model, hasMomentum: stored.training.optimizer.momentum != 0)
+        } else {
+            try writeRecord(record)
+        }
+        let split = try DatasetSplit.make(for: dataset, testFraction: record.data.testFraction,
+                                          validationFraction: record.data.validationFraction,
+                                          trainLimit: record.data.trainLimit, seed: record.training.seed)
+        let run = TrainingRun(dataset: dataset, split: split, model: record.model, configuration: record.training)
+        if let checkpoint { run.restore(checkpoint) }
+        try onStart?(run, checkpoint)
+        try run.train(onBatch: onBatch, onEpoch: { metrics in
+            try self.saveCheckpoint(run)
+            onEpoch?(run, metrics)
+        }, shouldStop: shouldStop)
+        if run.interrupted { return nil }
+        let last = run.model.parameters.array
+        run.useBestParameters()
+        let train = run.evaluate(split.train)
+        let test = run.evaluate(split.test)
+        run.model.parameters.copy(from: last)
+        return try finish(run, record: record, train: train, test: test)
     }
 
     private func write(_ data: Data, to file: String) throws {

@@ -13,6 +13,8 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     public var continueOnNonFinite = false
     /// Stop when validation accuracy has not improved for this many epochs (nil: never).
     public var patience: Int?
+    /// How the learning rate changes over the epochs.
+    public var schedule = LearningRateSchedule.constant
 
     public init() {}
 }

@@ -109,7 +109,8 @@ public final class TrainingRun {
 
         let batchSize = configuration.batchSize
         let batchCount = (order.count + batchSize - 1) / batchSize
-        let learningRate = configuration.optimizer.learningRate
+        let learningRate = configuration.schedule.learningRate(base: configuration.optimizer.learningRate,
+                                                               epoch: epoch, epochs: configuration.epochs)
         var lossSum = 0.0, normSum = 0.0
         var explosion: (batch: Int, loss: Double, normBefore: Double)?
         var batchesRun = 0, correct = 0, seen = 0

@@ -37,6 +37,9 @@ struct TrainingOptions: ParsableArguments {
     @Flag(name: .customLong("continue-on-nan"), help: "Keep training after the loss becomes non-finite, as the assignment did (default: stop and diagnose).")
     var continueOnNaN = false
 
+    @Option(parsing: .unconditional, help: ArgumentHelp("Learning-rate schedule over the epochs: constant, step (×0.1 at 50 % and 75 %), cosine (to 0).", valueName: "name"))
+    var schedule: LearningRateSchedule = .constant
+
     @Option(parsing: .unconditional, help: ArgumentHelp("Stop when validation accuracy has not improved for this many epochs, keeping the best weights.", valueName: "n"))
     var patience: Int?
 
@@ -65,6 +68,9 @@ struct TrainingOptions: ParsableArguments {
         configuration.inputScaling = noNormalize ? .raw : .unitRange
         configuration.continueOnNonFinite = continueOnNaN
         configuration.patience = patience
+        configuration.schedule = schedule
         return configuration
     }
 }
+
+extension LearningRateSchedule: ExpressibleByArgument {}

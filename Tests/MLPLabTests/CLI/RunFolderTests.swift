@@ -19,7 +19,7 @@ struct RunFolderTests {
         #expect(result.status == 0, "\(result.stderr)")
         let files = try FileManager.default.contentsOfDirectory(atPath: runs + "/a").sorted()
         #expect(files == [".lock", "checkpoint.safetensors", "config.json", "confusion.svg", "last.safetensors", "loss.svg",
-                          "metrics.jsonl", "model.safetensors", "per-class.svg", "summary.md"])
+                          "metrics.jsonl", "model.safetensors", "per-class.svg", "result.json", "summary.md"])
         let metrics = try String(contentsOfFile: runs + "/a/metrics.jsonl", encoding: .utf8).split(separator: "\n")
         #expect(metrics.count == 5)
         let first = try #require(try JSONSerialization.jsonObject(with: Data(metrics[0].utf8)) as? [String: Any])

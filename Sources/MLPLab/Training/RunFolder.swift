@@ -78,7 +78,7 @@ public struct RunRecord: Codable, Equatable, Sendable {
 /// process, so a killed process frees it) keeps two trainings out of one folder.
 public final class RunFolder {
     public let path: String
-    private let lockDescriptor: Int32
+    private let lock: FolderLock
 
     public var configPath: String { path + "/config.json" }
     public var checkpointPath: String { path + "/checkpoint.safetensors" }
@@ -87,27 +87,8 @@ public final class RunFolder {
 
     /// Opens (creating if needed) the folder at `path` and takes its lock.
     public init(path: String) throws {
-        do { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) } catch {
-            throw CheckpointError.cannotWrite(path: path, reason: "cannot create the folder (\(error.localizedDescription))")
-        }
-        let lockPath = path + "/.lock"
-        let descriptor = open(lockPath, O_RDWR | O_CREAT, 0o644)
-        guard descriptor >= 0 else { throw CheckpointError.cannotWrite(path: lockPath, reason: String(cString: strerror(errno))) }
-        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
-            let owner = (try? String(contentsOfFile: lockPath, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
-            close(descriptor)
-            throw CheckpointError.locked(path: path, pid: owner.flatMap { $0.isEmpty ? nil : $0 } ?? "unknown")
-        }
-        ftruncate(descriptor, 0)
-        let pid = "\(getpid())\n"
-        _ = pid.withCString { Foundation.write(descriptor, $0, strlen($0)) }
+        lock = try FolderLock(path: path)
         self.path = path
-        lockDescriptor = descriptor
-    }
-
-    deinit {
-        flock(lockDescriptor, LOCK_UN)
-        close(lockDescriptor)
     }
 
     /// Whether a run was started in this folder before (it has a config.json).
@@ -252,5 +233,34 @@ public final class RunFolder {
             counter += 1
         }
         return name
+    }
+}
+
+/// An exclusive lock on a folder (created if needed): `.lock` inside it, held with flock for the
+/// life of this value or the process, so a killed process frees it. The file names the holder.
+public final class FolderLock {
+    private let descriptor: Int32
+
+    public init(path: String) throws {
+        do { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) } catch {
+            throw CheckpointError.cannotWrite(path: path, reason: "cannot create the folder (\(error.localizedDescription))")
+        }
+        let lockPath = path + "/.lock"
+        let descriptor = open(lockPath, O_RDWR | O_CREAT, 0o644)
+        guard descriptor >= 0 else { throw CheckpointError.cannotWrite(path: lockPath, reason: String(cString: strerror(errno))) }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            let owner = (try? String(contentsOfFile: lockPath, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+            close(descriptor)
+            throw CheckpointError.locked(path: path, pid: owner.flatMap { $0.isEmpty ? nil : $0 } ?? "unknown")
+        }
+        ftruncate(descriptor, 0)
+        let pid = "\(getpid())\n"
+        _ = pid.withCString { Foundation.write(descriptor, $0, strlen($0)) }
+        self.descriptor = descriptor
+    }
+
+    deinit {
+        flock(descriptor, LOCK_UN)
+        close(descriptor)
     }
 }

@@ -1,0 +1,131 @@
+import Foundation
+
+/// Writes a study's report: `index.html` (self-contained: inline CSS and SVG, no script, no
+/// network), `report.md` (charts as files under `charts/`) and `results.json`. Every file is
+/// written atomically.
+public enum StudyReport {
+    public static func write(_ result: StudyResult, to directory: String) throws {
+        try FileManager.default.createDirectory(atPath: directory + "/charts", withIntermediateDirectories: true)
+        var chartFiles: [String: String] = [:]
+        for part in result.parts {
+            for (index, chart) in part.charts.enumerated() {
+                let name = "charts/part\(part.number)-\(index + 1).svg"
+                try AtomicFile.write(Data(chart.svg.utf8), to: "\(directory)/\(name)")
+                chartFiles["\(part.number)-\(index)"] = name
+            }
+        }
+        try AtomicFile.write(Data(html(result, directory: directory).utf8), to: directory + "/index.html")
+        try AtomicFile.write(Data(markdown(result, charts: chartFiles, directory: directory).utf8), to: directory + "/report.md")
+        let encoder = JSONEncoder.sorted
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        try AtomicFile.write(try encoder.encode(result), to: directory + "/results.json")
+    }
+
+    static func escape(_ text: String) -> String { SVG.escape(text) }
+
+    /// Escapes HTML and turns **bold** into <strong>.
+    static func inline(_ text: String) -> String {
+        let parts = escape(text).components(separatedBy: "**")
+        return parts.enumerated().map { $0.offset % 2 == 1 ? "<strong>\($0.element)</strong>" : $0.element }.joined()
+    }
+
+    static func relative(_ path: String, from directory: String) -> String {
+        path.hasPrefix(directory + "/") ? String(path.dropFirst(directory.count + 1)) : path
+    }
+
+    static func duration(_ seconds: Double) -> String {
+        seconds < 90 ? String(format: "%.0f s", seconds) : String(format: "%d min %02d s", Int(seconds) / 60, Int(seconds) % 60)
+    }
+
+    static func header(_ result: StudyResult) -> [String] {
+        let c = result.configuration
+        return [
+            "Data: \(result.dataName), \(result.imageWidth)×\(result.imageHeight), \(result.classNames.count) classes; split \(result.splitSizes["train"] ?? 0) train / \(result.splitSizes["validation"] ?? 0) validation / \(result.splitSizes["test"] ?? 0) test\(c.data.trainLimit.map { " (Parts 3–11 train on a stratified subset of \($0))" } ?? "").",
+            "Preset: \(c.preset.rawValue); seed \(c.seed). Choices (best learning rate, momentum) are made on the validation split; test accuracy is reported for every run but never used to choose. (The assignment chose on its test set.) Each run keeps its best-on-validation epoch.",
+            "Machine: \(result.machine); \(result.engine); MLPLab \(result.mlplabVersion).",
+            "Time: \(duration(result.seconds)) — \(result.runsTrained) runs trained, \(result.runsReused) reused from an earlier study.",
+        ]
+    }
+
+    static func runRow(_ run: StudyRun, directory: String) -> [String] {
+        let o = run.outcome
+        let seconds = String(format: "%.1f", o.trainingSeconds)
+        return [run.label, String(o.epochs.count), StudyText.number(o.finalLoss), StudyText.number(o.bestValidationAccuracy),
+                StudyText.number(o.testAccuracy), o.divergence.map { "diverged (epoch \($0.epoch))" } ?? (o.stoppedEarly ? "stopped early" : "ok"),
+                seconds, relative(o.path, from: directory)]
+    }
+
+    static let runColumns = ["run", "epochs", "final loss", "best val acc", "test acc", "status", "train s", "folder"]
+
+    static func html(_ result: StudyResult, directory: String) -> String {
+        var body: [String] = []
+        body.append("<h1>MLPLab study: \(escape(result.dataName))</h1>")
+        body.append("<ul class=\"meta\">" + header(result).map { "<li>\(inline($0))</li>" }.joined() + "</ul>")
+        body.append("<nav><ol>" + result.parts.map { "<li><a href=\"#part\($0.number)\">\(escape($0.title))</a></li>" }.joined() + "</ol></nav>")
+        for part in result.parts {
+            body.append("<section id=\"part\(part.number)\"><h2>Part \(part.number). \(escape(part.title))</h2>")
+            body.append("<p class=\"question\">\(escape(part.question))</p>")
+            body.append("<p class=\"config\"><b>Configuration:</b> \(escape(part.configuration))</p>")
+            body.append("<ul class=\"findings\">" + part.findings.map { "<li>\(inline($0))</li>" }.joined() + "</ul>")
+            body.append("<div class=\"charts\">" + part.charts.map { "<figure>\($0.svg.replacingOccurrences(of: "<svg ", with: "<svg role=\"img\" aria-label=\"\(escape($0.title))\" "))</figure>" }.joined() + "</div>")
+            if !part.runs.isEmpty {
+                body.append(table(part.runs, directory: directory))
+            }
+            body.append("</section>")
+        }
+        let all = result.parts.flatMap(\.runs)
+        var seen = Set<String>()
+        let unique = all.filter { seen.insert($0.outcome.path).inserted }
+        body.append("<section id=\"all\"><h2>All runs</h2>\(table(unique, directory: directory))</section>")
+        return """
+        <!DOCTYPE html>
+        <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>MLPLab study: \(escape(result.dataName))</title>
+        <style>
+        body{font-family:"DejaVu Sans",Helvetica,Arial,sans-serif;max-width:980px;margin:0 auto;padding:16px;color:#222;line-height:1.45}
+        h1{font-size:1.6em}h2{border-bottom:1px solid #ddd;padding-bottom:4px;margin-top:2em}
+        .meta li{margin:2px 0}.question{font-style:italic;font-size:1.1em}.config{color:#444}
+        .findings li{margin:4px 0}figure{margin:8px 0}svg{max-width:100%;height:auto}
+        .table{overflow-x:auto}table{border-collapse:collapse;font-size:.9em;margin:8px 0}
+        td,th{border:1px solid #ddd;padding:3px 6px;text-align:right}td:first-child,th:first-child,td:last-child{text-align:left}
+        nav ol{columns:2}@media (max-width:600px){nav ol{columns:1}}
+        </style></head><body>
+        \(body.joined(separator: "\n"))
+        </body></html>
+
+        """
+    }
+
+    static func table(_ runs: [StudyRun], directory: String) -> String {
+        let head = "<tr>" + runColumns.map { "<th>\($0)</th>" }.joined() + "</tr>"
+        let rows = runs.map { run -> String in
+            let cells = runRow(run, directory: directory)
+            let link = "<a href=\"\(escape(cells[7]))/summary.md\">\(escape(cells[7]))</a>"
+            return "<tr>" + cells.dropLast().map { "<td>\(escape($0))</td>" }.joined() + "<td>\(link)</td></tr>"
+        }
+        return "<div class=\"table\"><table>\(head)\(rows.joined())</table></div>"
+    }
+
+    static func markdown(_ result: StudyResult, charts: [String: String], directory: String) -> String {
+        var lines = ["# MLPLab study: \(result.dataName)", ""]
+        lines += header(result).map { "- \($0)" }
+        for part in result.parts {
+            lines += ["", "## Part \(part.number). \(part.title)", "", "*\(part.question)*", "", "Configuration: \(part.configuration)", ""]
+            lines += part.findings.map { "- \($0)" }
+            lines.append("")
+            for index in part.charts.indices {
+                if let file = charts["\(part.number)-\(index)"] { lines.append("![\(part.charts[index].title)](\(file))") }
+            }
+            if !part.runs.isEmpty {
+                lines += ["", "| " + runColumns.joined(separator: " | ") + " |", "|" + String(repeating: "---|", count: runColumns.count)]
+                for run in part.runs {
+                    var cells = runRow(run, directory: directory)
+                    cells[7] = "[\(cells[7])](\(cells[7])/summary.md)"
+                    lines.append("| " + cells.joined(separator: " | ") + " |")
+                }
+            }
+        }
+        lines.append("")
+        return lines.joined(separator: "\n")
+    }
+}

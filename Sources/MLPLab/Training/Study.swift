@@ -1,0 +1,368 @@
+import Foundation
+
+/// What a study runs: the assignment's parts as grids of trainings around a baseline.
+public struct StudyConfiguration: Codable, Equatable, Sendable {
+    public enum Preset: String, Codable, Sendable, CaseIterable {
+        /// Parts 3–11 on a stratified subset of the training data (20,000 images), the assignment's
+        /// coarse learning-rate grid with shorter fine grids; Part 12 on all of it.
+        case standard
+        /// The assignment's exact grids (9 + 9 fine learning rates) on all the training data.
+        case assignment
+        /// A few thousand images and a few epochs, to see the whole study in about a minute.
+        case quick
+    }
+
+    public var preset: Preset
+    /// The data and its split; `trainLimit` here applies to Parts 3–11.
+    public var data: DataConfiguration
+    public var hiddenSizes: [Int]?
+    public var seed: UInt64 = 1
+    public var threads: Int
+    /// Epochs of every part's runs, of Part 9, and of Part 12.
+    public var epochs: Int
+    public var longEpochs: Int
+    public var beyondEpochs: Int
+    /// Training images for Part 12 (nil: all).
+    public var beyondTrainLimit: Int?
+    /// The coarse learning-rate grid (Part 6a).
+    public var coarseLearningRates: [Double]
+    /// Points of the fine grid between the best coarse rate and its better neighbour, and of the
+    /// finer grid around the best fine rate (the assignment: 9 and 9).
+    public var finePoints: Int
+    public var finerPoints: Int
+
+    public init(preset: Preset, data: DataConfiguration, hiddenSizes: [Int]? = nil, seed: UInt64 = 1, threads: Int) {
+        self.preset = preset
+        self.data = data
+        self.hiddenSizes = hiddenSizes
+        self.seed = seed
+        self.threads = threads
+        coarseLearningRates = [0.001, 0.002, 0.004, 0.008, 0.016, 0.032, 0.064, 0.128]
+        switch preset {
+        case .standard:
+            epochs = 10; longEpochs = 20; beyondEpochs = 40
+            if self.data.trainLimit == nil { self.data.trainLimit = 20_000 }
+            beyondTrainLimit = nil
+            finePoints = 3; finerPoints = 2
+        case .assignment:
+            epochs = 10; longEpochs = 20; beyondEpochs = 40
+            beyondTrainLimit = self.data.trainLimit
+            finePoints = 9; finerPoints = 9
+        case .quick:
+            epochs = 3; longEpochs = 6; beyondEpochs = 8
+            if self.data.trainLimit == nil { self.data.trainLimit = 3000 }
+            beyondTrainLimit = self.data.trainLimit
+            finePoints = 2; finerPoints = 1
+        }
+    }
+
+    /// The number of trainings the study runs (some may be reused from an earlier study).
+    public var plannedRuns: Int {
+        // 3 seeds without normalization, baseline, zero init, coarse + fine + finer + lr 0.2,
+        // 4 batch runs, 3 momenta, 20 epochs, 2 activations, 2 weight decays, beyond.
+        3 + 1 + 1 + coarseLearningRates.count + finePoints + finerPoints + 1 + 4 + 3 + 1 + 2 + 2 + 1
+    }
+}
+
+/// One training of the study and what it measured.
+public struct StudyRun: Codable, Sendable {
+    /// "lr 0.016", "momentum 0.9", …
+    public var label: String
+    public var outcome: RunOutcome
+}
+
+/// One part of the assignment: its question, the runs that answer it, findings written from
+/// their numbers, and its charts (SVG).
+public struct StudyPart: Codable, Sendable {
+    public var number: Int
+    public var title: String
+    public var question: String
+    public var configuration: String
+    public var runs: [StudyRun]
+    public var findings: [String]
+    public var charts: [Chart]
+
+    public struct Chart: Codable, Sendable {
+        public var title: String
+        public var svg: String
+    }
+}
+
+/// Everything a study found, as results.json holds it.
+public struct StudyResult: Codable, Sendable {
+    public var configuration: StudyConfiguration
+    public var dataName: String
+    public var classNames: [String]
+    public var imageWidth: Int
+    public var imageHeight: Int
+    public var splitSizes: [String: Int]
+    public var parts: [StudyPart]
+    public var choices: [String: Double]
+    public var machine: String
+    public var engine: String
+    public var mlplabVersion = MLPLabVersion.string
+    public var seconds: Double
+    public var runsTrained: Int
+    public var runsReused: Int
+}
+
+/// Runs the assignment's study on a data set: every part's trainings, each in its own run folder
+/// under `<output>/runs/`, named by a hash of its configuration and data, so that running the
+/// study again reuses finished runs and continues an interrupted one.
+public final class Study {
+    public let dataset: Dataset
+    public let configuration: StudyConfiguration
+    public let runsDirectory: String
+
+    /// Called when a run starts: (run number, planned runs, label, epochs, reused?).
+    public var onRunStart: ((Int, Int, String, Int, Bool) -> Void)?
+    /// Called after every batch of the current run: (epoch, batch, batches).
+    public var onBatch: TrainingRun.BatchObserver?
+    /// Checked after every batch; true stops the study at a safe point (the run's last checkpoint stays).
+    public var shouldStop: () -> Bool = { false }
+
+    private var runNumber = 0
+    private var trained = 0
+    private var reused = 0
+
+    public init(dataset: Dataset, configuration: StudyConfiguration, runsDirectory: String) {
+        self.dataset = dataset
+        self.configuration = configuration
+        self.runsDirectory = runsDirectory
+    }
+
+    /// Thrown when `shouldStop` interrupted a run.
+    public struct Interrupted: Error {}
+
+    // MARK: running one training
+
+    /// The baseline of every part: the assignment's SGD lr 0.01, batch 64, ReLU, torch init, ÷255.
+    func baseline() -> (ModelConfiguration, TrainingConfiguration) {
+        var training = TrainingConfiguration()
+        training.epochs = configuration.epochs
+        training.seed = configuration.seed
+        training.threads = configuration.threads
+        let model = ModelConfiguration(inputSize: dataset.featureCount, hiddenSizes: configuration.hiddenSizes,
+                                       classCount: dataset.classCount)
+        return (model, training)
+    }
+
+    /// Trains (or reuses) one configuration.
+    func run(_ label: String, model: ModelConfiguration, training: TrainingConfiguration, trainLimit: Int?? = .none) throws -> StudyRun {
+        var data = configuration.data
+        if case let .some(limit) = trainLimit { data.trainLimit = limit }
+        let record = RunRecord(command: ["mlplab", "study"], data: data, dataset: dataset, model: model, training: training)
+        var hasher = FNV1a()
+        hasher.add(String(decoding: try JSONEncoder.sorted.encode([AnyEncodable(record.data), AnyEncodable(record.model),
+                                                                   AnyEncodable(record.training)]), as: UTF8.self))
+        hasher.add(record.dataFingerprint)
+        let slug = label.replacingOccurrences(of: " ", with: "-").filter { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." }
+        let path = "\(runsDirectory)/\(slug)-\(hasher.hexDigest.prefix(10))"
+        runNumber += 1
+        let folder = try RunFolder(path: path)
+        let finished = folder.finishedOutcome(for: record)
+        onRunStart?(runNumber, configuration.plannedRuns, label, training.epochs, finished != nil)
+        guard let outcome = try finished ?? folder.execute(record: record, dataset: dataset, onBatch: onBatch, shouldStop: shouldStop) else {
+            throw Interrupted()
+        }
+        if outcome.reused { reused += 1 } else { trained += 1 }
+        return StudyRun(label: label, outcome: outcome)
+    }
+
+    /// The validation accuracy a run is judged by (its best epoch; a diverged run before it diverged).
+    static func score(_ run: StudyRun) -> Double { run.outcome.bestValidationAccuracy ?? run.outcome.testAccuracy }
+
+    static func best(_ runs: [StudyRun]) -> StudyRun {
+        runs.max { score($0) < score($1) }!
+    }
+
+    // MARK: the study
+
+    public func run() throws -> StudyResult {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let (baseModel, baseTraining) = baseline()
+        var parts: [StudyPart] = []
+        var choices: [String: Double] = [:]
+        let text = StudyText(dataset: dataset, configuration: configuration)
+
+        // Parts 1 and 2: the data.
+        parts.append(text.samples())
+        parts.append(text.distribution())
+
+        // Part 3: raw pixels, three seeds.
+        var raw: [StudyRun] = []
+        for offset in 0..<3 {
+            var training = baseTraining
+            training.inputScaling = .raw
+            training.seed = configuration.seed + UInt64(offset)
+            raw.append(try run("raw seed \(training.seed)", model: baseModel, training: training))
+        }
+        parts.append(text.withoutNormalization(raw))
+
+        // Part 4: ÷255.
+        let normalized = try run("baseline", model: baseModel, training: baseTraining)
+        parts.append(text.withNormalization(normalized))
+
+        // Part 5: zero initialization.
+        var zeroModel = baseModel
+        zeroModel.initialization = .zero
+        let zero = try run("zero init", model: zeroModel, training: baseTraining)
+        parts.append(text.zeroInitialization(zero, baseline: normalized))
+
+        // Part 6: learning rates, coarse → fine → finer, and the extremes.
+        func lrRun(_ lr: Double) throws -> StudyRun {
+            var training = baseTraining
+            training.optimizer.learningRate = lr
+            return try run("lr \(Study.format(lr))", model: baseModel, training: training)
+        }
+        let coarse = try configuration.coarseLearningRates.map(lrRun)
+        let bestCoarse = Study.best(coarse)
+        let fineGrid = Study.fineGrid(around: bestCoarse, in: coarse, points: configuration.finePoints)
+        let fine = try fineGrid.map(lrRun)
+        let bestFine = Study.best(coarse + fine)
+        let finerGrid = Study.finerGrid(around: bestFine.outcome.record.training.optimizer.learningRate, grid: fineGrid,
+                                        points: configuration.finerPoints)
+        let finer = try finerGrid.map(lrRun)
+        let all = coarse + fine + finer
+        let bestLR = Study.best(all)
+        let learningRate = bestLR.outcome.record.training.optimizer.learningRate
+        choices["learning_rate"] = learningRate
+        let extremes = [coarse[0], try lrRun(0.2)]
+        parts.append(text.learningRate(coarse: coarse, fine: fine, finer: finer, extremes: extremes, best: bestLR))
+
+        // Part 7: batch size.
+        var batchRuns: [StudyRun] = []
+        for (batch, lr) in [(32, learningRate), (128, learningRate), (128, 0.1), (128, 0.01)] {
+            var training = baseTraining
+            training.batchSize = batch
+            training.optimizer.learningRate = lr
+            batchRuns.append(try run("batch \(batch) lr \(Study.format(lr))", model: baseModel, training: training))
+        }
+        parts.append(text.batchSize(batchRuns, baseline: bestLR))
+
+        // Part 8: momentum.
+        var momentumRuns: [StudyRun] = []
+        for momentum in [0.5, 0.9, 0.98] {
+            var training = baseTraining
+            training.optimizer.learningRate = learningRate
+            training.optimizer.momentum = momentum
+            momentumRuns.append(try run("lr \(Study.format(learningRate)) momentum \(momentum)", model: baseModel, training: training))
+        }
+        let finiteMomentum = momentumRuns.filter { $0.outcome.divergence == nil }
+        let bestMomentumRun = finiteMomentum.isEmpty ? nil : Study.best(finiteMomentum)
+        let momentum = bestMomentumRun.map { Study.score($0) > Study.score(bestLR) ? $0.outcome.record.training.optimizer.momentum : 0 } ?? 0
+        choices["momentum"] = momentum
+        parts.append(text.momentum(momentumRuns, without: bestLR, chosen: momentum))
+
+        // The best configuration so far.
+        var best = baseTraining
+        best.optimizer.learningRate = learningRate
+        best.optimizer.momentum = momentum
+        let bestSoFar = momentum == 0 ? bestLR : momentumRuns.first { $0.outcome.record.training.optimizer.momentum == momentum }!
+
+        // Part 9: more epochs.
+        var long = best
+        long.epochs = configuration.longEpochs
+        let longRun = try run("\(configuration.longEpochs) epochs", model: baseModel, training: long)
+        parts.append(text.epochs(longRun, short: bestSoFar))
+
+        // Part 10: activations.
+        var activationRuns: [StudyRun] = []
+        for activation in [Activation.tanh, .leakyReLU] {
+            var model = baseModel
+            model.activation = activation
+            activationRuns.append(try run(activation.rawValue, model: model, training: best))
+        }
+        parts.append(text.activation(activationRuns, relu: bestSoFar))
+
+        // Part 11: weight decay.
+        var decayRuns: [StudyRun] = []
+        for decay in [0.1, 0.01] {
+            var training = best
+            training.optimizer.weightDecay = decay
+            decayRuns.append(try run("weight decay \(decay)", model: baseModel, training: training))
+        }
+        parts.append(text.weightDecay(decayRuns, without: bestSoFar))
+
+        // Part 12: beyond the assignment.
+        var beyond = best
+        if beyond.optimizer.momentum == 0 { beyond.optimizer.momentum = 0.9 }
+        beyond.optimizer.weightDecay = 5e-4
+        beyond.schedule = .cosine
+        beyond.epochs = configuration.beyondEpochs
+        beyond.patience = max(3, configuration.beyondEpochs / 4)
+        let beyondRun = try run("beyond cosine", model: baseModel, training: beyond, trainLimit: .some(configuration.beyondTrainLimit))
+        parts.append(text.beyond(beyondRun))
+
+        let split = try DatasetSplit.make(for: dataset, testFraction: configuration.data.testFraction,
+                                          validationFraction: configuration.data.validationFraction,
+                                          trainLimit: configuration.data.trainLimit, seed: configuration.seed)
+        return StudyResult(configuration: configuration, dataName: dataset.name, classNames: dataset.classNames,
+                           imageWidth: dataset.imageWidth, imageHeight: dataset.imageHeight,
+                           splitSizes: ["train": split.train.count, "validation": split.validation.count, "test": split.test.count],
+                           parts: parts, choices: choices, machine: CPUInfo.current().summary,
+                           engine: "\(MatMul.engineVersion) (\(MatMul.instructionSet)), \(configuration.threads) threads",
+                           seconds: (clock.now - start).seconds, runsTrained: trained, runsReused: reused)
+    }
+
+    // MARK: grids
+
+    /// Points strictly between the best coarse rate and its better neighbour (the assignment:
+    /// 0.032…0.064 in steps of 0.004 when 0.032 and 0.064 were best), ends included when 9 points.
+    static func fineGrid(around best: StudyRun, in coarse: [StudyRun], points: Int) -> [Double] {
+        guard points > 0, let index = coarse.firstIndex(where: { $0.label == best.label }) else { return [] }
+        let neighbours = [index - 1, index + 1].filter { coarse.indices.contains($0) }
+        guard let other = neighbours.max(by: { score(coarse[$0]) < score(coarse[$1]) }) else { return [] }
+        let a = coarse[min(index, other)].outcome.record.training.optimizer.learningRate
+        let b = coarse[max(index, other)].outcome.record.training.optimizer.learningRate
+        let includeEnds = points >= 9
+        let steps = includeEnds ? points - 1 : points + 1
+        let values = (0...steps).map { a + (b - a) * Double($0) / Double(steps) }
+        return (includeEnds ? values : Array(values.dropFirst().dropLast())).map(round3)
+    }
+
+    /// Points around the best fine rate, half a fine step to each side (the assignment: the best
+    /// two rates and the nine thousandths between).
+    static func finerGrid(around best: Double, grid: [Double], points: Int) -> [Double] {
+        guard points > 0 else { return [] }
+        let step = grid.count >= 2 ? abs(grid[1] - grid[0]) : best / 4
+        if points >= 9 {
+            let low = best - step / 2
+            return (0..<points).map { round3(low + step * Double($0) / Double(points - 1)) }.filter { $0 > 0 && $0 != best }
+        }
+        let offsets: [Double] = points == 1 ? [0.5] : [-0.5, 0.5]
+        return offsets.map { round3(best + $0 * step) }.filter { $0 > 0 }
+    }
+
+    /// Rounds a learning rate to 3 significant digits (0.085333 → 0.0853), as a person would write it.
+    static func round3(_ value: Double) -> Double {
+        guard value > 0 else { return value }
+        let scale = pow(10, 2 - floor(log10(value)))
+        return (value * scale).rounded() / scale
+    }
+
+    static func format(_ value: Double) -> String {
+        var text = String(format: "%.5f", value)
+        while text.hasSuffix("0") { text.removeLast() }
+        if text.hasSuffix(".") { text.removeLast() }
+        return text
+    }
+}
+
+extension JSONEncoder {
+    /// Sorted keys, non-finite numbers as strings: stable bytes for hashing and files.
+    static var sorted: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return encoder
+    }
+}
+
+/// Type erasure for encoding values of different types in one array.
+struct AnyEncodable: Encodable {
+    let encodeValue: (Encoder) throws -> Void
+    init<T: Encodable>(_ value: T) { encodeValue = value.encode }
+    func encode(to encoder: Encoder) throws { try encodeValue(encoder) }
+}

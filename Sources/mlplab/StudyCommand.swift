@@ -1,0 +1,109 @@
+import ArgumentParser
+import Foundation
+import MLPLab
+
+struct StudyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "study",
+        abstract: "Run the assignment's study (its 11 parts and one beyond) and write a report.",
+        discussion: """
+            Parts: 1 samples, 2 class distribution, 3 without normalization, 4 with normalization,
+            5 zero initialization, 6 learning rate (coarse, fine, finer, extremes), 7 batch size,
+            8 momentum, 9 more epochs, 10 activations, 11 weight decay, 12 the best configuration
+            with a cosine schedule and early stopping. Choices are made on the validation split.
+
+            Writes <output>/index.html (self-contained), report.md, results.json, charts/, and one
+            run folder per training under <output>/runs/. Running the study again reuses the
+            finished runs and continues an interrupted one (Ctrl-C stops at a safe point).
+
+            Presets: standard (Parts 3–11 on 20,000 training images, Part 12 on all; about 8 min
+            on 2 cores), assignment (the assignment's exact grids on all the data), quick (3,000
+            images, 3 epochs; about a minute).
+
+            Examples:
+              mlplab study
+              mlplab study --quick -o quick-report
+              mlplab study products --preset assignment -o products-report
+            """
+    )
+
+    @OptionGroup(title: "Data") var dataOptions: DataOptions
+
+    @Option(name: .shortAndLong, parsing: .unconditional, help: ArgumentHelp("Folder for the report and the run folders.", valueName: "folder"))
+    var output: String = "report"
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("standard, assignment or quick.", valueName: "name"))
+    var preset: StudyConfiguration.Preset = .standard
+
+    @Flag(help: "Same as --preset quick.")
+    var quick = false
+
+    @Flag(help: "Train Parts 3–11 on all training images instead of the preset's subset.")
+    var full = false
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("Hidden layer widths (default: ¾, ½, ¼ of the input size).", valueName: "w1,w2,…"),
+            transform: LayerWidths.parse)
+    var hidden: LayerWidths?
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("Seed of every run.", valueName: "n"))
+    var seed: UInt64 = 1
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("Threads (default: all cores).", valueName: "n"))
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    func validate() throws {
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1 (got \(threads)).") }
+        if quick && preset != .standard { throw ValidationError("--quick is --preset quick; give one of them.") }
+    }
+
+    func run() throws {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let lock = try FolderLock(path: output)
+        var data = dataOptions.configuration
+        if full { data.trainLimit = nil }
+        var configuration = StudyConfiguration(preset: quick ? .quick : preset, data: data, hiddenSizes: hidden?.widths,
+                                               seed: seed, threads: threads)
+        if full { configuration.data.trainLimit = nil; configuration.beyondTrainLimit = nil }
+        let dataset = try dataOptions.load(threads: threads)
+        Terminal.error("study of \(dataset.name) (\(configuration.preset.rawValue)): \(configuration.plannedRuns) runs into \(output)/")
+
+        let study = Study(dataset: dataset, configuration: configuration, runsDirectory: output + "/runs")
+        Interrupt.install()
+        study.shouldStop = { Interrupt.requested.isSet }
+        var runStart = clock.now
+        var finishedSeconds: [Double] = []
+        var current = (number: 0, label: "", epochs: 0)
+        study.onRunStart = { number, planned, label, epochs, reused in
+            if current.number > 0 { finishedSeconds.append((clock.now - runStart).seconds) }
+            runStart = clock.now
+            current = (number, label, epochs)
+            Terminal.clearStatus()
+            Terminal.error("[\(number)/\(planned)] \(label)\(reused ? " (reused)" : "")")
+        }
+        study.onBatch = { epoch, batch, count in
+            guard Terminal.stderrIsTerminal else { return }
+            let trained = finishedSeconds.filter { $0 > 1 }
+            let perRun = trained.isEmpty ? nil : trained.reduce(0, +) / Double(trained.count)
+            let eta = perRun.map { Terminal.duration($0 * Double(configuration.plannedRuns - current.number)) } ?? "?"
+            Terminal.status("  run \(current.number)/\(configuration.plannedRuns) \(current.label): epoch \(epoch)/\(current.epochs), batch \(batch)/\(count)  study ETA \(eta)")
+        }
+        let result: StudyResult
+        do {
+            result = try study.run()
+        } catch is Study.Interrupted {
+            Terminal.clearStatus()
+            Terminal.error("stopped at a safe point; finished runs are kept. Run the same command again to continue.")
+            throw ExitCode(130)
+        }
+        Terminal.clearStatus()
+        try StudyReport.write(result, to: output)
+        _ = lock
+        print("wrote \(output)/index.html, report.md, results.json: \(result.parts.count) parts, \(result.runsTrained) runs trained, \(result.runsReused) reused, \(Terminal.duration((clock.now - start).seconds))")
+        for part in result.parts where part.number >= 3 {
+            print("  part \(part.number) \(part.title.lowercased()): \(part.findings.last ?? "")".replacingOccurrences(of: "**", with: ""))
+        }
+    }
+}
+
+extension StudyConfiguration.Preset: ExpressibleByArgument {}

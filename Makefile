@@ -12,9 +12,10 @@ setup:
 build: setup
 	$(SWIFT) build -c release
 
-# Until `mlplab study` exists: the assignment's default training on Fashion-MNIST.
+# The main job: the assignment's study on Fashion-MNIST, report in report/index.html.
+# Run again, it reuses the finished runs (and continues an interrupted one).
 study: build
-	$(BIN) train fashion-mnist
+	$(BIN) study fashion-mnist -o report
 
 # Release mode: the numerical tests and the small end-to-end trainings run at real speed.
 # The CLI tests run the binary that `build` made.

@@ -13,6 +13,6 @@ struct MLPLabCommand: ParsableCommand {
               mlplab doctor
             """,
         version: MLPLabVersion.string,
-        subcommands: [StudyCommand.self, TrainCommand.self, EvaluateCommand.self, PredictCommand.self, InfoCommand.self, SamplesCommand.self, DistributionCommand.self, ModelCommand.self, MakeProductFolderCommand.self, DoctorCommand.self]
+        subcommands: [StudyCommand.self, TrainCommand.self, SweepCommand.self, LRFindCommand.self, EvaluateCommand.self, PredictCommand.self, InfoCommand.self, SamplesCommand.self, DistributionCommand.self, ModelCommand.self, MakeProductFolderCommand.self, DoctorCommand.self]
     )
 }

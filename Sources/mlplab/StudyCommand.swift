@@ -16,7 +16,7 @@ struct StudyCommand: ParsableCommand {
             run folder per training under <output>/runs/. Running the study again reuses the
             finished runs and continues an interrupted one (Ctrl-C stops at a safe point).
 
-            Presets: standard (Parts 3–11 on 20,000 training images, Part 12 on all; about 8 min
+            Presets: standard (Parts 3–11 on 16,000 training images, Part 12 on all; about 9 min
             on 2 cores), assignment (the assignment's exact grids on all the data), quick (3,000
             images, 3 epochs; about a minute).
 
@@ -91,7 +91,7 @@ struct StudyCommand: ParsableCommand {
         let result: StudyResult
         do {
             result = try study.run()
-        } catch is Study.Interrupted {
+        } catch is RunStore.Interrupted {
             Terminal.clearStatus()
             Terminal.error("stopped at a safe point; finished runs are kept. Run the same command again to continue.")
             throw ExitCode(130)

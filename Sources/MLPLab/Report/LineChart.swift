@@ -17,6 +17,8 @@ public struct LineChart {
     public var xLabel: String
     public var yLabel: String
     public var series: [Series]
+    /// The label of tick x = i + 1 (default: the number itself), e.g. a learning rate.
+    public var xTickLabel: ((Int) -> String)?
 
     public init(title: String, xLabel: String = "epoch", yLabel: String, series: [Series]) {
         self.title = title
@@ -42,9 +44,9 @@ public struct LineChart {
             svg.line(x1: left, y1: y(tick), x2: left + plotWidth, y2: y(tick), stroke: "#e3e3e3")
             svg.text(AxisTicks.label(tick), x: left - 6, y: y(tick) + 4, size: 11, anchor: .end, fill: "#555")
         }
-        let step = max(1, count / 10)
+        let step = max(1, count / (xTickLabel == nil ? 10 : 6))
         for i in stride(from: 0, to: count, by: step) {
-            svg.text(String(i + 1), x: x(i), y: top + plotHeight + 16, size: 11, anchor: .middle, fill: "#555")
+            svg.text(xTickLabel?(i) ?? String(i + 1), x: x(i), y: top + plotHeight + 16, size: 11, anchor: .middle, fill: "#555")
         }
         svg.line(x1: left, y1: top + plotHeight, x2: left + plotWidth, y2: top + plotHeight, stroke: "#555")
         svg.line(x1: left, y1: top, x2: left, y2: top + plotHeight, stroke: "#555")

@@ -3,7 +3,7 @@ import Foundation
 /// What a study runs: the assignment's parts as grids of trainings around a baseline.
 public struct StudyConfiguration: Codable, Equatable, Sendable {
     public enum Preset: String, Codable, Sendable, CaseIterable {
-        /// Parts 3–11 on a stratified subset of the training data (20,000 images), the assignment's
+        /// Parts 3–11 on a stratified subset of the training data (16,000 images), the assignment's
         /// coarse learning-rate grid with shorter fine grids; Part 12 on all of it.
         case standard
         /// The assignment's exact grids (9 + 9 fine learning rates) on all the training data.
@@ -41,7 +41,7 @@ public struct StudyConfiguration: Codable, Equatable, Sendable {
         switch preset {
         case .standard:
             epochs = 10; longEpochs = 20; beyondEpochs = 40
-            if self.data.trainLimit == nil { self.data.trainLimit = 20_000 }
+            if self.data.trainLimit == nil { self.data.trainLimit = 16_000 }
             beyondTrainLimit = nil
             finePoints = 3; finerPoints = 2
         case .assignment:
@@ -117,24 +117,29 @@ public final class Study {
     /// Called when a run starts: (run number, planned runs, label, epochs, reused?).
     public var onRunStart: ((Int, Int, String, Int, Bool) -> Void)?
     /// Called after every batch of the current run: (epoch, batch, batches).
-    public var onBatch: TrainingRun.BatchObserver?
+    public var onBatch: TrainingRun.BatchObserver? {
+        get { store.onBatch }
+        set { store.onBatch = newValue }
+    }
     /// Checked after every batch; true stops the study at a safe point (the run's last checkpoint stays).
-    public var shouldStop: () -> Bool = { false }
+    public var shouldStop: () -> Bool {
+        get { store.shouldStop }
+        set { store.shouldStop = newValue }
+    }
 
+    private let store: RunStore
     private var runNumber = 0
-    private var trained = 0
-    private var reused = 0
 
     public init(dataset: Dataset, configuration: StudyConfiguration, runsDirectory: String) {
         self.dataset = dataset
         self.configuration = configuration
         self.runsDirectory = runsDirectory
+        store = RunStore(directory: runsDirectory, dataset: dataset, data: configuration.data)
+        store.onRunStart = { [unowned self] label, epochs, reused in
+            runNumber += 1
+            onRunStart?(runNumber, configuration.plannedRuns, label, epochs, reused)
+        }
     }
-
-    /// Thrown when `shouldStop` interrupted a run.
-    public struct Interrupted: Error {}
-
-    // MARK: running one training
 
     /// The baseline of every part: the assignment's SGD lr 0.01, batch 64, ReLU, torch init, ÷255.
     func baseline() -> (ModelConfiguration, TrainingConfiguration) {
@@ -147,26 +152,8 @@ public final class Study {
         return (model, training)
     }
 
-    /// Trains (or reuses) one configuration.
     func run(_ label: String, model: ModelConfiguration, training: TrainingConfiguration, trainLimit: Int?? = .none) throws -> StudyRun {
-        var data = configuration.data
-        if case let .some(limit) = trainLimit { data.trainLimit = limit }
-        let record = RunRecord(command: ["mlplab", "study"], data: data, dataset: dataset, model: model, training: training)
-        var hasher = FNV1a()
-        hasher.add(String(decoding: try JSONEncoder.sorted.encode([AnyEncodable(record.data), AnyEncodable(record.model),
-                                                                   AnyEncodable(record.training)]), as: UTF8.self))
-        hasher.add(record.dataFingerprint)
-        let slug = label.replacingOccurrences(of: " ", with: "-").filter { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." }
-        let path = "\(runsDirectory)/\(slug)-\(hasher.hexDigest.prefix(10))"
-        runNumber += 1
-        let folder = try RunFolder(path: path)
-        let finished = folder.finishedOutcome(for: record)
-        onRunStart?(runNumber, configuration.plannedRuns, label, training.epochs, finished != nil)
-        guard let outcome = try finished ?? folder.execute(record: record, dataset: dataset, onBatch: onBatch, shouldStop: shouldStop) else {
-            throw Interrupted()
-        }
-        if outcome.reused { reused += 1 } else { trained += 1 }
-        return StudyRun(label: label, outcome: outcome)
+        try store.run(label, model: model, training: training, trainLimit: trainLimit)
     }
 
     /// The validation accuracy a run is judged by (its best epoch; a diverged run before it diverged).
@@ -303,7 +290,7 @@ public final class Study {
                            splitSizes: ["train": split.train.count, "validation": split.validation.count, "test": split.test.count],
                            parts: parts, choices: choices, machine: CPUInfo.current().summary,
                            engine: "\(MatMul.engineVersion) (\(MatMul.instructionSet)), \(configuration.threads) threads",
-                           seconds: (clock.now - start).seconds, runsTrained: trained, runsReused: reused)
+                           seconds: (clock.now - start).seconds, runsTrained: store.trained, runsReused: store.reused)
     }
 
     // MARK: grids

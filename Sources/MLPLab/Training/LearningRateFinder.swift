@@ -1,0 +1,56 @@
+import Foundation
+
+/// The learning-rate range test (Leslie Smith, 2015; fastai's `lr_find`): one pass over the
+/// training data with the rate growing exponentially from `start` to `end`, recording the loss
+/// of every batch. The loss first falls faster as the rate grows, then turns and explodes.
+public struct LearningRateFinder {
+    public var start = 1e-5
+    public var end = 1.0
+    /// Batches in the pass (default: one epoch's, at most 400).
+    public var steps: Int?
+
+    public init(start: Double = 1e-5, end: Double = 1.0, steps: Int? = nil) {
+        self.start = start
+        self.end = end
+        self.steps = steps
+    }
+
+    public struct Result: Codable, Sendable {
+        public var learningRates: [Double]
+        public var losses: [Double]
+        /// Exponentially smoothed losses (β = 0.98, bias-corrected), as fastai plots them.
+        public var smoothed: [Double]
+        /// The rate at the lowest smoothed loss, and the suggestion: a tenth of it.
+        public var minimumLossRate: Double
+        public var suggestion: Double
+        public static let rule = "a tenth of the learning rate at the lowest smoothed loss (fastai's 'minimum/10')"
+    }
+
+    /// Runs the test on `run`'s model and training split (the model's weights change: use a fresh run).
+    public func run(_ run: TrainingRun) -> Result {
+        var order = run.split.train
+        var generator = RandomGenerator(seed: run.configuration.seed, stream: .shuffle, index: 0)
+        generator.shuffle(&order)
+        let batchSize = run.configuration.batchSize
+        let batches = (order.count + batchSize - 1) / batchSize
+        let count = max(2, min(steps ?? min(batches, 400), batches))
+        var rates: [Double] = [], losses: [Double] = [], smoothed: [Double] = []
+        var average = 0.0
+        for step in 0..<count {
+            let rate = start * pow(end / start, Double(step) / Double(count - 1))
+            let rows = order[(step * batchSize)..<min(order.count, (step + 1) * batchSize)]
+            let loss = run.step(rows, learningRate: rate).loss
+            rates.append(rate)
+            losses.append(loss)
+            average = 0.98 * average + 0.02 * loss
+            let value = average / (1 - pow(0.98, Double(step + 1)))
+            smoothed.append(value)
+            let lowest = smoothed.filter(\.isFinite).min() ?? value
+            if !value.isFinite || (step > 10 && value > 4 * lowest) { break }
+        }
+        let finite = smoothed.enumerated().filter { $0.element.isFinite }
+        let minimum = finite.min { $0.element < $1.element }?.offset ?? 0
+        return Result(learningRates: rates, losses: losses, smoothed: smoothed, minimumLossRate: rates[minimum],
+                      suggestion: rates[minimum] / 10)
+    }
+}

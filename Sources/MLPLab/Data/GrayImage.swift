@@ -100,26 +100,23 @@ public struct GrayImage: Sendable, Equatable {
 
     /// PNG bytes of this image (for charts and reports).
     public func pngData() -> Data {
-        final class Sink { var data = Data() }
-        let sink = Sink()
-        pixels.withUnsafeBufferPointer { buffer in
-            _ = stbi_write_png_to_func({ context, bytes, size in
-                let sink = Unmanaged<Sink>.fromOpaque(context!).takeUnretainedValue()
-                sink.data.append(bytes!.assumingMemoryBound(to: UInt8.self), count: Int(size))
-            }, Unmanaged.passUnretained(sink).toOpaque(), Int32(width), Int32(height), 1, buffer.baseAddress, Int32(width))
+        encoded { context, pixels in
+            stbi_write_png_to_func(appendToSink, context, Int32(width), Int32(height), 1, pixels, Int32(width))
         }
-        return sink.data
     }
 
     /// JPEG bytes of this image at `quality` (1…100).
     public func jpegData(quality: Int = 95) -> Data {
-        final class Sink { var data = Data() }
-        let sink = Sink()
+        encoded { context, pixels in
+            stbi_write_jpg_to_func(appendToSink, context, Int32(width), Int32(height), 1, pixels, Int32(quality))
+        }
+    }
+
+    /// Collects what one of stb_image_write's `*_to_func` encoders writes (through `appendToSink`).
+    private func encoded(_ encode: (UnsafeMutableRawPointer, UnsafePointer<UInt8>) -> Int32) -> Data {
+        let sink = EncodedSink()
         pixels.withUnsafeBufferPointer { buffer in
-            _ = stbi_write_jpg_to_func({ context, bytes, size in
-                let sink = Unmanaged<Sink>.fromOpaque(context!).takeUnretainedValue()
-                sink.data.append(bytes!.assumingMemoryBound(to: UInt8.self), count: Int(size))
-            }, Unmanaged.passUnretained(sink).toOpaque(), Int32(width), Int32(height), 1, buffer.baseAddress, Int32(quality))
+            _ = encode(Unmanaged.passUnretained(sink).toOpaque(), buffer.baseAddress!)
         }
         return sink.data
     }
@@ -137,4 +134,15 @@ public struct GrayImage: Sendable, Equatable {
     private static func failureReason() -> String {
         stbi_failure_reason().map { String(cString: $0) } ?? "unknown reason"
     }
+}
+
+/// Where stb_image_write's callback appends the encoded bytes.
+private final class EncodedSink {
+    var data = Data()
+}
+
+/// stb_image_write's `stbi_write_func`: appends `size` bytes to the `EncodedSink` in `context`.
+private func appendToSink(_ context: UnsafeMutableRawPointer?, _ bytes: UnsafeMutableRawPointer?, _ size: Int32) {
+    let sink = Unmanaged<EncodedSink>.fromOpaque(context!).takeUnretainedValue()
+    sink.data.append(bytes!.assumingMemoryBound(to: UInt8.self), count: Int(size))
 }

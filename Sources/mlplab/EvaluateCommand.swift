@@ -18,8 +18,7 @@ struct EvaluateCommand: ParsableCommand {
         commandName: "evaluate",
         abstract: "Overall and per-class accuracy of a trained model on a data set's test split, with charts.",
         discussion: """
-            The test split is the data set's official one (Fashion-MNIST) or, for a folder, the
-            stratified --test fraction with the run's seed (--seed), as in training.
+            The test split is the data set's official one (Fashion-MNIST) or, for a folder, the stratified --test fraction with the run's seed (--seed), as in training.
 
             Examples:
               mlplab evaluate runs/lr0.053 fashion-mnist
@@ -108,8 +107,7 @@ struct PredictCommand: ParsableCommand {
         commandName: "predict",
         abstract: "Class probabilities of new images from a trained model, preprocessed as in training.",
         discussion: """
-            Each image is decoded and converted to gray as in training (Pillow's formula) and
-            scaled as the model's metadata says; it must have the model's input size.
+            Each image is decoded and converted to gray as in training (Pillow's formula) and scaled as the model's metadata says; it must have the model's input size.
 
             Examples:
               mlplab predict runs/lr0.053 shoe.png

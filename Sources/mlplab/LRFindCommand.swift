@@ -7,8 +7,7 @@ struct LRFindCommand: ParsableCommand {
         commandName: "lr-find",
         abstract: "Find a learning rate: one pass with the rate growing from 1e-5 to 1, loss against rate, and a suggestion.",
         discussion: """
-            The rule: a tenth of the rate at the lowest smoothed loss (fastai's "minimum/10").
-            The chart goes to -o (default lr-find.svg).
+            The rule: a tenth of the rate at the lowest smoothed loss (fastai's "minimum/10"). The chart goes to -o (default lr-find.svg).
 
             Examples:
               mlplab lr-find fashion-mnist

@@ -8,8 +8,9 @@ struct MLPLabCommand: ParsableCommand {
         abstract: "Train and study multi-layer perceptron image classifiers on the CPU.",
         discussion: """
             Examples:
+              mlplab study                                  (the assignment's study → report/index.html)
               mlplab train fashion-mnist --epochs 10
-              mlplab model --inputs 4800 --classes 52
+              mlplab make-product-folder products && mlplab train products --epochs 2
               mlplab doctor
             """,
         version: MLPLabVersion.string,

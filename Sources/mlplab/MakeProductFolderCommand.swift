@@ -7,8 +7,7 @@ struct MakeProductFolderCommand: ParsableCommand {
         commandName: "make-product-folder",
         abstract: "Write Fashion-MNIST items as a product-like image folder: 60×80 JPEGs, one folder per class, unbalanced like the assignment.",
         discussion: """
-            Class sizes at --scale 1: 3500, 2800, 2200, 1700, 1300, 900, 600, 400, 200, 100
-            (13,700 images). The folder is written under a temporary name and renamed when done.
+            Class sizes at --scale 1: 3500, 2800, 2200, 1700, 1300, 900, 600, 400, 200, 100 (13,700 images). The folder is written under a temporary name and renamed when done.
 
             Examples:
               mlplab make-product-folder products

@@ -27,7 +27,7 @@ public enum ProductFolder {
         try? FileManager.default.removeItem(atPath: temporary)
         do {
             var written = [Int](repeating: 0, count: dataset.classCount)
-            for (label, name) in dataset.classNames.enumerated() {
+            for name in dataset.classNames {
                 try FileManager.default.createDirectory(atPath: "\(temporary)/\(folderName(name))", withIntermediateDirectories: true)
             }
             let width = dataset.imageWidth, height = dataset.imageHeight

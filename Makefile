@@ -4,7 +4,7 @@
 SWIFT ?= swift
 BIN = .build/release/mlplab
 
-.PHONY: setup build study test bench clean
+.PHONY: setup build study test test-asan bench clean
 
 setup:
 	@bash scripts/setup
@@ -18,12 +18,21 @@ study: build
 	$(BIN) study fashion-mnist -o report
 
 # Release mode: the numerical tests and the small end-to-end trainings run at real speed.
-# The CLI tests run the binary that `build` made.
+# The CLI tests run the binary that `build` made. Then the whole suite again with the library,
+# the tests and the tool built under AddressSanitizer (a separate build folder, .build-asan).
 test: build
 	MLPLAB_BINARY=$(CURDIR)/$(BIN) $(SWIFT) test -c release
+	$(MAKE) test-asan
+
+# LeakSanitizer suppressions (scripts/lsan.supp) cover leaks inside XCTest, Foundation's Process
+# and swift-argument-parser at exit, none in MLPLab.
+test-asan: setup
+	$(SWIFT) build -c release --sanitize=address --scratch-path .build-asan --product mlplab
+	LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan.supp MLPLAB_BINARY=$(CURDIR)/.build-asan/release/mlplab \
+		$(SWIFT) test -c release --sanitize=address --scratch-path .build-asan
 
 bench: build
 	bash bench/run
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-asan

@@ -10,8 +10,11 @@ public struct IDXFile: Sendable {
     public let dimensions: [Int]
     public let bytes: [UInt8]
 
-    /// The largest payload accepted (4 GiB): a header claiming more is rejected before reading.
-    public static let maximumBytes = 1 << 32
+    /// The largest payload accepted (1 GiB; Fashion-MNIST's largest file holds 47 MB): a header
+    /// claiming more is rejected before reading.
+    public static let maximumBytes = 1 << 30
+    /// The payload is read in pieces of this size, so memory grows only with the data present.
+    static let chunkBytes = 1 << 24
 
     /// Reads and checks `path`.
     ///
@@ -71,10 +74,18 @@ public struct IDXFile: Sendable {
             total = product
         }
 
-        var bytes = [UInt8](repeating: 0, count: total)
-        let payloadRead = try bytes.withUnsafeMutableBytes { buffer in
-            total == 0 ? 0 : try read(into: buffer.baseAddress!, count: total)
+        // Read in chunks as the data arrives instead of allocating what the header claims: a
+        // 20-byte file claiming gigabytes (found by fuzz/FuzzIDX) costs only what it holds.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(min(total, IDXFile.chunkBytes))
+        var chunk = [UInt8](repeating: 0, count: min(total, IDXFile.chunkBytes))
+        while bytes.count < total {
+            let wanted = min(chunk.count, total - bytes.count)
+            let got = try chunk.withUnsafeMutableBytes { try read(into: $0.baseAddress!, count: wanted) }
+            bytes.append(contentsOf: chunk[0..<got])
+            if got < wanted { break }
         }
+        let payloadRead = bytes.count
         guard payloadRead == total else { throw DatasetError.truncated(path: path, expected: total, actual: payloadRead) }
         var extra: UInt8 = 0
         guard try read(into: &extra, count: 1) == 0 else { throw DatasetError.trailingData(path: path, expected: total) }

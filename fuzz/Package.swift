@@ -7,8 +7,9 @@ let package = Package(
     name: "MLPLabFuzz",
     dependencies: [.package(name: "MLPLab", path: "..")],
     targets: [
-        .executableTarget(name: "FuzzIDX", dependencies: [.product(name: "MLPLab", package: "MLPLab")]),
-        .executableTarget(name: "FuzzSafeTensors", dependencies: [.product(name: "MLPLab", package: "MLPLab")]),
-        .executableTarget(name: "FuzzImage", dependencies: [.product(name: "MLPLab", package: "MLPLab")]),
+        .target(name: "FuzzSupport"),
+        .executableTarget(name: "FuzzIDX", dependencies: ["FuzzSupport", .product(name: "MLPLab", package: "MLPLab")]),
+        .executableTarget(name: "FuzzSafeTensors", dependencies: ["FuzzSupport", .product(name: "MLPLab", package: "MLPLab")]),
+        .executableTarget(name: "FuzzImage", dependencies: ["FuzzSupport", .product(name: "MLPLab", package: "MLPLab")]),
     ]
 )

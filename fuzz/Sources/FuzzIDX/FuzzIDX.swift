@@ -1,4 +1,5 @@
 import Foundation
+import FuzzSupport
 import MLPLab
 
 /// The IDX reader on arbitrary bytes (plain or gzip), through a file as users give them.
@@ -14,17 +15,8 @@ public func fuzzIDX(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     return 0
 }
 
-/// SwiftPM links an executable's `main` to `FuzzIDX_main`; hand control to libFuzzer's driver.
+/// SwiftPM links an executable's `main` to `FuzzIDX_main`: hand control to libFuzzer.
 @_cdecl("FuzzIDX_main")
 public func FuzzIDXMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> Int32 {
-    var count = argc
-    var arguments: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = argv
-    return LLVMFuzzerRunDriver(&count, &arguments) { data, size in data.map { fuzzIDX(UnsafeRawPointer($0), size) } ?? 0 }
+    FuzzDriver.run(argc, argv) { data, size in data.map { fuzzIDX(UnsafeRawPointer($0), size) } ?? 0 }
 }
-
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
-    _ argc: UnsafeMutablePointer<Int32>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32
-) -> Int32

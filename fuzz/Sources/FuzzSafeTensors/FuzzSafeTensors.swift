@@ -1,4 +1,5 @@
 import Foundation
+import FuzzSupport
 import MLPLab
 
 /// The safetensors reader and the model-file checks on arbitrary bytes. A file that parses must
@@ -14,17 +15,8 @@ public func fuzzSafeTensors(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     return 0
 }
 
-/// SwiftPM links an executable's `main` to `FuzzSafeTensors_main`; hand control to libFuzzer's driver.
+/// SwiftPM links an executable's `main` to `FuzzSafeTensors_main`: hand control to libFuzzer.
 @_cdecl("FuzzSafeTensors_main")
 public func FuzzSafeTensorsMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> Int32 {
-    var count = argc
-    var arguments: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = argv
-    return LLVMFuzzerRunDriver(&count, &arguments) { data, size in data.map { fuzzSafeTensors(UnsafeRawPointer($0), size) } ?? 0 }
+    FuzzDriver.run(argc, argv) { data, size in data.map { fuzzSafeTensors(UnsafeRawPointer($0), size) } ?? 0 }
 }
-
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
-    _ argc: UnsafeMutablePointer<Int32>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32
-) -> Int32

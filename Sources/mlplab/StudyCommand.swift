@@ -53,8 +53,7 @@ struct StudyCommand: ParsableCommand {
         let clock = ContinuousClock()
         let start = clock.now
         let lock = try FolderLock(path: output)
-        var data = dataOptions.configuration
-        if full { data.trainLimit = nil }
+        let data = dataOptions.configuration
         var configuration = StudyConfiguration(preset: quick ? .quick : preset, data: data, hiddenSizes: hidden?.widths,
                                                seed: seed, threads: threads)
         if full { configuration.data.trainLimit = nil; configuration.beyondTrainLimit = nil }

@@ -64,36 +64,47 @@ public final class SGD {
         let theta = parameters.base, grad = gradients.base, buffer = momentumBuffer.base
         let squares = partialSquares.base
         partialSquares.fill(0)
+
+        /// Updates `V.scalarCount` parameters from `i` and returns their ∇². Written with explicit
+        /// SIMD vectors: a running Float sum in a scalar loop would keep the compiler from
+        /// vectorizing the whole update (it may not reorder the sum). Every parameter gets the
+        /// same operations in the same order as the scalar tail below, so results are bit-identical.
+        @inline(__always)
+        func update<V: SIMD>(_ i: Int, _: V.Type) -> V where V.Scalar == Float {
+            let gradient = UnsafeRawPointer(grad + i).loadUnaligned(as: V.self)
+            let t = UnsafeRawPointer(theta + i).loadUnaligned(as: V.self)
+            let g = gradient + decay * t
+            var d = g
+            if mu != 0 {
+                let b = first ? g : mu * UnsafeRawPointer(buffer + i).loadUnaligned(as: V.self) + keep * g
+                UnsafeMutableRawPointer(buffer + i).storeBytes(of: b, as: V.self)
+                d = nesterov ? g + mu * b : b
+            }
+            UnsafeMutableRawPointer(theta + i).storeBytes(of: t - lr * d, as: V.self)
+            return gradient * gradient
+        }
+
+        // One partial sum of squares per chunk, added in chunk order: deterministic.
         Parallel.forEachChunk(count: parameters.count, threads: threads) { chunk, range in
-            var sum: Float = 0
-            if mu == 0 {
-                for i in range {
-                    sum += grad[i] * grad[i]
-                    theta[i] -= lr * (grad[i] + decay * theta[i])
-                }
-            } else if first {
-                for i in range {
-                    sum += grad[i] * grad[i]
-                    let g = grad[i] + decay * theta[i]
-                    buffer[i] = g
-                    theta[i] -= lr * (nesterov ? g + mu * g : g)
-                }
-            } else if nesterov {
-                for i in range {
-                    sum += grad[i] * grad[i]
-                    let g = grad[i] + decay * theta[i]
-                    let b = mu * buffer[i] + keep * g
+            var lanes = SIMD8<Float>()
+            var i = range.lowerBound
+            while i + 8 <= range.upperBound {
+                lanes += update(i, SIMD8<Float>.self)
+                i += 8
+            }
+            var sum = lanes.sum()
+            while i < range.upperBound {  // the last few, same formulas on one Float
+                let gradient = grad[i], t = theta[i]
+                let g = gradient + decay * t
+                var d = g
+                if mu != 0 {
+                    let b = first ? g : mu * buffer[i] + keep * g
                     buffer[i] = b
-                    theta[i] -= lr * (g + mu * b)
+                    d = nesterov ? g + mu * b : b
                 }
-            } else {
-                for i in range {
-                    sum += grad[i] * grad[i]
-                    let g = grad[i] + decay * theta[i]
-                    let b = mu * buffer[i] + keep * g
-                    buffer[i] = b
-                    theta[i] -= lr * b
-                }
+                theta[i] = t - lr * d
+                sum += gradient * gradient
+                i += 1
             }
             squares[chunk] = sum
         }

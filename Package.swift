@@ -15,7 +15,7 @@ let package = Package(
         // The library: data, model, training, the compute-engine seam.
         .target(
             name: "MLPLab",
-            dependencies: ["CDNNL", "CStb", "CZlib"]
+            dependencies: ["CDNNL", "COpenMP", "CStb", "CZlib"]
         ),
         // The thin command-line tool.
         .executableTarget(
@@ -28,15 +28,17 @@ let package = Package(
 
         // Implementation details: Debian's C libraries through module maps.
         .systemLibrary(name: "CDNNL", path: "Sources/CDNNL"),
+        .systemLibrary(name: "COpenMP", path: "Sources/COpenMP"),
         .systemLibrary(name: "CStb", path: "Sources/CStb"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
 
         // Benchmarks behind BENCHMARKS.md (bench/run); not part of the tests.
         .executableTarget(
             name: "step-benchmark",
-            dependencies: ["MLPLab"],
+            dependencies: ["MLPLab", "AllocationCounter"],
             path: "bench/StepBenchmark"
         ),
+        .target(name: "AllocationCounter", path: "bench/AllocationCounter"),
 
         .testTarget(
             name: "MLPLabTests",

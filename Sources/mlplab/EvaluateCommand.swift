@@ -166,7 +166,7 @@ struct PredictCommand: ParsableCommand {
         let engine = MatMul()
         let network = file.makeModel()
         let workspace = Workspace(configuration: file.configuration, capacity: decoded.count)
-        BatchLoader.gather(0..<decoded.count, from: dataset, scaling: file.inputScaling, into: workspace.input, labels: workspace.labels)
+        BatchLoader.gather(Array(0..<decoded.count)[...], from: dataset, scaling: file.inputScaling, into: workspace.input, labels: workspace.labels)
         let logits = network.forward(workspace, rows: decoded.count, engine: engine)
         var predictions: [Prediction] = []
         for row in 0..<decoded.count {

@@ -1,14 +1,18 @@
-// Training-step benchmark: samples/s of one SGD step and the GFLOP/s of its products.
+// Training-step benchmark: samples/s of one SGD step, the GFLOP/s of its products, and the heap
+// allocations it makes.
 //
 //   swift run -c release step-benchmark [--threads N] [--steps N]
 //
 // For each model (the assignment's 4800-3600-2400-1200-52 and Fashion-MNIST's 784-588-392-196-10)
-// at batch 64, on random preloaded data:
-//   - the time of a full training step (gather, forward, loss, backward, SGD update),
+// at batch 64, on random preloaded data, with plain SGD (the assignment's) and with momentum 0.9:
+//   - the time of a full training step (gather, forward, loss, backward, update) as training
+//     runs it, the update fused into the products where `UpdatePlan` says so ("fused"), and
+//     with every update in the optimizer's own pass ("plain");
 //   - the time of the step's products alone (3 per layer, the first layer's input gradient skipped
-//     as in training), each timed on its own with the same engine,
-//   - their ratio: how close the step comes to what its products cost.
-// Medians over repeated runs; the machine is shared, so compare figures from one run only.
+//     as in training), each timed on its own with the same engine, and the step's share of it;
+//   - heap allocations per step (every thread and library, counted by bench/AllocationCounter).
+// Medians over the steps; the machine is shared, so compare figures from one run only.
+import AllocationCounter
 import Foundation
 import MLPLab
 
@@ -31,10 +35,10 @@ let cpu = CPUInfo.current()
 print("cpu     \(cpu.summary)")
 print("engine  \(MatMul.engineVersion) (\(MatMul.instructionSet)), \(threads) threads, batch 64, \(steps) steps, medians")
 print("")
-print("model                       step ms  products ms  sgd ms  products/step  samples/s  step GFLOP/s  products GFLOP/s")
+print("model                       optimizer      fused ms  plain ms  products ms  products/step  samples/s  step GFLOP/s  products GFLOP/s  allocs/step")
 
+let batch = 64
 for (inputSize, hidden, classes) in [(4800, [3600, 2400, 1200], 52), (784, [588, 392, 196], 10)] {
-    let batch = 64
     let configuration = ModelConfiguration(inputSize: inputSize, hiddenSizes: hidden, classCount: classes)
     // Random bytes as images: speed does not depend on the values.
     var generator = RandomGenerator(seed: 1, stream: .samples)
@@ -44,21 +48,8 @@ for (inputSize, hidden, classes) in [(4800, [3600, 2400, 1200], 52), (784, [588,
     let dataset = Dataset(name: "random", classNames: (0..<classes).map { "c\($0)" }, imageWidth: inputSize, imageHeight: 1,
                           pixels: pixels, labels: labels)
     let split = DatasetSplit(train: Array(0..<count), validation: [], test: [])
-    var trainingConfiguration = TrainingConfiguration()
-    trainingConfiguration.threads = threads
-    trainingConfiguration.optimizer = SGDConfiguration(learningRate: 0.001, momentum: 0.9)
-    let run = TrainingRun(dataset: dataset, split: split, model: configuration, configuration: trainingConfiguration)
 
-    let clock = ContinuousClock()
-    var stepTimes: [Double] = []
-    for s in 0..<(steps + 3) {
-        let indices = (s * batch % count)..<(s * batch % count + batch)
-        let start = clock.now
-        run.step(indices, learningRate: 0.001)
-        if s >= 3 { stepTimes.append((clock.now - start).seconds) }
-    }
-
-    // The same products, timed alone with a fresh engine (its own primitive cache).
+    // The step's products, timed alone with a fresh engine (its own primitive cache).
     let engine = MatMul()
     var productSeconds = 0.0
     var flops = 0.0
@@ -76,16 +67,40 @@ for (inputSize, hidden, classes) in [(4800, [3600, 2400, 1200], 52), (784, [588,
             productSeconds += work / (rate * 1e9)
         }
     }
-    // The SGD update (momentum) alone, over the same parameter and gradient buffers.
-    var sgdTimes: [Double] = []
-    for _ in 0..<steps {
-        let start = clock.now
-        run.optimizer.step(parameters: run.model.parameters, gradients: run.workspace.gradients, learningRate: 0, threads: threads)
-        sgdTimes.append((clock.now - start).seconds)
+
+    for (name, momentum) in [("sgd", 0.0), ("momentum 0.9", 0.9)] {
+        var trainingConfiguration = TrainingConfiguration()
+        trainingConfiguration.threads = threads
+        trainingConfiguration.optimizer = SGDConfiguration(learningRate: 0.001, momentum: momentum)
+
+        /// Median step time and allocations per step (after 3 warm-up steps that make the primitives).
+        func measure(fused: Bool) -> (seconds: Double, allocations: Double) {
+            let run = TrainingRun(dataset: dataset, split: split, model: configuration, configuration: trainingConfiguration,
+                                  fuseUpdates: fused)
+            let clock = ContinuousClock()
+            var times: [Double] = []
+            times.reserveCapacity(steps)
+            var allocations: Int64 = 0
+            let order = Array(0..<count)
+            for s in 0..<(steps + 3) {
+                let indices = order[(s * batch % count)..<(s * batch % count + batch)]
+                let start = clock.now
+                if s >= 3 { allocation_counter_start() }
+                run.step(indices, learningRate: 0.001)
+                if s >= 3 {
+                    allocations += allocation_counter_stop()
+                    times.append((clock.now - start).seconds)
+                }
+            }
+            return (median(times), Double(allocations) / Double(steps))
+        }
+        let fused = measure(fused: true)
+        let plain = measure(fused: false)
+        let model = configuration.shapeDescription.padding(toLength: 26, withPad: " ", startingAt: 0)
+        print(String(format: "%@  %@  %8.2f  %8.2f  %11.2f  %12.0f%%  %9.0f  %12.1f  %16.1f  %11.1f",
+                     model, name.padding(toLength: 13, withPad: " ", startingAt: 0),
+                     fused.seconds * 1e3, plain.seconds * 1e3, productSeconds * 1e3, productSeconds / fused.seconds * 100,
+                     Double(batch) / fused.seconds, flops / fused.seconds / 1e9, flops / productSeconds / 1e9,
+                     fused.allocations))
     }
-    let step = median(stepTimes)
-    let name = configuration.shapeDescription.padding(toLength: 26, withPad: " ", startingAt: 0)
-    print(String(format: "%@  %7.2f  %11.2f  %6.2f  %12.0f%%  %9.0f  %12.1f  %16.1f",
-                 name, step * 1e3, productSeconds * 1e3, median(sgdTimes) * 1e3, productSeconds / step * 100,
-                 Double(batch) / step, flops / step / 1e9, flops / productSeconds / 1e9))
 }

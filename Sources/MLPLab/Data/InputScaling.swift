@@ -10,10 +10,10 @@ public enum InputScaling: String, Codable, Sendable, CaseIterable {
 public enum BatchLoader {
     /// Writes sample `indices[i]` into input row i (scaled by `scaling`) and its label
     /// into `labels[i]`, for every i. Reads `dataset`; writes the first `indices.count` rows.
-    public static func gather<C: Collection>(
-        _ indices: C, from dataset: Dataset, scaling: InputScaling,
+    public static func gather(
+        _ indices: ArraySlice<Int>, from dataset: Dataset, scaling: InputScaling,
         into input: Matrix, labels: UnsafeMutablePointer<Int32>
-    ) where C.Element == Int {
+    ) {
         precondition(indices.count <= input.rows && input.columns == dataset.featureCount,
                      "BatchLoader: batch does not fit the input buffer")
         let width = dataset.featureCount
@@ -21,7 +21,7 @@ public enum BatchLoader {
         // `np.float32(x) / 255` bit for bit.
         let divide = scaling == .unitRange
         dataset.pixels.withUnsafeBufferPointer { pixels in
-            for (row, index) in indices.enumerated() {
+            for (row, index) in zip(0..., indices) {
                 let source = pixels.baseAddress! + index * width
                 let destination = input.base + row * width
                 if divide {

@@ -1,10 +1,15 @@
 import CDNNL
+import COpenMP
 
 /// The compute-engine seam: row-major float32 matrix products on oneDNN.
 ///
 /// This is the only file that imports `CDNNL`. It offers one operation,
 ///
-///     C = activation(op(A) · op(B) + bias)      op(X) = X or Xᵀ
+///     C = activation(scale · op(A) · op(B) + bias) + accumulate · C      op(X) = X or Xᵀ
+///
+/// (`accumulate` and `activation` are not used together). With `scale` and `accumulate` the
+/// optimizer's update folds into the weight-gradient product: `W = (1 − lr·λ)·W − lr·(dzᵀ·x)` is one
+/// product, no gradient buffer written or read again (see `SGD.productUpdate`).
 ///
 /// where `A` and `B` are views as stored in memory and the transposes cost nothing (they are
 /// strides to the engine). oneDNN picks its kernel from the CPU's features (AVX2, AVX-512,
@@ -21,6 +26,8 @@ public final class MatMul {
         var transposeA: Bool, transposeB: Bool
         var hasBias: Bool
         var activation: Activation?
+        var scale: Float = 1
+        var accumulate: Float = 0
     }
 
     /// A created primitive and the memory objects whose data pointers are swapped per call.
@@ -83,13 +90,22 @@ public final class MatMul {
     ///   - c: `m × n`, overwritten. Must not overlap `a` or `b`.
     ///   - bias: `n` floats added to every row, or nil.
     ///   - activation: applied to every element after the bias, or nil for none.
+    ///   - scale: multiplies the product (before the bias).
+    ///   - accumulate: when not 0, `c`'s old contents times this are added (c must then hold
+    ///     finite values: 0 · nan is nan).
+    ///
+    /// A primitive is made per distinct shape, options, `scale` and `accumulate`; callers that
+    /// vary `scale` (a learning-rate schedule) make one per value, once.
     public func multiply(
         _ a: Matrix, transposeA: Bool = false,
         _ b: Matrix, transposeB: Bool = false,
         into c: Matrix,
         bias: UnsafePointer<Float>? = nil,
-        activation: Activation? = nil
+        activation: Activation? = nil,
+        scale: Float = 1,
+        accumulate: Float = 0
     ) {
+        precondition(accumulate == 0 || activation == nil, "MatMul: accumulate and activation are not combined")
         let m = transposeA ? a.columns : a.rows
         let k = transposeA ? a.rows : a.columns
         let kB = transposeB ? b.columns : b.rows
@@ -102,13 +118,13 @@ public final class MatMul {
             for row in 0..<m {
                 for column in 0..<n {
                     let z = bias?[column] ?? 0
-                    c[row, column] = activation.map { $0(z) } ?? z
+                    c[row, column] = (activation.map { $0(z) } ?? z) + (accumulate == 0 ? 0 : accumulate * c[row, column])
                 }
             }
             return
         }
         let key = Key(m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB,
-                      hasBias: bias != nil, activation: activation)
+                      hasBias: bias != nil, activation: activation, scale: scale, accumulate: accumulate)
         let entry = cache[key] ?? makeEntry(key)
         dnnl_memory_set_data_handle(entry.source, a.base)
         dnnl_memory_set_data_handle(entry.weights, b.base)
@@ -146,6 +162,18 @@ public final class MatMul {
         var attributes: dnnl_primitive_attr_t?
         MatMul.check(dnnl_primitive_attr_create(&attributes), "create primitive attributes")
         defer { dnnl_primitive_attr_destroy(attributes) }
+        if key.scale != 1 {
+            var scale = key.scale
+            MatMul.check(dnnl_primitive_attr_set_output_scales(attributes, 1, 0, &scale), "set the output scale")
+        }
+        if key.accumulate != 0 {
+            // The sum post-op: oneDNN's gemm runs it as beta, reading c while it writes it.
+            var postOps: dnnl_post_ops_t?
+            MatMul.check(dnnl_post_ops_create(&postOps), "create post-ops")
+            defer { dnnl_post_ops_destroy(postOps) }
+            MatMul.check(dnnl_post_ops_append_sum(postOps, key.accumulate), "append the sum post-op")
+            MatMul.check(dnnl_primitive_attr_set_post_ops(attributes, postOps), "set post-ops")
+        }
         if let activation = key.activation {
             var postOps: dnnl_post_ops_t?
             MatMul.check(dnnl_post_ops_create(&postOps), "create post-ops")

@@ -32,16 +32,43 @@ public enum Activation: String, Codable, Sendable, CaseIterable, Hashable {
     /// Multiplies `gradient` (dL/da, batch × width) in place by f'(z) given the outputs `a`,
     /// turning it into dL/dz. Reads `output`, updates `gradient`; both hold `count` floats.
     public func backward(output: UnsafePointer<Float>, gradient: UnsafeMutablePointer<Float>, count: Int) {
+        backward(output: Matrix(UnsafeMutablePointer(mutating: output), rows: 1, columns: count),
+                 gradient: Matrix(gradient, rows: 1, columns: count), biasGradient: nil)
+    }
+
+    /// Turns `gradient` (dL/da, rows × width) in place into dL/dz = dL/da ⊙ f'(z), reading the
+    /// outputs `a` (same shape); when `biasGradient` is given, the same pass writes the column
+    /// sums of dL/dz into it: dL/db of the layer that produced `a`, added row by row in order, as
+    /// `Linear` would in a separate pass.
+    public func backward(output: Matrix, gradient: Matrix, biasGradient: UnsafeMutablePointer<Float>?) {
+        precondition(output.rows == gradient.rows && output.columns == gradient.columns,
+                     "Activation.backward: outputs and gradient differ in shape")
         switch self {
-        case .relu:
-            for i in 0..<count { gradient[i] = output[i] > 0 ? gradient[i] : 0 }
-        case .tanh:
-            for i in 0..<count { gradient[i] *= 1 - output[i] * output[i] }
+        case .relu: Activation.apply(output, gradient, biasGradient) { g, a in a > 0 ? g : 0 }
+        case .tanh: Activation.apply(output, gradient, biasGradient) { g, a in g * (1 - a * a) }
         case .leakyReLU:
             let slope = Activation.leakySlope
-            for i in 0..<count { gradient[i] *= output[i] > 0 ? 1 : slope }
-        case .sigmoid:
-            for i in 0..<count { gradient[i] *= output[i] * (1 - output[i]) }
+            Activation.apply(output, gradient, biasGradient) { g, a in g * (a > 0 ? 1 : slope) }
+        case .sigmoid: Activation.apply(output, gradient, biasGradient) { g, a in g * (a * (1 - a)) }
+        }
+    }
+
+    @inline(__always)
+    private static func apply(_ output: Matrix, _ gradient: Matrix, _ sums: UnsafeMutablePointer<Float>?,
+                              _ dz: (_ g: Float, _ a: Float) -> Float) {
+        let columns = output.columns
+        if let sums { sums.update(repeating: 0, count: columns) }
+        for row in 0..<output.rows {
+            let a = output.base + row * columns, g = gradient.base + row * columns
+            if let sums {
+                for j in 0..<columns {
+                    let value = dz(g[j], a[j])
+                    g[j] = value
+                    sums[j] += value
+                }
+            } else {
+                for j in 0..<columns { g[j] = dz(g[j], a[j]) }
+            }
         }
     }
 }

@@ -9,9 +9,19 @@ public struct Linear: Sendable, Equatable {
     /// Where this layer's weight starts in the parameter (and gradient) buffer.
     public let offset: Int
 
+    public init(inputSize: Int, outputSize: Int, offset: Int) {
+        self.inputSize = inputSize
+        self.outputSize = outputSize
+        self.offset = offset
+    }
+
     public var weightCount: Int { inputSize * outputSize }
     public var parameterCount: Int { weightCount + outputSize }
     public var biasOffset: Int { offset + weightCount }
+    /// The weight's floats in the parameter buffer.
+    public var weightRange: Range<Int> { offset..<biasOffset }
+    /// The bias's floats in the parameter buffer.
+    public var biasRange: Range<Int> { biasOffset..<(biasOffset + outputSize) }
 
     public func weight(in buffer: FloatBuffer) -> Matrix {
         Matrix(buffer.base + offset, rows: outputSize, columns: inputSize)
@@ -31,21 +41,75 @@ public struct Linear: Sendable, Equatable {
 
     /// Gradients of the loss with respect to this layer's parameters and, optionally, its input.
     ///
-    /// Reads `input` (batch × inputSize, what `forward` saw) and `outputGradient` = dL/dz
-    /// (batch × outputSize, already divided by the batch size by the loss). Writes (does not
-    /// accumulate) dL/dW = dzᵀ·x and dL/db = Σ_rows dz into `gradients`, and dL/dx = dz·W into
-    /// `inputGradient` when given (the first layer needs none).
+    /// Reads `input` (batch × inputSize, what `forward` saw) and `outputGradient` = dz = dL/dz
+    /// (batch × outputSize, already divided by the batch size by the loss). Writes dL/dx = dz·W
+    /// into `inputGradient` when given (the first layer needs none), first, while W is still the
+    /// one `forward` used. Then the weight gradient dzᵀ·x: into `gradients` (overwritten) when
+    /// `weightUpdate` is nil, else the engine writes the optimizer's update in its place
+    /// (`weightUpdate.destination = scale·dzᵀ·x + accumulate·destination`). dL/db = Σ_rows dz goes
+    /// into `gradients` unless `biasGradientIsWritten` (the activation's backward summed it).
     public func backward(input: Matrix, outputGradient: Matrix, inputGradient: Matrix?,
-                         parameters: FloatBuffer, gradients: FloatBuffer, engine: MatMul) {
-        engine.multiply(outputGradient, transposeA: true, input, into: weight(in: gradients))
-        let biasGradient = bias(in: gradients)
-        biasGradient.update(repeating: 0, count: outputSize)
-        for row in 0..<outputGradient.rows {
-            let dz = outputGradient.base + row * outputSize
-            for j in 0..<outputSize { biasGradient[j] += dz[j] }
-        }
+                         parameters: FloatBuffer, gradients: FloatBuffer,
+                         weightUpdate: WeightUpdate? = nil, biasGradientIsWritten: Bool = false, engine: MatMul) {
         if let inputGradient {
             engine.multiply(outputGradient, weight(in: parameters), into: inputGradient)
         }
+        if let weightUpdate {
+            engine.multiply(outputGradient, transposeA: true, input,
+                            into: Matrix(weightUpdate.destination, rows: outputSize, columns: inputSize),
+                            scale: weightUpdate.scale, accumulate: weightUpdate.accumulate)
+        } else {
+            engine.multiply(outputGradient, transposeA: true, input, into: weight(in: gradients))
+        }
+        if !biasGradientIsWritten {
+            Linear.columnSums(outputGradient, into: bias(in: gradients))
+        }
+    }
+
+    /// ‖dzᵀ·x‖², the squared norm of the weight gradient, without forming it: with the batch's
+    /// Gram matrices Z = dz·dzᵀ and X = x·xᵀ (batch × batch each), ‖dzᵀx‖² = tr(xᵀdz·dzᵀx) =
+    /// Σᵢⱼ Zᵢⱼ·Xᵢⱼ. Costs 2·batch²·(in + out) flops against the gradient's 2·batch·in·out, so a
+    /// fused update (which never writes the gradient) still reports the norm.
+    ///
+    /// `scratch` holds two batch × batch matrices (2·batch² floats).
+    public func weightGradientSquaredNorm(input: Matrix, outputGradient: Matrix, scratch: UnsafeMutablePointer<Float>,
+                                          engine: MatMul) -> Double {
+        let rows = input.rows
+        let z = Matrix(scratch, rows: rows, columns: rows)
+        let x = Matrix(scratch + rows * rows, rows: rows, columns: rows)
+        engine.multiply(outputGradient, outputGradient, transposeB: true, into: z)
+        engine.multiply(input, input, transposeB: true, into: x)
+        var total = 0.0
+        for i in 0..<rows {
+            var row: Float = 0
+            for j in 0..<rows { row += z[i, j] * x[i, j] }
+            total += Double(row)
+        }
+        return total
+    }
+
+    /// `sums[j] = Σ_rows m[row, j]`, rows added in order (vectorized across columns).
+    static func columnSums(_ m: Matrix, into sums: UnsafeMutablePointer<Float>) {
+        sums.update(repeating: 0, count: m.columns)
+        for row in 0..<m.rows {
+            let values = m.base + row * m.columns
+            for j in 0..<m.columns { sums[j] += values[j] }
+        }
+    }
+}
+
+/// What the engine writes in place of a weight gradient when the optimizer's update is fused
+/// into the weight-gradient product: `destination = scale · dL/dW + accumulate · destination`,
+/// `destination` being the weights themselves (plain SGD). Made by
+/// `SGD.weightUpdate(…)`.
+public struct WeightUpdate {
+    public var destination: UnsafeMutablePointer<Float>
+    public var scale: Float
+    public var accumulate: Float
+
+    public init(destination: UnsafeMutablePointer<Float>, scale: Float, accumulate: Float) {
+        self.destination = destination
+        self.scale = scale
+        self.accumulate = accumulate
     }
 }

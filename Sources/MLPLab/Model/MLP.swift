@@ -65,9 +65,15 @@ public final class MLP {
     /// Backpropagates dL/dlogits, which the loss wrote into `workspace.logitGradient`, through
     /// every layer after a `forward` of the same `rows`.
     ///
-    /// Writes all parameter gradients into `workspace.gradients`; uses the workspace's two
-    /// scratch buffers for dL/dz of the hidden layers, alternately.
-    public func backward(_ workspace: Workspace, rows: Int, engine: MatMul) {
+    /// Writes all parameter gradients into `workspace.gradients`, except the weight gradients of
+    /// layers with a `weightUpdates[layer]`: for those the engine applies the optimizer's update
+    /// in the product instead (see `Linear.backward`), and their gradients' squared norms, summed,
+    /// are returned (0 when no layer is fused). Each activation's derivative and the bias gradient
+    /// below it are one pass. Uses the workspace's two scratch buffers for dL/dz of the hidden
+    /// layers, alternately, and its Gram scratch for the norms.
+    @discardableResult
+    public func backward(_ workspace: Workspace, rows: Int, engine: MatMul, weightUpdates: [WeightUpdate?] = []) -> Double {
+        var fusedSquares = 0.0
         var outputGradient = workspace.logitGradient.prefix(rows: rows)
         for index in layers.indices.reversed() {
             let layer = layers[index]
@@ -75,13 +81,22 @@ public final class MLP {
             let inputGradient: Matrix? = index == 0
                 ? nil
                 : Matrix(workspace.scratch[index % 2].base, rows: rows, columns: layer.inputSize)
+            let update = index < weightUpdates.count ? weightUpdates[index] : nil
+            if update != nil {
+                precondition(workspace.gramCapacity >= rows, "MLP.backward: the workspace has no Gram scratch for \(rows) rows")
+                fusedSquares += layer.weightGradientSquaredNorm(input: input, outputGradient: outputGradient,
+                                                                scratch: workspace.gram.base, engine: engine)
+            }
             layer.backward(input: input, outputGradient: outputGradient, inputGradient: inputGradient,
-                           parameters: parameters, gradients: workspace.gradients, engine: engine)
+                           parameters: parameters, gradients: workspace.gradients, weightUpdate: update,
+                           biasGradientIsWritten: index < layers.count - 1, engine: engine)
             if let inputGradient {
-                configuration.activation.backward(output: input.base, gradient: inputGradient.base, count: inputGradient.count)
+                configuration.activation.backward(output: input, gradient: inputGradient,
+                                                  biasGradient: layers[index - 1].bias(in: workspace.gradients))
                 outputGradient = inputGradient
             }
         }
+        return fusedSquares
     }
 
     /// The predicted class of each of the first `rows` rows of `logits` (argmax, first on ties,

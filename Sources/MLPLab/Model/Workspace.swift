@@ -15,12 +15,18 @@ public final class Workspace {
     public let scratch: [Matrix]
     /// dL/dθ in the parameters' layout.
     public let gradients: FloatBuffer
+    /// Two batch × batch matrices for the gradient norms of fused updates (see
+    /// `Linear.weightGradientSquaredNorm`); empty unless asked for.
+    public let gram: FloatBuffer
+    /// The most rows `gram` serves.
+    public let gramCapacity: Int
     /// Predicted classes of the batch (capacity), for evaluation.
     public let predictions: UnsafeMutablePointer<Int32>
 
     private let storage: [FloatBuffer]
 
-    public init(configuration: ModelConfiguration, capacity: Int) {
+    /// `gramCapacity`: the largest training batch whose fused updates need Gram scratch (0: none).
+    public init(configuration: ModelConfiguration, capacity: Int, gramCapacity: Int = 0) {
         precondition(capacity >= 1, "Workspace needs a capacity of at least 1")
         self.capacity = capacity
         let sizes = configuration.layerSizes
@@ -37,6 +43,8 @@ public final class Workspace {
         scratch = [matrix(widestHiddenInput), matrix(widestHiddenInput)]
         self.storage = storage
         gradients = FloatBuffer(count: configuration.parameterCount)
+        self.gramCapacity = gramCapacity
+        gram = FloatBuffer(count: 2 * gramCapacity * gramCapacity)
         labels = .allocate(capacity: capacity)
         labels.initialize(repeating: 0, count: capacity)
         predictions = .allocate(capacity: capacity)

@@ -1,8 +1,8 @@
-import Dispatch
+import COpenMP
 
 /// Splits elementwise work over threads in fixed, disjoint chunks.
 ///
-/// Chunk boundaries depend only on `count` and `threads`, and every chunk writes its own range,
+/// Chunk boundaries depend only on the range and `threads`, and every chunk writes its own range,
 /// so results are the same bit for bit on every run with the same thread count.
 public enum Parallel {
     /// The most chunks `forEachChunk` makes (so per-chunk results fit a fixed buffer).
@@ -14,7 +14,7 @@ public enum Parallel {
         count: Int, threads: Int, minimumPerThread: Int = 1 << 15,
         _ body: (Range<Int>) -> Void
     ) {
-        forEachChunk(count: count, threads: threads, minimumPerThread: minimumPerThread) { _, range in body(range) }
+        forEachChunk(0..<count, threads: threads, minimumPerThread: minimumPerThread) { _, range in body(range) }
     }
 
     /// As `forEachChunk(count:threads:minimumPerThread:_:)`, also passing each chunk's index
@@ -23,21 +23,73 @@ public enum Parallel {
         count: Int, threads: Int, minimumPerThread: Int = 1 << 15,
         _ body: (Int, Range<Int>) -> Void
     ) {
-        let chunks = max(1, min(threads, maximumChunks, count / max(minimumPerThread, 1)))
-        if chunks == 1 {
-            body(0, 0..<count)
+        forEachChunk(0..<count, threads: threads, minimumPerThread: minimumPerThread, body)
+    }
+
+    /// As above over `range`: chunks start at `range.lowerBound`. Allocates one small closure
+    /// context per call (to hand `body` to the threads); the training step's passes use the
+    /// allocation-free `forEachChunk(_:threads:minimumPerThread:context:_:)`.
+    public static func forEachChunk(
+        _ range: Range<Int>, threads: Int, minimumPerThread: Int = 1 << 15,
+        _ body: (Int, Range<Int>) -> Void
+    ) {
+        if chunkCount(range.count, threads: threads, minimumPerThread: minimumPerThread) == 1 {
+            body(0, range)
             return
         }
-        // Chunk sizes are multiples of 16 floats (64 bytes), so threads never share a cache line.
-        let chunk = ((count + chunks - 1) / chunks + 15) & ~15
         withoutActuallyEscaping(body) { body in
-            let box = UncheckedSendable(body)
-            DispatchQueue.concurrentPerform(iterations: chunks) { index in
-                let start = index * chunk
-                let end = min(count, start + chunk)
-                if start < end { box.value(index, start..<end) }
+            var body = body
+            withUnsafeMutablePointer(to: &body) { pointer in
+                forEachChunk(range, threads: threads, minimumPerThread: minimumPerThread, context: UnsafeMutableRawPointer(pointer)) {
+                    context, chunk, lower, upper in
+                    context!.assumingMemoryBound(to: ((Int, Range<Int>) -> Void).self).pointee(chunk, lower..<upper)
+                }
             }
         }
+    }
+
+    /// The work of one chunk: `(context, chunk index, lower bound, upper bound)`.
+    public typealias ChunkFunction = @convention(c) (UnsafeMutableRawPointer?, Int, Int, Int) -> Void
+
+    /// Calls `function(context, chunk, lower, upper)` for each chunk of `range`, on OpenMP's
+    /// thread team (the one the engine's products run on: no second pool competing for the
+    /// cores). Nothing is allocated: `context` points at the caller's arguments, which must
+    /// stay valid for the call, and `function` captures nothing.
+    public static func forEachChunk(
+        _ range: Range<Int>, threads: Int, minimumPerThread: Int = 1 << 15,
+        context: UnsafeMutableRawPointer, _ function: ChunkFunction
+    ) {
+        let count = range.count
+        let chunks = chunkCount(count, threads: threads, minimumPerThread: minimumPerThread)
+        if chunks == 1 {
+            function(context, 0, range.lowerBound, range.upperBound)
+            return
+        }
+        // Chunk sizes are multiples of 16 floats (64 bytes), so threads never share a cache line
+        // (for ranges that start on one).
+        var job = Job(function: function, context: context, lower: range.lowerBound, count: count,
+                      chunk: ((count + chunks - 1) / chunks + 15) & ~15)
+        withUnsafeMutablePointer(to: &job) { pointer in
+            GOMP_parallel({ raw in
+                let job = raw!.assumingMemoryBound(to: Job.self).pointee
+                let index = Int(omp_get_thread_num())
+                let start = index * job.chunk
+                let end = min(job.count, start + job.chunk)
+                if start < end { job.function(job.context, index, job.lower + start, job.lower + end) }
+            }, pointer, UInt32(chunks), 0)
+        }
+    }
+
+    /// How many chunks `count` elements make: one per thread, none smaller than `minimumPerThread`.
+    static func chunkCount(_ count: Int, threads: Int, minimumPerThread: Int) -> Int {
+        max(1, min(threads, maximumChunks, count / max(minimumPerThread, 1)))
+    }
+
+    /// What each thread of a `forEachChunk` needs, passed through OpenMP's `void *`.
+    private struct Job {
+        let function: ChunkFunction
+        let context: UnsafeMutableRawPointer
+        let lower: Int, count: Int, chunk: Int
     }
 }
 

@@ -12,6 +12,10 @@ public final class TrainingRun {
     public let optimizer: SGD
     public let engine: MatMul
     public let workspace: Workspace
+    /// Which layers' updates the engine folds into their weight-gradient products.
+    public let plan: UpdatePlan
+    /// This step's fused updates, one per layer (nil: plain), rewritten in place every step.
+    private var weightUpdates: [WeightUpdate?]
 
     /// Epochs finished so far.
     public private(set) var history: [EpochMetrics] = []
@@ -38,8 +42,10 @@ public final class TrainingRun {
     /// Evaluation runs in batches of this many rows (or the training batch, if larger).
     static let evaluationBatch = 256
 
+    /// `fuseUpdates: false` keeps every update in the optimizer's own pass (the reference path
+    /// the fused one is tested against; the results agree to rounding).
     public init(dataset: Dataset, split: DatasetSplit, model modelConfiguration: ModelConfiguration,
-                configuration: TrainingConfiguration) {
+                configuration: TrainingConfiguration, fuseUpdates: Bool = true) {
         precondition(modelConfiguration.inputSize == dataset.featureCount, "TrainingRun: model input differs from the data")
         precondition(modelConfiguration.classCount == dataset.classCount, "TrainingRun: model classes differ from the data")
         self.dataset = dataset
@@ -50,8 +56,11 @@ public final class TrainingRun {
         model = MLP(configuration: modelConfiguration)
         model.initialize(seed: configuration.seed)
         optimizer = SGD(configuration: configuration.optimizer, parameterCount: modelConfiguration.parameterCount)
+        plan = UpdatePlan(layers: model.layers, batchSize: configuration.batchSize, optimizer: optimizer, enabled: fuseUpdates)
+        weightUpdates = Array(repeating: nil, count: model.layers.count)
         workspace = Workspace(configuration: modelConfiguration,
-                              capacity: max(configuration.batchSize, TrainingRun.evaluationBatch))
+                              capacity: max(configuration.batchSize, TrainingRun.evaluationBatch),
+                              gramCapacity: plan.fusesAny ? configuration.batchSize : 0)
         bestParameters = split.validation.isEmpty ? nil : FloatBuffer(count: modelConfiguration.parameterCount)
     }
 
@@ -169,9 +178,10 @@ public final class TrainingRun {
         public var correct: Int
     }
 
-    /// One SGD step on the samples `indices`.
+    /// One SGD step on the samples `indices` (a slice of the epoch's order). Allocates nothing
+    /// in MLPLab's code (the step benchmark counts it; the engine's own calls do allocate).
     @discardableResult
-    public func step<C: Collection>(_ indices: C, learningRate: Double) -> StepResult where C.Element == Int {
+    public func step(_ indices: ArraySlice<Int>, learningRate: Double) -> StepResult {
         let rows = indices.count
         BatchLoader.gather(indices, from: dataset, scaling: configuration.inputScaling,
                            into: workspace.input, labels: workspace.labels)
@@ -181,9 +191,14 @@ public final class TrainingRun {
         for row in 0..<rows where workspace.predictions[row] == workspace.labels[row] { correct += 1 }
         let loss = SoftmaxCrossEntropy.lossAndGradient(logits: logits, labels: workspace.labels,
                                                        gradient: workspace.logitGradient.prefix(rows: rows))
-        model.backward(workspace, rows: rows, engine: engine)
-        let norm = optimizer.step(parameters: model.parameters, gradients: workspace.gradients,
-                                  learningRate: learningRate, threads: configuration.threads)
+        for (index, layer) in model.layers.enumerated() {
+            weightUpdates[index] = plan.fusedLayers[index]
+                ? optimizer.weightUpdate(layer.weightRange, parameters: model.parameters, learningRate: learningRate)
+                : nil
+        }
+        let fusedSquares = model.backward(workspace, rows: rows, engine: engine, weightUpdates: weightUpdates)
+        let norm = optimizer.step(parameters: model.parameters, gradients: workspace.gradients, plan: plan,
+                                  fusedSquares: fusedSquares, learningRate: learningRate, threads: configuration.threads)
         return StepResult(loss: loss, gradientNorm: norm, correct: correct)
     }
 

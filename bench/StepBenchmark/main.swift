@@ -31,6 +31,7 @@ while let argument = arguments.next() {
 
 func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
 
+MatMul.setThreadCount(threads)  // before the products-alone timings, which run first
 let cpu = CPUInfo.current()
 print("cpu     \(cpu.summary)")
 print("engine  \(MatMul.engineVersion) (\(MatMul.instructionSet)), \(threads) threads, batch 64, \(steps) steps, medians")

@@ -30,6 +30,7 @@ struct DoctorCommand: ParsableCommand {
         print("mlplab   \(MLPLabVersion.string)")
         print("cpu      \(cpu.summary)")
         print("engine   \(MatMul.engineVersion), instruction set \(MatMul.instructionSet)")
+        print("bf16     \(MatMul.supportsBFloat16 ? "yes: --precision bf16 runs bf16 products" : "no bf16 instructions: --precision bf16 falls back to f32; bf16-emulated gives its numerics")")
         print("threads  \(MatMul.threadCount)")
         // The assignment's first layer at batch 64: forward x·Wᵀ, and the backward's two products.
         let shapes: [(String, Int, Int, Int, Bool, Bool)] = [

@@ -48,7 +48,7 @@ struct TrainCommand: ParsableCommand {
     /// whether the user repeated the configuration or left it to the run folder).
     static let configurationOptions: Set<String> = [
         "--hidden", "--activation", "--init", "--lr", "--momentum", "--weight-decay", "--dampening", "--nesterov",
-        "--batch-size", "--epochs", "--seed", "--threads", "--no-normalize", "--continue-on-nan", "--patience", "--schedule",
+        "--batch-size", "--epochs", "--seed", "--threads", "--no-normalize", "--continue-on-nan", "--patience", "--schedule", "--precision",
         "--val", "--test", "--subset", "--data-dir", "--resize", "--skip-unreadable", "--max-pixels",
     ]
 
@@ -108,7 +108,8 @@ struct TrainCommand: ParsableCommand {
             say("model   \(modelConfiguration.shapeDescription), \(modelConfiguration.activation.rawValue), \(modelConfiguration.initialization.rawValue) init, \(Terminal.grouped(Double(modelConfiguration.parameterCount))) parameters")
             let sgd = trainingConfiguration.optimizer
             say("sgd     lr \(sgd.learningRate)\(trainingConfiguration.schedule == .constant ? "" : " (\(trainingConfiguration.schedule.rawValue))"), momentum \(sgd.momentum)\(sgd.nesterov ? " (nesterov)" : ""), weight decay \(sgd.weightDecay), batch \(trainingConfiguration.batchSize), \(trainingConfiguration.epochs) epochs, seed \(trainingConfiguration.seed), inputs \(trainingConfiguration.inputScaling == .raw ? "raw 0…255" : "÷255")")
-            say("engine  \(MatMul.engineVersion) (\(MatMul.instructionSet)), \(trainingConfiguration.threads) thread\(trainingConfiguration.threads == 1 ? "" : "s")")
+            say("engine  \(MatMul.engineVersion) (\(MatMul.instructionSet)), \(trainingConfiguration.threads) thread\(trainingConfiguration.threads == 1 ? "" : "s"), products in \(run.precision.rawValue)")
+            if let note = run.precisionNote { Terminal.error("note: --precision \(trainingConfiguration.precision.rawValue): \(note)") }
             say("run     \(folder.path)\(checkpoint.map { "  (resuming after epoch \($0.history.count))" } ?? "")")
         }, onBatch: { epoch, batch, count in
             FaultInjection.check(epoch: epoch, batch: batch)

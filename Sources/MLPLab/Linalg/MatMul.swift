@@ -19,6 +19,11 @@ import COpenMP
 ///
 /// Threads: the Debian build of oneDNN runs on OpenMP, so the thread count is OpenMP's, set for
 /// the whole process by `MatMul.setThreadCount(_:)`.
+///
+/// Precision: with `.bfloat16` every product converts its two inputs to bf16 (into buffers made
+/// with its primitive) and runs oneDNN's bf16 kernel, summing and writing float32; with
+/// `.bfloat16Emulated` it rounds them to bf16 values in float32 buffers and runs the float32
+/// kernel. Bias, activation, scale and accumulate work the same in all three.
 public final class MatMul {
     /// The shape and options of one product; the key of the primitive cache.
     struct Key: Hashable {
@@ -36,10 +41,15 @@ public final class MatMul {
         let source: dnnl_memory_t, weights: dnnl_memory_t, bias: dnnl_memory_t?, destination: dnnl_memory_t
         let implementation: String
         var arguments: [dnnl_exec_arg_t]
+        /// Where the inputs are converted to for a bf16 product (nil in float32).
+        let sourceCopy: UnsafeMutableRawPointer?, weightsCopy: UnsafeMutableRawPointer?
 
         init(primitive: dnnl_primitive_t, source: dnnl_memory_t, weights: dnnl_memory_t, bias: dnnl_memory_t?,
-             destination: dnnl_memory_t, implementation: String) {
+             destination: dnnl_memory_t, implementation: String,
+             sourceCopy: UnsafeMutableRawPointer? = nil, weightsCopy: UnsafeMutableRawPointer? = nil) {
             self.primitive = primitive
+            self.sourceCopy = sourceCopy
+            self.weightsCopy = weightsCopy
             self.source = source
             self.weights = weights
             self.bias = bias
@@ -59,14 +69,23 @@ public final class MatMul {
             dnnl_memory_destroy(weights)
             if let bias { dnnl_memory_destroy(bias) }
             dnnl_memory_destroy(destination)
+            sourceCopy?.deallocate()
+            weightsCopy?.deallocate()
         }
     }
 
     private let engine: dnnl_engine_t
     private let stream: dnnl_stream_t
     private var cache: [Key: Entry] = [:]
+    /// The number format of every product of this engine.
+    public let precision: Precision
 
-    public init() {
+    /// An engine whose products run in `precision`; `.bfloat16` needs a CPU with BF16
+    /// instructions (see `MatMul.resolve(_:)`).
+    public init(precision: Precision = .float32) {
+        precondition(precision != .bfloat16 || MatMul.supportsBFloat16,
+                     "MatMul: this CPU has no bf16 products; resolve the precision first")
+        self.precision = precision
         var engine: dnnl_engine_t?
         MatMul.check(dnnl_engine_create(&engine, dnnl_cpu, 0), "create the CPU engine")
         var stream: dnnl_stream_t?
@@ -126,8 +145,21 @@ public final class MatMul {
         let key = Key(m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB,
                       hasBias: bias != nil, activation: activation, scale: scale, accumulate: accumulate)
         let entry = cache[key] ?? makeEntry(key)
-        dnnl_memory_set_data_handle(entry.source, a.base)
-        dnnl_memory_set_data_handle(entry.weights, b.base)
+        var source = UnsafeMutableRawPointer(a.base), weights = UnsafeMutableRawPointer(b.base)
+        if let sourceCopy = entry.sourceCopy, let weightsCopy = entry.weightsCopy {
+            let threads = MatMul.threadCount
+            if precision == .bfloat16 {
+                BFloat16.convert(a.base, to: sourceCopy.assumingMemoryBound(to: UInt16.self), count: a.count, threads: threads)
+                BFloat16.convert(b.base, to: weightsCopy.assumingMemoryBound(to: UInt16.self), count: b.count, threads: threads)
+            } else {
+                BFloat16.round(a.base, to: sourceCopy.assumingMemoryBound(to: Float.self), count: a.count, threads: threads)
+                BFloat16.round(b.base, to: weightsCopy.assumingMemoryBound(to: Float.self), count: b.count, threads: threads)
+            }
+            source = sourceCopy
+            weights = weightsCopy
+        }
+        dnnl_memory_set_data_handle(entry.source, source)
+        dnnl_memory_set_data_handle(entry.weights, weights)
         dnnl_memory_set_data_handle(entry.destination, c.base)
         if let bias, let memory = entry.bias {
             dnnl_memory_set_data_handle(memory, UnsafeMutableRawPointer(mutating: bias))
@@ -148,8 +180,9 @@ public final class MatMul {
     }
 
     private func makeEntry(_ key: Key) -> Entry {
-        var sourceDescription = MatMul.description(rows: key.m, columns: key.k, transposed: key.transposeA)
-        var weightsDescription = MatMul.description(rows: key.k, columns: key.n, transposed: key.transposeB)
+        let inputType = precision == .bfloat16 ? dnnl_bf16 : dnnl_f32
+        var sourceDescription = MatMul.description(rows: key.m, columns: key.k, transposed: key.transposeA, type: inputType)
+        var weightsDescription = MatMul.description(rows: key.k, columns: key.n, transposed: key.transposeB, type: inputType)
         var destinationDescription = MatMul.description(rows: key.m, columns: key.n, transposed: false)
         var biasDescription = MatMul.description(rows: 1, columns: key.n, transposed: false)
 
@@ -209,19 +242,26 @@ public final class MatMul {
             source: memory(&sourceDescription), weights: memory(&weightsDescription),
             bias: key.hasBias ? memory(&biasDescription) : nil,
             destination: memory(&destinationDescription),
-            implementation: name.map { String(cString: $0) } ?? "unknown")
+            implementation: name.map { String(cString: $0) } ?? "unknown",
+            sourceCopy: precision == .float32 ? nil : MatMul.allocateCopy(key.m * key.k, bf16: precision == .bfloat16),
+            weightsCopy: precision == .float32 ? nil : MatMul.allocateCopy(key.k * key.n, bf16: precision == .bfloat16))
         cache[key] = entry
         return entry
     }
 
     /// A 2-D float32 memory description of a logical `rows × columns` matrix; `transposed` means
     /// it is stored as `columns × rows` row-major (column-major for the logical matrix).
-    private static func description(rows: Int, columns: Int, transposed: Bool) -> dnnl_memory_desc_t {
+    private static func description(rows: Int, columns: Int, transposed: Bool, type: dnnl_data_type_t = dnnl_f32) -> dnnl_memory_desc_t {
         var description = dnnl_memory_desc_t()
         let dimensions: [Int64] = [Int64(rows), Int64(columns)]
         let strides: [Int64] = transposed ? [1, Int64(rows)] : [Int64(columns), 1]
-        check(dnnl_memory_desc_init_by_strides(&description, 2, dimensions, dnnl_f32, strides), "describe a matrix")
+        check(dnnl_memory_desc_init_by_strides(&description, 2, dimensions, type, strides), "describe a matrix")
         return description
+    }
+
+    /// A 64-byte aligned buffer for `count` converted inputs (2 bytes each in bf16, 4 emulated).
+    private static func allocateCopy(_ count: Int, bf16: Bool) -> UnsafeMutableRawPointer {
+        UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * (bf16 ? 2 : 4), alignment: 64)
     }
 
     /// oneDNN errors here are programming errors (shapes are checked before), never bad input.
@@ -245,6 +285,19 @@ extension MatMul {
     public static var engineVersion: String {
         let version = dnnl_version().pointee
         return "oneDNN \(version.major).\(version.minor).\(version.patch)"
+    }
+
+    /// Whether this CPU runs bf16 products in hardware (AVX512-BF16 or AMX, as oneDNN sees it).
+    public static var supportsBFloat16: Bool {
+        ["avx512_core_bf16", "avx512_core_amx"].contains(instructionSet)
+    }
+
+    /// The precision a training asking for `requested` gets on this CPU, and a note when it is
+    /// not the one asked for: bf16 falls back to float32 on CPUs without BF16 instructions.
+    public static func resolve(_ requested: Precision) -> (precision: Precision, note: String?) {
+        guard requested == .bfloat16, !supportsBFloat16 else { return (requested, nil) }
+        return (.float32, "this CPU has no bf16 instructions (oneDNN uses \(instructionSet); bf16 needs AVX512-BF16 or AMX), "
+                + "so the products run in float32. --precision bf16-emulated gives bf16's numerics here, at float32 speed.")
     }
 
     /// The instruction set oneDNN dispatches to on this CPU, e.g. "avx512_core_bf16".

@@ -15,8 +15,30 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     public var patience: Int?
     /// How the learning rate changes over the epochs.
     public var schedule = LearningRateSchedule.constant
+    /// The number format of the products (asked for; `TrainingRun.precision` is what the CPU gave).
+    public var precision = Precision.float32
 
     public init() {}
+
+    private enum CodingKeys: String, CodingKey {
+        case optimizer, batchSize, epochs, seed, inputScaling, threads, continueOnNonFinite, patience, schedule, precision
+    }
+
+    /// Decodes a configuration; `precision` may be missing (files written before it existed
+    /// trained in float32).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        optimizer = try container.decode(SGDConfiguration.self, forKey: .optimizer)
+        batchSize = try container.decode(Int.self, forKey: .batchSize)
+        epochs = try container.decode(Int.self, forKey: .epochs)
+        seed = try container.decode(UInt64.self, forKey: .seed)
+        inputScaling = try container.decode(InputScaling.self, forKey: .inputScaling)
+        threads = try container.decode(Int.self, forKey: .threads)
+        continueOnNonFinite = try container.decode(Bool.self, forKey: .continueOnNonFinite)
+        patience = try container.decodeIfPresent(Int.self, forKey: .patience)
+        schedule = try container.decode(LearningRateSchedule.self, forKey: .schedule)
+        precision = try container.decodeIfPresent(Precision.self, forKey: .precision) ?? .float32
+    }
 }
 
 /// Where the data comes from and how it is split.

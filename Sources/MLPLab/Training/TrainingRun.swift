@@ -12,6 +12,10 @@ public final class TrainingRun {
     public let optimizer: SGD
     public let engine: MatMul
     public let workspace: Workspace
+    /// The products' number format this CPU gave for the configured one.
+    public let precision: Precision
+    /// Why `precision` differs from the configured one (bf16 asked for on a CPU without it), or nil.
+    public let precisionNote: String?
     /// Which layers' updates the engine folds into their weight-gradient products.
     public let plan: UpdatePlan
     /// This step's fused updates, one per layer (nil: plain), rewritten in place every step.
@@ -52,7 +56,8 @@ public final class TrainingRun {
         self.split = split
         self.configuration = configuration
         MatMul.setThreadCount(configuration.threads)
-        engine = MatMul()
+        (precision, precisionNote) = MatMul.resolve(configuration.precision)
+        engine = MatMul(precision: precision)
         model = MLP(configuration: modelConfiguration)
         model.initialize(seed: configuration.seed)
         optimizer = SGD(configuration: configuration.optimizer, parameterCount: modelConfiguration.parameterCount)

@@ -43,6 +43,11 @@ struct TrainingOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: ArgumentHelp("Stop when validation accuracy has not improved for this many epochs, keeping the best weights.", valueName: "n"))
     var patience: Int?
 
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "Number format of the products: f32; bf16 (bf16 inputs, float32 sums, weights and loss; needs AVX512-BF16 or AMX, else falls back to f32 and says so); bf16-emulated (bf16's numerics on any CPU, at f32 speed).",
+        valueName: "name"))
+    var precision: Precision = .float32
+
     func validate() throws {
         if let patience, patience < 1 { throw ValidationError("--patience must be at least 1 (got \(patience)).") }
         guard lr > 0, lr.isFinite else { throw ValidationError("--lr must be a positive number (got \(lr)); the assignment uses 0.01.") }
@@ -69,8 +74,10 @@ struct TrainingOptions: ParsableArguments {
         configuration.continueOnNonFinite = continueOnNaN
         configuration.patience = patience
         configuration.schedule = schedule
+        configuration.precision = precision
         return configuration
     }
 }
 
 extension LearningRateSchedule: ExpressibleByArgument {}
+extension Precision: ExpressibleByArgument {}

@@ -1,4 +1,5 @@
 import Foundation
+import MLPLab
 import Testing
 
 /// Runs the built `mlplab` the way a user does and checks exit codes and messages.
@@ -155,6 +156,28 @@ struct CLITests {
         let object = try #require(try JSONSerialization.jsonObject(with: Data(info.stdout.utf8)) as? [String: Any])
         #expect(object["images"] as? Int == 60 && object["width"] as? Int == 6 && object["height"] as? Int == 5)
         #expect((object["split"] as? [String: Int]) == ["train": 43, "validation": 5, "test": 12])
+    }
+
+    @Test("--precision bf16 trains, in bf16 where the CPU has it and with a note and float32 where not; a wrong name exits 64")
+    func precisionOption() throws {
+        let folder = try FolderBuilder()
+        for (c, name) in ["boots", "shirts"].enumerated() {
+            for i in 0..<20 { try folder.write("\(name)/\(i).png", FolderBuilder.image(width: 6, height: 5, seed: c * 100 + i % 3)) }
+        }
+        let runs = try TestSupport.temporaryDirectory("runs").path
+        let train = try Tool.run(["train", folder.path, "--epochs", "1", "--hidden", "8", "--no-cache", "--threads", "1",
+                                  "--precision", "bf16", "--run-dir", runs, "--name", "bf16"])
+        #expect(train.status == 0, "\(train.stderr)")
+        if MatMul.supportsBFloat16 {
+            #expect(train.stdout.contains("products in bf16"), "\(train.stdout)")
+        } else {
+            #expect(train.stdout.contains("products in f32"), "\(train.stdout)")
+            #expect(train.stderr.contains("note: --precision bf16: this CPU has no bf16 instructions"), "\(train.stderr)")
+        }
+        let config = try String(contentsOfFile: runs + "/bf16/config.json", encoding: .utf8)
+        #expect(config.contains("\"precision\" : \"bf16\""), "the run records what was asked for: \(config)")
+        let wrong = try Tool.run(["train", folder.path, "--precision", "fp8"])
+        #expect(wrong.status == 64 && wrong.stderr.contains("--precision"), "\(wrong.stderr)")
     }
 
     @Test("a bad image in a folder: one line naming it, exit 1; --skip-unreadable goes on")

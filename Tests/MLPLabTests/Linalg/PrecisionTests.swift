@@ -1,0 +1,103 @@
+import Foundation
+import MLPLab
+import Testing
+
+/// bf16 products (issue 7): the conversion, the emulated and hardware paths, the fallback.
+struct PrecisionTests {
+    @Test("float32 → bf16 rounds to nearest, ties to even, keeps NaN and overflows to infinity")
+    func roundsLikeTheHardware() {
+        #expect(BFloat16.bits(1) == 0x3F80)
+        #expect(BFloat16.bits(-2) == 0xC000)
+        #expect(BFloat16.bits(1 + 0x1p-8) == 0x3F80, "halfway, even below")
+        #expect(BFloat16.bits(1 + 3 * 0x1p-8) == 0x3F82, "halfway, even above")
+        #expect(BFloat16.bits(1 + 0x1p-8 + 0x1p-20) == 0x3F81, "above halfway")
+        #expect(BFloat16.rounded(.nan).isNaN)
+        #expect(BFloat16.rounded(.greatestFiniteMagnitude) == .infinity)
+        #expect(BFloat16.rounded(.infinity) == .infinity && BFloat16.rounded(-.infinity) == -.infinity)
+        #expect(BFloat16.rounded(3.140625) == 3.140625, "a bf16 value stays")
+    }
+
+    @Test("an emulated bf16 product is the float32 product of the bf16-rounded inputs, bit for bit")
+    func emulatedProductRoundsInputs() {
+        let (m, n, k) = (7, 12, 33)
+        let a = TestSupport.randomBuffer(m * k, seed: 11), b = TestSupport.randomBuffer(n * k, seed: 12)
+        let bias = TestSupport.randomBuffer(n, seed: 13)
+        let roundedA = FloatBuffer(count: a.count), roundedB = FloatBuffer(count: b.count)
+        for i in 0..<a.count { roundedA.base[i] = BFloat16.rounded(a.base[i]) }
+        for i in 0..<b.count { roundedB.base[i] = BFloat16.rounded(b.base[i]) }
+        let emulated = FloatBuffer(count: m * n), reference = FloatBuffer(count: m * n), plain = FloatBuffer(count: m * n)
+        MatMul(precision: .bfloat16Emulated).multiply(Matrix(a.base, rows: m, columns: k), Matrix(b.base, rows: n, columns: k),
+                                                      transposeB: true, into: Matrix(emulated.base, rows: m, columns: n),
+                                                      bias: bias.base, activation: .relu)
+        let float32 = MatMul()
+        float32.multiply(Matrix(roundedA.base, rows: m, columns: k), Matrix(roundedB.base, rows: n, columns: k),
+                         transposeB: true, into: Matrix(reference.base, rows: m, columns: n), bias: bias.base, activation: .relu)
+        float32.multiply(Matrix(a.base, rows: m, columns: k), Matrix(b.base, rows: n, columns: k),
+                         transposeB: true, into: Matrix(plain.base, rows: m, columns: n), bias: bias.base, activation: .relu)
+        #expect(emulated.array == reference.array)
+        #expect(emulated.array != plain.array, "rounding the inputs changes the product")
+        #expect(a.array[0] == a.base[0], "the inputs themselves are left alone")
+    }
+
+    @Test("hardware bf16 products agree with the emulated ones", .enabled(if: MatMul.supportsBFloat16))
+    func hardwareMatchesEmulation() {
+        let (m, n, k) = (64, 96, 300)
+        let a = TestSupport.randomBuffer(m * k, seed: 14), b = TestSupport.randomBuffer(k * n, seed: 15)
+        let hardware = FloatBuffer(count: m * n), emulated = FloatBuffer(count: m * n)
+        MatMul(precision: .bfloat16).multiply(Matrix(a.base, rows: m, columns: k), Matrix(b.base, rows: k, columns: n),
+                                              into: Matrix(hardware.base, rows: m, columns: n))
+        MatMul(precision: .bfloat16Emulated).multiply(Matrix(a.base, rows: m, columns: k), Matrix(b.base, rows: k, columns: n),
+                                                      into: Matrix(emulated.base, rows: m, columns: n))
+        #expect(TestSupport.maximumDifference(hardware.array, emulated.array) < 1e-3)
+    }
+
+    @Test("bf16 asked for on a CPU without it falls back to float32 with a note naming the way out")
+    func fallsBackWhereUnsupported() {
+        let (precision, note) = MatMul.resolve(.bfloat16)
+        if MatMul.supportsBFloat16 {
+            #expect(precision == .bfloat16 && note == nil)
+        } else {
+            #expect(precision == .float32)
+            #expect(note?.contains("bf16-emulated") == true && note?.contains(MatMul.instructionSet) == true, "\(note ?? "")")
+        }
+        #expect(MatMul.resolve(.bfloat16Emulated) == (.bfloat16Emulated, nil))
+        #expect(MatMul.resolve(.float32) == (.float32, nil))
+    }
+
+    @Test("training with bf16 products ends close to float32 on a small model")
+    func bfloat16TrainingAgreesWithFloat32() throws {
+        let dataset = SyntheticData.quadrants(count: 800)
+        let split = try DatasetSplit.make(for: dataset, testFraction: 0.2, validationFraction: 0, seed: 1)
+        let model = ModelConfiguration(inputSize: 64, hiddenSizes: [48, 24], classCount: 4)
+        func train(_ precision: Precision) -> TrainingRun {
+            var configuration = TrainingConfiguration()
+            configuration.batchSize = 16
+            configuration.epochs = 3
+            configuration.optimizer = SGDConfiguration(learningRate: 0.05, momentum: 0.9)
+            configuration.precision = precision
+            let run = TrainingRun(dataset: dataset, split: split, model: model, configuration: configuration)
+            run.train()
+            return run
+        }
+        let float32 = train(.float32)
+        let bf16 = train(MatMul.supportsBFloat16 ? .bfloat16 : .bfloat16Emulated)
+        let difference = TestSupport.maximumDifference(float32.model.parameters.array, bf16.model.parameters.array)
+        #expect(difference > 0, "bf16 must change something")
+        #expect(difference < 0.05, "largest parameter difference \(difference)")
+        let accuracies = [float32, bf16].map { $0.accuracy(on: split.test) }
+        #expect(accuracies[0] > 0.9 && abs(accuracies[0] - accuracies[1]) <= 0.02, "\(accuracies)")
+        for (a, b) in zip(float32.history, bf16.history) { #expect(abs(a.loss - b.loss) < 0.02 + 0.05 * a.loss) }
+    }
+
+    @Test("a configuration written before precision existed reads as float32")
+    func olderConfigurationDecodes() throws {
+        var configuration = TrainingConfiguration()
+        configuration.precision = .bfloat16Emulated
+        var object = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(configuration)) as? [String: Any])
+        #expect(object["precision"] as? String == "bf16-emulated")
+        object["precision"] = nil
+        let decoded = try JSONDecoder().decode(TrainingConfiguration.self, from: JSONSerialization.data(withJSONObject: object))
+        #expect(decoded.precision == .float32)
+        #expect(decoded.optimizer == configuration.optimizer && decoded.epochs == configuration.epochs)
+    }
+}

@@ -23,6 +23,27 @@ public struct Checkpoint {
         public var bestEpoch: Int?
         public var firstGradientNorm: Double?
         public var lastFiniteGradientNorm: Double?
+
+        /// The loop's state of `run` now.
+        init(run: TrainingRun) {
+            self.init(stepCount: run.optimizer.stepCount, samplesTrained: run.samplesTrained, history: run.history,
+                      divergence: run.divergence, stoppedEarly: run.stoppedEarly,
+                      bestValidationAccuracy: run.bestValidationAccuracy, bestEpoch: run.bestEpoch,
+                      firstGradientNorm: run.firstGradientNorm, lastFiniteGradientNorm: run.lastFiniteGradientNorm)
+        }
+
+        init(stepCount: Int, samplesTrained: Int, history: [EpochMetrics], divergence: Divergence?, stoppedEarly: Bool,
+             bestValidationAccuracy: Double?, bestEpoch: Int?, firstGradientNorm: Double?, lastFiniteGradientNorm: Double?) {
+            self.stepCount = stepCount
+            self.samplesTrained = samplesTrained
+            self.history = history
+            self.divergence = divergence
+            self.stoppedEarly = stoppedEarly
+            self.bestValidationAccuracy = bestValidationAccuracy
+            self.bestEpoch = bestEpoch
+            self.firstGradientNorm = firstGradientNorm
+            self.lastFiniteGradientNorm = lastFiniteGradientNorm
+        }
     }
 
     public static let format = "mlplab-checkpoint"
@@ -42,27 +63,42 @@ public struct Checkpoint {
         parameters = run.model.parameters.array
         momentum = run.optimizer.momentumBuffer.array
         bestParameters = run.bestEpoch == nil ? nil : run.bestParameters?.array
-        state = State(stepCount: run.optimizer.stepCount, samplesTrained: run.samplesTrained, history: run.history,
-                      divergence: run.divergence, stoppedEarly: run.stoppedEarly,
-                      bestValidationAccuracy: run.bestValidationAccuracy, bestEpoch: run.bestEpoch,
-                      firstGradientNorm: run.firstGradientNorm, lastFiniteGradientNorm: run.lastFiniteGradientNorm)
+        state = State(run: run)
     }
 
     /// Writes the checkpoint atomically: temporary file, fsync, rename. The previous checkpoint
     /// stays valid until the new one is complete.
     public func write(to path: String, configuration: ModelConfiguration) throws {
+        try parameters.withUnsafeBufferPointer { parameters in
+            try momentum.withUnsafeBufferPointer { momentum in
+                try (bestParameters ?? []).withUnsafeBufferPointer { best in
+                    try Checkpoint.write(state: state, parameters: parameters, momentum: momentum,
+                                         best: bestParameters == nil ? nil : best, configuration: configuration, to: path)
+                }
+            }
+        }
+    }
+
+    /// Writes the checkpoint of `run` now, straight from its buffers: the same file as
+    /// `Checkpoint(run: run).write(…)`, without holding copies of the weights in memory.
+    public static func write(_ run: TrainingRun, to path: String) throws {
+        try write(state: State(run: run), parameters: UnsafeBufferPointer(run.model.parameters.buffer),
+                  momentum: UnsafeBufferPointer(run.optimizer.momentumBuffer.buffer),
+                  best: run.bestEpoch == nil ? nil : run.bestParameters.map { UnsafeBufferPointer($0.buffer) },
+                  configuration: run.model.configuration, to: path)
+    }
+
+    private static func write(state: State, parameters: UnsafeBufferPointer<Float>, momentum: UnsafeBufferPointer<Float>,
+                              best: UnsafeBufferPointer<Float>?, configuration: ModelConfiguration, to path: String) throws {
         let encoder = JSONEncoder()
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         let stateJSON = String(decoding: try encoder.encode(state), as: UTF8.self)
-        var tensors = parameters.withUnsafeBufferPointer { ModelFile.tensors(of: $0, configuration: configuration) }
-        if !momentum.isEmpty {
-            tensors += momentum.withUnsafeBufferPointer { ModelFile.tensors(of: $0, configuration: configuration, prefix: "momentum.") }
-        }
-        if let bestParameters {
-            tensors += bestParameters.withUnsafeBufferPointer { ModelFile.tensors(of: $0, configuration: configuration, prefix: "best.") }
-        }
-        let file = SafeTensors(metadata: ["format": Checkpoint.format, "state": stateJSON], tensors: tensors)
-        do { try AtomicFile.write(try file.encoded(), to: path) } catch let error as AtomicFileError {
+        var tensors = ModelFile.tensorViews(of: parameters, configuration: configuration)
+        if !momentum.isEmpty { tensors += ModelFile.tensorViews(of: momentum, configuration: configuration, prefix: "momentum.") }
+        if let best { tensors += ModelFile.tensorViews(of: best, configuration: configuration, prefix: "best.") }
+        do {
+            try SafeTensors.write(metadata: ["format": Checkpoint.format, "state": stateJSON], tensors: tensors, to: path)
+        } catch let error as AtomicFileError {
             throw CheckpointError.cannotWrite(path: path, reason: error.reason)
         }
     }

@@ -39,6 +39,12 @@ public struct ModelFile {
     }
 
     public var metadata: [String: String] {
+        ModelFile.metadata(configuration: configuration, classNames: classNames, imageWidth: imageWidth,
+                           imageHeight: imageHeight, inputScaling: inputScaling)
+    }
+
+    static func metadata(configuration: ModelConfiguration, classNames: [String], imageWidth: Int, imageHeight: Int,
+                         inputScaling: InputScaling) -> [String: String] {
         func json<T: Encodable>(_ value: T) -> String { String(decoding: try! JSONEncoder().encode(value), as: UTF8.self) }
         return [
             "format": ModelFile.format,
@@ -53,15 +59,21 @@ public struct ModelFile {
         ]
     }
 
-    /// The tensors of `values` (parameters, or a buffer of the same layout) named `prefix` +
-    /// PyTorch's names.
+    /// Views of `values` (parameters, or a buffer of the same layout) as tensors named `prefix` +
+    /// PyTorch's names, for writing without a copy. `values` must outlive the views.
+    public static func tensorViews(of values: UnsafeBufferPointer<Float>, configuration: ModelConfiguration, prefix: String = "") -> [SafeTensors.TensorView] {
+        MLP.layout(configuration).enumerated().flatMap { index, layer in
+            [SafeTensors.TensorView(name: "\(prefix)layer\(index + 1).weight", shape: [layer.outputSize, layer.inputSize],
+                                    values: UnsafeBufferPointer(rebasing: values[layer.weightRange])),
+             SafeTensors.TensorView(name: "\(prefix)layer\(index + 1).bias", shape: [layer.outputSize],
+                                    values: UnsafeBufferPointer(rebasing: values[layer.biasRange]))]
+        }
+    }
+
+    /// The tensors of `values` named `prefix` + PyTorch's names, as copies.
     public static func tensors(of values: UnsafeBufferPointer<Float>, configuration: ModelConfiguration, prefix: String = "") -> [SafeTensors.Tensor] {
-        let layers = MLP.layout(configuration)
-        return layers.enumerated().flatMap { index, layer in
-            [SafeTensors.Tensor(name: "\(prefix)layer\(index + 1).weight", shape: [layer.outputSize, layer.inputSize],
-                                values: Array(values[layer.offset..<(layer.offset + layer.weightCount)])),
-             SafeTensors.Tensor(name: "\(prefix)layer\(index + 1).bias", shape: [layer.outputSize],
-                                values: Array(values[layer.biasOffset..<(layer.biasOffset + layer.outputSize)]))]
+        tensorViews(of: values, configuration: configuration, prefix: prefix).map {
+            SafeTensors.Tensor(name: $0.name, shape: $0.shape, values: Array($0.values))
         }
     }
 
@@ -72,7 +84,23 @@ public struct ModelFile {
     }
 
     public func write(to path: String) throws {
-        do { try AtomicFile.write(try safeTensors.encoded(), to: path) } catch let error as AtomicFileError {
+        try parameters.withUnsafeBufferPointer { values in
+            try ModelFile.write(values, configuration: configuration, metadata: metadata, to: path)
+        }
+    }
+
+    /// Writes `model` as a model file, straight from its parameter buffer (no copy in memory).
+    public static func write(_ model: MLP, dataset: Dataset, scaling: InputScaling, to path: String) throws {
+        let metadata = ModelFile.metadata(configuration: model.configuration, classNames: dataset.classNames,
+                                          imageWidth: dataset.imageWidth, imageHeight: dataset.imageHeight, inputScaling: scaling)
+        try write(UnsafeBufferPointer(model.parameters.buffer), configuration: model.configuration, metadata: metadata, to: path)
+    }
+
+    private static func write(_ values: UnsafeBufferPointer<Float>, configuration: ModelConfiguration, metadata: [String: String],
+                              to path: String) throws {
+        do {
+            try SafeTensors.write(metadata: metadata, tensors: tensorViews(of: values, configuration: configuration), to: path)
+        } catch let error as AtomicFileError {
             throw CheckpointError.cannotWrite(path: path, reason: error.reason)
         }
     }

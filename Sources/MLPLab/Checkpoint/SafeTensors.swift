@@ -34,29 +34,67 @@ public struct SafeTensors {
 
     // MARK: writing
 
-    /// The file's bytes: header padded with spaces to a multiple of 8 (so the data is aligned),
-    /// tensors back to back in the order given.
-    public func encoded() throws -> Data {
+    /// A tensor to write straight from memory someone else owns (a parameter buffer): no copy.
+    public struct TensorView {
+        public var name: String
+        public var shape: [Int]
+        public var values: UnsafeBufferPointer<Float>
+
+        public init(name: String, shape: [Int], values: UnsafeBufferPointer<Float>) {
+            precondition(shape.reduce(1, *) == values.count, "SafeTensors.TensorView: shape and values disagree")
+            self.name = name
+            self.shape = shape
+            self.values = values
+        }
+    }
+
+    /// The 8-byte length and the JSON header, padded with spaces to a multiple of 8 (so the data
+    /// is aligned), for tensors of these names, shapes and float counts, back to back in order.
+    static func header(metadata: [String: String], tensors: [(name: String, shape: [Int], count: Int)]) throws -> Data {
         var header: [String: Any] = [:]
         if !metadata.isEmpty { header["__metadata__"] = metadata }
         var offset = 0
         for tensor in tensors {
-            let bytes = tensor.values.count * 4
+            let bytes = tensor.count * 4
             header[tensor.name] = ["dtype": "F32", "shape": tensor.shape, "data_offsets": [offset, offset + bytes]] as [String: Any]
             offset += bytes
         }
         var json = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys, .withoutEscapingSlashes])
         while json.count % 8 != 0 { json.append(0x20) }
-        var data = Data(capacity: 8 + json.count + offset)
+        var data = Data(capacity: 8 + json.count)
         withUnsafeBytes(of: UInt64(json.count).littleEndian) { data.append(contentsOf: $0) }
         data.append(json)
+        return data
+    }
+
+    /// The file's bytes, built in memory (small files and tests; large ones use `write`).
+    public func encoded() throws -> Data {
+        var data = try SafeTensors.header(metadata: metadata, tensors: tensors.map { ($0.name, $0.shape, $0.values.count) })
         for tensor in tensors {
-            tensor.values.withUnsafeBytes { raw in
-                // Little-endian on every platform Swift on Linux runs on; checked at compile time below.
-                data.append(contentsOf: raw)
-            }
+            // Little-endian on every platform Swift on Linux runs on; checked at compile time below.
+            tensor.values.withUnsafeBytes { data.append(contentsOf: $0) }
         }
         return data
+    }
+
+    /// Writes a safetensors file atomically (see `AtomicFile`) straight from `tensors`' memory,
+    /// in pieces of at most 16 MB, so writing a 115 MB model holds no copy of it.
+    public static func write(metadata: [String: String], tensors: [TensorView], to path: String) throws {
+        let header = try SafeTensors.header(metadata: metadata, tensors: tensors.map { ($0.name, $0.shape, $0.values.count) })
+        try AtomicFile.write(to: path) { handle in
+            try handle.write(contentsOf: header)
+            let piece = 1 << 22  // floats: 16 MB
+            for tensor in tensors {
+                guard let base = tensor.values.baseAddress else { continue }
+                var start = 0
+                while start < tensor.values.count {
+                    let count = min(piece, tensor.values.count - start)
+                    let bytes = Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: base + start), count: count * 4, deallocator: .none)
+                    try handle.write(contentsOf: bytes)
+                    start += count
+                }
+            }
+        }
     }
 
     // MARK: reading

@@ -108,7 +108,7 @@ public final class RunFolder {
     /// Saves the state after an epoch: the checkpoint, then `metrics.jsonl` rewritten from the
     /// run's history (so it always matches the checkpoint, also after a resume).
     public func saveCheckpoint(_ run: TrainingRun) throws {
-        try Checkpoint(run: run).write(to: checkpointPath, configuration: run.model.configuration)
+        try Checkpoint.write(run, to: checkpointPath)
         try write(Data(run.history.map { String(decoding: json($0, pretty: false), as: UTF8.self) + "\n" }.joined().utf8), to: metricsPath)
     }
 
@@ -136,11 +136,9 @@ public final class RunFolder {
     @discardableResult
     public func finish(_ run: TrainingRun, record: RunRecord, train: Evaluation, test: Evaluation) throws -> RunOutcome {
         let dataset = run.dataset
-        let last = ModelFile(dataset: dataset, model: run.model, scaling: run.configuration.inputScaling)
-        try write(try last.safeTensors.encoded(), to: path + "/last.safetensors")
+        try ModelFile.write(run.model, dataset: dataset, scaling: run.configuration.inputScaling, to: path + "/last.safetensors")
         run.useBestParameters()
-        let kept = ModelFile(dataset: dataset, model: run.model, scaling: run.configuration.inputScaling)
-        try write(try kept.safeTensors.encoded(), to: modelPath)
+        try ModelFile.write(run.model, dataset: dataset, scaling: run.configuration.inputScaling, to: modelPath)
 
         let name = (path as NSString).lastPathComponent
         let loss = LineChart(title: "\(name): training loss and accuracy", yLabel: "loss / accuracy", series: [
@@ -199,11 +197,13 @@ public final class RunFolder {
             onEpoch?(run, metrics)
         }, shouldStop: shouldStop)
         if run.interrupted { return nil }
-        let last = run.model.parameters.array
+        // Evaluate the kept (best-on-validation) weights, then put the last ones back for
+        // last.safetensors; without a best epoch they are the same and nothing is copied.
+        let last = run.bestEpoch == nil ? nil : run.model.parameters.array
         run.useBestParameters()
         let train = run.evaluate(split.train)
         let test = run.evaluate(split.test)
-        run.model.parameters.copy(from: last)
+        if let last { run.model.parameters.copy(from: last) }
         return try finish(run, record: record, train: train, test: test)
     }
 

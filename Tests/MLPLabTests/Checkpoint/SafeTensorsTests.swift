@@ -38,6 +38,26 @@ struct SafeTensorsTests {
         #expect(length % 8 == 0)
     }
 
+    @Test("writing straight from memory, in pieces, gives the same bytes as encoding in memory")
+    func streamedWriteEqualsEncoding() throws {
+        let big = TestSupport.randomBuffer((1 << 22) + 5, seed: 3)  // more than one 16 MB piece
+        let small: [Float] = [1, -2, 3.5]
+        let directory = try TestSupport.temporaryDirectory()
+        let path = directory.appendingPathComponent("s.safetensors").path
+        try small.withUnsafeBufferPointer { small in
+            try SafeTensors.write(metadata: ["k": "v"], tensors: [
+                .init(name: "big", shape: [big.count], values: UnsafeBufferPointer(big.buffer)),
+                .init(name: "small", shape: [3, 1], values: small),
+            ], to: path)
+        }
+        let encoded = try SafeTensors(metadata: ["k": "v"], tensors: [
+            .init(name: "big", shape: [big.count], values: big.array), .init(name: "small", shape: [3, 1], values: small),
+        ]).encoded()
+        let written = try Data(contentsOf: URL(fileURLWithPath: path))
+        #expect(written == encoded)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["s.safetensors"], "no temporary file left")
+    }
+
     @Test("each broken rule is a named error", arguments: [
         ("too short", SafeTensorsBytes.file(header: "", data: []).prefix(5)),
         ("header too large", SafeTensorsBytes.file(header: "{}", data: [], declaredLength: 200_000_000)),

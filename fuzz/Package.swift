@@ -11,5 +11,7 @@ let package = Package(
         .executableTarget(name: "FuzzIDX", dependencies: ["FuzzSupport", .product(name: "MLPLab", package: "MLPLab")]),
         .executableTarget(name: "FuzzSafeTensors", dependencies: ["FuzzSupport", .product(name: "MLPLab", package: "MLPLab")]),
         .executableTarget(name: "FuzzImage", dependencies: ["FuzzSupport", .product(name: "MLPLab", package: "MLPLab")]),
+        .executableTarget(name: "FuzzRunFolder", dependencies: ["FuzzSupport", .product(name: "MLPLab", package: "MLPLab")]),
+        .executableTarget(name: "FuzzOptions", dependencies: ["FuzzSupport", .product(name: "MLPLab", package: "MLPLab")]),
     ]
 )

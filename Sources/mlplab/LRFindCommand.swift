@@ -43,6 +43,8 @@ struct LRFindCommand: ParsableCommand {
         training.batchSize = batchSize
         training.seed = seed
         training.threads = threads
+        try MemoryBudget.check(model: modelOptions.configuration(inputSize: dataset.featureCount, classCount: dataset.classCount),
+                               training: training, validation: false, otherBytes: dataset.pixels.count)
         let run = TrainingRun(dataset: dataset, split: split,
                               model: modelOptions.configuration(inputSize: dataset.featureCount, classCount: dataset.classCount),
                               configuration: training)

@@ -24,6 +24,19 @@ public struct Checkpoint {
         public var firstGradientNorm: Double?
         public var lastFiniteGradientNorm: Double?
 
+        /// Why this state cannot come from a training, or nil: counts are non-negative and far from
+        /// overflowing, the history holds epochs 1, 2, … in order, the best epoch is one of them.
+        var inconsistency: String? {
+            let limit = 1 << 52
+            guard (0...limit).contains(stepCount), (0...limit).contains(samplesTrained) else { return "has impossible step or sample counts" }
+            guard history.enumerated().allSatisfy({ $0.element.epoch == $0.offset + 1 }) else {
+                return "has an epoch history out of order"
+            }
+            if let bestEpoch, bestEpoch < 1 || bestEpoch > history.count { return "names a best epoch it does not have" }
+            if let bestValidationAccuracy, !(0...1).contains(bestValidationAccuracy) { return "has a best accuracy outside 0…1" }
+            return nil
+        }
+
         /// The loop's state of `run` now.
         init(run: TrainingRun) {
             self.init(stepCount: run.optimizer.stepCount, samplesTrained: run.samplesTrained, history: run.history,
@@ -105,7 +118,13 @@ public struct Checkpoint {
 
     /// Reads and checks a checkpoint for a model of `configuration`.
     public init(contentsOf path: String, configuration: ModelConfiguration, hasMomentum: Bool) throws {
-        let file = try SafeTensors(contentsOf: path)
+        try self.init(file: try SafeTensors(contentsOf: path), path: path, configuration: configuration, hasMomentum: hasMomentum)
+    }
+
+    /// Checks a parsed safetensors `file` (read from `path`, named in errors) as a checkpoint for
+    /// a model of `configuration`: its format, its state (consistent with itself, so a crafted
+    /// file cannot steer the loop into overflow), and every tensor's name and shape.
+    public init(file: SafeTensors, path: String, configuration: ModelConfiguration, hasMomentum: Bool) throws {
         guard file.metadata["format"] == Checkpoint.format, let stateJSON = file.metadata["state"] else {
             throw CheckpointError.badMetadata(path: path, key: "format", reason: "is not \(Checkpoint.format)")
         }
@@ -113,6 +132,9 @@ public struct Checkpoint {
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         guard let state = try? decoder.decode(State.self, from: Data(stateJSON.utf8)) else {
             throw CheckpointError.badMetadata(path: path, key: "state", reason: "is not a valid checkpoint state")
+        }
+        if let problem = state.inconsistency {
+            throw CheckpointError.badMetadata(path: path, key: "state", reason: problem)
         }
         self.state = state
         parameters = try ModelFile.parameters(from: file, configuration: configuration, path: path)

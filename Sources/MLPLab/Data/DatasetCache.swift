@@ -85,11 +85,13 @@ public struct DatasetCache: Sendable {
     }
 
     /// Stores `dataset` under `key`, atomically, streaming the pixels to disk. A cache that
-    /// cannot be written (read-only, full disk) is not an error: the run goes on without it.
-    public func store(_ dataset: Dataset, report: ImageFolderReport, key: String) {
+    /// cannot be written (read-only, full disk) is not an error: the run goes on without it, and
+    /// the reason is returned for a note (nil when stored).
+    @discardableResult
+    public func store(_ dataset: Dataset, report: ImageFolderReport, key: String) -> String? {
         let metadata = Metadata(key: key, classNames: dataset.classNames, width: dataset.imageWidth, height: dataset.imageHeight,
                                 count: dataset.count, report: report)
-        guard let json = try? JSONEncoder().encode(metadata) else { return }
+        guard let json = try? JSONEncoder().encode(metadata) else { return "its description could not be encoded" }
         var header = Data(DatasetCache.magic)
         withUnsafeBytes(of: DatasetCache.version.littleEndian) { header.append(contentsOf: $0) }
         withUnsafeBytes(of: UInt64(json.count).littleEndian) { header.append(contentsOf: $0) }
@@ -103,9 +105,12 @@ public struct DatasetCache: Sendable {
                 try handle.write(contentsOf: labels)
                 try dataset.pixels.withUnsafeBytes { try handle.write(contentsOf: Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: $0.baseAddress!), count: $0.count, deallocator: .none)) }
             }
+        } catch let error as AtomicFileError {
+            return error.description  // Caching is an optimization; the data set itself is fine.
         } catch {
-            // Caching is an optimization; the data set itself is fine.
+            return "cannot create '\(directory)' (\(error.localizedDescription))"
         }
+        return nil
     }
 }
 

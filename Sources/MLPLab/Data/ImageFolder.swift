@@ -44,6 +44,9 @@ public struct ImageFolderReport: Codable, Equatable, Sendable {
     public var ignoredExamples: [String] = []
     /// Whether the decoded images came from the cache.
     public var fromCache = false
+    /// Why the decoded images could not be cached (a read-only or full disk), or nil. The run
+    /// goes on without the cache; the next one decodes again.
+    public var cacheProblem: String?
 
     public struct SkippedFile: Codable, Equatable, Sendable {
         public var path: String
@@ -201,7 +204,7 @@ public enum ImageFolder {
         }
         let dataset = Dataset(name: root, classNames: classNames, imageWidth: size.width, imageHeight: size.height,
                               pixels: pixels, labels: labels)
-        if let cache, let key { cache.store(dataset, report: report, key: key) }
+        if let cache, let key { report.cacheProblem = cache.store(dataset, report: report, key: key) }
         return (dataset, report)
     }
 

@@ -23,6 +23,18 @@ public struct ModelConfiguration: Codable, Equatable, Sendable {
         [inputSize * 3 / 4, inputSize / 2, inputSize / 4].map { max(1, $0) }
     }
 
+    /// The widest hidden layer `parseHiddenSizes` accepts (a million: far past any MLP a CPU trains).
+    public static let maximumWidth = 1_000_000
+
+    /// "588,392,196" → [588, 392, 196]: whole numbers from 1 to `maximumWidth` separated by commas
+    /// (spaces ignored); nil for anything else.
+    public static func parseHiddenSizes(_ text: String) -> [Int]? {
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false)
+        let widths = parts.compactMap { Int($0.filter { $0 != " " }) }
+        guard !parts.isEmpty, widths.count == parts.count, widths.allSatisfy({ $0 >= 1 && $0 <= maximumWidth }) else { return nil }
+        return widths
+    }
+
     /// Every layer's width from input to logits, e.g. [784, 588, 392, 196, 10].
     public var layerSizes: [Int] { [inputSize] + hiddenSizes + [classCount] }
 

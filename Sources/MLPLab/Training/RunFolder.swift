@@ -132,11 +132,16 @@ public final class RunFolder {
         return outcome
     }
 
-    /// Writes the results of a finished (or stopped) run: models, charts, summary and result.json.
+    /// Writes the run's current weights as last.safetensors (before `useBestParameters`).
+    public func writeLastModel(_ run: TrainingRun) throws {
+        try ModelFile.write(run.model, dataset: run.dataset, scaling: run.configuration.inputScaling, to: path + "/last.safetensors")
+    }
+
+    /// Writes the results of a finished (or stopped) run, after `writeLastModel`: the kept model
+    /// (best on validation, else the last), charts, summary and result.json.
     @discardableResult
     public func finish(_ run: TrainingRun, record: RunRecord, train: Evaluation, test: Evaluation) throws -> RunOutcome {
         let dataset = run.dataset
-        try ModelFile.write(run.model, dataset: dataset, scaling: run.configuration.inputScaling, to: path + "/last.safetensors")
         run.useBestParameters()
         try ModelFile.write(run.model, dataset: dataset, scaling: run.configuration.inputScaling, to: modelPath)
 
@@ -176,6 +181,8 @@ public final class RunFolder {
         shouldStop: () -> Bool = { false }
     ) throws -> RunOutcome? {
         if let outcome = finishedOutcome(for: record) { return outcome }
+        try MemoryBudget.check(model: record.model, training: record.training, validation: record.data.validationFraction > 0,
+                               otherBytes: dataset.pixels.count)
         var checkpoint: Checkpoint?
         if hasRun {
             let stored = try readRecord()
@@ -197,13 +204,12 @@ public final class RunFolder {
             onEpoch?(run, metrics)
         }, shouldStop: shouldStop)
         if run.interrupted { return nil }
-        // Evaluate the kept (best-on-validation) weights, then put the last ones back for
-        // last.safetensors; without a best epoch they are the same and nothing is copied.
-        let last = run.bestEpoch == nil ? nil : run.model.parameters.array
+        // The last weights go to last.safetensors first; then the kept (best-on-validation)
+        // ones take their place for the evaluation and model.safetensors. No copy is held.
+        try writeLastModel(run)
         run.useBestParameters()
         let train = run.evaluate(split.train)
         let test = run.evaluate(split.test)
-        if let last { run.model.parameters.copy(from: last) }
         return try finish(run, record: record, train: train, test: test)
     }
 

@@ -22,6 +22,7 @@ public enum ValueList {
         }
         guard parts.count == 3, let start = Double(parts[0]), let stop = Double(parts[1]), start.isFinite, stop.isFinite,
               let kind = parts[2].first, let step = Double(parts[2].dropFirst()), step.isFinite else { throw ParseError(text: text) }
+        // Every value lies between start and stop, so a range of finite ends has finite values.
         var values: [Double] = []
         var value = start
         let slack = 1e-9 * max(abs(start), abs(stop), 1)
@@ -36,7 +37,9 @@ public enum ValueList {
             guard step > 0, stop >= start else { throw ParseError(text: text) }
             var index = 0.0
             while value <= stop + slack && values.count < 1000 {
-                values.append((value * 1e12).rounded() / 1e12)
+                // Rounded to 12 decimals, so 0.032 + 2 × 0.004 prints as 0.04 (where that is finite).
+                let rounded = (value * 1e12).rounded() / 1e12
+                values.append(rounded.isFinite ? rounded : value)
                 index += 1
                 value = start + index * step
             }

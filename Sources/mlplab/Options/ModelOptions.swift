@@ -24,10 +24,8 @@ struct LayerWidths {
     var widths: [Int]
 
     static func parse(_ argument: String) throws -> LayerWidths {
-        let parts = argument.split(separator: ",", omittingEmptySubsequences: false)
-        let widths = parts.compactMap { Int($0.filter { $0 != " " }) }
-        guard !parts.isEmpty, widths.count == parts.count, widths.allSatisfy({ $0 >= 1 }) else {
-            throw ValidationError("hidden widths must be whole numbers of at least 1, separated by commas, e.g. 588,392,196")
+        guard let widths = ModelConfiguration.parseHiddenSizes(argument) else {
+            throw ValidationError("hidden widths must be whole numbers from 1 to \(ModelConfiguration.maximumWidth), separated by commas, e.g. 588,392,196")
         }
         return LayerWidths(widths: widths)
     }

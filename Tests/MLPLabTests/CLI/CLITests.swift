@@ -55,7 +55,9 @@ struct CLITests {
     /// Bad options: exit 64 and one line that names the option and what to give instead.
     @Test("bad options name the option and the fix", arguments: [
         (["train", "--lr", "-1"], "--lr must be a positive number"),
-        (["train", "--hidden", "0"], "hidden widths must be whole numbers of at least 1"),
+        (["train", "--hidden", "0"], "hidden widths must be whole numbers from 1 to 1000000"),
+        (["train", "--hidden", "2000000"], "hidden widths must be whole numbers from 1 to 1000000"),
+        (["sweep", "--lr", "0.1:0.01:x2"], "is not a list or range of numbers"),
         (["train", "--batch-size", "0"], "--batch-size must be at least 1"),
         (["train", "--val", "1.5"], "--val must be at least 0 and below 1"),
         (["train", "--momentum", "1.5"], "--momentum must be at least 0 and below 1"),
@@ -178,6 +180,21 @@ struct CLITests {
         #expect(config.contains("\"precision\" : \"bf16\""), "the run records what was asked for: \(config)")
         let wrong = try Tool.run(["train", folder.path, "--precision", "fp8"])
         #expect(wrong.status == 64 && wrong.stderr.contains("--precision"), "\(wrong.stderr)")
+    }
+
+    @Test("a model too large for the machine's memory is refused before anything is allocated, exit 1")
+    func modelTooLargeForMemory() throws {
+        let folder = try FolderBuilder()
+        for (c, name) in ["boots", "shirts"].enumerated() {
+            for i in 0..<10 { try folder.write("\(name)/\(i).png", FolderBuilder.image(width: 6, height: 5, seed: c * 100 + i % 3)) }
+        }
+        let runs = try TestSupport.temporaryDirectory("runs").path
+        let result = try Tool.run(["train", folder.path, "--hidden", "1000000,1000000", "--no-cache", "--run-dir", runs, "--name", "big"])
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.stderr.contains("the model 30-1000000-1000000-2 has 1e+12 parameters") && result.stderr.contains("Choose smaller --hidden"),
+                "\(result.stderr)")
+        #expect(!result.stderr.contains("Fatal error"))
+        #expect(!FileManager.default.fileExists(atPath: runs + "/big/checkpoint.safetensors"))
     }
 
     @Test("a bad image in a folder: one line naming it, exit 1; --skip-unreadable goes on")

@@ -58,6 +58,17 @@ struct StudyTests {
         let second = try Tool.run(arguments)
         #expect(second.status == 0)
         #expect(second.stdout.contains("0 runs trained, 30 reused"), "\(second.stdout)")
+
+        // A full disk while writing the report (a 2 KB file-size limit; every run is reused, so
+        // only the report is written): a clear error, and the previous report intact.
+        let before = try ["index.html", "report.md", "results.json"].map { try Data(contentsOf: URL(fileURLWithPath: output + "/" + $0)) }
+        let binary = try #require(Tool.binary)
+        let full = try Tool.run(["-c", "ulimit -f 2 && exec \"$0\" \"$@\"", binary] + arguments, executable: "/bin/sh")
+        #expect(full.status == 1, "\(full.stdout)\n\(full.stderr)")
+        #expect(full.stderr.contains("cannot write '\(output)/") && full.stderr.contains("free space"), "\(full.stderr)")
+        let after = try ["index.html", "report.md", "results.json"].map { try Data(contentsOf: URL(fileURLWithPath: output + "/" + $0)) }
+        #expect(before == after)
+        #expect(try !FileManager.default.contentsOfDirectory(atPath: output).contains { $0.contains(".tmp-") })
     }
 
     @Test("two studies on one report folder: the second refuses")

@@ -1,0 +1,57 @@
+import Foundation
+
+/// What a training holds in memory, reckoned before anything is allocated, so a model too large
+/// for the machine (`--hidden 100000,100000`) is one clear error instead of an out-of-memory kill.
+public enum MemoryBudget {
+    /// Bytes a `TrainingRun` of `model` and `training` allocates: the weights, their gradients,
+    /// the momentum buffer (with momentum), the best-on-validation copy (with a validation split),
+    /// the workspace's activations for the larger of the batch and the evaluation batch, and the
+    /// Gram scratch of fused updates. Computed in Double: absurd widths do not overflow.
+    public static func trainingBytes(model: ModelConfiguration, training: TrainingConfiguration, validation: Bool) -> Double {
+        let sizes = model.layerSizes.map(Double.init)
+        let parameters = parameterCount(model)
+        var buffers = 2.0
+        if training.optimizer.momentum != 0 { buffers += 1 }
+        if validation { buffers += 1 }
+        let rows = Double(max(training.batchSize, TrainingRun.evaluationBatch))
+        let widestHidden = sizes.dropFirst().dropLast().max() ?? 1
+        let activations = rows * (sizes.reduce(0, +) + Double(model.classCount) + 2 * widestHidden)
+        let gram = 2 * Double(training.batchSize) * Double(training.batchSize)
+        return 4 * (buffers * parameters + activations + gram)
+    }
+
+    /// The machine's physical memory in bytes.
+    public static var physicalMemory: Double {
+        Double(sysconf(Int32(_SC_PHYS_PAGES))) * Double(sysconf(Int32(_SC_PAGESIZE)))
+    }
+
+    /// Throws `ModelTooLargeError` when the training would need more than the machine's memory,
+    /// less what the data set already holds (`otherBytes`).
+    public static func check(model: ModelConfiguration, training: TrainingConfiguration, validation: Bool,
+                             otherBytes: Int = 0, available: Double = MemoryBudget.physicalMemory) throws {
+        let needed = trainingBytes(model: model, training: training, validation: validation)
+        guard needed + Double(otherBytes) > available else { return }
+        throw ModelTooLargeError(shape: model.shapeDescription, parameters: parameterCount(model),
+                                 neededBytes: needed + Double(otherBytes), availableBytes: available)
+    }
+
+    /// `model.parameterCount` in Double, which cannot overflow.
+    static func parameterCount(_ model: ModelConfiguration) -> Double {
+        let sizes = model.layerSizes.map(Double.init)
+        return zip(sizes, sizes.dropFirst()).reduce(0.0) { $0 + $1.0 * $1.1 + $1.1 }
+    }
+}
+
+/// A model that cannot be trained in this machine's memory.
+public struct ModelTooLargeError: Error, CustomStringConvertible {
+    public var shape: String
+    public var parameters: Double
+    public var neededBytes: Double
+    public var availableBytes: Double
+
+    public var description: String {
+        String(format: "the model %@ has %.3g parameters; training it needs %.1f GB with the data, and this machine has %.1f GB. "
+               + "Choose smaller --hidden widths (or a smaller --batch-size).",
+               shape, parameters, neededBytes / 1e9, availableBytes / 1e9)
+    }
+}

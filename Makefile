@@ -4,7 +4,7 @@
 SWIFT ?= swift
 BIN = .build/release/mlplab
 
-.PHONY: setup build study test test-asan bench clean
+.PHONY: setup build study test test-asan test-fuzz bench clean
 
 setup:
 	@bash scripts/setup
@@ -23,6 +23,7 @@ study: build
 test: build
 	MLPLAB_BINARY=$(CURDIR)/$(BIN) $(SWIFT) test -c release
 	$(MAKE) test-asan
+	$(MAKE) test-fuzz
 
 # LeakSanitizer suppressions (scripts/lsan.supp) cover leaks inside XCTest, Foundation's Process
 # and swift-argument-parser at exit, none in MLPLab.
@@ -31,8 +32,13 @@ test-asan: setup
 	LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan.supp MLPLAB_BINARY=$(CURDIR)/.build-asan/release/mlplab \
 		$(SWIFT) test -c release --sanitize=address --scratch-path .build-asan
 
+# Every libFuzzer target (fuzz/) for 20 s from its seed corpus, so a parser regression that
+# crashes on the seeds or nearby is caught; the long runs are by hand (bash fuzz/run 600).
+test-fuzz: setup
+	bash fuzz/run 20
+
 bench: build
 	bash bench/run
 
 clean:
-	rm -rf .build .build-asan
+	rm -rf .build .build-asan fuzz/.build

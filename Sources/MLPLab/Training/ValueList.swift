@@ -5,13 +5,24 @@ import Foundation
 public enum ValueList {
     public struct ParseError: Error, CustomStringConvertible {
         public var text: String
+        /// What is wrong with a well-formed range (too many values, a step too small), or nil.
+        public var reason: String?
+        public init(text: String, reason: String? = nil) {
+            self.text = text
+            self.reason = reason
+        }
         public var description: String {
-            "'\(text)' is not a list or range of numbers: write 0.001,0.002,0.004 or 0.001:0.128:x2 (×2 steps) or 0.032:0.064:+0.004"
+            if let reason { return "'\(text)': \(reason)" }
+            return "'\(text)' is not a list or range of numbers: write 0.001,0.002,0.004 or 0.001:0.128:x2 (×2 steps) or 0.032:0.064:+0.004"
         }
     }
 
+    /// The most values a range may hold.
+    public static let maximumCount = 1000
+
     /// The values `text` describes, in order. Ranges include their end when a step lands on it
-    /// (within rounding), and hold at most 1,000 values.
+    /// (within rounding); a range of more than 1,000 values, or whose step is too small to change
+    /// the value, is refused with the reason.
     public static func parse(_ text: String) throws -> [Double] {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
         if parts.count == 1 {
@@ -29,23 +40,34 @@ public enum ValueList {
         switch kind {
         case "x", "×", "*":
             guard step > 1, start > 0, stop >= start else { throw ParseError(text: text) }
-            while value <= stop * (1 + 1e-9) && values.count < 1000 {
+            while value <= stop * (1 + 1e-9) {
+                guard values.count < maximumCount else { throw tooMany(text) }
                 values.append(value)
                 value *= step
             }
         case "+":
             guard step > 0, stop >= start else { throw ParseError(text: text) }
             var index = 0.0
-            while value <= stop + slack && values.count < 1000 {
+            while value <= stop + slack {
+                guard values.count < maximumCount else { throw tooMany(text) }
                 // Rounded to 12 decimals, so 0.032 + 2 × 0.004 prints as 0.04 (where that is finite).
                 let rounded = (value * 1e12).rounded() / 1e12
                 values.append(rounded.isFinite ? rounded : value)
                 index += 1
-                value = start + index * step
+                let next = start + index * step
+                if next <= value {  // the step is below the values' precision
+                    if value >= stop - slack { break }  // the end is reached anyway
+                    throw ParseError(text: text, reason: "the step is too small to change the value at this size; use a larger step")
+                }
+                value = next
             }
         default:
             throw ParseError(text: text)
         }
         return values
+    }
+
+    private static func tooMany(_ text: String) -> ParseError {
+        ParseError(text: text, reason: "the range holds more than \(maximumCount) values; use a larger step or a shorter range")
     }
 }

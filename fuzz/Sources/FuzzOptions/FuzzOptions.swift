@@ -11,7 +11,8 @@ public func fuzzOptions(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     let text = String(decoding: UnsafeRawBufferPointer(start: start, count: count), as: UTF8.self)
     if let values = try? ValueList.parse(text) {
         precondition(!values.isEmpty && values.allSatisfy(\.isFinite), "ValueList accepted '\(text)' as \(values)")
-        precondition(!text.contains(":") || values.count <= 1000, "a range gave \(values.count) values")
+        precondition(!text.contains(":") || values.count <= ValueList.maximumCount, "a range gave \(values.count) values")
+        precondition(!text.contains(":") || zip(values, values.dropFirst()).allSatisfy { $0 < $1 }, "a range that does not increase: \(values)")
     }
     if let widths = ModelConfiguration.parseHiddenSizes(text) {
         precondition(!widths.isEmpty && widths.allSatisfy { (1...ModelConfiguration.maximumWidth).contains($0) }, "widths \(widths)")

@@ -49,7 +49,7 @@ struct TrainCommand: ParsableCommand {
     static let configurationOptions: Set<String> = [
         "--hidden", "--activation", "--init", "--lr", "--momentum", "--weight-decay", "--dampening", "--nesterov",
         "--batch-size", "--epochs", "--seed", "--threads", "--no-normalize", "--continue-on-nan", "--patience", "--schedule", "--precision",
-        "--val", "--test", "--subset", "--data-dir", "--resize", "--skip-unreadable", "--max-pixels",
+        "--val", "--test", "--subset", "--data-dir", "--resize", "--skip-unreadable", "--max-pixels", "--max-files", "--max-decoded-bytes",
     ]
 
     func run() throws {

@@ -17,6 +17,8 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable {
     case imageTooLarge(path: String, width: Int, height: Int, limit: Int)
     case mixedSizes(sizes: [SizeGroup], mostCommon: String)
     case symlinkLoop(path: String)
+    case tooManyFiles(path: String, count: Int, limit: Int)
+    case folderTooLarge(path: String, images: Int, width: Int, height: Int, limit: Int)
     case nameNotUTF8(directory: String, escaped: String)
     /// The first of several bad files, and how many more there are.
     indirect case andMore(DatasetError, more: Int)
@@ -61,6 +63,13 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable {
             return "'\(path)' is a symbolic link back into a folder already being read (a loop). Remove the link or point it elsewhere."
         case let .nameNotUTF8(directory, escaped):
             return "a file name in '\(directory)' is not valid UTF-8 ('\(escaped)'). Rename the file."
+        case let .tooManyFiles(path, count, limit):
+            return "'\(path)' holds \(count) image files, more than the limit of \(limit). Raise it with --max-files if that is intended."
+        case let .folderTooLarge(path, images, width, height, limit):
+            let bytes = Double(images) * Double(width) * Double(height)
+            return String(format: "'%@' would decode to %.1f GB (%d images of %d×%d), more than the limit of %.1f GB. "
+                          + "Raise it with --max-decoded-bytes, or shrink the images with --resize.",
+                          path, bytes / 1e9, images, width, height, Double(limit) / 1e9)
         case let .andMore(first, more):
             return "\(first) (\(more) more file\(more == 1 ? "" : "s") like it.)"
         }

@@ -24,6 +24,17 @@ public struct GrayImage: Sendable, Equatable {
     ///
     /// The header is read first (`stbi_info`) so that a file claiming huge dimensions is refused
     /// without allocating. `path` only names the file in errors.
+    /// The width and height an image file's header claims (nothing decoded), or nil.
+    public static func dimensions(of data: [UInt8]) -> ImageSize? {
+        guard !data.isEmpty, data.count <= Int(Int32.max) else { return nil }
+        return data.withUnsafeBytes { raw -> ImageSize? in
+            var width: Int32 = 0, height: Int32 = 0, channels: Int32 = 0
+            guard stbi_info_from_memory(raw.bindMemory(to: UInt8.self).baseAddress!, Int32(data.count), &width, &height, &channels) == 1,
+                  width > 0, height > 0 else { return nil }
+            return ImageSize(width: Int(width), height: Int(height))
+        }
+    }
+
     public static func decode(_ data: Data, path: String, maximumPixels: Int = defaultMaximumPixels) throws -> GrayImage {
         try decode([UInt8](data), path: path, maximumPixels: maximumPixels)
     }

@@ -10,8 +10,23 @@ public struct ImageFolderOptions: Codable, Equatable, Sendable {
     public var maximumPixels = GrayImage.defaultMaximumPixels
     /// Refuse folders with more image files than this.
     public var maximumFiles = 5_000_000
+    /// Refuse folders whose images would decode to more bytes than this (files × the first
+    /// image's pixels, or × the --resize size), checked before decoding.
+    public var maximumDecodedBytes = 8_000_000_000
 
     public init() {}
+
+    private enum CodingKeys: String, CodingKey { case resize, skipUnreadable, maximumPixels, maximumFiles, maximumDecodedBytes }
+
+    /// Decodes options; limits missing from files written before they existed take their defaults.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        resize = try container.decodeIfPresent(ImageSize.self, forKey: .resize)
+        skipUnreadable = try container.decodeIfPresent(Bool.self, forKey: .skipUnreadable) ?? false
+        maximumPixels = try container.decodeIfPresent(Int.self, forKey: .maximumPixels) ?? GrayImage.defaultMaximumPixels
+        maximumFiles = try container.decodeIfPresent(Int.self, forKey: .maximumFiles) ?? 5_000_000
+        maximumDecodedBytes = try container.decodeIfPresent(Int.self, forKey: .maximumDecodedBytes) ?? 8_000_000_000
+    }
 }
 
 /// A width × height pair, written "60x80" on the command line.
@@ -126,8 +141,7 @@ public enum ImageFolder {
             }
             guard files.count > before else { throw DatasetError.emptyClass(path: folder.path) }
             guard files.count <= maximumFiles else {
-                throw DatasetError.tooSmall(what: "'\(root)'", count: files.count,
-                                            needed: "more than the limit of \(maximumFiles) files (raise it with --max-files)")
+                throw DatasetError.tooManyFiles(path: root, count: files.count, limit: maximumFiles)
             }
         }
         return (classFolders.map(\.name), files, ignored)
@@ -155,6 +169,7 @@ public enum ImageFolder {
             return (cached, fromCache)
         }
 
+        try checkDecodedSize(root: root, files: files, options: options)
         let images = decodeAll(root: root, files: files, options: options, threads: threads, progress: progress)
         var failures: [(Int, DatasetError)] = []
         for (index, result) in images.enumerated() {
@@ -206,6 +221,20 @@ public enum ImageFolder {
                               pixels: pixels, labels: labels)
         if let cache, let key { report.cacheProblem = cache.store(dataset, report: report, key: key) }
         return (dataset, report)
+    }
+
+    /// Refuses a folder whose images would decode to more than `options.maximumDecodedBytes`,
+    /// before anything is decoded: the size is --resize's, or the first readable image header's
+    /// (all images must share it).
+    static func checkDecodedSize(root: String, files: [File], options: ImageFolderOptions) throws {
+        let size: ImageSize? = options.resize ?? files.lazy.prefix(16).compactMap { file in
+            FileManager.default.contents(atPath: root + "/" + file.relativePath).flatMap { GrayImage.dimensions(of: [UInt8]($0)) }
+        }.first
+        guard let size else { return }  // no readable header: decoding will name the files
+        if Double(files.count) * Double(size.width) * Double(size.height) > Double(options.maximumDecodedBytes) {
+            throw DatasetError.folderTooLarge(path: root, images: files.count, width: size.width, height: size.height,
+                                              limit: options.maximumDecodedBytes)
+        }
     }
 
     /// Decodes `files` on `threads` threads; each result lands in its file's slot.

@@ -37,6 +37,14 @@ struct DataOptions: ParsableArguments {
     @Option(name: .customLong("max-pixels"), parsing: .unconditional, help: ArgumentHelp("Refuse images whose header claims more pixels than this.", valueName: "n"))
     var maximumPixels: Int = GrayImage.defaultMaximumPixels
 
+    @Option(name: .customLong("max-files"), parsing: .unconditional, help: ArgumentHelp("Refuse image folders with more image files than this.", valueName: "n"))
+    var maximumFiles: Int = ImageFolderOptions().maximumFiles
+
+    @Option(name: .customLong("max-decoded-bytes"), parsing: .unconditional, help: ArgumentHelp(
+        "Refuse image folders whose images would decode to more bytes than this (checked from the first image's header, before decoding).",
+        valueName: "n"))
+    var maximumDecodedBytes: Int = ImageFolderOptions().maximumDecodedBytes
+
     static func parseSize(_ text: String) throws -> ImageSize {
         guard let size = ImageSize(text) else {
             throw ValidationError("sizes are WIDTHxHEIGHT with whole numbers from 1 to 65536, e.g. 60x80")
@@ -46,6 +54,8 @@ struct DataOptions: ParsableArguments {
 
     func validate() throws {
         guard maximumPixels >= 1 else { throw ValidationError("--max-pixels must be at least 1 (got \(maximumPixels)).") }
+        guard maximumFiles >= 1 else { throw ValidationError("--max-files must be at least 1 (got \(maximumFiles)).") }
+        guard maximumDecodedBytes >= 1 else { throw ValidationError("--max-decoded-bytes must be at least 1 (got \(maximumDecodedBytes)).") }
         guard validationFraction >= 0, validationFraction < 1 else {
             throw ValidationError("--val must be at least 0 and below 1 (got \(validationFraction)); 0.1 holds out a tenth.")
         }
@@ -67,6 +77,8 @@ struct DataOptions: ParsableArguments {
         configuration.imageFolder.resize = resize
         configuration.imageFolder.skipUnreadable = skipUnreadable
         configuration.imageFolder.maximumPixels = maximumPixels
+        configuration.imageFolder.maximumFiles = maximumFiles
+        configuration.imageFolder.maximumDecodedBytes = maximumDecodedBytes
         return configuration
     }
 

@@ -163,6 +163,28 @@ struct ImageFolderTests {
         #expect(message.contains("--max-pixels"))
     }
 
+    @Test("too many files, or images that would decode to too many bytes, are refused before decoding, naming the option")
+    func folderLimitsAreChecked() throws {
+        let folder = try FolderBuilder.good()  // 6 images of 6×4 = 144 bytes decoded
+        var options = ImageFolderOptions()
+        options.maximumFiles = 5
+        let files = try #require(Self.loadError(folder, options: options))
+        #expect(files.contains("holds 6 image files, more than the limit of 5") && files.contains("--max-files"), "\(files)")
+        options = ImageFolderOptions()
+        options.maximumDecodedBytes = 143
+        let bytes = try #require(Self.loadError(folder, options: options))
+        #expect(bytes.contains("6 images of 6×4") && bytes.contains("--max-decoded-bytes") && bytes.contains("--resize"), "\(bytes)")
+        options.maximumDecodedBytes = 144
+        #expect(Self.loadError(folder, options: options) == nil)
+        options.resize = ImageSize(width: 3, height: 2)
+        options.maximumDecodedBytes = 36
+        #expect(Self.loadError(folder, options: options) == nil, "--resize's size is what counts")
+        // Options written before the limits existed read with the defaults.
+        let old = Data(#"{"skipUnreadable":true,"maximumPixels":100}"#.utf8)
+        let decoded = try JSONDecoder().decode(ImageFolderOptions.self, from: old)
+        #expect(decoded.skipUnreadable && decoded.maximumPixels == 100 && decoded.maximumDecodedBytes == ImageFolderOptions().maximumDecodedBytes)
+    }
+
     @Test("an empty class folder is named")
     func emptyClassIsNamed() throws {
         let folder = try FolderBuilder.good()

@@ -4,7 +4,7 @@
 SWIFT ?= swift
 BIN = .build/release/mlplab
 
-.PHONY: setup build study test test-asan test-fuzz bench clean
+.PHONY: setup build study test test-asan test-tsan test-fuzz bench clean
 
 setup:
 	@bash scripts/setup
@@ -23,6 +23,7 @@ study: build
 test: build
 	MLPLAB_BINARY=$(CURDIR)/$(BIN) $(SWIFT) test -c release
 	$(MAKE) test-asan
+	$(MAKE) test-tsan
 	$(MAKE) test-fuzz
 
 # LeakSanitizer suppressions (scripts/lsan.supp) cover leaks inside XCTest, Foundation's Process
@@ -31,6 +32,14 @@ test-asan: setup
 	$(SWIFT) build -c release --sanitize=address --scratch-path .build-asan --product mlplab
 	LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan.supp MLPLAB_BINARY=$(CURDIR)/.build-asan/release/mlplab \
 		$(SWIFT) test -c release --sanitize=address --scratch-path .build-asan
+
+# ThreadSanitizer: the suite and the tool again, in .build-tsan. libgomp is not instrumented;
+# `Parallel` announces its regions' fork and join to TSan (Sources/COpenMP/shim.h). Tests that
+# need a file-size limit are skipped here (TSan's runtime takes SIGBUS under `ulimit -f`).
+test-tsan: setup
+	$(SWIFT) build -c release --sanitize=thread --scratch-path .build-tsan --product mlplab
+	MLPLAB_SANITIZER=thread MLPLAB_BINARY=$(CURDIR)/.build-tsan/release/mlplab \
+		$(SWIFT) test -c release --sanitize=thread --scratch-path .build-tsan
 
 # Every libFuzzer target (fuzz/) for 20 s from its seed corpus, so a parser regression that
 # crashes on the seeds or nearby is caught; the long runs are by hand (bash fuzz/run 600).
@@ -41,4 +50,4 @@ bench: build
 	bash bench/run
 
 clean:
-	rm -rf .build .build-asan fuzz/.build
+	rm -rf .build .build-asan .build-tsan fuzz/.build

@@ -7,3 +7,12 @@ extern int omp_get_max_threads(void);
 extern int omp_get_thread_num(void);
 // What `#pragma omp parallel num_threads(n)` compiles to with GCC: runs fn(data) on n threads.
 extern void GOMP_parallel(void (*fn)(void *), void *data, unsigned num_threads, unsigned flags);
+
+// ThreadSanitizer does not see libgomp's barriers (libgomp is not instrumented), so the fork and
+// join of a `Parallel` region are announced to it: the caller releases before the region and
+// acquires after it, each thread acquires at its start and releases at its end. Without TSan
+// these weak symbols are absent and the calls do nothing.
+void __tsan_acquire(void *address) __attribute__((weak));
+void __tsan_release(void *address) __attribute__((weak));
+static inline void mlplab_tsan_release(void *address) { if (__tsan_release) __tsan_release(address); }
+static inline void mlplab_tsan_acquire(void *address) { if (__tsan_acquire) __tsan_acquire(address); }

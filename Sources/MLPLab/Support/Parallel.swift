@@ -70,13 +70,17 @@ public enum Parallel {
         var job = Job(function: function, context: context, lower: range.lowerBound, count: count,
                       chunk: ((count + chunks - 1) / chunks + 15) & ~15)
         withUnsafeMutablePointer(to: &job) { pointer in
+            mlplab_tsan_release(pointer)  // fork: what the caller wrote is visible to the threads
             GOMP_parallel({ raw in
+                mlplab_tsan_acquire(raw)
                 let job = raw!.assumingMemoryBound(to: Job.self).pointee
                 let index = Int(omp_get_thread_num())
                 let start = index * job.chunk
                 let end = min(job.count, start + job.chunk)
                 if start < end { job.function(job.context, index, job.lower + start, job.lower + end) }
+                mlplab_tsan_release(raw)  // join: what the threads wrote is visible after the region
             }, pointer, UInt32(chunks), 0)
+            mlplab_tsan_acquire(pointer)
         }
     }
 

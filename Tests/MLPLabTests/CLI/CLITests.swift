@@ -13,6 +13,11 @@ enum Tool {
             .first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
+    /// "thread" when the tool and tests are built under ThreadSanitizer (`make test-tsan` sets
+    /// MLPLAB_SANITIZER): its runtime takes SIGBUS under a file-size limit (`ulimit -f`), so the
+    /// full-disk cases that use one are skipped there.
+    static var underThreadSanitizer: Bool { ProcessInfo.processInfo.environment["MLPLAB_SANITIZER"] == "thread" }
+
     struct Result {
         var status: Int32
         var stdout: String

@@ -68,7 +68,8 @@ struct FaultInjectionTests {
         #expect(try String(contentsOfFile: runs + "/r/metrics.jsonl", encoding: .utf8).split(separator: "\n").count == 1)
     }
 
-    @Test("a cache that cannot be written (file-size limit): a note, the load succeeds, a later run caches")
+    @Test("a cache that cannot be written (file-size limit): a note, the load succeeds, a later run caches",
+          .disabled(if: Tool.underThreadSanitizer))
     func unwritableCacheIsANote() throws {
         let folder = try Self.folder()
         let cache = try TestSupport.temporaryDirectory("cache").path

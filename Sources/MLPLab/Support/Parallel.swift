@@ -8,46 +8,6 @@ public enum Parallel {
     /// The most chunks `forEachChunk` makes (so per-chunk results fit a fixed buffer).
     public static let maximumChunks = 64
 
-    /// Calls `body(range)` for `threads` contiguous ranges covering 0..<count; runs inline when
-    /// the work is too small to pay for waking a thread (below `minimumPerThread` elements each).
-    public static func forEachChunk(
-        count: Int, threads: Int, minimumPerThread: Int = 1 << 15,
-        _ body: (Range<Int>) -> Void
-    ) {
-        forEachChunk(0..<count, threads: threads, minimumPerThread: minimumPerThread) { _, range in body(range) }
-    }
-
-    /// As `forEachChunk(count:threads:minimumPerThread:_:)`, also passing each chunk's index
-    /// (0 ..< at most `maximumChunks`), for per-chunk partial results.
-    public static func forEachChunk(
-        count: Int, threads: Int, minimumPerThread: Int = 1 << 15,
-        _ body: (Int, Range<Int>) -> Void
-    ) {
-        forEachChunk(0..<count, threads: threads, minimumPerThread: minimumPerThread, body)
-    }
-
-    /// As above over `range`: chunks start at `range.lowerBound`. Allocates one small closure
-    /// context per call (to hand `body` to the threads); the training step's passes use the
-    /// allocation-free `forEachChunk(_:threads:minimumPerThread:context:_:)`.
-    public static func forEachChunk(
-        _ range: Range<Int>, threads: Int, minimumPerThread: Int = 1 << 15,
-        _ body: (Int, Range<Int>) -> Void
-    ) {
-        if chunkCount(range.count, threads: threads, minimumPerThread: minimumPerThread) == 1 {
-            body(0, range)
-            return
-        }
-        withoutActuallyEscaping(body) { body in
-            var body = body
-            withUnsafeMutablePointer(to: &body) { pointer in
-                forEachChunk(range, threads: threads, minimumPerThread: minimumPerThread, context: UnsafeMutableRawPointer(pointer)) {
-                    context, chunk, lower, upper in
-                    context!.assumingMemoryBound(to: ((Int, Range<Int>) -> Void).self).pointee(chunk, lower..<upper)
-                }
-            }
-        }
-    }
-
     /// The work of one chunk: `(context, chunk index, lower bound, upper bound)`.
     public typealias ChunkFunction = @convention(c) (UnsafeMutableRawPointer?, Int, Int, Int) -> Void
 

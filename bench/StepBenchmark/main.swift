@@ -1,7 +1,7 @@
 // Training-step benchmark: samples/s of one SGD step, the GFLOP/s of its products, and the heap
 // allocations it makes.
 //
-//   swift run -c release step-benchmark [--threads N] [--steps N]
+//   swift run -c release step-benchmark [--threads N] [--steps N] [--precision f32|bf16|bf16-emulated]
 //
 // For each model (the assignment's 4800-3600-2400-1200-52 and Fashion-MNIST's 784-588-392-196-10)
 // at batch 64, on random preloaded data, with plain SGD (the assignment's) and with momentum 0.9:
@@ -12,22 +12,34 @@
 //     as in training), each timed on its own with the same engine, and the step's share of it;
 //   - heap allocations per step (every thread and library, counted by bench/AllocationCounter).
 // Medians over the steps; the machine is shared, so compare figures from one run only.
+// With --precision bf16 the products alone are timed on weights converted beforehand (the engine's
+// kernel rate), so the step's share shows what converting them costs; on a CPU without BF16 the
+// precision falls back to float32, as training does, and the benchmark says so.
+// Last, the time of converting each model's parameters to bf16 (what a bf16 step adds per weight
+// conversion; it needs no BF16 instructions, so it is measured on any CPU) and the memory rate
+// that pass reaches (4 bytes read + 2 written per parameter).
 import AllocationCounter
 import Foundation
 import MLPLab
 
 var threads = ProcessInfo.processInfo.activeProcessorCount
 var steps = 30
+var requestedPrecision = Precision.float32
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
+func usage() -> Never {
+    FileHandle.standardError.write(Data("usage: step-benchmark [--threads N] [--steps N] [--precision f32|bf16|bf16-emulated]\n".utf8))
+    exit(64)
+}
 while let argument = arguments.next() {
-    switch argument {
-    case "--threads": threads = Int(arguments.next() ?? "") ?? threads
-    case "--steps": steps = Int(arguments.next() ?? "") ?? steps
-    default:
-        FileHandle.standardError.write(Data("usage: step-benchmark [--threads N] [--steps N]\n".utf8))
-        exit(64)
+    let value = arguments.next() ?? ""
+    switch (argument, Int(value), Precision(rawValue: value)) {
+    case ("--threads", let count?, _) where count >= 1: threads = count
+    case ("--steps", let count?, _) where count >= 1: steps = count
+    case ("--precision", _, let precision?): requestedPrecision = precision
+    default: usage()
     }
 }
+let (precision, precisionNote) = MatMul.resolve(requestedPrecision)
 
 func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
 
@@ -35,6 +47,7 @@ MatMul.setThreadCount(threads)  // before the products-alone timings, which run 
 let cpu = CPUInfo.current()
 print("cpu     \(cpu.summary)")
 print("engine  \(MatMul.engineVersion) (\(MatMul.instructionSet)), \(threads) threads, batch 64, \(steps) steps, medians")
+print("precision \(precision.rawValue)\(precisionNote.map { " (asked for \(requestedPrecision.rawValue): \($0))" } ?? "")")
 print("")
 print("model                       optimizer      fused ms  plain ms  products ms  products/step  samples/s  step GFLOP/s  products GFLOP/s  allocs/step")
 
@@ -51,7 +64,7 @@ for (inputSize, hidden, classes) in [(4800, [3600, 2400, 1200], 52), (784, [588,
     let split = DatasetSplit(train: Array(0..<count), validation: [], test: [])
 
     // The step's products, timed alone with a fresh engine (its own primitive cache).
-    let engine = MatMul()
+    let engine = MatMul(precision: precision)
     var productSeconds = 0.0
     var flops = 0.0
     let sizes = configuration.layerSizes
@@ -72,6 +85,7 @@ for (inputSize, hidden, classes) in [(4800, [3600, 2400, 1200], 52), (784, [588,
     for (name, momentum) in [("sgd", 0.0), ("momentum 0.9", 0.9)] {
         var trainingConfiguration = TrainingConfiguration()
         trainingConfiguration.threads = threads
+        trainingConfiguration.precision = precision
         trainingConfiguration.optimizer = SGDConfiguration(learningRate: 0.001, momentum: momentum)
 
         /// Median step time and allocations per step (after 3 warm-up steps that make the primitives).
@@ -104,4 +118,25 @@ for (inputSize, hidden, classes) in [(4800, [3600, 2400, 1200], 52), (784, [588,
                      Double(batch) / fused.seconds, flops / fused.seconds / 1e9, flops / productSeconds / 1e9,
                      fused.allocations))
     }
+}
+
+print("")
+print("model                       parameters  to bf16 ms  GB/s")
+for (inputSize, hidden, classes) in [(4800, [3600, 2400, 1200], 52), (784, [588, 392, 196], 10)] {
+    let configuration = ModelConfiguration(inputSize: inputSize, hiddenSizes: hidden, classCount: classes)
+    let count = configuration.parameterCount
+    let parameters = FloatBuffer(count: count)
+    for i in 0..<count { parameters.base[i] = Float(i % 1000) * 0.001 }
+    let converted = UnsafeMutablePointer<UInt16>.allocate(capacity: count)
+    defer { converted.deallocate() }
+    let clock = ContinuousClock()
+    var times: [Double] = []
+    for iteration in 0...steps {
+        let start = clock.now
+        BFloat16.convert(parameters.base, to: converted, count: count, threads: threads)
+        if iteration > 0 { times.append((clock.now - start).seconds) }
+    }
+    let seconds = median(times)
+    print(String(format: "%@  %10d  %10.2f  %4.1f", configuration.shapeDescription.padding(toLength: 26, withPad: " ", startingAt: 0),
+                 count, seconds * 1e3, 6 * Double(count) / seconds / 1e9))
 }

@@ -21,7 +21,8 @@ import COpenMP
 /// the whole process by `MatMul.setThreadCount(_:)`.
 ///
 /// Precision: with `.bfloat16` every product converts its two inputs to bf16 (into buffers made
-/// with its primitive) and runs oneDNN's bf16 kernel, summing and writing float32; with
+/// with its primitive, or, for a weight read by several products, an `InputCopy` the caller
+/// keeps: see `Conversion`) and runs oneDNN's bf16 kernel, summing and writing float32; with
 /// `.bfloat16Emulated` it rounds them to bf16 values in float32 buffers and runs the float32
 /// kernel. Bias, activation, scale and accumulate work the same in all three.
 public final class MatMul {
@@ -41,15 +42,13 @@ public final class MatMul {
         let source: dnnl_memory_t, weights: dnnl_memory_t, bias: dnnl_memory_t?, destination: dnnl_memory_t
         let implementation: String
         var arguments: [dnnl_exec_arg_t]
-        /// Where the inputs are converted to for a bf16 product (nil in float32).
-        let sourceCopy: UnsafeMutableRawPointer?, weightsCopy: UnsafeMutableRawPointer?
+        /// Where a bf16 product converts its inputs to: made at its first use (a weight converted
+        /// into the caller's `InputCopy` never needs one), then reused by every call.
+        var sourceCopy: UnsafeMutableRawPointer?, weightsCopy: UnsafeMutableRawPointer?
 
         init(primitive: dnnl_primitive_t, source: dnnl_memory_t, weights: dnnl_memory_t, bias: dnnl_memory_t?,
-             destination: dnnl_memory_t, implementation: String,
-             sourceCopy: UnsafeMutableRawPointer? = nil, weightsCopy: UnsafeMutableRawPointer? = nil) {
+             destination: dnnl_memory_t, implementation: String) {
             self.primitive = primitive
-            self.sourceCopy = sourceCopy
-            self.weightsCopy = weightsCopy
             self.source = source
             self.weights = weights
             self.bias = bias
@@ -100,6 +99,17 @@ public final class MatMul {
         dnnl_engine_destroy(engine)
     }
 
+    /// How a product in bf16 gets its `b` input in bf16 (ignored in float32).
+    public enum Conversion {
+        /// The product converts `b` into a buffer of its own (the default).
+        case perProduct
+        /// The product converts `b` into the copy, for later products to `reuse`.
+        case fill(InputCopy)
+        /// The copy already holds `b`, filled by an earlier product from the same, unchanged,
+        /// matrix: the caller promises nothing wrote `b` since.
+        case reuse(InputCopy)
+    }
+
     /// Computes `c = activation(op(a) · op(b) + bias)`.
     ///
     /// - Parameters:
@@ -112,6 +122,7 @@ public final class MatMul {
     ///   - scale: multiplies the product (before the bias).
     ///   - accumulate: when not 0, `c`'s old contents times this are added (c must then hold
     ///     finite values: 0 · nan is nan).
+    ///   - conversion: where a bf16 product's `b` is converted (see `Conversion`).
     ///
     /// A primitive is made per distinct shape, options, `scale` and `accumulate`; callers that
     /// vary `scale` (a learning-rate schedule) make one per value, once.
@@ -122,7 +133,8 @@ public final class MatMul {
         bias: UnsafePointer<Float>? = nil,
         activation: Activation? = nil,
         scale: Float = 1,
-        accumulate: Float = 0
+        accumulate: Float = 0,
+        conversion: Conversion = .perProduct
     ) {
         precondition(accumulate == 0 || activation == nil, "MatMul: accumulate and activation are not combined")
         let m = transposeA ? a.columns : a.rows
@@ -146,17 +158,27 @@ public final class MatMul {
                       hasBias: bias != nil, activation: activation, scale: scale, accumulate: accumulate)
         let entry = cache[key] ?? makeEntry(key)
         var source = UnsafeMutableRawPointer(a.base), weights = UnsafeMutableRawPointer(b.base)
-        if let sourceCopy = entry.sourceCopy, let weightsCopy = entry.weightsCopy {
+        if precision != .float32 {
             let threads = MatMul.threadCount
-            if precision == .bfloat16 {
-                BFloat16.convert(a.base, to: sourceCopy.assumingMemoryBound(to: UInt16.self), count: a.count, threads: threads)
-                BFloat16.convert(b.base, to: weightsCopy.assumingMemoryBound(to: UInt16.self), count: b.count, threads: threads)
-            } else {
-                BFloat16.round(a.base, to: sourceCopy.assumingMemoryBound(to: Float.self), count: a.count, threads: threads)
-                BFloat16.round(b.base, to: weightsCopy.assumingMemoryBound(to: Float.self), count: b.count, threads: threads)
-            }
+            let sourceCopy = entry.sourceCopy ?? allocateCopy(a.count)
+            entry.sourceCopy = sourceCopy
+            InputCopy.convert(a.base, count: a.count, to: sourceCopy, precision: precision, threads: threads)
             source = sourceCopy
-            weights = weightsCopy
+            switch conversion {
+            case .perProduct:
+                let weightsCopy = entry.weightsCopy ?? allocateCopy(b.count)
+                entry.weightsCopy = weightsCopy
+                InputCopy.convert(b.base, count: b.count, to: weightsCopy, precision: precision, threads: threads)
+                weights = weightsCopy
+            case .fill(let copy):
+                precondition(copy.precision == precision, "MatMul: a \(copy.precision) copy for a \(precision) product")
+                copy.fill(from: b.base, count: b.count, threads: threads)
+                weights = copy.base
+            case .reuse(let copy):
+                precondition(copy.precision == precision && copy.filledFrom == b.base && copy.count >= b.count,
+                             "MatMul: the copy was not filled from this matrix")
+                weights = copy.base
+            }
         }
         dnnl_memory_set_data_handle(entry.source, source)
         dnnl_memory_set_data_handle(entry.weights, weights)
@@ -242,9 +264,7 @@ public final class MatMul {
             source: memory(&sourceDescription), weights: memory(&weightsDescription),
             bias: key.hasBias ? memory(&biasDescription) : nil,
             destination: memory(&destinationDescription),
-            implementation: name.map { String(cString: $0) } ?? "unknown",
-            sourceCopy: precision == .float32 ? nil : MatMul.allocateCopy(key.m * key.k, bf16: precision == .bfloat16),
-            weightsCopy: precision == .float32 ? nil : MatMul.allocateCopy(key.k * key.n, bf16: precision == .bfloat16))
+            implementation: name.map { String(cString: $0) } ?? "unknown")
         cache[key] = entry
         return entry
     }
@@ -260,8 +280,8 @@ public final class MatMul {
     }
 
     /// A 64-byte aligned buffer for `count` converted inputs (2 bytes each in bf16, 4 emulated).
-    private static func allocateCopy(_ count: Int, bf16: Bool) -> UnsafeMutableRawPointer {
-        UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * (bf16 ? 2 : 4), alignment: 64)
+    private func allocateCopy(_ count: Int) -> UnsafeMutableRawPointer {
+        UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * InputCopy.elementBytes(precision), alignment: 64)
     }
 
     /// oneDNN errors here are programming errors (shapes are checked before), never bad input.

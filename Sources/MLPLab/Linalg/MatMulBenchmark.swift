@@ -1,7 +1,9 @@
 /// Measures the engine's product rate at one shape, for `mlplab doctor` and `bench/`.
 public enum MatMulBenchmark {
     /// GFLOP/s of `(m × k) · (k × n)` (2·m·n·k flops a product), the median of `repeats`
-    /// timed runs after one warm-up. Random inputs in [-1, 1).
+    /// timed runs after one warm-up. Random inputs in [-1, 1). A bf16 engine converts `b` once, in
+    /// the warm-up (as training converts a layer's weight once per step, see `InputCopy`), and `a`
+    /// in every product.
     public static func gigaflops(m: Int, n: Int, k: Int, transposeA: Bool = false, transposeB: Bool = false,
                                  repeats: Int = 20, engine: MatMul) -> Double {
         let a = FloatBuffer(count: m * k), b = FloatBuffer(count: k * n), c = FloatBuffer(count: m * n)
@@ -13,9 +15,12 @@ public enum MatMulBenchmark {
         let cMatrix = Matrix(c.base, rows: m, columns: n)
         let clock = ContinuousClock()
         var times: [Double] = []
+        let copy = engine.precision == .float32 ? nil : InputCopy(count: b.count, precision: engine.precision)
         for iteration in 0...max(repeats, 1) {
+            let conversion: MatMul.Conversion = copy.map { iteration == 0 ? .fill($0) : .reuse($0) } ?? .perProduct
             let start = clock.now
-            engine.multiply(aMatrix, transposeA: transposeA, bMatrix, transposeB: transposeB, into: cMatrix)
+            engine.multiply(aMatrix, transposeA: transposeA, bMatrix, transposeB: transposeB, into: cMatrix,
+                            conversion: conversion)
             if iteration > 0 { times.append((clock.now - start).seconds) }
         }
         times.sort()

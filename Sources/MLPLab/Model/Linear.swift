@@ -34,9 +34,12 @@ public struct Linear: Sendable, Equatable {
     /// `output = activation(input · Wᵀ + b)`, bias and activation fused into the engine's product.
     ///
     /// Reads `input` (batch × inputSize) and the parameters; writes `output` (batch × outputSize).
-    public func forward(input: Matrix, parameters: FloatBuffer, output: Matrix, activation: Activation?, engine: MatMul) {
+    /// A bf16 engine converts the weight into `weightCopy` when given, for `backward` to reuse.
+    public func forward(input: Matrix, parameters: FloatBuffer, output: Matrix, activation: Activation?, engine: MatMul,
+                        weightCopy: InputCopy? = nil) {
         engine.multiply(input, weight(in: parameters), transposeB: true, into: output,
-                        bias: bias(in: parameters), activation: activation)
+                        bias: bias(in: parameters), activation: activation,
+                        conversion: weightCopy.map { .fill($0) } ?? .perProduct)
     }
 
     /// Gradients of the loss with respect to this layer's parameters and, optionally, its input.
@@ -48,11 +51,14 @@ public struct Linear: Sendable, Equatable {
     /// `weightUpdate` is nil, else the engine writes the optimizer's update in its place
     /// (`weightUpdate.destination = scale·dzᵀ·x + accumulate·destination`). dL/db = Σ_rows dz goes
     /// into `gradients` unless `biasGradientIsWritten` (the activation's backward summed it).
+    /// `weightCopy`: the one `forward` filled, whose bf16 weight dz·W then reads.
     public func backward(input: Matrix, outputGradient: Matrix, inputGradient: Matrix?,
                          parameters: FloatBuffer, gradients: FloatBuffer,
-                         weightUpdate: WeightUpdate? = nil, biasGradientIsWritten: Bool = false, engine: MatMul) {
+                         weightUpdate: WeightUpdate? = nil, biasGradientIsWritten: Bool = false, engine: MatMul,
+                         weightCopy: InputCopy? = nil) {
         if let inputGradient {
-            engine.multiply(outputGradient, weight(in: parameters), into: inputGradient)
+            engine.multiply(outputGradient, weight(in: parameters), into: inputGradient,
+                            conversion: weightCopy.map { .reuse($0) } ?? .perProduct)
         }
         if let weightUpdate {
             engine.multiply(outputGradient, transposeA: true, input,

@@ -48,7 +48,8 @@ public final class MLP {
     /// Runs the first `rows` rows of `workspace.input` through the network.
     ///
     /// Writes every layer's activated output into `workspace.outputs` (kept for `backward`); the
-    /// last one holds the logits, which are returned.
+    /// last one holds the logits, which are returned. A bf16 engine converts each weight once,
+    /// into the workspace's copy, which `backward` reuses.
     @discardableResult
     public func forward(_ workspace: Workspace, rows: Int, engine: MatMul) -> Matrix {
         var input = workspace.input.prefix(rows: rows)
@@ -56,14 +57,15 @@ public final class MLP {
             let output = workspace.outputs[index].prefix(rows: rows)
             let isLast = index == layers.count - 1
             layer.forward(input: input, parameters: parameters, output: output,
-                          activation: isLast ? nil : configuration.activation, engine: engine)
+                          activation: isLast ? nil : configuration.activation, engine: engine,
+                          weightCopy: workspace.weightCopy(index, for: engine))
             input = output
         }
         return input
     }
 
     /// Backpropagates dL/dlogits, which the loss wrote into `workspace.logitGradient`, through
-    /// every layer after a `forward` of the same `rows`.
+    /// every layer after a `forward` of the same `rows`, with the parameters unchanged since.
     ///
     /// Writes all parameter gradients into `workspace.gradients`, except the weight gradients of
     /// layers with a `weightUpdates[layer]`: for those the engine applies the optimizer's update
@@ -89,7 +91,8 @@ public final class MLP {
             }
             layer.backward(input: input, outputGradient: outputGradient, inputGradient: inputGradient,
                            parameters: parameters, gradients: workspace.gradients, weightUpdate: update,
-                           biasGradientIsWritten: index < layers.count - 1, engine: engine)
+                           biasGradientIsWritten: index < layers.count - 1, engine: engine,
+                           weightCopy: workspace.weightCopy(index, for: engine))
             if let inputGradient {
                 configuration.activation.backward(output: input, gradient: inputGradient,
                                                   biasGradient: layers[index - 1].bias(in: workspace.gradients))

@@ -20,13 +20,17 @@ public final class Workspace {
     public let gram: FloatBuffer
     /// The most rows `gram` serves.
     public let gramCapacity: Int
+    /// Each layer's weight converted for a bf16 engine (see `InputCopy`): the forward fills it,
+    /// the backward reuses it. Empty for float32.
+    public let weightCopies: [InputCopy]
     /// Predicted classes of the batch (capacity), for evaluation.
     public let predictions: UnsafeMutablePointer<Int32>
 
     private let storage: [FloatBuffer]
 
     /// `gramCapacity`: the largest training batch whose fused updates need Gram scratch (0: none).
-    public init(configuration: ModelConfiguration, capacity: Int, gramCapacity: Int = 0) {
+    /// `precision`: the engine's, which decides whether the weights get converted copies.
+    public init(configuration: ModelConfiguration, capacity: Int, gramCapacity: Int = 0, precision: Precision = .float32) {
         precondition(capacity >= 1, "Workspace needs a capacity of at least 1")
         self.capacity = capacity
         let sizes = configuration.layerSizes
@@ -49,6 +53,16 @@ public final class Workspace {
         labels.initialize(repeating: 0, count: capacity)
         predictions = .allocate(capacity: capacity)
         predictions.initialize(repeating: 0, count: capacity)
+        weightCopies = precision == .float32
+            ? []
+            : zip(sizes, sizes.dropFirst()).map { InputCopy(count: $0 * $1, precision: precision) }
+    }
+
+    /// Layer `index`'s weight copy when it serves `engine`'s precision, else nil (the engine
+    /// converts per product, or, in float32, not at all).
+    func weightCopy(_ index: Int, for engine: MatMul) -> InputCopy? {
+        guard index < weightCopies.count, weightCopies[index].precision == engine.precision else { return nil }
+        return weightCopies[index]
     }
 
     deinit {

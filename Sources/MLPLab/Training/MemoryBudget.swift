@@ -5,8 +5,10 @@ import Foundation
 public enum MemoryBudget {
     /// Bytes a `TrainingRun` of `model` and `training` allocates: the weights, their gradients,
     /// the momentum buffer (with momentum), the best-on-validation copy (with a validation split),
-    /// the workspace's activations for the larger of the batch and the evaluation batch, and the
-    /// Gram scratch of fused updates. Computed in Double: absurd widths do not overflow.
+    /// the workspace's activations for the larger of the batch and the evaluation batch, the
+    /// Gram scratch of fused updates, and with bf16 products the converted weights (one copy) and
+    /// inputs (an upper bound: three per activation). Computed in Double: absurd widths do not
+    /// overflow.
     public static func trainingBytes(model: ModelConfiguration, training: TrainingConfiguration, validation: Bool) -> Double {
         let sizes = model.layerSizes.map(Double.init)
         let parameters = parameterCount(model)
@@ -17,7 +19,9 @@ public enum MemoryBudget {
         let widestHidden = sizes.dropFirst().dropLast().max() ?? 1
         let activations = rows * (sizes.reduce(0, +) + Double(model.classCount) + 2 * widestHidden)
         let gram = 2 * Double(training.batchSize) * Double(training.batchSize)
-        return 4 * (buffers * parameters + activations + gram)
+        let weights = zip(sizes, sizes.dropFirst()).reduce(0.0) { $0 + $1.0 * $1.1 }
+        let copies = Double(InputCopy.elementBytes(MatMul.resolve(training.precision).precision)) * (weights + 3 * activations)
+        return 4 * (buffers * parameters + activations + gram) + copies
     }
 
     /// The machine's physical memory in bytes.

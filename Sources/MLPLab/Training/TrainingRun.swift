@@ -65,7 +65,7 @@ public final class TrainingRun {
         weightUpdates = Array(repeating: nil, count: model.layers.count)
         workspace = Workspace(configuration: modelConfiguration,
                               capacity: max(configuration.batchSize, TrainingRun.evaluationBatch),
-                              gramCapacity: plan.fusesAny ? configuration.batchSize : 0)
+                              gramCapacity: plan.fusesAny ? configuration.batchSize : 0, precision: precision)
         bestParameters = split.validation.isEmpty ? nil : FloatBuffer(count: modelConfiguration.parameterCount)
     }
 

@@ -51,6 +51,60 @@ struct PrecisionTests {
         #expect(TestSupport.maximumDifference(hardware.array, emulated.array) < 1e-3)
     }
 
+    @Test("a weight converted once into an InputCopy gives the products converting it themselves, bit for bit")
+    func inputCopyMatchesPerProductConversion() {
+        let (m, n, k) = (5, 9, 40)
+        let x = TestSupport.randomBuffer(m * k, seed: 21), w = TestSupport.randomBuffer(n * k, seed: 22)
+        let dz = TestSupport.randomBuffer(m * n, seed: 23)
+        let engine = MatMul(precision: .bfloat16Emulated)
+        let copy = InputCopy(count: n * k, precision: .bfloat16Emulated)
+        let forward = [FloatBuffer(count: m * n), FloatBuffer(count: m * n)]
+        let backward = [FloatBuffer(count: m * k), FloatBuffer(count: m * k)]
+        let weight = Matrix(w.base, rows: n, columns: k)
+        for (index, conversion) in [MatMul.Conversion.perProduct, .fill(copy)].enumerated() {
+            engine.multiply(Matrix(x.base, rows: m, columns: k), weight, transposeB: true,
+                            into: Matrix(forward[index].base, rows: m, columns: n), conversion: conversion)
+        }
+        // dz·W reads the copy the forward filled, as a layer's backward does.
+        engine.multiply(Matrix(dz.base, rows: m, columns: n), weight, into: Matrix(backward[0].base, rows: m, columns: k))
+        engine.multiply(Matrix(dz.base, rows: m, columns: n), weight, into: Matrix(backward[1].base, rows: m, columns: k),
+                        conversion: .reuse(copy))
+        #expect(forward[0].array == forward[1].array)
+        #expect(backward[0].array == backward[1].array)
+        #expect(backward[1].array.contains { $0 != 0 })
+    }
+
+    @Test("bf16 training steps with the weights converted once per step equal those converting per product")
+    func weightCopiesFollowTheUpdates() throws {
+        // Two workspaces on one model and engine: one with weight copies (the forward fills them,
+        // the backward reuses them), one without (every product converts). After each step the
+        // weights change; a copy left stale would make the gradients differ from the second step on.
+        let configuration = ModelConfiguration(inputSize: 12, hiddenSizes: [10, 8], classCount: 3)
+        let model = MLP(configuration: configuration)
+        model.initialize(seed: 5)
+        let engine = MatMul(precision: .bfloat16Emulated)
+        let rows = 6
+        let withCopies = Workspace(configuration: configuration, capacity: rows, precision: .bfloat16Emulated)
+        let withoutCopies = Workspace(configuration: configuration, capacity: rows)
+        #expect(withCopies.weightCopies.count == 3 && withoutCopies.weightCopies.isEmpty)
+        for step in 0..<4 {
+            let inputs = TestSupport.randomBuffer(rows * 12, seed: 30 + UInt64(step))
+            var gradients: [[Float]] = []
+            for workspace in [withCopies, withoutCopies] {
+                workspace.input.base.update(from: inputs.base, count: rows * 12)
+                for row in 0..<rows { workspace.labels[row] = Int32((row + step) % 3) }
+                let logits = model.forward(workspace, rows: rows, engine: engine)
+                _ = SoftmaxCrossEntropy.lossAndGradient(logits: logits, labels: workspace.labels,
+                                                        gradient: workspace.logitGradient.prefix(rows: rows))
+                model.backward(workspace, rows: rows, engine: engine)
+                gradients.append(workspace.gradients.array)
+            }
+            let identical = gradients[0] == gradients[1]
+            #expect(identical, "step \(step): largest difference \(TestSupport.maximumDifference(gradients[0], gradients[1]))")
+            for i in 0..<model.parameters.count { model.parameters.base[i] -= 0.5 * gradients[0][i] }
+        }
+    }
+
     @Test("bf16 asked for on a CPU without it falls back to float32 with a note naming the way out")
     func fallsBackWhereUnsupported() {
         let (precision, note) = MatMul.resolve(.bfloat16)

@@ -84,18 +84,25 @@ struct TrainCommand: ParsableCommand {
             record = stored
         } else {
             let trainingConfiguration = trainingOptions.configuration
-            dataset = try dataOptions.load(threads: trainingConfiguration.threads)
             let runName = name ?? RunFolder.newName(in: runDirectory)
             let path = runDirectory + "/" + runName
+            // The folder before the data: a --run-dir that cannot be written is said at once, not
+            // after the load (minutes for a large image folder).
             folder = try RunFolder(path: path)
             if folder.hasRun {
                 throw CheckpointError.cannotWrite(path: path, reason: "it already holds a run; continue it with 'mlplab train --resume \(path)' or choose another --name")
+            }
+            do { dataset = try dataOptions.load(threads: trainingConfiguration.threads) } catch {
+                folder.discardIfUnstarted()
+                throw error
             }
             record = RunRecord(command: ["mlplab"] + arguments, data: dataOptions.configuration, dataset: dataset,
                                model: modelOptions.configuration(inputSize: dataset.featureCount, classCount: dataset.classCount),
                                training: trainingConfiguration)
         }
 
+        // A failure before the run's first file (a model too large) leaves no empty folder behind.
+        defer { folder.discardIfUnstarted() }
         let trainingConfiguration = record.training, modelConfiguration = record.model
         Interrupt.install()
         let progress = TrainingProgress(epochs: trainingConfiguration.epochs, batchSize: trainingConfiguration.batchSize)

@@ -1,7 +1,9 @@
 import Foundation
 
 /// Lines over epochs (loss curves), several series with a legend. Non-finite points break a
-/// line and are listed under the chart, so a diverged run is visible, not silently dropped.
+/// line, are marked with a ✕ in the series' colour at the top of the plot where the series first
+/// becomes nan or inf, and are listed under the chart, so a diverged run is visible, not silently
+/// dropped; a chart with no finite value at all says so in the plot.
 public struct LineChart {
     public struct Series {
         public var name: String
@@ -30,13 +32,16 @@ public struct LineChart {
     public static let palette = ["#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#b279a2", "#ff9da6", "#9d755d", "#bab0ac", "#eeca3b"]
 
     public var svg: String {
-        let left = 64.0, right = 190.0, top = 48.0, bottom = 56.0, plotWidth = 520.0, plotHeight = 300.0
-        let width = left + plotWidth + right, height = top + plotHeight + bottom + 18
-        var svg = SVG(width: width, height: height)
-        svg.text(title, x: left + plotWidth / 2, y: 26, size: 16, anchor: .middle, weight: "bold")
         let finite = series.flatMap(\.values).filter(\.isFinite)
         let count = max(series.map(\.values.count).max() ?? 1, 1)
         let ticks = AxisTicks.nice(upTo: max(finite.max() ?? 1, 1e-9))
+        // Room for the widest tick label (11 px text, ~7 px a character) and the axis title.
+        let widestTick = ticks.map { AxisTicks.label($0).count }.max() ?? 1
+        let left = max(64.0, 34 + 7 * Double(widestTick)), right = 190.0, top = 48.0, bottom = 56.0
+        let plotWidth = 520.0, plotHeight = 300.0
+        let width = left + plotWidth + right, height = top + plotHeight + bottom + 18
+        var svg = SVG(width: width, height: height)
+        svg.text(title, x: left + plotWidth / 2, y: 26, size: 16, anchor: .middle, weight: "bold")
         let yMax = ticks.last ?? 1
         func x(_ i: Int) -> Double { left + (count == 1 ? plotWidth / 2 : Double(i) / Double(count - 1) * plotWidth) }
         func y(_ v: Double) -> Double { top + plotHeight - v / yMax * plotHeight }
@@ -69,14 +74,24 @@ public struct LineChart {
                 svg.rect(x: x(i) - 2.5, y: y(value) - 2.5, width: 5, height: 5, fill: color, title: "\(line.name), \(xLabel) \(i + 1): \(String(format: "%.4f", value))")
             }
             if let bad = line.values.firstIndex(where: { !$0.isFinite }) {
-                notes.append("\(line.name): \(line.values[bad].isNaN ? "nan" : "inf") from \(xLabel) \(bad + 1)")
+                let what = "\(line.name): \(line.values[bad].isNaN ? "nan" : "inf") from \(xLabel) \(bad + 1)"
+                notes.append(what)
+                // A ✕ just inside the plot's top edge, offset per series so marks at one x stay apart.
+                let markY = top + 8 + Double((notes.count - 1) % 3) * 10, size = 4.0
+                svg.line(x1: x(bad) - size, y1: markY - size, x2: x(bad) + size, y2: markY + size, stroke: color, width: 2)
+                svg.line(x1: x(bad) - size, y1: markY + size, x2: x(bad) + size, y2: markY - size, stroke: color, width: 2)
+                svg.rect(x: x(bad) - size, y: markY - size, width: 2 * size, height: 2 * size, fill: "transparent", title: what)
             }
             let legendY = top + 10 + Double(index) * 18
             svg.rect(x: left + plotWidth + 16, y: legendY - 9, width: 14, height: 4, fill: color)
             svg.text(line.name, x: left + plotWidth + 36, y: legendY - 3, size: 12)
         }
+        if finite.isEmpty && !notes.isEmpty {
+            svg.text("no finite value to draw: every series is nan or inf (✕ marks where each began)",
+                     x: left + plotWidth / 2, y: top + plotHeight / 2, size: 13, anchor: .middle, fill: "#c0392b")
+        }
         if !notes.isEmpty {
-            svg.text("not drawn: " + notes.joined(separator: "; "), x: left, y: height - 6, size: 12, fill: "#c0392b")
+            svg.text("✕ not drawn: " + notes.joined(separator: "; "), x: left, y: height - 6, size: 12, fill: "#c0392b")
         }
         return svg.document
     }

@@ -79,6 +79,8 @@ public struct RunRecord: Codable, Equatable, Sendable {
 public final class RunFolder {
     public let path: String
     private let lock: FolderLock
+    /// Whether opening it made the folder (it did not exist before).
+    private let createdFolder: Bool
 
     public var configPath: String { path + "/config.json" }
     public var checkpointPath: String { path + "/checkpoint.safetensors" }
@@ -87,8 +89,17 @@ public final class RunFolder {
 
     /// Opens (creating if needed) the folder at `path` and takes its lock.
     public init(path: String) throws {
+        createdFolder = !FileManager.default.fileExists(atPath: path)
         lock = try FolderLock(path: path)
         self.path = path
+    }
+
+    /// Removes the folder again when this value made it and no run started in it (it holds only
+    /// its lock): a training that fails before its first file (unreadable data, a model too large)
+    /// leaves nothing behind.
+    public func discardIfUnstarted() {
+        guard createdFolder, (try? FileManager.default.contentsOfDirectory(atPath: path)) == [".lock"] else { return }
+        try? FileManager.default.removeItem(atPath: path)
     }
 
     /// Whether a run was started in this folder before (it has a config.json).

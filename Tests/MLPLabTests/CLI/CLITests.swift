@@ -199,7 +199,25 @@ struct CLITests {
         #expect(result.stderr.contains("the model 30-1000000-1000000-2 has 1e+12 parameters") && result.stderr.contains("Choose smaller --hidden"),
                 "\(result.stderr)")
         #expect(!result.stderr.contains("Fatal error"))
-        #expect(!FileManager.default.fileExists(atPath: runs + "/big/checkpoint.safetensors"))
+        #expect(!FileManager.default.fileExists(atPath: runs + "/big"), "no empty run folder left behind")
+    }
+
+    @Test("a --run-dir that cannot be written is refused before the data is read; failed data leaves no run folder")
+    func runFolderCheckedBeforeTheData() throws {
+        let folder = try FolderBuilder.good()
+        try folder.write("bee/bad.jpg", Data("not an image".utf8))
+        // A path below a regular file cannot be made, even by root (tests may run as root).
+        let file = try TestSupport.temporaryDirectory("plainfile").appendingPathComponent("file")
+        try Data("x".utf8).write(to: file)
+        let unwritable = try Tool.run(["train", folder.path, "--no-cache", "--run-dir", file.path + "/runs", "--name", "r"])
+        #expect(unwritable.status == 1, "\(unwritable.stderr)")
+        #expect(unwritable.stderr.contains(file.path + "/runs/r") && !unwritable.stderr.contains("bad.jpg"),
+                "the run folder is named, before the bad image is met: \(unwritable.stderr)")
+
+        let runs = try TestSupport.temporaryDirectory("runs").path
+        let badData = try Tool.run(["train", folder.path, "--no-cache", "--run-dir", runs, "--name", "r"])
+        #expect(badData.status == 1 && badData.stderr.contains("bad.jpg"), "\(badData.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: runs + "/r"), "no empty run folder left behind")
     }
 
     @Test("a bad image in a folder: one line naming it, exit 1; --skip-unreadable goes on")

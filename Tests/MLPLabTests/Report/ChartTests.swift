@@ -36,6 +36,30 @@ struct ChartTests {
         #expect(svg.contains("class &lt;0&gt; &amp; co"))
     }
 
+    @Test("a loss chart draws finite points, breaks lines at nan, and marks and lists where each series diverged")
+    func lineChartShowsDivergence() {
+        let svg = LineChart(title: "loss", yLabel: "loss", series: [
+            .init(name: "lr 0.01", values: [2.0, 1.5, 1.2]),
+            .init(name: "lr 5", values: [2.0, .nan, .nan]),
+        ]).svg
+        #expect(svg.components(separatedBy: "<polyline").count - 1 == 1, "one line: the diverged series has a single finite point")
+        #expect(svg.contains("lr 0.01, epoch 3: 1.2000"))
+        #expect(svg.contains("✕ not drawn: lr 5: nan from epoch 2"))
+        #expect(svg.contains("<title>lr 5: nan from epoch 2</title>"), "the ✕ mark names the series and epoch")
+        #expect(!svg.contains("no finite value"))
+    }
+
+    @Test("a loss chart where every run diverged at once says so inside the plot, not an empty frame")
+    func lineChartWithNothingFinite() {
+        let svg = LineChart(title: "raw pixels", yLabel: "loss", series: [
+            .init(name: "seed 1", values: [.nan, .nan]),
+            .init(name: "seed 2", values: [.infinity, .nan]),
+        ]).svg
+        #expect(!svg.contains("<polyline"))
+        #expect(svg.contains("no finite value to draw"))
+        #expect(svg.contains("seed 1: nan from epoch 1") && svg.contains("seed 2: inf from epoch 1"))
+    }
+
     @Test("nice axis ticks cover the maximum in round steps")
     func niceTicks() {
         #expect(AxisTicks.nice(upTo: 3500) == [0, 1000, 2000, 3000, 4000])

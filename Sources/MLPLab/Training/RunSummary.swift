@@ -14,7 +14,7 @@ enum RunSummary {
         lines.append("- data: `\(record.data.source)` (\(record.imageWidth)×\(record.imageHeight), \(record.classNames.count) classes), \(run.split.train.count) train, \(run.split.validation.count) validation, \(run.split.test.count) test")
         lines.append("- model: \(model.shapeDescription), \(model.activation.rawValue), \(model.initialization.rawValue) init, \(model.parameterCount) parameters")
         lines.append("- SGD: lr \(sgd.learningRate), momentum \(sgd.momentum)\(sgd.nesterov ? " (nesterov)" : ""), dampening \(sgd.dampening), weight decay \(sgd.weightDecay); batch \(training.batchSize), \(training.epochs) epochs\(training.patience.map { ", patience \($0)" } ?? ""), seed \(training.seed), inputs \(training.inputScaling == .raw ? "raw 0…255" : "÷255")")
-        lines.append("- machine: \(record.cpu); \(record.engine) (\(record.instructionSet)), \(training.threads) threads; MLPLab \(record.mlplabVersion)")
+        lines.append("- machine: \(record.cpu); \(record.engine) (\(record.instructionSet)), \(training.threads) threads, products in \(run.precision.rawValue); MLPLab \(record.mlplabVersion)")
         lines.append("")
         lines.append("| epoch | loss | train acc (running) | validation acc | gradient norm | seconds |")
         lines.append("|---|---|---|---|---|---|")

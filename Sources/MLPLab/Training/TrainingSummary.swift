@@ -15,6 +15,8 @@ public struct TrainingSummary: Codable, Sendable {
     public var engine: String
     public var instructionSet: String
     public var threads: Int
+    /// The products' number format that ran (bf16 asked for on a CPU without it ran float32).
+    public var productPrecision: Precision
     public var divergence: Divergence?
     public var runFolder: String?
     public var bestEpoch: Int?
@@ -33,6 +35,7 @@ public struct TrainingSummary: Codable, Sendable {
         case runFolder = "run_folder"
         case bestEpoch = "best_epoch"
         case stoppedEarly = "stopped_early"
+        case productPrecision = "product_precision"
     }
 
     public init(run: TrainingRun, data: DataConfiguration, trainAccuracy: Double, validationAccuracy: Double?, testAccuracy: Double,
@@ -53,6 +56,7 @@ public struct TrainingSummary: Codable, Sendable {
         engine = MatMul.engineVersion
         instructionSet = MatMul.instructionSet
         threads = run.configuration.threads
+        productPrecision = run.precision
         divergence = run.divergence
     }
 }

@@ -173,12 +173,14 @@ struct CLITests {
         }
         let runs = try TestSupport.temporaryDirectory("runs").path
         let train = try Tool.run(["train", folder.path, "--epochs", "1", "--hidden", "8", "--no-cache", "--threads", "1",
-                                  "--precision", "bf16", "--run-dir", runs, "--name", "bf16"])
+                                  "--precision", "bf16", "--run-dir", runs, "--name", "bf16", "--json"])
         #expect(train.status == 0, "\(train.stderr)")
-        if MatMul.supportsBFloat16 {
-            #expect(train.stdout.contains("products in bf16"), "\(train.stdout)")
-        } else {
-            #expect(train.stdout.contains("products in f32"), "\(train.stdout)")
+        let ran = MatMul.supportsBFloat16 ? "bf16" : "f32"
+        #expect(train.stderr.contains("products in \(ran)"), "with --json the progress goes to stderr: \(train.stderr)")
+        #expect(train.stdout.contains("\"product_precision\" : \"\(ran)\""), "--json says what ran: \(train.stdout)")
+        let summary = try String(contentsOfFile: runs + "/bf16/summary.md", encoding: .utf8)
+        #expect(summary.contains("products in \(ran)"), "\(summary)")
+        if !MatMul.supportsBFloat16 {
             #expect(train.stderr.contains("note: --precision bf16: this CPU has no bf16 instructions"), "\(train.stderr)")
         }
         let config = try String(contentsOfFile: runs + "/bf16/config.json", encoding: .utf8)

@@ -15,7 +15,7 @@
 // With --precision bf16 the products alone are timed on weights converted beforehand (the engine's
 // kernel rate), so the step's share shows what converting them costs; on a CPU without BF16 the
 // precision falls back to float32, as training does, and the benchmark says so.
-// Last, the time of converting each model's parameters to bf16 (what a bf16 step adds per weight
+// Then the kernel oneDNN chose for each of the step's products, and last the time of converting each model's parameters to bf16 (what a bf16 step adds per weight
 // conversion; it needs no BF16 instructions, so it is measured on any CPU) and the memory rate
 // that pass reaches (4 bytes read + 2 written per parameter).
 import AllocationCounter
@@ -52,6 +52,7 @@ print("")
 print("model                       optimizer      fused ms  plain ms  products ms  products/step  samples/s  step GFLOP/s  products GFLOP/s  allocs/step")
 
 let batch = 64
+var kernelLines: [String] = []
 for (inputSize, hidden, classes) in [(4800, [3600, 2400, 1200], 52), (784, [588, 392, 196], 10)] {
     let configuration = ModelConfiguration(inputSize: inputSize, hiddenSizes: hidden, classCount: classes)
     // Random bytes as images: speed does not depend on the values.
@@ -81,6 +82,21 @@ for (inputSize, hidden, classes) in [(4800, [3600, 2400, 1200], 52), (784, [588,
             productSeconds += work / (rate * 1e9)
         }
     }
+
+    // The kernels oneDNN picked for the step's products as training calls them (bias and ReLU
+    // in the forward, the fused update's scale and sum in the weight gradient): a "ref:" kernel
+    // would be oneDNN's slow reference code, worth knowing before reading the speeds.
+    var kernels: [String: Int] = [:]
+    for (index, (n, m)) in zip(sizes, sizes.dropFirst()).enumerated() {
+        kernels["forward " + engine.implementationName(m: batch, n: m, k: n, transposeB: true, bias: true,
+                                                       activation: index < hidden.count ? .relu : nil), default: 0] += 1
+        kernels["weight gradient " + engine.implementationName(m: m, n: n, k: batch, transposeA: true), default: 0] += 1
+        kernels["fused update " + engine.implementationName(m: m, n: n, k: batch, transposeA: true, scale: -0.001, accumulate: 1),
+                default: 0] += 1
+        if index > 0 { kernels["input gradient " + engine.implementationName(m: batch, n: n, k: m), default: 0] += 1 }
+    }
+    kernelLines.append("\(configuration.shapeDescription): " + kernels.sorted { $0.key < $1.key }.map { "\($0.key) ×\($0.value)" }
+        .joined(separator: ", "))
 
     for (name, momentum) in [("sgd", 0.0), ("momentum 0.9", 0.9)] {
         var trainingConfiguration = TrainingConfiguration()
@@ -119,6 +135,10 @@ for (inputSize, hidden, classes) in [(4800, [3600, 2400, 1200], 52), (784, [588,
                      fused.allocations))
     }
 }
+
+print("")
+print("kernels (oneDNN's choice per product, as training calls them)")
+for line in kernelLines { print("  " + line) }
 
 print("")
 print("model                       parameters  to bf16 ms  GB/s")

@@ -196,8 +196,10 @@ public final class MatMul {
     /// The name of the kernel oneDNN chose for this product (e.g. "brg:avx512_core"), creating
     /// its primitive if needed.
     public func implementationName(m: Int, n: Int, k: Int, transposeA: Bool = false, transposeB: Bool = false,
-                                   bias: Bool = false, activation: Activation? = nil) -> String {
-        let key = Key(m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB, hasBias: bias, activation: activation)
+                                   bias: Bool = false, activation: Activation? = nil,
+                                   scale: Float = 1, accumulate: Float = 0) -> String {
+        let key = Key(m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB, hasBias: bias, activation: activation,
+                      scale: scale, accumulate: accumulate)
         return (cache[key] ?? makeEntry(key)).implementation
     }
 

@@ -147,10 +147,7 @@ struct CLITests {
 
     @Test("train runs end to end on an image folder and info describes it")
     func trainsOnImageFolder() throws {
-        let folder = try FolderBuilder()
-        for (c, name) in ["boots", "shirts"].enumerated() {
-            for i in 0..<30 { try folder.write("\(name)/\(i).png", FolderBuilder.image(width: 6, height: 5, seed: c * 100 + i % 3)) }
-        }
+        let folder = try FolderBuilder.twoClasses(perClass: 30)
         let cache = try TestSupport.temporaryDirectory("cache").path
         let train = try Tool.run(["train", folder.path, "--epochs", "2", "--hidden", "8", "--cache-dir", cache, "--threads", "1"])
         #expect(train.status == 0, "\(train.stderr)")
@@ -167,10 +164,7 @@ struct CLITests {
 
     @Test("--precision bf16 trains, in bf16 where the CPU has it and with a note and float32 where not; a wrong name exits 64")
     func precisionOption() throws {
-        let folder = try FolderBuilder()
-        for (c, name) in ["boots", "shirts"].enumerated() {
-            for i in 0..<20 { try folder.write("\(name)/\(i).png", FolderBuilder.image(width: 6, height: 5, seed: c * 100 + i % 3)) }
-        }
+        let folder = try FolderBuilder.twoClasses(perClass: 20)
         let runs = try TestSupport.temporaryDirectory("runs").path
         let train = try Tool.run(["train", folder.path, "--epochs", "1", "--hidden", "8", "--no-cache", "--threads", "1",
                                   "--precision", "bf16", "--run-dir", runs, "--name", "bf16", "--json"])
@@ -191,10 +185,7 @@ struct CLITests {
 
     @Test("a model too large for the machine's memory is refused before anything is allocated, exit 1")
     func modelTooLargeForMemory() throws {
-        let folder = try FolderBuilder()
-        for (c, name) in ["boots", "shirts"].enumerated() {
-            for i in 0..<10 { try folder.write("\(name)/\(i).png", FolderBuilder.image(width: 6, height: 5, seed: c * 100 + i % 3)) }
-        }
+        let folder = try FolderBuilder.twoClasses(perClass: 10)
         let runs = try TestSupport.temporaryDirectory("runs").path
         let result = try Tool.run(["train", folder.path, "--hidden", "1000000,1000000", "--no-cache", "--run-dir", runs, "--name", "big"])
         #expect(result.status == 1, "\(result.stderr)")

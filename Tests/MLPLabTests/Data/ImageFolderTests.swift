@@ -40,6 +40,18 @@ struct FolderBuilder {
         }
         return folder
     }
+
+    /// Two classes, "boots" and "shirts", of `perClass` 6×5 PNGs each (three distinct images per
+    /// class, repeated): enough for the CLI to split, train and evaluate in a second.
+    static func twoClasses(perClass: Int, _ name: String = #function) throws -> FolderBuilder {
+        let folder = try FolderBuilder(name)
+        for (c, className) in ["boots", "shirts"].enumerated() {
+            for i in 0..<perClass {
+                try folder.write("\(className)/\(i).png", image(width: 6, height: 5, seed: c * 100 + i % 3))
+            }
+        }
+        return folder
+    }
 }
 
 struct ImageFolderTests {

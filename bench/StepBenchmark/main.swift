@@ -15,7 +15,7 @@
 // With --precision bf16 the products alone are timed on weights converted beforehand (the engine's
 // kernel rate), so the step's share shows what converting them costs; on a CPU without BF16 the
 // precision falls back to float32, as training does, and the benchmark says so.
-// Then the kernel oneDNN chose for each of the step's products, and last the time of converting each model's parameters to bf16 (what a bf16 step adds per weight
+// Then the forward pass alone at 256 and 1024 rows (evaluation's batch), the kernel oneDNN chose for each of the step's products, and last the time of converting each model's parameters to bf16 (what a bf16 step adds per weight
 // conversion; it needs no BF16 instructions, so it is measured on any CPU) and the memory rate
 // that pass reaches (4 bytes read + 2 written per parameter).
 import AllocationCounter
@@ -53,6 +53,7 @@ print("model                       optimizer      fused ms  plain ms  products m
 
 let batch = 64
 var kernelLines: [String] = []
+var evaluationLines: [String] = []
 for (inputSize, hidden, classes) in [(4800, [3600, 2400, 1200], 52), (784, [588, 392, 196], 10)] {
     let configuration = ModelConfiguration(inputSize: inputSize, hiddenSizes: hidden, classCount: classes)
     // Random bytes as images: speed does not depend on the values.
@@ -98,6 +99,29 @@ for (inputSize, hidden, classes) in [(4800, [3600, 2400, 1200], 52), (784, [588,
     kernelLines.append("\(configuration.shapeDescription): " + kernels.sorted { $0.key < $1.key }.map { "\($0.key) ×\($0.value)" }
         .joined(separator: ", "))
 
+    // Evaluation's forward passes (bias and ReLU fused, as `TrainingRun.evaluate` runs them) in
+    // batches of 256 and 1024 rows: why evaluation uses larger batches than training.
+    for rows in [256, 1024] {
+        let model = MLP(configuration: configuration)
+        model.initialize(seed: 1)
+        let workspace = Workspace(configuration: configuration, capacity: rows, precision: precision)
+        let forwardEngine = MatMul(precision: precision)
+        for i in 0..<workspace.input.count { workspace.input.base[i] = Float(i % 255) / 255 }
+        let clock = ContinuousClock()
+        var times: [Double] = []
+        for iteration in 0...max(3, steps / 4) {
+            let start = clock.now
+            model.forward(workspace, rows: rows, engine: forwardEngine)
+            if iteration > 0 { times.append((clock.now - start).seconds) }
+        }
+        let seconds = median(times)
+        let forwardFlops = 2 * Double(rows) * Double(configuration.parameterCount - sizes.dropFirst().reduce(0, +))
+        evaluationLines.append(String(format: "%@  %4d%@  %9.0f  %8.1f",
+                                      configuration.shapeDescription.padding(toLength: 26, withPad: " ", startingAt: 0), rows,
+                                      rows == TrainingRun.evaluationBatch ? " (evaluation's)" : "               ",
+                                      Double(rows) / seconds, forwardFlops / seconds / 1e9))
+    }
+
     for (name, momentum) in [("sgd", 0.0), ("momentum 0.9", 0.9)] {
         var trainingConfiguration = TrainingConfiguration()
         trainingConfiguration.threads = threads
@@ -135,6 +159,10 @@ for (inputSize, hidden, classes) in [(4800, [3600, 2400, 1200], 52), (784, [588,
                      fused.allocations))
     }
 }
+
+print("")
+print("forward only                rows                  samples/s   GFLOP/s")
+for line in evaluationLines { print(line) }
 
 print("")
 print("kernels (oneDNN's choice per product, as training calls them)")

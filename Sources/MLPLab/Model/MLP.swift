@@ -75,6 +75,7 @@ public final class MLP {
     /// layers, alternately, and its Gram scratch for the norms.
     @discardableResult
     public func backward(_ workspace: Workspace, rows: Int, engine: MatMul, weightUpdates: [WeightUpdate?] = []) -> Double {
+        precondition(rows <= workspace.trainingCapacity, "MLP.backward: \(rows) rows, the workspace's backward holds \(workspace.trainingCapacity)")
         var fusedSquares = 0.0
         var outputGradient = workspace.logitGradient.prefix(rows: rows)
         for index in layers.indices.reversed() {

@@ -1,17 +1,21 @@
 /// Every buffer one training step touches, allocated once from the layer sizes and the largest
-/// batch; a short final batch uses fewer rows of the same buffers.
+/// batch; a short final batch uses fewer rows of the same buffers. The forward's buffers hold
+/// `capacity` rows (evaluation runs in batches larger than training's: the engine's products are
+/// faster there), the backward's only `trainingCapacity`.
 public final class Workspace {
-    /// The largest batch the buffers hold.
+    /// The largest batch the forward's buffers hold.
     public let capacity: Int
+    /// The largest batch the backward's buffers (`logitGradient`, `scratch`) hold.
+    public let trainingCapacity: Int
     /// The batch's inputs as floats (capacity × inputSize), filled by the batch loader.
     public let input: Matrix
     /// The batch's labels (capacity).
     public let labels: UnsafeMutablePointer<Int32>
     /// Each layer's activated output (capacity × width); the last holds the logits.
     public let outputs: [Matrix]
-    /// dL/dlogits (capacity × classes), written by the loss.
+    /// dL/dlogits (trainingCapacity × classes), written by the loss.
     public let logitGradient: Matrix
-    /// Two buffers (capacity × widest hidden input) for dL/dz of hidden layers, used alternately.
+    /// Two buffers (trainingCapacity × widest hidden input) for dL/dz of hidden layers, used alternately.
     public let scratch: [Matrix]
     /// dL/dθ in the parameters' layout.
     public let gradients: FloatBuffer
@@ -30,21 +34,26 @@ public final class Workspace {
 
     /// `gramCapacity`: the largest training batch whose fused updates need Gram scratch (0: none).
     /// `precision`: the engine's, which decides whether the weights get converted copies.
-    public init(configuration: ModelConfiguration, capacity: Int, gramCapacity: Int = 0, precision: Precision = .float32) {
+    /// `trainingCapacity`: the largest batch `backward` runs on (default: `capacity`).
+    public init(configuration: ModelConfiguration, capacity: Int, trainingCapacity: Int? = nil, gramCapacity: Int = 0,
+                precision: Precision = .float32) {
         precondition(capacity >= 1, "Workspace needs a capacity of at least 1")
+        let trainingCapacity = trainingCapacity ?? capacity
+        precondition((1...capacity).contains(trainingCapacity), "Workspace: training capacity must be 1…capacity")
         self.capacity = capacity
+        self.trainingCapacity = trainingCapacity
         let sizes = configuration.layerSizes
         var storage: [FloatBuffer] = []
-        func matrix(_ columns: Int) -> Matrix {
-            let buffer = FloatBuffer(count: capacity * columns)
+        func matrix(_ columns: Int, rows: Int = capacity) -> Matrix {
+            let buffer = FloatBuffer(count: rows * columns)
             storage.append(buffer)
-            return Matrix(buffer.base, rows: capacity, columns: columns)
+            return Matrix(buffer.base, rows: rows, columns: columns)
         }
         input = matrix(sizes[0])
         outputs = sizes.dropFirst().map { matrix($0) }
-        logitGradient = matrix(configuration.classCount)
+        logitGradient = matrix(configuration.classCount, rows: trainingCapacity)
         let widestHiddenInput = sizes.dropFirst().dropLast().max() ?? 1
-        scratch = [matrix(widestHiddenInput), matrix(widestHiddenInput)]
+        scratch = [matrix(widestHiddenInput, rows: trainingCapacity), matrix(widestHiddenInput, rows: trainingCapacity)]
         self.storage = storage
         gradients = FloatBuffer(count: configuration.parameterCount)
         self.gramCapacity = gramCapacity

@@ -5,7 +5,8 @@ import Foundation
 public enum MemoryBudget {
     /// Bytes a `TrainingRun` of `model` and `training` allocates: the weights, their gradients,
     /// the momentum buffer (with momentum), the best-on-validation copy (with a validation split),
-    /// the workspace's activations for the larger of the batch and the evaluation batch, the
+    /// the workspace's forward activations for the larger of the batch and the evaluation batch
+    /// and its backward buffers for the batch, the
     /// Gram scratch of fused updates, and with bf16 products the converted weights (one copy) and
     /// inputs (an upper bound: three per activation). Computed in Double: absurd widths do not
     /// overflow.
@@ -15,9 +16,9 @@ public enum MemoryBudget {
         var buffers = 2.0
         if training.optimizer.momentum != 0 { buffers += 1 }
         if validation { buffers += 1 }
-        let rows = Double(max(training.batchSize, TrainingRun.evaluationBatch))
+        let rows = Double(max(training.batchSize, TrainingRun.evaluationBatch)), batch = Double(training.batchSize)
         let widestHidden = sizes.dropFirst().dropLast().max() ?? 1
-        let activations = rows * (sizes.reduce(0, +) + Double(model.classCount) + 2 * widestHidden)
+        let activations = rows * sizes.reduce(0, +) + batch * (Double(model.classCount) + 2 * widestHidden)
         let gram = 2 * Double(training.batchSize) * Double(training.batchSize)
         let weights = zip(sizes, sizes.dropFirst()).reduce(0.0) { $0 + $1.0 * $1.1 }
         let copies = Double(InputCopy.elementBytes(MatMul.resolve(training.precision).precision)) * (weights + 3 * activations)

@@ -86,16 +86,14 @@ struct TrainCommand: ParsableCommand {
             let trainingConfiguration = trainingOptions.configuration
             let runName = name ?? RunFolder.newName(in: runDirectory)
             let path = runDirectory + "/" + runName
-            // The folder before the data: a --run-dir that cannot be written is said at once, not
-            // after the load (minutes for a large image folder).
+            // Where the run goes, checked before the data: a --run-dir that cannot be written, or a
+            // name already taken, is said at once, not after the load (minutes for a large folder).
+            let taken = CheckpointError.cannotWrite(path: path, reason: "it already holds a run; continue it with 'mlplab train --resume \(path)' or choose another --name")
+            if FileManager.default.fileExists(atPath: path + "/config.json") { throw taken }
+            try RunFolder.checkCanCreate(path)
+            dataset = try dataOptions.load(threads: trainingConfiguration.threads)
             folder = try RunFolder(path: path)
-            if folder.hasRun {
-                throw CheckpointError.cannotWrite(path: path, reason: "it already holds a run; continue it with 'mlplab train --resume \(path)' or choose another --name")
-            }
-            do { dataset = try dataOptions.load(threads: trainingConfiguration.threads) } catch {
-                folder.discardIfUnstarted()
-                throw error
-            }
+            if folder.hasRun { throw taken }
             record = RunRecord(command: ["mlplab"] + arguments, data: dataOptions.configuration, dataset: dataset,
                                model: modelOptions.configuration(inputSize: dataset.featureCount, classCount: dataset.classCount),
                                training: trainingConfiguration)

@@ -94,8 +94,25 @@ public final class RunFolder {
         self.path = path
     }
 
+    /// Checks, without making it, that a run folder can be made at `path`: makes the folder that
+    /// will hold it (`--run-dir`) and writes and removes a probe file there. A training calls
+    /// this before reading its data, so a place it could never save to is one error at once,
+    /// not after the load, and an interrupted load leaves no empty run folder.
+    public static func checkCanCreate(_ path: String) throws {
+        if FileManager.default.fileExists(atPath: path + "/config.json") { return }  // the caller names this case
+        let parent = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
+        do { try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true) } catch {
+            throw CheckpointError.cannotWrite(path: parent, reason: "cannot create the folder (\(error.localizedDescription))")
+        }
+        let probe = parent + "/.mlplab-probe-\(getpid())"
+        let descriptor = open(probe, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard descriptor >= 0 else { throw CheckpointError.cannotWrite(path: path, reason: String(cString: strerror(errno))) }
+        close(descriptor)
+        unlink(probe)
+    }
+
     /// Removes the folder again when this value made it and no run started in it (it holds only
-    /// its lock): a training that fails before its first file (unreadable data, a model too large)
+    /// its lock): a training that fails before its first file (a model too large for memory)
     /// leaves nothing behind.
     public func discardIfUnstarted() {
         guard createdFolder, (try? FileManager.default.contentsOfDirectory(atPath: path)) == [".lock"] else { return }

@@ -204,8 +204,14 @@ struct CLITests {
         try Data("x".utf8).write(to: file)
         let unwritable = try Tool.run(["train", folder.path, "--no-cache", "--run-dir", file.path + "/runs", "--name", "r"])
         #expect(unwritable.status == 1, "\(unwritable.stderr)")
-        #expect(unwritable.stderr.contains(file.path + "/runs/r") && !unwritable.stderr.contains("bad.jpg"),
-                "the run folder is named, before the bad image is met: \(unwritable.stderr)")
+        #expect(unwritable.stderr.contains("cannot write '\(file.path)/runs'") && !unwritable.stderr.contains("bad.jpg"),
+                "the run folder's place is named, before the bad image is met: \(unwritable.stderr)")
+        let taken = try TestSupport.temporaryDirectory("takenrun").path
+        try Data("{}".utf8).write(to: URL(fileURLWithPath: taken + "/config.json"))
+        let again = try Tool.run(["train", folder.path, "--no-cache", "--run-dir", (taken as NSString).deletingLastPathComponent,
+                                  "--name", (taken as NSString).lastPathComponent])
+        #expect(again.status == 1 && again.stderr.contains("already holds a run") && !again.stderr.contains("bad.jpg"),
+                "a taken name is said before the data is read: \(again.stderr)")
 
         let runs = try TestSupport.temporaryDirectory("runs").path
         let badData = try Tool.run(["train", folder.path, "--no-cache", "--run-dir", runs, "--name", "r"])

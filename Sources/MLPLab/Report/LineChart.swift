@@ -3,7 +3,9 @@ import Foundation
 /// Lines over epochs (loss curves), several series with a legend. Non-finite points break a
 /// line, are marked with a ✕ in the series' colour at the top of the plot where the series first
 /// becomes nan or inf, and are listed under the chart, so a diverged run is visible, not silently
-/// dropped; a chart with no finite value at all says so in the plot.
+/// dropped; a chart with no finite value at all says so in the plot. A value that exploded far above
+/// the rest (see `offChartLimit`) is a ▲ on the top edge, named under the chart, so the other
+/// lines keep their scale.
 public struct LineChart {
     public struct Series {
         public var name: String
@@ -31,10 +33,24 @@ public struct LineChart {
 
     public static let palette = ["#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#b279a2", "#ff9da6", "#9d755d", "#bab0ac", "#eeca3b"]
 
+    /// The value above which points are drawn at the top edge instead of scaling the axis to
+    /// them: 100 × the 90th percentile of the chart's finite values, when some value exceeds it
+    /// (an exploded loss of 250,000 next to losses near 2 would flatten every other line to the
+    /// axis); nil when nothing is that far out.
+    public static func offChartLimit(_ values: [Double]) -> Double? {
+        let sorted = values.filter(\.isFinite).sorted()
+        guard sorted.count >= 2 else { return nil }
+        let percentile90 = sorted[Int(Double(sorted.count - 1) * 0.9)]
+        guard percentile90 > 0, let largest = sorted.last, largest > 100 * percentile90 else { return nil }
+        return 100 * percentile90
+    }
+
     public var svg: String {
+        let limit = LineChart.offChartLimit(series.flatMap(\.values))
         let finite = series.flatMap(\.values).filter(\.isFinite)
+        let shown = finite.filter { $0 <= (limit ?? .infinity) }
         let count = max(series.map(\.values.count).max() ?? 1, 1)
-        let ticks = AxisTicks.nice(upTo: max(finite.max() ?? 1, 1e-9))
+        let ticks = AxisTicks.nice(upTo: max(shown.max() ?? 1, 1e-9))
         // Room for the widest tick label (11 px text, ~7 px a character) and the axis title.
         let widestTick = ticks.map { AxisTicks.label($0).count }.max() ?? 1
         let left = max(64.0, 34 + 7 * Double(widestTick)), right = 190.0, top = 48.0, bottom = 56.0
@@ -44,7 +60,7 @@ public struct LineChart {
         svg.text(title, x: left + plotWidth / 2, y: 26, size: 16, anchor: .middle, weight: "bold")
         let yMax = ticks.last ?? 1
         func x(_ i: Int) -> Double { left + (count == 1 ? plotWidth / 2 : Double(i) / Double(count - 1) * plotWidth) }
-        func y(_ v: Double) -> Double { top + plotHeight - v / yMax * plotHeight }
+        func y(_ v: Double) -> Double { top + plotHeight - min(v, yMax) / yMax * plotHeight }
         for tick in ticks {
             svg.line(x1: left, y1: y(tick), x2: left + plotWidth, y2: y(tick), stroke: "#e3e3e3")
             svg.text(AxisTicks.label(tick), x: left - 6, y: y(tick) + 4, size: 11, anchor: .end, fill: "#555")
@@ -57,7 +73,7 @@ public struct LineChart {
         svg.line(x1: left, y1: top, x2: left, y2: top + plotHeight, stroke: "#555")
         svg.text(xLabel, x: left + plotWidth / 2, y: top + plotHeight + 38, size: 12, anchor: .middle)
         svg.text(yLabel, x: 18, y: top + plotHeight / 2, size: 12, anchor: .middle, rotate: -90)
-        var notes: [String] = []
+        var notes: [String] = [], above: [String] = []
         for (index, line) in series.enumerated() {
             let color = LineChart.palette[index % LineChart.palette.count]
             var segment: [(Double, Double)] = []
@@ -71,7 +87,17 @@ public struct LineChart {
             }
             if segment.count > 1 { svg.polyline(segment, stroke: color) }
             for (i, value) in line.values.enumerated() where value.isFinite {
-                svg.rect(x: x(i) - 2.5, y: y(value) - 2.5, width: 5, height: 5, fill: color, title: "\(line.name), \(xLabel) \(i + 1): \(String(format: "%.4f", value))")
+                let label = "\(line.name), \(xLabel) \(i + 1): \(String(format: "%.4f", value))"
+                if value > yMax {
+                    // Off the chart: a ▲ on the top edge, the line running up to it.
+                    svg.text("▲", x: x(i), y: top + 4, size: 11, anchor: .middle, fill: color)
+                    svg.rect(x: x(i) - 5, y: top - 6, width: 10, height: 10, fill: "transparent", title: label)
+                    let shown = value >= 1e15 ? String(format: "%.3g", value)
+                        : value >= 1000 ? NumberFormat.grouped(Int(value.rounded())) : String(format: "%.4g", value)
+                    above.append("\(line.name): \(shown) at \(xLabel) \(i + 1)")
+                } else {
+                    svg.rect(x: x(i) - 2.5, y: y(value) - 2.5, width: 5, height: 5, fill: color, title: label)
+                }
             }
             if let bad = line.values.firstIndex(where: { !$0.isFinite }) {
                 let what = "\(line.name): \(line.values[bad].isNaN ? "nan" : "inf") from \(xLabel) \(bad + 1)"
@@ -89,6 +115,10 @@ public struct LineChart {
         if finite.isEmpty && !notes.isEmpty {
             svg.text("no finite value to draw: every series is nan or inf (✕ marks where each began)",
                      x: left + plotWidth / 2, y: top + plotHeight / 2, size: 13, anchor: .middle, fill: "#c0392b")
+        }
+        if !above.isEmpty {
+            svg.text("▲ above the chart: " + above.prefix(4).joined(separator: "; ") + (above.count > 4 ? "; …" : ""),
+                     x: left, y: height - (notes.isEmpty ? 6 : 22), size: 12, fill: "#555")
         }
         if !notes.isEmpty {
             svg.text("✕ not drawn: " + notes.joined(separator: "; "), x: left, y: height - 6, size: 12, fill: "#c0392b")

@@ -49,6 +49,21 @@ struct ChartTests {
         #expect(!svg.contains("no finite value"))
     }
 
+    @Test("a loss that exploded far above the others is a ▲ on the top edge, named below, and the axis keeps their scale")
+    func lineChartKeepsScaleUnderAnExplosion() {
+        let losses = [2.3, 0.9, 0.6, 0.5, 0.45]
+        let svg = LineChart(title: "momentum", yLabel: "loss", series: [
+            .init(name: "momentum 0", values: losses),
+            .init(name: "momentum 0.98", values: [2.3, 2.4, 2.5, 248_000, .nan]),
+        ]).svg
+        #expect(svg.contains("▲ above the chart: momentum 0.98: 248,000 at epoch 4"), "\(svg)")
+        #expect(svg.contains(">2.5</text>") && !svg.contains(">250,000</text>"), "the axis ends near the other losses")
+        #expect(svg.contains("<title>momentum 0.98, epoch 4: 248000.0000</title>"), "the true value stays in the tooltip")
+        #expect(LineChart.offChartLimit(losses + [0.4, 1.0]) == nil, "ordinary curves are never clipped")
+        #expect(LineChart.offChartLimit([0.1, 0.2, 0.5, 0.9]) == nil, "nor accuracies")
+        #expect(LineChart.offChartLimit([0, 0, 0]) == nil)
+    }
+
     @Test("a loss chart where every run diverged at once says so inside the plot, not an empty frame")
     func lineChartWithNothingFinite() {
         let svg = LineChart(title: "raw pixels", yLabel: "loss", series: [

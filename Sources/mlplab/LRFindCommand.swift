@@ -43,11 +43,9 @@ struct LRFindCommand: ParsableCommand {
         training.batchSize = batchSize
         training.seed = seed
         training.threads = threads
-        try MemoryBudget.check(model: modelOptions.configuration(inputSize: dataset.featureCount, classCount: dataset.classCount),
-                               training: training, validation: false, otherBytes: dataset.pixels.count)
-        let run = TrainingRun(dataset: dataset, split: split,
-                              model: modelOptions.configuration(inputSize: dataset.featureCount, classCount: dataset.classCount),
-                              configuration: training)
+        let model = modelOptions.configuration(inputSize: dataset.featureCount, classCount: dataset.classCount)
+        try MemoryBudget.check(model: model, training: training, validation: false, otherBytes: dataset.pixels.count)
+        let run = TrainingRun(dataset: dataset, split: split, model: model, configuration: training)
         let result = LearningRateFinder(start: start, end: end, steps: steps).run(run)
         var chart = LineChart(title: "loss against learning rate (one pass, rate growing exponentially)", xLabel: "learning rate",
                               yLabel: "smoothed training loss", series: [.init(name: "smoothed loss", values: result.smoothed)])

@@ -19,11 +19,6 @@ public struct GrayImage: Sendable, Equatable {
     /// rejected before any pixel is decoded.
     public static let defaultMaximumPixels = 4096 * 4096
 
-    /// Decodes an encoded image (JPEG, PNG, BMP, PGM/PPM, TGA, GIF's first frame) with
-    /// stb_image and converts it to gray exactly as Pillow's `convert('L')`.
-    ///
-    /// The header is read first (`stbi_info`) so that a file claiming huge dimensions is refused
-    /// without allocating. `path` only names the file in errors.
     /// The width and height an image file's header claims (nothing decoded), or nil.
     public static func dimensions(of data: [UInt8]) -> ImageSize? {
         guard !data.isEmpty, data.count <= Int(Int32.max) else { return nil }
@@ -35,6 +30,11 @@ public struct GrayImage: Sendable, Equatable {
         }
     }
 
+    /// Decodes an encoded image (JPEG, PNG, BMP, PGM/PPM, TGA, GIF's first frame) with
+    /// stb_image and converts it to gray exactly as Pillow's `convert('L')`.
+    ///
+    /// The header is read first (`stbi_info`) so that a file claiming huge dimensions is refused
+    /// without allocating. `path` only names the file in errors.
     public static func decode(_ data: Data, path: String, maximumPixels: Int = defaultMaximumPixels) throws -> GrayImage {
         try decode([UInt8](data), path: path, maximumPixels: maximumPixels)
     }

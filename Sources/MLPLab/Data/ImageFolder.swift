@@ -21,11 +21,12 @@ public struct ImageFolderOptions: Codable, Equatable, Sendable {
     /// Decodes options; limits missing from files written before they existed take their defaults.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
+        let defaults = ImageFolderOptions()
         resize = try container.decodeIfPresent(ImageSize.self, forKey: .resize)
-        skipUnreadable = try container.decodeIfPresent(Bool.self, forKey: .skipUnreadable) ?? false
-        maximumPixels = try container.decodeIfPresent(Int.self, forKey: .maximumPixels) ?? GrayImage.defaultMaximumPixels
-        maximumFiles = try container.decodeIfPresent(Int.self, forKey: .maximumFiles) ?? 5_000_000
-        maximumDecodedBytes = try container.decodeIfPresent(Int.self, forKey: .maximumDecodedBytes) ?? 8_000_000_000
+        skipUnreadable = try container.decodeIfPresent(Bool.self, forKey: .skipUnreadable) ?? defaults.skipUnreadable
+        maximumPixels = try container.decodeIfPresent(Int.self, forKey: .maximumPixels) ?? defaults.maximumPixels
+        maximumFiles = try container.decodeIfPresent(Int.self, forKey: .maximumFiles) ?? defaults.maximumFiles
+        maximumDecodedBytes = try container.decodeIfPresent(Int.self, forKey: .maximumDecodedBytes) ?? defaults.maximumDecodedBytes
     }
 }
 

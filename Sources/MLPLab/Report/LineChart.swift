@@ -46,9 +46,9 @@ public struct LineChart {
     }
 
     public var svg: String {
-        let limit = LineChart.offChartLimit(series.flatMap(\.values))
         let finite = series.flatMap(\.values).filter(\.isFinite)
-        let shown = finite.filter { $0 <= (limit ?? .infinity) }
+        let limit = LineChart.offChartLimit(finite) ?? .infinity
+        let shown = finite.filter { $0 <= limit }
         let count = max(series.map(\.values.count).max() ?? 1, 1)
         let ticks = AxisTicks.nice(upTo: max(shown.max() ?? 1, 1e-9))
         // Room for the widest tick label (11 px text, ~7 px a character) and the axis title.

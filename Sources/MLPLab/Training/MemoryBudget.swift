@@ -6,10 +6,9 @@ public enum MemoryBudget {
     /// Bytes a `TrainingRun` of `model` and `training` allocates: the weights, their gradients,
     /// the momentum buffer (with momentum), the best-on-validation copy (with a validation split),
     /// the workspace's forward activations for the larger of the batch and the evaluation batch
-    /// and its backward buffers for the batch, the
-    /// Gram scratch of fused updates, and with bf16 products the converted weights (one copy) and
-    /// inputs (an upper bound: three per activation). Computed in Double: absurd widths do not
-    /// overflow.
+    /// and its backward buffers for the batch, the Gram scratch of fused updates, and with bf16
+    /// products the converted weights (one copy) and inputs (an upper bound: three per
+    /// activation). Computed in Double: absurd widths do not overflow.
     public static func trainingBytes(model: ModelConfiguration, training: TrainingConfiguration, validation: Bool) -> Double {
         let sizes = model.layerSizes.map(Double.init)
         let parameters = parameterCount(model)
@@ -20,8 +19,8 @@ public enum MemoryBudget {
         let widestHidden = sizes.dropFirst().dropLast().max() ?? 1
         let activations = rows * sizes.reduce(0, +) + batch * (Double(model.classCount) + 2 * widestHidden)
         let gram = 2 * Double(training.batchSize) * Double(training.batchSize)
-        let weights = zip(sizes, sizes.dropFirst()).reduce(0.0) { $0 + $1.0 * $1.1 }
-        let copies = Double(InputCopy.elementBytes(MatMul.resolve(training.precision).precision)) * (weights + 3 * activations)
+        let copies = Double(InputCopy.elementBytes(MatMul.resolve(training.precision).precision))
+            * (weightCount(model) + 3 * activations)
         return 4 * (buffers * parameters + activations + gram) + copies
     }
 
@@ -40,10 +39,16 @@ public enum MemoryBudget {
                                  neededBytes: needed + Double(otherBytes), availableBytes: available)
     }
 
-    /// `model.parameterCount` in Double, which cannot overflow.
+    /// `model.parameterCount` in Double, which cannot overflow: the weights and one bias per
+    /// non-input unit.
     static func parameterCount(_ model: ModelConfiguration) -> Double {
+        weightCount(model) + model.layerSizes.dropFirst().reduce(0.0) { $0 + Double($1) }
+    }
+
+    /// The weights alone (no biases), in Double.
+    static func weightCount(_ model: ModelConfiguration) -> Double {
         let sizes = model.layerSizes.map(Double.init)
-        return zip(sizes, sizes.dropFirst()).reduce(0.0) { $0 + $1.0 * $1.1 + $1.1 }
+        return zip(sizes, sizes.dropFirst()).reduce(0.0) { $0 + $1.0 * $1.1 }
     }
 }
 

@@ -99,8 +99,8 @@ public final class RunFolder {
     /// this before reading its data, so a place it could never save to is one error at once,
     /// not after the load, and an interrupted load leaves no empty run folder.
     public static func checkCanCreate(_ path: String) throws {
-        if FileManager.default.fileExists(atPath: path + "/config.json") { return }  // the caller names this case
-        let parent = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
+        let directory = (path as NSString).deletingLastPathComponent
+        let parent = directory.isEmpty ? "." : directory
         do { try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true) } catch {
             throw CheckpointError.cannotWrite(path: parent, reason: "cannot create the folder (\(error.localizedDescription))")
         }

@@ -20,7 +20,9 @@ struct DoctorCommand: ParsableCommand {
     var dataDirectory: String?
 
     func validate() throws {
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1 (got \(threads)).") }
+        var training = TrainingConfiguration()
+        training.threads = threads
+        try checked { try training.validate() }
     }
 
     func run() throws {

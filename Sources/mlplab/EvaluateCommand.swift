@@ -61,9 +61,8 @@ struct EvaluateCommand: ParsableCommand {
         let file = try ModelFile(contentsOf: path)
         let dataset = try dataOptions.load()
         try file.check(against: dataset, path: path)
-        let runSeed = (try? JSONDecoder().decode(RunRecord.self, from: Data(contentsOf: URL(fileURLWithPath: model + "/config.json"))))?.training.seed
-        let split = try DatasetSplit.make(for: dataset, testFraction: dataOptions.testFraction,
-                                          validationFraction: dataOptions.validationFraction, seed: seed ?? runSeed ?? 1)
+        let runSeed = (try? JSONCoding.decode(RunRecord.self, from: Data(contentsOf: URL(fileURLWithPath: model + "/config.json"))))?.training.seed
+        let split = try DatasetSplit.make(for: dataset, data: dataOptions.configuration(), seed: seed ?? runSeed ?? 1)
         var configuration = TrainingConfiguration()
         configuration.inputScaling = file.inputScaling
         configuration.threads = ProcessInfo.processInfo.activeProcessorCount
@@ -86,11 +85,11 @@ struct EvaluateCommand: ParsableCommand {
             try AtomicFile.write(Data(confusion.svg.utf8), to: chartFolder + "/confusion.svg")
         }
         if json {
-            print(try JSONOutput.string(report))
+            print(try JSONCoding.string(report))
             return
         }
         print(String(format: "%@ on %@: accuracy %.4f (%d of %d test images), loss %@", path, dataset.name, evaluation.accuracy,
-                     evaluation.correct.reduce(0, +), split.test.count, Terminal.number(evaluation.loss)))
+                     evaluation.correct.reduce(0, +), split.test.count, Format.number(evaluation.loss)))
         let width = max(5, dataset.classNames.map(\.count).max() ?? 5)
         print("")
         print("class".padding(toLength: width, withPad: " ", startingAt: 0) + "  accuracy   correct   images")
@@ -179,7 +178,7 @@ struct PredictCommand: ParsableCommand {
                                           logits: (0..<logits.columns).map { logits[row, $0] }))
         }
         if json {
-            print(try JSONOutput.string(predictions))
+            print(try JSONCoding.string(predictions))
             return
         }
         for prediction in predictions {

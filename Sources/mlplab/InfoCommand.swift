@@ -40,8 +40,7 @@ struct InfoCommand: ParsableCommand {
 
     func run() throws {
         let dataset = try dataOptions.load()
-        let split = try DatasetSplit.make(for: dataset, testFraction: dataOptions.testFraction,
-                                          validationFraction: dataOptions.validationFraction, seed: seed)
+        let split = try DatasetSplit.make(for: dataset, data: dataOptions.configuration(), seed: seed)
         let all = dataset.classCounts(of: 0..<dataset.count)
         let train = dataset.classCounts(of: split.train), validation = dataset.classCounts(of: split.validation)
         let test = dataset.classCounts(of: split.test)
@@ -53,10 +52,10 @@ struct InfoCommand: ParsableCommand {
             },
             split: ["train": split.train.count, "validation": split.validation.count, "test": split.test.count])
         if json {
-            print(try JSONOutput.string(summary))
+            print(try JSONCoding.string(summary))
             return
         }
-        print("\(dataset.name): \(dataset.count) images of \(dataset.imageWidth)×\(dataset.imageHeight) (width × height), \(dataset.classCount) classes, \(Terminal.grouped(Double(dataset.pixels.count))) bytes as UInt8")
+        print("\(dataset.name): \(dataset.count) images of \(dataset.imageWidth)×\(dataset.imageHeight) (width × height), \(dataset.classCount) classes, \(Format.grouped(Double(dataset.pixels.count))) bytes as UInt8")
         print("split: \(split.train.count) train, \(split.validation.count) validation, \(split.test.count) test\(dataset.officialTestRange != nil ? " (official test set)" : "")")
         let width = max(5, dataset.classNames.map(\.count).max() ?? 5)
         print("")

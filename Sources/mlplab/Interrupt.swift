@@ -1,30 +1,29 @@
 import Dispatch
 import Foundation
 
-/// Ctrl-C during training: the first asks the loop to stop at the next safe point (after the
-/// current batch; the last checkpoint stays as it is); a second one exits at once.
+/// Ctrl-C: the first cancels the task that trains, which stops at the next safe point (after
+/// the current batch; the last checkpoint stays as it is) with `CancellationError`; a second
+/// one exits at once. Signals stay here, in the tool: the library only sees cancellation.
 enum Interrupt {
-    final class Flag: @unchecked Sendable {
-        private let lock = NSLock()
-        private var value = false
-        var isSet: Bool { lock.withLock { value } }
-        /// Sets the flag; returns whether it was set already.
-        func set() -> Bool { lock.withLock { defer { value = true }; return value } }
-    }
-
-    static let requested = Flag()
     nonisolated(unsafe) private static var source: DispatchSourceSignal?
+    nonisolated(unsafe) private static var task: UnsafeCurrentTask?
+    nonisolated(unsafe) private static var requested = false
 
-    static func install() {
+    /// Runs `body` in the current task, cancelling the task on the first Ctrl-C.
+    static func cancellingOnSignal<T>(_ body: () throws -> T) async throws -> T {
+        task = withUnsafeCurrentTask { $0 }
         signal(SIGINT, SIG_IGN)
         let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
         source.setEventHandler {
-            if requested.set() { exit(130) }
+            if requested { exit(130) }
+            requested = true
             Terminal.clearStatus()
             Terminal.error("stopping at the end of this batch (Ctrl-C again to quit at once)…")
+            task?.cancel()
         }
         source.resume()
         Interrupt.source = source
+        return try body()
     }
 }
 
@@ -45,8 +44,8 @@ enum FaultInjection {
         if let killAt, killAt.epoch == epoch, killAt.batch == batch { kill(getpid(), SIGKILL) }
         if let interruptAt, interruptAt.epoch == epoch, interruptAt.batch == batch {
             kill(getpid(), SIGINT)
-            // Let the signal handler run before the loop asks whether to stop.
-            while !Interrupt.requested.isSet { usleep(1000) }
+            // Let the signal handler cancel the task before the loop asks whether to stop.
+            while !Task.isCancelled { usleep(1000) }
         }
     }
 }

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import MLPLab
 
-struct LRFindCommand: ParsableCommand {
+struct LRFindCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lr-find",
         abstract: "Find a learning rate: one pass with the rate growing from 1e-5 to 1, loss against rate, and a suggestion.",
@@ -23,34 +23,42 @@ struct LRFindCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("Batches in the pass (default: one epoch, at most 400).", valueName: "n")) var steps: Int?
     @Option(parsing: .unconditional, help: ArgumentHelp("SGD momentum during the test.", valueName: "μ")) var momentum: Double = 0
     @Option(name: .customLong("batch-size"), parsing: .unconditional, help: ArgumentHelp("Batch size.", valueName: "n")) var batchSize: Int = 64
-    @Option(parsing: .unconditional, help: ArgumentHelp("Seed.", valueName: "n")) var seed: UInt64 = 1
-    @Option(parsing: .unconditional, help: ArgumentHelp("Threads.", valueName: "n")) var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @OptionGroup(title: "Runs") var runOptions: RunOptions
     @Option(name: .shortAndLong, parsing: .unconditional, help: ArgumentHelp("The chart to write.", valueName: "file")) var output: String = "lr-find.svg"
 
-    func validate() throws {
-        guard start > 0, end > start else { throw ValidationError("--start must be positive and below --end (got \(start), \(end)).") }
-        guard momentum >= 0, momentum < 1 else { throw ValidationError("--momentum must be at least 0 and below 1 (got \(momentum)).") }
-        guard batchSize >= 1, threads >= 1 else { throw ValidationError("--batch-size and --threads must be at least 1.") }
-        if let steps, steps < 2 { throw ValidationError("--steps must be at least 2 (got \(steps)).") }
-    }
-
-    func run() throws {
-        let dataset = try dataOptions.load(threads: threads)
-        let split = try DatasetSplit.make(for: dataset, testFraction: dataOptions.testFraction, validationFraction: dataOptions.validationFraction,
-                                          trainLimit: dataOptions.subset, seed: seed)
+    var training: TrainingConfiguration {
         var training = TrainingConfiguration()
         training.optimizer = SGDConfiguration(learningRate: start, momentum: momentum)
         training.batchSize = batchSize
-        training.seed = seed
-        training.threads = threads
+        training.seed = runOptions.seed ?? training.seed
+        training.threads = runOptions.threadCount
+        return training
+    }
+
+    func validate() throws {
+        guard start > 0, end > start, end.isFinite else { throw ValidationError("--start must be positive and below --end (got \(start), \(end)).") }
+        if let steps, steps < 2 { throw ValidationError("--steps must be at least 2 (got \(steps)).") }
+        try checked { try training.validate() }
+    }
+
+    func run() async throws {
+        let training = training
+        let dataset = try dataOptions.load(threads: training.threads)
+        let data = dataOptions.configuration()
+        let split = try DatasetSplit.make(for: dataset, data: data, seed: training.seed)
         let model = modelOptions.configuration(inputSize: dataset.featureCount, classCount: dataset.classCount)
+        try checked { try model.validate() }
         try MemoryBudget.check(model: model, training: training, validation: false, otherBytes: dataset.pixels.count)
         let run = TrainingRun(dataset: dataset, split: split, model: model, configuration: training)
-        let result = LearningRateFinder(start: start, end: end, steps: steps).run(run)
-        var chart = LineChart(title: "loss against learning rate (one pass, rate growing exponentially)", xLabel: "learning rate",
-                              yLabel: "smoothed training loss", series: [.init(name: "smoothed loss", values: result.smoothed)])
-        chart.xTickLabel = { String(format: "%.0e", result.learningRates[$0]) }
-        try AtomicFile.write(Data(chart.svg.utf8), to: output)
+        let result: LearningRateFinder.Result
+        do {
+            result = try await Interrupt.cancellingOnSignal { try LearningRateFinder(start: start, end: end, steps: steps).run(run) }
+        } catch is CancellationError {
+            throw ExitCode(130)
+        } catch let error as ConfigurationError {
+            throw ValidationError(error.description)
+        }
+        try AtomicFile.write(Data(result.chart.svg.utf8), to: output)
         print(String(format: "lowest smoothed loss %.4f at lr %.3g over %d batches", result.smoothed.filter(\.isFinite).min() ?? .nan,
                      result.minimumLossRate, result.losses.count))
         print(String(format: "suggested lr: %.3g (%@)", result.suggestion, LearningRateFinder.Result.rule))

@@ -2,7 +2,7 @@ import ArgumentParser
 import MLPLab
 
 @main
-struct MLPLabCommand: ParsableCommand {
+struct MLPLabCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mlplab",
         abstract: "Train and study multi-layer perceptron image classifiers on the CPU.",

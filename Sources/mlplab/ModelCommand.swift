@@ -22,8 +22,9 @@ struct ModelCommand: ParsableCommand {
     @OptionGroup(title: "Model") var modelOptions: ModelOptions
 
     func validate() throws {
-        guard inputs >= 1 else { throw ValidationError("--inputs must be at least 1 (got \(inputs)).") }
-        guard classes >= 1 else { throw ValidationError("--classes must be at least 1 (got \(classes)).") }
+        try checked {
+            try modelOptions.configuration(inputSize: inputs, classCount: classes).validate()
+        }
     }
 
     func run() throws {

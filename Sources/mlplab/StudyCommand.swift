@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import MLPLab
 
-struct StudyCommand: ParsableCommand {
+struct StudyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "study",
         abstract: "Run the assignment's study (its 11 parts and one beyond) and write a report.",
@@ -34,35 +34,26 @@ struct StudyCommand: ParsableCommand {
     @Flag(help: "Train Parts 3–11 on all training images instead of the preset's subset.")
     var full = false
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Hidden layer widths (default: ¾, ½, ¼ of the input size).", valueName: "w1,w2,…"),
-            transform: LayerWidths.parse)
-    var hidden: LayerWidths?
-
-    @Option(parsing: .unconditional, help: ArgumentHelp("Seed of every run.", valueName: "n"))
-    var seed: UInt64 = 1
-
-    @Option(parsing: .unconditional, help: ArgumentHelp("Threads (default: all cores).", valueName: "n"))
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @OptionGroup(title: "Model") var widths: WidthOptions
+    @OptionGroup(title: "Runs") var runOptions: RunOptions
 
     func validate() throws {
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1 (got \(threads)).") }
         if quick && preset != .standard { throw ValidationError("--quick is --preset quick; give one of them.") }
     }
 
-    func run() throws {
+    func run() async throws {
         let clock = ContinuousClock()
         let start = clock.now
         let lock = try FolderLock(path: output)
-        let data = dataOptions.configuration
-        var configuration = StudyConfiguration(preset: quick ? .quick : preset, data: data, hiddenSizes: hidden?.widths,
-                                               seed: seed, threads: threads)
+        let data = dataOptions.configuration()
+        var configuration = StudyConfiguration(preset: quick ? .quick : preset, data: data, hiddenSizes: widths.hidden?.widths,
+                                               seed: runOptions.seed ?? 1, threads: runOptions.threadCount)
         if full { configuration.data.trainLimit = nil; configuration.beyondTrainLimit = nil }
-        let dataset = try dataOptions.load(threads: threads)
+        let dataset = try dataOptions.load(threads: runOptions.threadCount)
         Terminal.error("study of \(dataset.name) (\(configuration.preset.rawValue)): \(configuration.plannedRuns) runs into \(output)/")
 
         let study = Study(dataset: dataset, configuration: configuration, runsDirectory: output + "/runs")
-        Interrupt.install()
-        study.shouldStop = { Interrupt.requested.isSet }
+        study.onRunFinished = { result, folder in try RunReport.write(result, to: folder) }
         var runStart = clock.now
         var finishedSeconds: [Double] = []
         var current = (number: 0, label: "", epochs: 0)
@@ -77,13 +68,13 @@ struct StudyCommand: ParsableCommand {
             guard Terminal.stderrIsTerminal else { return }
             let trained = finishedSeconds.filter { $0 > 1 }
             let perRun = trained.isEmpty ? nil : trained.reduce(0, +) / Double(trained.count)
-            let eta = perRun.map { Terminal.duration($0 * Double(configuration.plannedRuns - current.number)) } ?? "?"
+            let eta = perRun.map { Format.duration($0 * Double(configuration.plannedRuns - current.number)) } ?? "?"
             Terminal.status("  run \(current.number)/\(configuration.plannedRuns) \(current.label): epoch \(epoch)/\(current.epochs), batch \(batch)/\(count)  study ETA \(eta)")
         }
         let result: StudyResult
         do {
-            result = try study.run()
-        } catch is RunStore.Interrupted {
+            result = try await Interrupt.cancellingOnSignal { try study.run() }
+        } catch is CancellationError {
             Terminal.clearStatus()
             Terminal.error("stopped at a safe point; finished runs are kept. Run the same command again to continue.")
             throw ExitCode(130)
@@ -91,7 +82,7 @@ struct StudyCommand: ParsableCommand {
         Terminal.clearStatus()
         try StudyReport.write(result, to: output)
         _ = lock
-        print("wrote \(output)/index.html, report.md, results.json: \(result.parts.count) parts, \(result.runsTrained) runs trained, \(result.runsReused) reused, \(Terminal.duration((clock.now - start).seconds))")
+        print("wrote \(output)/index.html, report.md, results.json: \(result.parts.count) parts, \(result.runsTrained) runs trained, \(result.runsReused) reused, \(Format.duration((clock.now - start).seconds))")
         for part in result.parts where part.number >= 3 {
             print("  part \(part.number) \(part.title.lowercased()): \(part.findings.last ?? "")".replacingOccurrences(of: "**", with: ""))
         }

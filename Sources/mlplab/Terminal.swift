@@ -1,4 +1,5 @@
 import Foundation
+import MLPLab
 
 /// Writing to the terminal: results to stdout, progress and notes to stderr.
 enum Terminal {
@@ -18,31 +19,6 @@ enum Terminal {
     static func clearStatus() {
         guard stderrIsTerminal else { return }
         FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8))
-    }
-
-    /// "1:05" or "12 s".
-    static func duration(_ seconds: Double) -> String {
-        guard seconds.isFinite else { return "?" }
-        if seconds < 60 { return String(format: "%.0f s", seconds) }
-        let whole = Int(seconds.rounded())
-        return whole >= 3600
-            ? String(format: "%d:%02d:%02d", whole / 3600, whole / 60 % 60, whole % 60)
-            : String(format: "%d:%02d", whole / 60, whole % 60)
-    }
-
-    /// A value with `digits` decimals; non-finite values as "nan", "inf", "-inf" (never "-nan").
-    static func number(_ value: Double, digits: Int = 4) -> String {
-        if value.isNaN { return "nan" }
-        if value.isInfinite { return value > 0 ? "inf" : "-inf" }
-        return String(format: "%.\(digits)f", value)
-    }
-
-    /// 12345.6 → "12,346".
-    static func grouped(_ value: Double) -> String {
-        let formatter = NumberFormatter()
-        formatter.numberStyle = .decimal
-        formatter.maximumFractionDigits = 0
-        return formatter.string(from: NSNumber(value: value)) ?? String(Int(value))
     }
 }
 
@@ -70,7 +46,7 @@ final class TrainingProgress {
         let elapsed = (now - epochStart).seconds
         let rate = Double(batch * batchSize) / max(elapsed, 1e-9)
         let remaining = elapsed / Double(batch) * Double(batchCount - batch)
-        Terminal.status("  epoch \(epoch)/\(epochs)  batch \(batch)/\(batchCount)  \(Terminal.grouped(rate)) samples/s  ETA \(Terminal.duration(remaining))")
+        Terminal.status("  epoch \(epoch)/\(epochs)  batch \(batch)/\(batchCount)  \(Format.grouped(rate)) samples/s  ETA \(Format.duration(remaining))")
     }
 }
 
@@ -100,7 +76,7 @@ final class ProgressBar: @unchecked Sendable {
             let filled = total == 0 ? width : width * done / total
             let elapsed = (now - start).seconds
             let rate = Double(done) / max(elapsed, 1e-9)
-            Terminal.status("  \(label) [\(String(repeating: "#", count: filled))\(String(repeating: ".", count: width - filled))] \(done)/\(total)  \(Terminal.grouped(rate))/s")
+            Terminal.status("  \(label) [\(String(repeating: "#", count: filled))\(String(repeating: ".", count: width - filled))] \(done)/\(total)  \(Format.grouped(rate))/s")
         }
     }
 

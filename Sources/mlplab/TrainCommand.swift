@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import MLPLab
 
-struct TrainCommand: ParsableCommand {
+struct TrainCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
         abstract: "Train an MLP with SGD; keep the model, metrics, charts and a checkpoint in a run folder.",
@@ -32,7 +32,7 @@ struct TrainCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("Continue the run in this folder from its last checkpoint. Other options may be left out; any given must match the run's.", valueName: "run folder"))
     var resume: String?
 
-    @Flag(help: "Print one JSON object with the configuration and results on stdout (lines go to stderr).")
+    @Flag(help: "Print the run's result (result.json's object) on stdout; the lines go to stderr.")
     var json = false
 
     func validate() throws {
@@ -44,125 +44,62 @@ struct TrainCommand: ParsableCommand {
         }
     }
 
-    /// Options that change what is trained, as typed on the command line (to tell, on resume,
-    /// whether the user repeated the configuration or left it to the run folder).
-    static let configurationOptions: Set<String> = [
-        "--hidden", "--activation", "--init", "--lr", "--momentum", "--weight-decay", "--dampening", "--nesterov",
-        "--batch-size", "--epochs", "--seed", "--threads", "--no-normalize", "--continue-on-nan", "--patience", "--schedule", "--precision",
-        "--val", "--test", "--subset", "--data-dir", "--resize", "--skip-unreadable", "--max-pixels", "--max-files", "--max-decoded-bytes",
-    ]
-
-    func run() throws {
-        let toStderr = json
-        func say(_ line: String) {
-            if toStderr { Terminal.error(line) } else { print(line) }
+    /// The run folder, the record of what to train, and the data: a new run, or the stored run
+    /// with the options given here applied (`Training.run` names any that differ).
+    func prepare() throws -> (RunFolder, RunRecord, Dataset) {
+        if let resume {
+            guard FileManager.default.fileExists(atPath: resume + "/" + RunFolder.File.config.rawValue) else {
+                throw CheckpointError.notARun(path: resume)
+            }
+            let folder = try RunFolder(path: resume)
+            let stored = try folder.recordToResume()
+            let data = dataOptions.configuration(base: stored.data)
+            let training = trainingOptions.configuration(base: stored.training)
+            let dataset = try dataOptions.load(data, threads: training.threads)
+            let model = modelOptions.configuration(inputSize: dataset.featureCount, classCount: dataset.classCount, base: stored.model)
+            return (folder, RunRecord(command: stored.command, data: data, dataset: dataset, model: model, training: training), dataset)
         }
-        let arguments = Array(CommandLine.arguments.dropFirst())
+        let training = trainingOptions.configuration()
+        let path = runDirectory + "/" + (name ?? RunFolder.newName(in: runDirectory))
+        // Where the run goes, checked before the data: a --run-dir that cannot be written, or a
+        // name already taken, is said at once, not after the load (minutes for a large folder).
+        let taken = CheckpointError.cannotWrite(path: path, reason: "it already holds a run; continue it with 'mlplab train --resume \(path)' or choose another --name")
+        if FileManager.default.fileExists(atPath: path + "/" + RunFolder.File.config.rawValue) { throw taken }
+        try RunFolder.checkCanCreate(path)
+        let dataset = try dataOptions.load(threads: training.threads)
+        let folder = try RunFolder(path: path)
+        if folder.hasRun { throw taken }
+        let model = modelOptions.configuration(inputSize: dataset.featureCount, classCount: dataset.classCount)
+        return (folder, RunRecord(command: ["mlplab"] + CommandLine.arguments.dropFirst(), data: dataOptions.configuration(),
+                                  dataset: dataset, model: model, training: training), dataset)
+    }
+
+    func run() async throws {
         // A file-size limit (or quota) must give an error from write(), not kill the process.
         signal(SIGXFSZ, SIG_IGN)
-
-        // The run folder, the record of what is trained, and the data.
-        let folder: RunFolder
-        let record: RunRecord
-        let dataset: Dataset
-        if let resume {
-            guard FileManager.default.fileExists(atPath: resume + "/config.json") else { throw CheckpointError.notARun(path: resume) }
-            folder = try RunFolder(path: resume)
-            let stored = try folder.readRecord()
-            let repeated = arguments.contains { Self.configurationOptions.contains(String($0.split(separator: "=")[0])) }
-                || arguments.contains(dataOptions.data)
-            let dataConfiguration = repeated ? dataOptions.configuration : stored.data
-            dataset = try DataOptions.load(dataConfiguration, threads: repeated ? trainingOptions.threads : stored.training.threads,
-                                           cache: dataOptions.cache)
-            let current = RunRecord(command: stored.command, data: dataConfiguration, dataset: dataset,
-                                    model: repeated ? modelOptions.configuration(inputSize: dataset.featureCount, classCount: dataset.classCount) : stored.model,
-                                    training: repeated ? trainingOptions.configuration : stored.training)
-            if let difference = stored.firstDifference(from: current) {
-                throw CheckpointError.configurationDiffers(path: resume, field: difference.field, stored: difference.stored, given: difference.given)
-            }
-            guard folder.finishedOutcome(for: stored) == nil else { throw CheckpointError.alreadyFinished(path: folder.path) }
-            record = stored
-        } else {
-            let trainingConfiguration = trainingOptions.configuration
-            let runName = name ?? RunFolder.newName(in: runDirectory)
-            let path = runDirectory + "/" + runName
-            // Where the run goes, checked before the data: a --run-dir that cannot be written, or a
-            // name already taken, is said at once, not after the load (minutes for a large folder).
-            let taken = CheckpointError.cannotWrite(path: path, reason: "it already holds a run; continue it with 'mlplab train --resume \(path)' or choose another --name")
-            if FileManager.default.fileExists(atPath: path + "/config.json") { throw taken }
-            try RunFolder.checkCanCreate(path)
-            dataset = try dataOptions.load(threads: trainingConfiguration.threads)
-            folder = try RunFolder(path: path)
-            if folder.hasRun { throw taken }
-            record = RunRecord(command: ["mlplab"] + arguments, data: dataOptions.configuration, dataset: dataset,
-                               model: modelOptions.configuration(inputSize: dataset.featureCount, classCount: dataset.classCount),
-                               training: trainingConfiguration)
-        }
-
+        let (folder, record, dataset) = try prepare()
         // A failure before the run's first file (a model too large) leaves no empty folder behind.
         defer { folder.discardIfUnstarted() }
-        let trainingConfiguration = record.training, modelConfiguration = record.model
-        Interrupt.install()
-        let progress = TrainingProgress(epochs: trainingConfiguration.epochs, batchSize: trainingConfiguration.batchSize)
-        let epochs = trainingConfiguration.epochs
-        var trainedRun: TrainingRun?
-        let outcome = try folder.execute(record: record, dataset: dataset, onStart: { run, checkpoint in
-            trainedRun = run
-            let split = run.split
-            say("data    \(dataset.name): \(split.train.count) train, \(split.validation.count) validation, \(split.test.count) test; \(dataset.imageWidth)×\(dataset.imageHeight), \(dataset.classCount) classes")
-            say("model   \(modelConfiguration.shapeDescription), \(modelConfiguration.activation.rawValue), \(modelConfiguration.initialization.rawValue) init, \(Terminal.grouped(Double(modelConfiguration.parameterCount))) parameters")
-            let sgd = trainingConfiguration.optimizer
-            say("sgd     lr \(sgd.learningRate)\(trainingConfiguration.schedule == .constant ? "" : " (\(trainingConfiguration.schedule.rawValue))"), momentum \(sgd.momentum)\(sgd.nesterov ? " (nesterov)" : ""), weight decay \(sgd.weightDecay), batch \(trainingConfiguration.batchSize), \(trainingConfiguration.epochs) epochs, seed \(trainingConfiguration.seed), inputs \(trainingConfiguration.inputScaling == .raw ? "raw 0…255" : "÷255")")
-            say("engine  \(MatMul.engineVersion) (\(MatMul.instructionSet)), \(trainingConfiguration.threads) thread\(trainingConfiguration.threads == 1 ? "" : "s"), products in \(run.precision.rawValue)")
-            if let note = run.precisionNote { Terminal.error("note: --precision \(trainingConfiguration.precision.rawValue): \(note)") }
-            say("run     \(folder.path)\(checkpoint.map { "  (resuming after epoch \($0.history.count))" } ?? "")")
-        }, onBatch: { epoch, batch, count in
-            FaultInjection.check(epoch: epoch, batch: batch)
-            progress.batch(epoch: epoch, batch: batch, batchCount: count)
-        }, onEpoch: { _, metrics in
+        let lines = TrainingLines(record: record, dataset: dataset, folder: folder.path, toStderr: json)
+        let result: RunResult
+        do {
+            result = try await Interrupt.cancellingOnSignal {
+                try Training.run(record, on: dataset, in: folder) { event in
+                    if case let .batch(epoch, batch, _) = event { FaultInjection.check(epoch: epoch, batch: batch) }
+                    if case let .finished(result) = event { try RunReport.write(result, to: folder) }
+                    lines.show(event)
+                }
+            }
+        } catch is CancellationError {
             Terminal.clearStatus()
-            let validation = metrics.validationAccuracy.map { String(format: "  val acc %.4f", $0) } ?? ""
-            let width = String(epochs).count
-            say(String(format: "epoch %\(width)d/%d  loss %@  train acc %.4f%@  %.2f s", metrics.epoch, epochs,
-                       Terminal.number(metrics.loss), metrics.trainAccuracy, validation, metrics.seconds))
-        }, shouldStop: { Interrupt.requested.isSet })
-
-        guard let outcome, let run = trainedRun else {
-            Terminal.clearStatus()
-            Terminal.error("stopped after epoch \(trainedRun?.history.count ?? 0) of \(epochs); the checkpoint in \(folder.path) is intact. Continue with: mlplab train --resume \(folder.path)")
+            Terminal.error("stopped after epoch \(lines.epochsDone) of \(record.training.epochs); the checkpoint in \(folder.path) is intact. Continue with: mlplab train --resume \(folder.path)")
             throw ExitCode(130)
         }
-        let trainEvaluationAccuracy = outcome.trainAccuracy, testEvaluationAccuracy = outcome.testAccuracy
-        say(String(format: "done    %.1f s training, %@ samples/s", run.trainingSeconds, Terminal.grouped(run.samplesPerSecond)))
-        if let bestEpoch = run.bestEpoch, bestEpoch != run.history.count {
-            say("        kept the weights of epoch \(bestEpoch) (best validation accuracy \(String(format: "%.4f", run.bestValidationAccuracy ?? 0)))\(run.stoppedEarly ? "; stopped early (--patience \(trainingConfiguration.patience ?? 0))" : "")")
+        lines.finish(result)
+        if json { print(try JSONCoding.string(result)) }
+        if let divergence = result.divergence {
+            Terminal.error("mlplab: \(lines.describe(divergence)): \(divergence.diagnosis)")
+            if !record.training.continueOnNonFinite { throw ExitCode(3) }
         }
-        say(String(format: "        train acc %.4f  test acc %.4f", trainEvaluationAccuracy, testEvaluationAccuracy))
-        say("        \(folder.path)/summary.md")
-
-        if json {
-            let summary = TrainingSummary(run: run, data: record.data, trainAccuracy: trainEvaluationAccuracy,
-                                          validationAccuracy: run.bestValidationAccuracy, testAccuracy: testEvaluationAccuracy,
-                                          runFolder: folder.path)
-            print(try JSONOutput.string(summary))
-        }
-        if let divergence = run.divergence {
-            let what = divergence.loss.isFinite
-                ? "in epoch \(divergence.epoch) the loss exploded to \(String(format: "%.4g", divergence.loss)) at batch \(divergence.batch) (over 100 × ln \(dataset.classCount)) and the model ended the epoch no better than guessing"
-                : "the loss became \(Terminal.number(divergence.loss)) in epoch \(divergence.epoch), batch \(divergence.batch)"
-            Terminal.error("mlplab: \(what): \(divergence.diagnosis)")
-            if !trainingConfiguration.continueOnNonFinite { throw ExitCode(3) }
-        }
-    }
-}
-
-/// JSON as MLPLab prints it: sorted keys, and non-finite numbers as strings ("nan"), since JSON
-/// has no NaN and a diverged loss must stay visible.
-enum JSONOutput {
-    static func string<T: Encodable>(_ value: T) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 }

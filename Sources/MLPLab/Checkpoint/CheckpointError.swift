@@ -25,6 +25,7 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
     case configurationDiffers(path: String, field: String, stored: String, given: String)
     case alreadyFinished(path: String)
     case cannotWrite(path: String, reason: String)
+    case damagedRunFile(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -68,6 +69,8 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
             return "cannot resume '\(path)': \(field) was \(stored) in that run, \(given) now. Repeat the original command with --resume, or start a new run with another --name."
         case let .alreadyFinished(path):
             return "'\(path)' has finished all its epochs; nothing to resume. Start a new run with another --name, or raise --epochs to train further."
+        case let .damagedRunFile(path, reason):
+            return "'\(path)' cannot be used: \(reason). It was edited or damaged: undo the change, or start a new run with another --name."
         case let .cannotWrite(path, reason):
             return "cannot write '\(path)': \(reason). Check that the folder is writable and the disk has space; the previous files are intact."
         }

@@ -45,7 +45,7 @@ public struct ModelFile {
 
     static func metadata(configuration: ModelConfiguration, classNames: [String], imageWidth: Int, imageHeight: Int,
                          inputScaling: InputScaling) -> [String: String] {
-        func json<T: Encodable>(_ value: T) -> String { String(decoding: try! JSONEncoder().encode(value), as: UTF8.self) }
+        func json<T: Encodable>(_ value: T) -> String { (try? JSONCoding.string(value, pretty: false)) ?? "[]" }
         return [
             "format": ModelFile.format,
             "mlplab_version": MLPLabVersion.string,
@@ -118,7 +118,7 @@ public struct ModelFile {
         }
         func decode<T: Decodable>(_ key: String, as type: T.Type) throws -> T {
             let text = try value(key)
-            guard let decoded = try? JSONDecoder().decode(T.self, from: Data(text.utf8)) else {
+            guard let decoded = try? JSONCoding.decode(T.self, from: Data(text.utf8)) else {
                 throw CheckpointError.badMetadata(path: path, key: key, reason: "is not valid JSON of the expected kind")
             }
             return decoded

@@ -19,7 +19,7 @@ public struct DatasetCache: Sendable {
     }
 
     static let magic = Array("MLPLABDS".utf8)
-    static let version: UInt32 = 1
+    static let version: UInt32 = 2
 
     public init(directory: String = DatasetCache.defaultDirectory) {
         self.directory = directory
@@ -28,7 +28,7 @@ public struct DatasetCache: Sendable {
     /// The cache key of a folder's state when `files` were scanned.
     public func key(root: String, files: [ImageFolder.File], options: ImageFolderOptions) -> String {
         let realRoot = URL(fileURLWithPath: root).resolvingSymlinksInPath().path
-        var hasher = FNV1a()
+        var hasher = StableHash()
         hasher.add("v\(DatasetCache.version)|\(realRoot)|\(options.resize?.description ?? "-")|\(options.skipUnreadable)|\(options.maximumPixels)\n")
         for file in files {
             hasher.add("\(file.relativePath)|\(file.label)|\(file.size)|\(file.modified)\n")
@@ -69,7 +69,7 @@ public struct DatasetCache: Sendable {
         let metadataLength = Int(header.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 12, as: UInt64.self) }.littleEndian)
         guard version == DatasetCache.version, metadataLength >= 0, metadataLength <= fileSize - headerSize,
               let json = read(metadataLength),
-              let metadata = try? JSONDecoder().decode(Metadata.self, from: Data(json)),
+              let metadata = try? JSONCoding.decode(Metadata.self, from: Data(json)),
               metadata.key == key, metadata.count >= 0, metadata.width > 0, metadata.height > 0
         else { return nil }
         let pixelCount = metadata.count * metadata.width * metadata.height
@@ -91,7 +91,7 @@ public struct DatasetCache: Sendable {
     public func store(_ dataset: Dataset, report: ImageFolderReport, key: String) -> String? {
         let metadata = Metadata(key: key, classNames: dataset.classNames, width: dataset.imageWidth, height: dataset.imageHeight,
                                 count: dataset.count, report: report)
-        guard let json = try? JSONEncoder().encode(metadata) else { return "its description could not be encoded" }
+        guard let json = try? JSONCoding.encode(metadata, pretty: false) else { return "its description could not be encoded" }
         var header = Data(DatasetCache.magic)
         withUnsafeBytes(of: DatasetCache.version.littleEndian) { header.append(contentsOf: $0) }
         withUnsafeBytes(of: UInt64(json.count).littleEndian) { header.append(contentsOf: $0) }
@@ -111,30 +111,5 @@ public struct DatasetCache: Sendable {
             return "cannot create '\(directory)' (\(error.localizedDescription))"
         }
         return nil
-    }
-}
-
-/// 64-bit FNV-1a, twice with different offsets for a 128-bit key: stable across runs and
-/// machines (Swift's `Hasher` is seeded per process).
-struct FNV1a {
-    private var a: UInt64 = 0xcbf2_9ce4_8422_2325
-    private var b: UInt64 = 0x6c62_272e_07bb_0142
-
-    mutating func add(_ text: String) {
-        for byte in text.utf8 {
-            a = (a ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
-            b = (b ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
-            b = b ^ (b >> 29)
-        }
-    }
-
-    var hexDigest: String {
-        String(a, radix: 16).leftPadded(16) + String(b, radix: 16).leftPadded(16)
-    }
-}
-
-extension String {
-    fileprivate func leftPadded(_ length: Int) -> String {
-        String(repeating: "0", count: max(0, length - count)) + self
     }
 }

@@ -23,12 +23,6 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable {
     /// The first of several bad files, and how many more there are.
     indirect case andMore(DatasetError, more: Int)
 
-    /// "178 MB", "8.0 GB", "512 bytes".
-    static func size(_ bytes: Double) -> String {
-        if bytes >= 1e9 { return String(format: "%.1f GB", bytes / 1e9) }
-        if bytes >= 1e6 { return String(format: "%.0f MB", bytes / 1e6) }
-        return String(format: "%.0f bytes", bytes)
-    }
 
     public var description: String {
         switch self {
@@ -74,8 +68,8 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable {
             return "'\(path)' holds more image files than the limit of \(limit) (\(count) counted before stopping). Raise it with --max-files if that is intended."
         case let .folderTooLarge(path, images, width, height, limit):
             let bytes = Double(images) * Double(width) * Double(height)
-            return "'\(path)' would decode to \(DatasetError.size(bytes)) (\(images) images of \(width)×\(height)), more than the limit of "
-                + "\(DatasetError.size(Double(limit))). Raise it with --max-decoded-bytes, or shrink the images with --resize."
+            return "'\(path)' would decode to \(Format.bytes(bytes)) (\(images) images of \(width)×\(height)), more than the limit of "
+                + "\(Format.bytes(Double(limit))). Raise it with --max-decoded-bytes, or shrink the images with --resize."
         case let .andMore(first, more):
             return "\(first) (\(more) more file\(more == 1 ? "" : "s") like it.)"
         }

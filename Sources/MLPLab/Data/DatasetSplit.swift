@@ -10,6 +10,13 @@ public struct DatasetSplit: Sendable, Equatable {
         self.test = test
     }
 
+    /// The split `data` describes, reproducible from `seed`: what a run with this data
+    /// configuration and seed trains, validates and tests on.
+    public static func make(for dataset: Dataset, data: DataConfiguration, seed: UInt64) throws -> DatasetSplit {
+        try make(for: dataset, testFraction: data.testFraction, validationFraction: data.validationFraction,
+                 trainLimit: data.trainLimit, seed: seed)
+    }
+
     /// The split a run uses, reproducible from `seed`.
     ///
     /// Test: the data set's official test set when it has one (Fashion-MNIST), else a stratified
@@ -42,4 +49,22 @@ public struct DatasetSplit: Sendable, Equatable {
         }
         return split
     }
+}
+
+/// Samples in each part of a split.
+public struct SplitSizes: Codable, Equatable, Sendable {
+    public var train: Int
+    public var validation: Int
+    public var test: Int
+
+    public init(train: Int, validation: Int, test: Int) {
+        self.train = train
+        self.validation = validation
+        self.test = test
+    }
+}
+
+extension DatasetSplit {
+    /// How many samples each part holds.
+    public var sizes: SplitSizes { SplitSizes(train: train.count, validation: validation.count, test: test.count) }
 }

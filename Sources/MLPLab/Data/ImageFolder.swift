@@ -256,7 +256,11 @@ public enum ImageFolder {
                         let path = root + "/" + files[index].relativePath
                         slots.value[index] = Result {
                             try GrayImage.decode(try FileBytes.read(path), path: path, maximumPixels: options.maximumPixels)
-                        }.mapError { $0 as? DatasetError ?? .cannotDecode(path: path, reason: "\($0)") }
+                        }.mapError { error in
+                            if let error = error as? DatasetError { return error }
+                            if let error = error as? FileReadError { return .unreadable(path: error.path, reason: error.reason) }
+                            return .cannotDecode(path: path, reason: "\(error)")
+                        }
                     }
                     counter.add(min(files.count, (c + 1) * chunk) - c * chunk)
                 }

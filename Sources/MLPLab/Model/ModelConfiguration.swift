@@ -20,7 +20,8 @@ public struct ModelConfiguration: Codable, Equatable, Sendable {
 
     /// ¾, ½ and ¼ of the input size (at least 1 each), as the assignment's 3600, 2400, 1200 are of 4800.
     public static func defaultHiddenSizes(inputSize: Int) -> [Int] {
-        [inputSize * 3 / 4, inputSize / 2, inputSize / 4].map { max(1, $0) }
+        // inputSize / 4 * 3 + inputSize % 4 * 3 / 4 is inputSize * 3 / 4 without overflowing.
+        [inputSize / 4 * 3 + inputSize % 4 * 3 / 4, inputSize / 2, inputSize / 4].map { max(1, $0) }
     }
 
     /// The widest hidden layer `parseHiddenSizes` accepts (a million: far past any MLP a CPU trains).
@@ -33,6 +34,26 @@ public struct ModelConfiguration: Codable, Equatable, Sendable {
         let widths = parts.compactMap { Int($0.filter { $0 != " " }) }
         guard !parts.isEmpty, widths.count == parts.count, widths.allSatisfy({ $0 >= 1 && $0 <= maximumWidth }) else { return nil }
         return widths
+    }
+
+    /// The most hidden layers a model may have.
+    public static let maximumHiddenLayers = 64
+
+    /// Throws `ConfigurationError` for a shape no MLP can have or this library cannot hold: an
+    /// input size or class count below 1, a hidden width outside 1…`maximumWidth`, more than
+    /// `maximumHiddenLayers` hidden layers, or more parameters than an array can index. Whether
+    /// the model fits in memory is `MemoryBudget`'s question.
+    public func validate() throws {
+        try Check.whole(inputSize, "--inputs", in: 1...(1 << 40), fix: "it is the number of pixels of an image")
+        try Check.whole(classCount, "--classes", in: 1...(1 << 31))
+        try Check.whole(hiddenSizes.count, "--hidden (layers)", in: 0...Self.maximumHiddenLayers)
+        for width in hiddenSizes { try Check.whole(width, "--hidden", in: 1...Self.maximumWidth, fix: "e.g. 588,392,196") }
+        let sizes = layerSizes.map(Double.init)
+        let parameters = zip(sizes, sizes.dropFirst()).reduce(0.0) { $0 + $1.0 * $1.1 + $1.1 }
+        guard parameters < Double(1 << 50) else {
+            throw ConfigurationError(setting: "--hidden", value: hiddenSizes.map(String.init).joined(separator: ","),
+                                     rule: "must give fewer than 2^50 parameters", fix: "choose smaller widths")
+        }
     }
 
     /// Every layer's width from input to logits, e.g. [784, 588, 392, 196, 10].

@@ -16,9 +16,7 @@ public enum StudyReport {
         }
         try AtomicFile.write(Data(html(result, directory: directory).utf8), to: directory + "/index.html")
         try AtomicFile.write(Data(markdown(result, charts: chartFiles, directory: directory).utf8), to: directory + "/report.md")
-        let encoder = JSONEncoder.sorted
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        try AtomicFile.write(try encoder.encode(result), to: directory + "/results.json")
+        try AtomicFile.write(try JSONCoding.encode(result), to: directory + "/results.json")
     }
 
     static func escape(_ text: String) -> String { SVG.escape(text) }
@@ -40,7 +38,7 @@ public enum StudyReport {
     static func header(_ result: StudyResult) -> [String] {
         let c = result.configuration
         return [
-            "Data: \(result.dataName), \(result.imageWidth)×\(result.imageHeight), \(result.classNames.count) classes; split \(result.splitSizes["train"] ?? 0) train / \(result.splitSizes["validation"] ?? 0) validation / \(result.splitSizes["test"] ?? 0) test\(c.data.trainLimit.map { " (Parts 3–11 train on a stratified subset of \($0))" } ?? "").",
+            "Data: \(result.dataName), \(result.imageWidth)×\(result.imageHeight), \(result.classNames.count) classes; split \(result.splitSizes.train) train / \(result.splitSizes.validation) validation / \(result.splitSizes.test) test\(c.data.trainLimit.map { " (Parts 3–11 train on a stratified subset of \($0))" } ?? "").",
             "Preset: \(c.preset.rawValue); seed \(c.seed). Choices (best learning rate, momentum) are made on the validation split; test accuracy is reported for every run but never used to choose. (The assignment chose on its test set.) Each run keeps its best-on-validation epoch.",
             "Machine: \(result.machine); \(result.engine); MLPLab \(result.mlplabVersion).",
             "Time: \(duration(result.seconds)) — \(result.runsTrained) runs trained, \(result.runsReused) reused from an earlier study.",
@@ -48,11 +46,11 @@ public enum StudyReport {
     }
 
     static func runRow(_ run: StudyRun, directory: String) -> [String] {
-        let o = run.outcome
+        let o = run.result
         let seconds = String(format: "%.1f", o.trainingSeconds)
         return [run.label, String(o.epochs.count), StudyText.number(o.finalLoss), StudyText.number(o.bestValidationAccuracy),
                 StudyText.number(o.testAccuracy), o.divergence.map { "diverged (epoch \($0.epoch))" } ?? (o.stoppedEarly ? "stopped early" : "ok"),
-                seconds, relative(o.path, from: directory)]
+                seconds, relative((o.runFolder ?? ""), from: directory)]
     }
 
     static let runColumns = ["run", "epochs", "final loss", "best val acc", "test acc", "status", "train s", "folder"]
@@ -75,7 +73,7 @@ public enum StudyReport {
         }
         let all = result.parts.flatMap(\.runs)
         var seen = Set<String>()
-        let unique = all.filter { seen.insert($0.outcome.path).inserted }
+        let unique = all.filter { seen.insert(($0.result.runFolder ?? "")).inserted }
         body.append("<section id=\"all\"><h2>All runs</h2>\(table(unique, directory: directory))</section>")
         return """
         <!DOCTYPE html>

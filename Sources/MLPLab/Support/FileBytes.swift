@@ -6,10 +6,10 @@ enum FileBytes {
     /// The contents of the regular file at `path`.
     static func read(_ path: String) throws -> [UInt8] {
         let descriptor = open(path, O_RDONLY)
-        guard descriptor >= 0 else { throw DatasetError.unreadable(path: path, reason: String(cString: strerror(errno))) }
+        guard descriptor >= 0 else { throw FileReadError(path: path, reason: String(cString: strerror(errno))) }
         defer { close(descriptor) }
         var info = stat()
-        guard fstat(descriptor, &info) == 0 else { throw DatasetError.unreadable(path: path, reason: String(cString: strerror(errno))) }
+        guard fstat(descriptor, &info) == 0 else { throw FileReadError(path: path, reason: String(cString: strerror(errno))) }
         let size = Int(info.st_size)
         var bytes = [UInt8](repeating: 0, count: size)
         let got = try bytes.withUnsafeMutableBytes { try readFully(descriptor, into: $0.baseAddress, count: size, path: path) }
@@ -24,11 +24,19 @@ enum FileBytes {
             let got = Foundation.read(descriptor, pointer! + done, count - done)
             if got < 0 {
                 if errno == EINTR { continue }
-                throw DatasetError.unreadable(path: path, reason: String(cString: strerror(errno)))
+                throw FileReadError(path: path, reason: String(cString: strerror(errno)))
             }
             if got == 0 { break }
             done += got
         }
         return done
     }
+}
+
+/// A file that could not be read: its path and the system's reason. The layer that knows what
+/// the file was for (an image, a model) turns it into its own error with a fix.
+public struct FileReadError: Error, CustomStringConvertible {
+    public var path: String
+    public var reason: String
+    public var description: String { "cannot read '\(path)': \(reason). Check that the file exists and is readable." }
 }

@@ -5,7 +5,7 @@ extension Divergence {
     /// change, judged from its configuration in the order the assignment met the causes:
     /// unscaled inputs (Part 3), too much momentum (Part 8 at 0.98), too large a step (Part 6 at 0.2).
     public static func diagnose(_ configuration: TrainingConfiguration, firstGradientNorm: Double, lastFiniteGradientNorm: Double) -> String {
-        let evidence = " (gradient norm \(format(firstGradientNorm)) at the first step, \(format(lastFiniteGradientNorm)) just before)"
+        let evidence = " (gradient norm \(Format.significant(firstGradientNorm)) at the first step, \(Format.significant(lastFiniteGradientNorm)) just before)"
         return cause(configuration) + evidence
     }
 
@@ -16,17 +16,11 @@ extension Divergence {
             return "the inputs are not scaled to 0…1: pixels enter as 0…255 (--no-normalize), so activations and gradients are about 255× too large and the updates overflow. Drop --no-normalize (divide by 255), or lower --lr about 1000×."
         }
         if sgd.momentum >= 0.95 {
-            return "momentum \(sgd.momentum) is too high: the steps add up to lr/(1−momentum) = \(format(effectiveStep)) per unit gradient and overshoot. Use --momentum 0.9 or lower, or lower --lr."
+            return "momentum \(sgd.momentum) is too high: the steps add up to lr/(1−momentum) = \(Format.significant(effectiveStep)) per unit gradient and overshoot. Use --momentum 0.9 or lower, or lower --lr."
         }
         if effectiveStep >= 0.15 {
-            return "the learning rate is too high: lr \(format(sgd.learningRate))\(sgd.momentum > 0 ? " with momentum \(sgd.momentum) (effective step \(format(effectiveStep)))" : "") overshoots. Use --lr \(format(sgd.learningRate / 4)) or lower."
+            return "the learning rate is too high: lr \(Format.significant(sgd.learningRate))\(sgd.momentum > 0 ? " with momentum \(sgd.momentum) (effective step \(Format.significant(effectiveStep)))" : "") overshoots. Use --lr \(Format.significant(sgd.learningRate / 4)) or lower."
         }
-        return "the updates grew until they overflowed. Lower --lr (now \(format(sgd.learningRate)))\(sgd.momentum > 0 ? " or --momentum (now \(sgd.momentum))" : "")."
-    }
-
-    static func format(_ value: Double) -> String {
-        var text = String(format: "%.4g", value)
-        if text.contains("e") { text = "\(value)" }
-        return text
+        return "the updates grew until they overflowed. Lower --lr (now \(Format.significant(sgd.learningRate)))\(sgd.momentum > 0 ? " or --momentum (now \(sgd.momentum))" : "")."
     }
 }

@@ -15,13 +15,6 @@ public struct EpochMetrics: Codable, Equatable, Sendable {
     /// The learning rate used in this epoch.
     public var learningRate: Double
 
-    enum CodingKeys: String, CodingKey {
-        case epoch, loss, seconds
-        case validationAccuracy = "validation_accuracy"
-        case trainAccuracy = "train_accuracy"
-        case gradientNorm = "gradient_norm"
-        case learningRate = "learning_rate"
-    }
 }
 
 /// Where and how the loss stopped being finite.
@@ -36,9 +29,4 @@ public struct Divergence: Codable, Equatable, Sendable {
     /// Why it probably happened and what to change, written from the configuration and the norms.
     public var diagnosis: String
 
-    enum CodingKeys: String, CodingKey {
-        case epoch, batch, loss, diagnosis
-        case firstGradientNorm = "first_gradient_norm"
-        case lastFiniteGradientNorm = "last_finite_gradient_norm"
-    }
 }

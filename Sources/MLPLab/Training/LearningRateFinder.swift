@@ -26,19 +26,27 @@ public struct LearningRateFinder {
         public static let rule = "a tenth of the learning rate at the lowest smoothed loss (fastai's 'minimum/10')"
     }
 
-    /// Runs the test on `run`'s model and training split (the model's weights change: use a fresh run).
-    public func run(_ run: TrainingRun) -> Result {
+    /// Runs the test on `run`'s model and training split (the model's weights change: use a fresh
+    /// run). Throws `ConfigurationError` when the training split holds fewer than two batches
+    /// (no curve to read), and `CancellationError` when the task running it is cancelled.
+    public func run(_ run: TrainingRun) throws -> Result {
         var order = run.split.train
         var generator = RandomGenerator(seed: run.configuration.seed, stream: .shuffle, index: 0)
         generator.shuffle(&order)
         let batchSize = run.configuration.batchSize
         let batches = (order.count + batchSize - 1) / batchSize
+        guard batches >= 2 else {
+            throw ConfigurationError(setting: "--batch-size", value: batchSize,
+                                     rule: "must leave at least two batches in the \(order.count) training images",
+                                     fix: "use --batch-size \(max(1, order.count / 2)) or less, or more data")
+        }
         let count = max(2, min(steps ?? min(batches, 400), batches))
         var rates: [Double] = [], losses: [Double] = [], smoothed: [Double] = []
         var average = 0.0
         for step in 0..<count {
             let rate = start * pow(end / start, Double(step) / Double(count - 1))
             let rows = order[(step * batchSize)..<min(order.count, (step + 1) * batchSize)]
+            if Task.isCancelled { throw CancellationError() }
             let loss = run.step(rows, learningRate: rate).loss
             rates.append(rate)
             losses.append(loss)

@@ -68,7 +68,7 @@ public struct StudyConfiguration: Codable, Equatable, Sendable {
 public struct StudyRun: Codable, Sendable {
     /// "lr 0.016", "momentum 0.9", …
     public var label: String
-    public var outcome: RunOutcome
+    public var result: RunResult
 }
 
 /// One part of the assignment: its question, the runs that answer it, findings written from
@@ -95,7 +95,7 @@ public struct StudyResult: Codable, Sendable {
     public var classNames: [String]
     public var imageWidth: Int
     public var imageHeight: Int
-    public var splitSizes: [String: Int]
+    public var splitSizes: SplitSizes
     public var parts: [StudyPart]
     public var choices: [String: Double]
     public var machine: String
@@ -121,10 +121,11 @@ public final class Study {
         get { store.onBatch }
         set { store.onBatch = newValue }
     }
-    /// Checked after every batch; true stops the study at a safe point (the run's last checkpoint stays).
-    public var shouldStop: () -> Bool {
-        get { store.shouldStop }
-        set { store.shouldStop = newValue }
+
+    /// Called when a run trained now finishes, with its folder: where the run's report is written.
+    public var onRunFinished: ((RunResult, RunFolder) throws -> Void)? {
+        get { store.onRunFinished }
+        set { store.onRunFinished = newValue }
     }
 
     private let store: RunStore
@@ -157,7 +158,7 @@ public final class Study {
     }
 
     /// The validation accuracy a run is judged by (its best epoch; a diverged run before it diverged).
-    static func score(_ run: StudyRun) -> Double { run.outcome.bestValidationAccuracy ?? run.outcome.testAccuracy }
+    static func score(_ run: StudyRun) -> Double { run.result.bestValidationAccuracy ?? run.result.testAccuracy }
 
     static func best(_ runs: [StudyRun]) -> StudyRun {
         runs.max { score($0) < score($1) }!
@@ -208,12 +209,12 @@ public final class Study {
         let fineGrid = Study.fineGrid(around: bestCoarse, in: coarse, points: configuration.finePoints)
         let fine = try fineGrid.map(lrRun)
         let bestFine = Study.best(coarse + fine)
-        let finerGrid = Study.finerGrid(around: bestFine.outcome.record.training.optimizer.learningRate, grid: fineGrid,
+        let finerGrid = Study.finerGrid(around: bestFine.result.record.training.optimizer.learningRate, grid: fineGrid,
                                         points: configuration.finerPoints)
         let finer = try finerGrid.map(lrRun)
         let all = coarse + fine + finer
         let bestLR = Study.best(all)
-        let learningRate = bestLR.outcome.record.training.optimizer.learningRate
+        let learningRate = bestLR.result.record.training.optimizer.learningRate
         choices["learning_rate"] = learningRate
         let extremes = [coarse[0], try lrRun(0.2)]
         parts.append(text.learningRate(coarse: coarse, fine: fine, finer: finer, extremes: extremes, best: bestLR))
@@ -236,9 +237,9 @@ public final class Study {
             training.optimizer.momentum = momentum
             momentumRuns.append(try run("lr \(Study.format(learningRate)) momentum \(momentum)", model: baseModel, training: training))
         }
-        let finiteMomentum = momentumRuns.filter { $0.outcome.divergence == nil }
+        let finiteMomentum = momentumRuns.filter { $0.result.divergence == nil }
         let bestMomentumRun = finiteMomentum.isEmpty ? nil : Study.best(finiteMomentum)
-        let momentum = bestMomentumRun.map { Study.score($0) > Study.score(bestLR) ? $0.outcome.record.training.optimizer.momentum : 0 } ?? 0
+        let momentum = bestMomentumRun.map { Study.score($0) > Study.score(bestLR) ? $0.result.record.training.optimizer.momentum : 0 } ?? 0
         choices["momentum"] = momentum
         parts.append(text.momentum(momentumRuns, without: bestLR, chosen: momentum))
 
@@ -246,7 +247,7 @@ public final class Study {
         var best = baseTraining
         best.optimizer.learningRate = learningRate
         best.optimizer.momentum = momentum
-        let bestSoFar = momentum == 0 ? bestLR : momentumRuns.first { $0.outcome.record.training.optimizer.momentum == momentum }!
+        let bestSoFar = momentum == 0 ? bestLR : momentumRuns.first { $0.result.record.training.optimizer.momentum == momentum }!
 
         // Part 9: more epochs.
         var long = best
@@ -288,7 +289,7 @@ public final class Study {
                                           trainLimit: configuration.data.trainLimit, seed: configuration.seed)
         return StudyResult(configuration: configuration, dataName: dataset.name, classNames: dataset.classNames,
                            imageWidth: dataset.imageWidth, imageHeight: dataset.imageHeight,
-                           splitSizes: ["train": split.train.count, "validation": split.validation.count, "test": split.test.count],
+                           splitSizes: split.sizes,
                            parts: parts, choices: choices, machine: CPUInfo.current().summary,
                            engine: "\(MatMul.engineVersion) (\(MatMul.instructionSet)), \(configuration.threads) threads",
                            seconds: (clock.now - start).seconds, runsTrained: store.trained, runsReused: store.reused)
@@ -302,8 +303,8 @@ public final class Study {
         guard points > 0, let index = coarse.firstIndex(where: { $0.label == best.label }) else { return [] }
         let neighbours = [index - 1, index + 1].filter { coarse.indices.contains($0) }
         guard let other = neighbours.max(by: { score(coarse[$0]) < score(coarse[$1]) }) else { return [] }
-        let a = coarse[min(index, other)].outcome.record.training.optimizer.learningRate
-        let b = coarse[max(index, other)].outcome.record.training.optimizer.learningRate
+        let a = coarse[min(index, other)].result.record.training.optimizer.learningRate
+        let b = coarse[max(index, other)].result.record.training.optimizer.learningRate
         let includeEnds = points >= 9
         let steps = includeEnds ? points - 1 : points + 1
         let values = (0...steps).map { a + (b - a) * Double($0) / Double(steps) }
@@ -337,21 +338,4 @@ public final class Study {
         if text.hasSuffix(".") { text.removeLast() }
         return text
     }
-}
-
-extension JSONEncoder {
-    /// Sorted keys, non-finite numbers as strings: stable bytes for hashing and files.
-    static var sorted: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return encoder
-    }
-}
-
-/// Type erasure for encoding values of different types in one array.
-struct AnyEncodable: Encodable {
-    let encodeValue: (Encoder) throws -> Void
-    init<T: Encodable>(_ value: T) { encodeValue = value.encode }
-    func encode(to encoder: Encoder) throws { try encodeValue(encoder) }
 }

@@ -41,19 +41,45 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     }
 }
 
-/// Where the data comes from and how it is split.
-public struct DataConfiguration: Codable, Equatable, Sendable {
-    /// "fashion-mnist" or a path.
-    public var source = FashionMNIST.name
-    public var validationFraction = 0.1
-    /// Used when the data has no official test set.
-    public var testFraction = 0.2
-    /// Keep only this many training samples (stratified), for quick runs.
-    public var trainLimit: Int?
-    /// Where Fashion-MNIST's files were read from (nil: the default).
-    public var dataDirectory: String?
-    /// How an image folder is read.
-    public var imageFolder = ImageFolderOptions()
+extension TrainingConfiguration {
+    /// The most epochs, batch rows and threads a configuration may ask for: far past any real
+    /// training, and small enough that no count derived from them overflows.
+    public static let maximumEpochs = 1_000_000
+    public static let maximumBatchSize = 10_000_000
+    public static let maximumThreads = 1024
 
-    public init() {}
+    /// Throws `ConfigurationError` for a setting no training can run with: the optimizer's
+    /// (see `SGDConfiguration.validate`), a batch size, epoch count or thread count outside its
+    /// range, a patience below 1.
+    public func validate() throws {
+        try optimizer.validate()
+        try Check.whole(batchSize, "--batch-size", in: 1...Self.maximumBatchSize, fix: "the assignment uses 64")
+        try Check.whole(epochs, "--epochs", in: 1...Self.maximumEpochs)
+        try Check.whole(threads, "--threads", in: 1...Self.maximumThreads)
+        if let patience { try Check.whole(patience, "--patience", in: 1...Int.max) }
+    }
+}
+
+extension SGDConfiguration {
+    /// Throws `ConfigurationError` for settings torch.optim.SGD refuses or that cannot train: a
+    /// learning rate that is not a positive finite number, momentum outside 0…<1, a negative or
+    /// infinite weight decay, dampening outside 0…1, Nesterov without momentum or with dampening.
+    public func validate() throws {
+        guard learningRate > 0, learningRate.isFinite else {
+            throw ConfigurationError(setting: "--lr", value: learningRate, rule: "must be a positive number", fix: "the assignment uses 0.01")
+        }
+        guard momentum >= 0, momentum < 1 else {
+            throw ConfigurationError(setting: "--momentum", value: momentum, rule: "must be at least 0 and below 1", fix: "try 0.9")
+        }
+        guard weightDecay >= 0, weightDecay.isFinite else {
+            throw ConfigurationError(setting: "--weight-decay", value: weightDecay, rule: "must be 0 or a positive number")
+        }
+        guard dampening >= 0, dampening <= 1 else {
+            throw ConfigurationError(setting: "--dampening", value: dampening, rule: "must be between 0 and 1")
+        }
+        if nesterov && (momentum == 0 || dampening != 0) {
+            throw ConfigurationError(setting: "--nesterov", value: "momentum \(momentum), dampening \(dampening)",
+                                     rule: "needs --momentum above 0 and --dampening 0", fix: "as in torch.optim.SGD")
+        }
+    }
 }

@@ -25,8 +25,6 @@ public final class TrainingRun {
     public private(set) var history: [EpochMetrics] = []
     /// Set when the loss became non-finite or exploded (see `explosionThreshold`).
     public private(set) var divergence: Divergence?
-    /// Set when `shouldStop` asked the loop to stop before the last epoch.
-    public private(set) var interrupted = false
     /// Set when early stopping ended the training.
     public private(set) var stoppedEarly = false
     /// Seconds spent in training steps (not evaluation), for samples/s.
@@ -81,16 +79,13 @@ public final class TrainingRun {
     }
 
     /// Trains the remaining epochs. Stops early when the loss becomes non-finite (unless the
-    /// configuration says to continue), when validation accuracy has not improved for
-    /// `patience` epochs, or when `shouldStop` returns true (checked after every batch; the
-    /// unfinished epoch is dropped, so the state is the last finished epoch's).
-    public func train(onBatch: BatchObserver? = nil, onEpoch: ((EpochMetrics) throws -> Void)? = nil,
-                      shouldStop: () -> Bool = { false }) rethrows {
+    /// configuration says to continue) or when validation accuracy has not improved for
+    /// `patience` epochs. When the task running it is cancelled (checked after every batch), it
+    /// throws `CancellationError`: the unfinished epoch is dropped, so the state is the last
+    /// finished epoch's, which `onEpoch` has seen (and a run folder has saved).
+    public func train(onBatch: BatchObserver? = nil, onEpoch: ((EpochMetrics) throws -> Void)? = nil) throws {
         while !isFinished {
-            guard let metrics = trainEpoch(history.count + 1, onBatch: onBatch, shouldStop: shouldStop) else {
-                interrupted = true
-                return
-            }
+            guard let metrics = trainEpoch(history.count + 1, onBatch: onBatch) else { throw CancellationError() }
             history.append(metrics)
             if let accuracy = metrics.validationAccuracy, accuracy > (bestValidationAccuracy ?? -1), divergence == nil {
                 bestValidationAccuracy = accuracy
@@ -118,8 +113,9 @@ public final class TrainingRun {
         Double(dataset.classCounts(of: split.train).max() ?? 0) / Double(max(split.train.count, 1))
     }
 
-    /// One pass over the training split in a seeded order; nil when `shouldStop` interrupted it.
-    public func trainEpoch(_ epoch: Int, onBatch: BatchObserver? = nil, shouldStop: () -> Bool = { false }) -> EpochMetrics? {
+    /// One pass over the training split in a seeded order; nil when the task running it was
+    /// cancelled before its last batch.
+    public func trainEpoch(_ epoch: Int, onBatch: BatchObserver? = nil) -> EpochMetrics? {
         var order = split.train
         var generator = RandomGenerator(seed: configuration.seed, stream: .shuffle, index: UInt64(epoch))
         generator.shuffle(&order)
@@ -156,7 +152,7 @@ public final class TrainingRun {
                 if !configuration.continueOnNonFinite { break }
             }
             onBatch?(epoch, batch + 1, batchCount)
-            if shouldStop() && batch + 1 < batchCount {
+            if Task.isCancelled && batch + 1 < batchCount {
                 trainingSeconds += (clock.now - start).seconds
                 return nil
             }
@@ -210,20 +206,28 @@ public final class TrainingRun {
         return StepResult(loss: loss, gradientNorm: norm, correct: correct)
     }
 
+    /// The loop's state now, as a checkpoint keeps it.
+    public var state: TrainingState {
+        TrainingState(stepCount: optimizer.stepCount, samplesTrained: samplesTrained, history: history, divergence: divergence,
+                      stoppedEarly: stoppedEarly, bestValidationAccuracy: bestValidationAccuracy, bestEpoch: bestEpoch,
+                      firstGradientNorm: firstGradientNorm, lastFiniteGradientNorm: lastFiniteGradientNorm)
+    }
+
     /// Puts the run back in the state a checkpoint saved after its last finished epoch.
-    public func restore(_ checkpoint: Checkpoint) {
+    public func restore(_ checkpoint: TrainingCheckpoint) {
+        let state = checkpoint.state
         model.parameters.copy(from: checkpoint.parameters)
-        optimizer.restore(stepCount: checkpoint.stepCount, momentum: checkpoint.momentum)
-        history = checkpoint.history
-        divergence = checkpoint.divergence
-        stoppedEarly = checkpoint.stoppedEarly
-        bestValidationAccuracy = checkpoint.bestValidationAccuracy
-        bestEpoch = checkpoint.bestEpoch
+        optimizer.restore(stepCount: state.stepCount, momentum: checkpoint.momentum)
+        history = state.history
+        divergence = state.divergence
+        stoppedEarly = state.stoppedEarly
+        bestValidationAccuracy = state.bestValidationAccuracy
+        bestEpoch = state.bestEpoch
         if let best = checkpoint.bestParameters { bestParameters?.copy(from: best) }
-        firstGradientNorm = checkpoint.firstGradientNorm
-        lastFiniteGradientNorm = checkpoint.lastFiniteGradientNorm
+        firstGradientNorm = state.firstGradientNorm
+        lastFiniteGradientNorm = state.lastFiniteGradientNorm
         trainingSeconds = history.reduce(0) { $0 + $1.seconds }
-        samplesTrained = checkpoint.samplesTrained
+        samplesTrained = state.samplesTrained
     }
 
     /// The fraction of `indices` the model classifies correctly.
@@ -262,40 +266,4 @@ public final class TrainingRun {
 
     /// Training samples per second over all steps so far.
     public var samplesPerSecond: Double { trainingSeconds > 0 ? Double(samplesTrained) / trainingSeconds : 0 }
-}
-
-/// Counts from evaluating a model on some samples.
-public struct Evaluation: Codable, Equatable, Sendable {
-    /// confusion[true class][predicted class] = samples.
-    public var confusion: [[Int]]
-    /// Mean cross-entropy.
-    public var loss: Double
-
-    public init(confusion: [[Int]], loss: Double) {
-        self.confusion = confusion
-        self.loss = loss
-    }
-
-    /// Correct predictions per class.
-    public var correct: [Int] { confusion.indices.map { confusion[$0][$0] } }
-    /// Samples per class.
-    public var total: [Int] { confusion.map { $0.reduce(0, +) } }
-
-    public var accuracy: Double {
-        let all = total.reduce(0, +)
-        return all == 0 ? 0 : Double(correct.reduce(0, +)) / Double(all)
-    }
-
-    /// Accuracy of each class (nil for a class with no samples).
-    public var perClassAccuracy: [Double?] {
-        zip(correct, total).map { $1 == 0 ? nil : Double($0) / Double($1) }
-    }
-}
-
-extension Duration {
-    /// The duration in seconds as a Double.
-    public var seconds: Double {
-        let (seconds, attoseconds) = components
-        return Double(seconds) + Double(attoseconds) * 1e-18
-    }
 }

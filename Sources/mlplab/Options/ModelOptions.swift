@@ -1,21 +1,25 @@
 import ArgumentParser
 import MLPLab
 
-/// The model's shape: hidden widths, activation, initialization.
+/// The model's shape: hidden widths, activation, initialization. Options left out keep the
+/// configuration's value (the default, or a resumed run's).
 struct ModelOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Hidden layer widths, comma-separated (default: ¾, ½, ¼ of the input size, e.g. 588,392,196 for 28×28).", valueName: "w1,w2,…"),
-            transform: LayerWidths.parse)
-    var hidden: LayerWidths?
+    @OptionGroup var widths: WidthOptions
 
-    @Option(help: ArgumentHelp("Activation between layers: \(Activation.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "name"))
-    var activation: Activation = .relu
+    @Option(help: ArgumentHelp("Activation between layers: \(Activation.allCases.map(\.rawValue).joined(separator: ", ")) (default: relu).", valueName: "name"))
+    var activation: Activation?
 
-    @Option(name: .customLong("init"), help: ArgumentHelp("Initialization: torch (nn.Linear's default), zero, xavier, kaiming.", valueName: "name"))
-    var initialization: Initialization = .torch
+    @Option(name: .customLong("init"), help: ArgumentHelp("Initialization: torch (nn.Linear's default), zero, xavier, kaiming (default: torch).", valueName: "name"))
+    var initialization: Initialization?
 
-    func configuration(inputSize: Int, classCount: Int) -> ModelConfiguration {
-        ModelConfiguration(inputSize: inputSize, hiddenSizes: hidden?.widths, classCount: classCount,
-                           activation: activation, initialization: initialization)
+    /// A model for `inputSize` inputs and `classCount` classes: `base` (default: the default
+    /// model) with every option that was given applied.
+    func configuration(inputSize: Int, classCount: Int, base: ModelConfiguration? = nil) -> ModelConfiguration {
+        var configuration = base ?? ModelConfiguration(inputSize: inputSize, classCount: classCount)
+        if let hidden = widths.hidden { configuration.hiddenSizes = hidden.widths }
+        if let activation { configuration.activation = activation }
+        if let initialization { configuration.initialization = initialization }
+        return configuration
     }
 }
 

@@ -119,8 +119,9 @@ struct CLITests {
 
     @Test("train --json prints one JSON object with the results", .enabled(if: TestSupport.fashionMNISTAvailable))
     func trainPrintsJSON() throws {
+        let runs = try TestSupport.temporaryDirectory().path
         let result = try Tool.run(["train", "fashion-mnist", "--subset", "2000", "--epochs", "2", "--hidden", "64",
-                                   "--lr", "0.1", "--json", "--threads", "1"])
+                                   "--lr", "0.1", "--json", "--threads", "1", "--run-dir", runs])
         #expect(result.status == 0, "\(result.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         let epochs = try #require(object["epochs"] as? [[String: Any]])
@@ -128,8 +129,13 @@ struct CLITests {
         #expect(epochs.allSatisfy { $0["loss"] is Double && $0["validation_accuracy"] is Double && $0["seconds"] is Double })
         let test = try #require(object["test_accuracy"] as? Double)
         #expect(test > 0.6 && test <= 1)
-        #expect(object["samples_per_second"] is Double && object["threads"] as? Int == 1)
-        #expect((object["engine"] as? String)?.hasPrefix("oneDNN") == true)
+        let record = try #require(object["record"] as? [String: Any])
+        #expect(object["samples_per_second"] is Double && (record["training"] as? [String: Any])?["threads"] as? Int == 1)
+        #expect((record["engine"] as? String)?.hasPrefix("oneDNN") == true)
+        // --json prints the run folder's result.json object, key for key.
+        let folder = try #require(object["run_folder"] as? String)
+        let stored = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/result.json"))) as? NSDictionary)
+        #expect(stored == object as NSDictionary)
         // The human-readable lines went to stderr, so stdout is only the JSON.
         #expect(result.stderr.contains("epoch 1/2"))
     }

@@ -26,8 +26,16 @@ struct RunFolderTests {
         for key in ["epoch", "loss", "train_accuracy", "validation_accuracy", "learning_rate", "seconds", "gradient_norm"] {
             #expect(first[key] != nil, "metrics.jsonl lacks \(key)")
         }
-        let config = try #require(try JSONSerialization.jsonObject(with: bytes(runs + "/a/config.json")) as? [String: Any])
-        #expect(config["dataFingerprint"] is String && config["training"] is [String: Any] && config["engine"] is String)
+        // config.json is the typed configuration: what was asked for, and the data it trained on.
+        let record = try JSONCoding.decode(RunRecord.self, from: bytes(runs + "/a/config.json"))
+        #expect(record.model.hiddenSizes == [64] && record.training.epochs == 5 && record.training.optimizer.learningRate == 0.1)
+        #expect(record.training.optimizer.momentum == 0.9 && record.training.threads == 2 && record.data.trainLimit == 3000)
+        #expect(record.dataFingerprint == (try FashionMNIST.load(directory: FashionMNIST.resolveDirectory(nil))).fingerprint)
+        #expect(record.engine.hasPrefix("oneDNN") && record.classNames == FashionMNIST.classNames)
+        // result.json agrees with metrics.jsonl, epoch for epoch.
+        let stored = try JSONCoding.decode(RunResult.self, from: bytes(runs + "/a/result.json"))
+        #expect(stored.epochs.count == 5 && stored.record == record)
+        #expect(stored.epochs[0].loss == first["loss"] as? Double)
         let model = try ModelFile(contentsOf: runs + "/a/model.safetensors")
         #expect(model.classNames == FashionMNIST.classNames && model.imageWidth == 28 && model.configuration.hiddenSizes == [64])
         #expect(try String(contentsOfFile: runs + "/a/summary.md", encoding: .utf8).contains("test accuracy"))
@@ -92,7 +100,7 @@ struct RunFolderTests {
         #expect(killed.status == 9)
         let other = try Tool.run(Self.small.map { $0 == "0.1" ? "0.2" : $0 } + ["--resume", runs + "/r"])
         #expect(other.status == 1)
-        #expect(other.stderr.contains("training.optimizer.learningRate was 0.1 in that run, 0.2 now"), "\(other.stderr)")
+        #expect(other.stderr.contains("training.optimizer.learning_rate was 0.1 in that run, 0.2 now"), "\(other.stderr)")
         let same = try Tool.run(Self.small + ["--resume", runs + "/r"])
         #expect(same.status == 0, "\(same.stderr)")
         let missing = try Tool.run(["train", "--resume", runs + "/nothing"])

@@ -136,7 +136,7 @@ struct CheckpointStateTests {
         configuration.epochs = 2
         configuration.optimizer = SGDConfiguration(learningRate: 0.05, momentum: 0.9)
         let run = TrainingRun(dataset: dataset, split: split, model: model, configuration: configuration)
-        run.train()
+        try run.train()
         let path = try TestSupport.temporaryDirectory().appendingPathComponent("checkpoint.safetensors").path
         var checkpoint = Checkpoint(run: run)
         try checkpoint.write(to: path, configuration: model)

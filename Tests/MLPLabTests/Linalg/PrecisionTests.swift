@@ -123,18 +123,18 @@ struct PrecisionTests {
         let dataset = SyntheticData.quadrants(count: 800)
         let split = try DatasetSplit.make(for: dataset, testFraction: 0.2, validationFraction: 0, seed: 1)
         let model = ModelConfiguration(inputSize: 64, hiddenSizes: [48, 24], classCount: 4)
-        func train(_ precision: Precision) -> TrainingRun {
+        func train(_ precision: Precision) throws -> TrainingRun {
             var configuration = TrainingConfiguration()
             configuration.batchSize = 16
             configuration.epochs = 3
             configuration.optimizer = SGDConfiguration(learningRate: 0.05, momentum: 0.9)
             configuration.precision = precision
             let run = TrainingRun(dataset: dataset, split: split, model: model, configuration: configuration)
-            run.train()
+            try run.train()
             return run
         }
-        let float32 = train(.float32)
-        let bf16 = train(MatMul.supportsBFloat16 ? .bfloat16 : .bfloat16Emulated)
+        let float32 = try train(.float32)
+        let bf16 = try train(MatMul.supportsBFloat16 ? .bfloat16 : .bfloat16Emulated)
         let difference = TestSupport.maximumDifference(float32.model.parameters.array, bf16.model.parameters.array)
         #expect(difference > 0, "bf16 must change something")
         #expect(difference < 0.05, "largest parameter difference \(difference)")

@@ -94,8 +94,8 @@ struct FusedUpdateTests {
         let plain = TrainingRun(dataset: dataset, split: split, model: model, configuration: configuration, fuseUpdates: false)
         #expect(fused.plan.fusedLayers == [true, true, false])
         #expect(!plain.plan.fusesAny)
-        fused.train()
-        plain.train()
+        try fused.train()
+        try plain.train()
         let difference = TestSupport.maximumDifference(fused.model.parameters.array, plain.model.parameters.array)
         #expect(difference < 1e-4, "largest parameter difference \(difference)")
         // The fused path never writes the fused layers' weight gradients; the plain one does.

@@ -49,7 +49,7 @@ struct LearningRateScheduleTests {
         let split = try DatasetSplit.make(for: dataset, testFraction: 0.2, validationFraction: 0.1, seed: 1)
         let run = TrainingRun(dataset: dataset, split: split, model: ModelConfiguration(inputSize: 64, hiddenSizes: [8], classCount: 4),
                               configuration: configuration)
-        run.train()
+        try run.train()
         #expect(zip(run.history.map(\.learningRate), [0.2, 0.15, 0.05]).allSatisfy { abs($0 - $1) < 1e-9 })
     }
 
@@ -61,7 +61,7 @@ struct LearningRateScheduleTests {
         configuration.batchSize = 16
         let run = TrainingRun(dataset: dataset, split: split, model: ModelConfiguration(inputSize: 784, hiddenSizes: [64], classCount: 10),
                               configuration: configuration)
-        let result = LearningRateFinder(start: 1e-4, end: 100, steps: 200).run(run)
+        let result = try LearningRateFinder(start: 1e-4, end: 100, steps: 200).run(run)
         #expect(result.learningRates.first == 1e-4)
         // Each rate is the previous one times the same factor (10⁶ over 199 steps).
         let ratio = result.learningRates[1] / result.learningRates[0]

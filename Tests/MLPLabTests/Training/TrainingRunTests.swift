@@ -36,7 +36,7 @@ struct TrainingRunTests {
         let split = try DatasetSplit.make(for: dataset, testFraction: 0.2, validationFraction: 0.1, seed: seed)
         let model = ModelConfiguration(inputSize: dataset.featureCount, hiddenSizes: hidden, classCount: dataset.classCount)
         let run = TrainingRun(dataset: dataset, split: split, model: model, configuration: configuration)
-        run.train()
+        try run.train()
         return run
     }
 
@@ -75,7 +75,7 @@ struct TrainingRunTests {
         let split = try DatasetSplit.make(for: dataset, testFraction: 0.2, validationFraction: 0, seed: 1)
         let model = ModelConfiguration(inputSize: 64, hiddenSizes: [8, 8], classCount: 4, initialization: .zero)
         let run = TrainingRun(dataset: dataset, split: split, model: model, configuration: configuration)
-        run.train()
+        try run.train()
         let last = run.model.layers.last!
         let parameters = run.model.parameters.array
         // With every weight 0 and ReLU, hidden units output 0, so no weight ever gets a gradient:
@@ -95,7 +95,7 @@ struct TrainingRunTests {
         let split = try DatasetSplit.make(for: dataset, testFraction: 0.2, validationFraction: 0.1, trainLimit: 5000, seed: 1)
         let run = TrainingRun(dataset: dataset, split: split, model: ModelConfiguration(inputSize: 784, classCount: 10),
                               configuration: configuration)
-        run.train()
+        try run.train()
         let divergence = try #require(run.divergence)
         #expect(!divergence.loss.isFinite)
         #expect(divergence.diagnosis.contains("not scaled"))
@@ -114,7 +114,7 @@ struct TrainingRunTests {
         #expect(split.train.count == 6000 && split.validation.count == 6000 && split.test.count == 10_000)
         let model = ModelConfiguration(inputSize: 784, hiddenSizes: [256, 128], classCount: 10)
         let run = TrainingRun(dataset: dataset, split: split, model: model, configuration: configuration)
-        run.train()
+        try run.train()
         // Measured: 0.80–0.82 on the 10,000 official test images (PyTorch with this setup: similar).
         let accuracy = run.accuracy(on: split.test)
         #expect(accuracy > 0.78, "test accuracy \(accuracy)")

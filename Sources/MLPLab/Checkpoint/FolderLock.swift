@@ -1,0 +1,30 @@
+import Foundation
+
+/// An exclusive lock on a folder (created if needed): `.lock` inside it, held with flock for the
+/// life of this value or the process, so a killed process frees it. The file names the holder.
+public final class FolderLock {
+    private let descriptor: Int32
+
+    public init(path: String) throws {
+        do { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) } catch {
+            throw CheckpointError.cannotWrite(path: path, reason: "cannot create the folder (\(error.localizedDescription))")
+        }
+        let lockPath = path + "/.lock"
+        let descriptor = open(lockPath, O_RDWR | O_CREAT, 0o644)
+        guard descriptor >= 0 else { throw CheckpointError.cannotWrite(path: lockPath, reason: String(cString: strerror(errno))) }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            let owner = (try? String(contentsOfFile: lockPath, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+            close(descriptor)
+            throw CheckpointError.locked(path: path, pid: owner.flatMap { $0.isEmpty ? nil : $0 } ?? "unknown")
+        }
+        ftruncate(descriptor, 0)
+        let pid = "\(getpid())\n"
+        _ = pid.withCString { Foundation.write(descriptor, $0, strlen($0)) }
+        self.descriptor = descriptor
+    }
+
+    deinit {
+        flock(descriptor, LOCK_UN)
+        close(descriptor)
+    }
+}

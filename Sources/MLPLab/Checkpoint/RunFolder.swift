@@ -1,0 +1,128 @@
+import Foundation
+
+/// A run's folder on disk: where each file goes, the lock that keeps two trainings out, and
+/// writing files so that none is ever half-written (temporary name, fsync, rename).
+///
+/// What the files mean is the training's and the report's business; this type only knows their
+/// names: `config.json`, `metrics.jsonl`, `checkpoint.safetensors` (after every epoch), and at
+/// the end `model.safetensors`, `last.safetensors`, `result.json`, charts and `summary.md`.
+/// The lock (`.lock`, held with flock for the life of the process, so a killed process frees it)
+/// is taken when the value is made.
+public final class RunFolder {
+    public let path: String
+    private let lock: FolderLock
+    /// Whether opening it made the folder (it did not exist before).
+    private let createdFolder: Bool
+
+    /// The files of a run folder.
+    public enum File: String, CaseIterable, Sendable {
+        case config = "config.json"
+        case metrics = "metrics.jsonl"
+        case checkpoint = "checkpoint.safetensors"
+        case model = "model.safetensors"
+        case lastModel = "last.safetensors"
+        case result = "result.json"
+        case summary = "summary.md"
+        case lossChart = "loss.svg"
+        case perClassChart = "per-class.svg"
+        case confusionChart = "confusion.svg"
+    }
+
+    /// The path of `file` in this folder.
+    public func path(of file: File) -> String { path + "/" + file.rawValue }
+
+    /// Opens (creating if needed) the folder at `path` and takes its lock.
+    public init(path: String) throws {
+        createdFolder = !FileManager.default.fileExists(atPath: path)
+        lock = try FolderLock(path: path)
+        self.path = path
+    }
+
+    /// Checks, without making it, that a run folder can be made at `path`: makes the folder that
+    /// will hold it (`--run-dir`) and writes and removes a probe file there. A training calls
+    /// this before reading its data, so a place it could never save to is one error at once,
+    /// not after the load, and an interrupted load leaves no empty run folder.
+    public static func checkCanCreate(_ path: String) throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        let parent = directory.isEmpty ? "." : directory
+        do { try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true) } catch {
+            throw CheckpointError.cannotWrite(path: parent, reason: "cannot create the folder (\(error.localizedDescription))")
+        }
+        let probe = parent + "/.mlplab-probe-\(getpid())"
+        let descriptor = open(probe, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard descriptor >= 0 else { throw CheckpointError.cannotWrite(path: path, reason: String(cString: strerror(errno))) }
+        close(descriptor)
+        unlink(probe)
+    }
+
+    /// Removes the folder again when this value made it and no run started in it (it holds only
+    /// its lock): a training that fails before its first file (a model too large for memory)
+    /// leaves nothing behind.
+    public func discardIfUnstarted() {
+        guard createdFolder, (try? FileManager.default.contentsOfDirectory(atPath: path)) == [".lock"] else { return }
+        try? FileManager.default.removeItem(atPath: path)
+    }
+
+    /// Whether a run was started in this folder before (it has a config.json).
+    public var hasRun: Bool { FileManager.default.fileExists(atPath: path(of: .config)) }
+
+    /// Whether `file` exists.
+    public func contains(_ file: File) -> Bool { FileManager.default.fileExists(atPath: path(of: file)) }
+
+    /// Writes `data` as `file`, atomically.
+    public func write(_ data: Data, to file: File) throws {
+        let target = path(of: file)
+        do { try AtomicFile.write(data, to: target) } catch let error as AtomicFileError {
+            throw CheckpointError.cannotWrite(path: target, reason: error.reason)
+        }
+    }
+
+    /// Writes `value` as `file` in MLPLab's JSON (`JSONCoding`), atomically.
+    public func writeJSON<T: Encodable>(_ value: T, to file: File) throws {
+        try write(try JSONCoding.encode(value), to: file)
+    }
+
+    /// Writes `values` as `file`, one JSON object a line (JSON Lines), atomically.
+    public func writeJSONLines<T: Encodable>(_ values: [T], to file: File) throws {
+        let lines = try values.map { try JSONCoding.string($0, pretty: false) + "\n" }.joined()
+        try write(Data(lines.utf8), to: file)
+    }
+
+    /// `file` decoded from MLPLab's JSON; nil when it does not exist. A file that exists but
+    /// does not decode is an error naming it.
+    public func readJSON<T: Decodable>(_ type: T.Type, from file: File) throws -> T? {
+        guard let data = FileManager.default.contents(atPath: path(of: file)) else { return nil }
+        do { return try JSONCoding.decode(type, from: data) } catch {
+            throw CheckpointError.damagedRunFile(path: path(of: file), reason: "it cannot be read (\(Self.describe(error)))")
+        }
+    }
+
+    /// A decoding error in a few words: the key path and what was wrong.
+    static func describe(_ error: any Error) -> String {
+        guard let error = error as? DecodingError else { return "\(error)" }
+        func key(_ context: DecodingError.Context) -> String {
+            context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+        }
+        switch error {
+        case let .keyNotFound(missing, context): return "no '\([key(context), missing.stringValue].filter { !$0.isEmpty }.joined(separator: "."))'"
+        case let .typeMismatch(_, context), let .valueNotFound(_, context): return "'\(key(context))' has the wrong type"
+        case let .dataCorrupted(context): return context.codingPath.isEmpty ? "not valid JSON" : "'\(key(context))' is not valid"
+        @unknown default: return "\(error)"
+        }
+    }
+
+    /// "20261127-235901" plus a counter if needed: a new folder name under `directory`.
+    public static func newName(in directory: String, prefix: String = "") -> String {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyyMMdd-HHmmss"
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        let base = prefix + formatter.string(from: Date())
+        var name = base
+        var counter = 2
+        while FileManager.default.fileExists(atPath: "\(directory)/\(name)") {
+            name = "\(base)-\(counter)"
+            counter += 1
+        }
+        return name
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+
+/// A run folder's report, drawn from its `RunResult` alone: `loss.svg` (loss and accuracy per
+/// epoch), `per-class.svg` (the assignment's train-vs-test bars), `confusion.svg` and
+/// `summary.md`. Every file is written atomically.
+public enum RunReport {
+    /// Writes the charts and summary.md of `result` into its run folder.
+    public static func write(_ result: RunResult, to folder: RunFolder) throws {
+        let name = (folder.path as NSString).lastPathComponent
+        try folder.write(Data(lossChart(result, name: name).svg.utf8), to: .lossChart)
+        try folder.write(Data(perClassChart(result, name: name).svg.utf8), to: .perClassChart)
+        let confusion = ConfusionMatrixChart(title: "\(name): test confusion matrix", classNames: result.record.classNames,
+                                             counts: result.testConfusion)
+        try folder.write(Data(confusion.svg.utf8), to: .confusionChart)
+        try folder.write(Data(markdown(result, name: name).utf8), to: .summary)
+    }
+
+    /// Training loss, running train accuracy and validation accuracy per epoch.
+    public static func lossChart(_ result: RunResult, name: String) -> LineChart {
+        LineChart(title: "\(name): training loss and accuracy", yLabel: "loss / accuracy", series: [
+            .init(name: "train loss", values: result.epochs.map(\.loss)),
+            .init(name: "train accuracy", values: result.epochs.map(\.trainAccuracy)),
+            .init(name: "validation accuracy", values: result.epochs.compactMap(\.validationAccuracy)),
+        ].filter { !$0.values.isEmpty })
+    }
+
+    /// Train and test accuracy of each class, side by side.
+    public static func perClassChart(_ result: RunResult, name: String) -> GroupedBarChart {
+        GroupedBarChart(title: "\(name): accuracy of each class", categories: result.record.classNames,
+                        series: [("train", result.trainPerClass), ("test", result.testPerClass)])
+    }
+
+    /// summary.md: the configuration, the epochs, the results, per class.
+    public static func markdown(_ result: RunResult, name: String) -> String {
+        let record = result.record, model = record.model, training = record.training, sgd = training.optimizer
+        let number = { (value: Double?) in Format.number(value) }
+        let sizes = result.splitSizes
+        var lines: [String] = []
+        lines.append("# Run \(Markdown.escape(name))")
+        lines.append("")
+        lines.append("- data: `\(Markdown.escape(record.data.source))` (\(record.imageWidth)×\(record.imageHeight), \(record.classNames.count) classes), \(sizes.train) train, \(sizes.validation) validation, \(sizes.test) test")
+        lines.append("- model: \(model.shapeDescription), \(model.activation.rawValue), \(model.initialization.rawValue) init, \(model.parameterCount) parameters")
+        lines.append("- SGD: lr \(sgd.learningRate), momentum \(sgd.momentum)\(sgd.nesterov ? " (nesterov)" : ""), dampening \(sgd.dampening), weight decay \(sgd.weightDecay); batch \(training.batchSize), \(training.epochs) epochs\(training.patience.map { ", patience \($0)" } ?? ""), seed \(training.seed), inputs \(training.inputScaling == .raw ? "raw 0…255" : "÷255")")
+        lines.append("- machine: \(record.cpu); \(record.engine) (\(record.instructionSet)), \(training.threads) threads, products in \(result.productPrecision.rawValue); MLPLab \(record.mlplabVersion)")
+        lines.append("")
+        lines.append("| epoch | loss | train acc (running) | validation acc | gradient norm | seconds |")
+        lines.append("|---|---|---|---|---|---|")
+        for epoch in result.epochs {
+            lines.append("| \(epoch.epoch) | \(number(epoch.loss)) | \(number(epoch.trainAccuracy)) | \(number(epoch.validationAccuracy)) | \(number(epoch.gradientNorm)) | \(String(format: "%.2f", epoch.seconds)) |")
+        }
+        lines.append("")
+        let kept = result.bestEpoch.map { "the weights of epoch \($0), best on validation (\(number(result.bestValidationAccuracy)))" } ?? "the weights after the last epoch"
+        lines.append("**Train accuracy \(number(result.trainAccuracy)), test accuracy \(number(result.testAccuracy))** with \(kept) (`model.safetensors`; `last.safetensors` holds the last epoch's).")
+        if result.stoppedEarly { lines.append("Stopped early: validation accuracy did not improve for \(training.patience ?? 0) epochs.") }
+        if let divergence = result.divergence {
+            lines.append("")
+            lines.append("**Diverged** in epoch \(divergence.epoch), batch \(divergence.batch): loss \(number(divergence.loss)). \(divergence.diagnosis)")
+        }
+        lines.append("")
+        lines.append("| class | train acc | test acc | test images |")
+        lines.append("|---|---|---|---|")
+        for (c, className) in record.classNames.enumerated() {
+            let images = c < result.testConfusion.count ? result.testConfusion[c].reduce(0, +) : 0
+            lines.append("| \(Markdown.escape(className)) | \(number(result.trainPerClass[c])) | \(number(result.testPerClass[c])) | \(images) |")
+        }
+        lines.append("")
+        lines.append("Charts: [loss](loss.svg), [per class](per-class.svg), [confusion](confusion.svg). Configuration: [config.json](config.json); per epoch: [metrics.jsonl](metrics.jsonl).")
+        lines.append("")
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Text placed inside markdown: table cells and headings.
+enum Markdown {
+    /// Escapes what would break a line or a table cell: newlines become "\n", pipes "\|".
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "|", with: "\\|")
+            .replacingOccurrences(of: "\r", with: "\\r").replacingOccurrences(of: "\n", with: "\\n")
+    }
+}

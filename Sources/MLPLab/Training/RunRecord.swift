@@ -1,0 +1,102 @@
+import Foundation
+
+/// What a run folder's `config.json` holds: everything needed to repeat the run and to check
+/// that a resume continues the same one (data, its fingerprint, model, training, machine).
+public struct RunRecord: Codable, Equatable, Sendable {
+    public var mlplabVersion = MLPLabVersion.string
+    /// When the record was made, ISO 8601.
+    public var created: String
+    /// The command line that started the run (["mlplab"] for runs started from Swift).
+    public var command: [String]
+    public var data: DataConfiguration
+    /// `Dataset.fingerprint` of the data it trained on.
+    public var dataFingerprint: String
+    public var classNames: [String]
+    public var imageWidth: Int
+    public var imageHeight: Int
+    public var model: ModelConfiguration
+    public var training: TrainingConfiguration
+    public var engine: String
+    public var instructionSet: String
+    public var cpu: String
+
+    public init(command: [String] = ["mlplab"], data: DataConfiguration, dataset: Dataset, model: ModelConfiguration,
+                training: TrainingConfiguration) {
+        created = ISO8601DateFormatter().string(from: Date())
+        self.command = command
+        self.data = data
+        dataFingerprint = dataset.fingerprint
+        classNames = dataset.classNames
+        imageWidth = dataset.imageWidth
+        imageHeight = dataset.imageHeight
+        self.model = model
+        self.training = training
+        engine = MatMul.engineVersion
+        instructionSet = MatMul.instructionSet
+        cpu = CPUInfo.current().summary
+    }
+
+    /// Throws `ConfigurationError` when any part fails its own check, or when the model does not
+    /// fit the recorded data (input size, classes). Called for typed and stored records alike.
+    public func validate() throws {
+        try data.validate()
+        try model.validate()
+        try training.validate()
+        guard imageWidth >= 1, imageHeight >= 1, imageWidth.multipliedReportingOverflow(by: imageHeight).partialValue == model.inputSize,
+              !imageWidth.multipliedReportingOverflow(by: imageHeight).overflow else {
+            throw ConfigurationError(setting: "model input size", value: model.inputSize,
+                                     rule: "must equal the images' \(imageWidth)×\(imageHeight) pixels")
+        }
+        guard classNames.count == model.classCount else {
+            throw ConfigurationError(setting: "model class count", value: model.classCount, rule: "must equal the data's \(classNames.count) classes")
+        }
+    }
+
+    /// The first setting, as a dotted path of config.json's keys, in which `other` would train
+    /// differently from this record (data, model, training, then the data's contents), with
+    /// both values; nil if none.
+    public func firstDifference(from other: RunRecord) -> (field: String, stored: String, given: String)? {
+        let parts: [(String, [String: String], [String: String])] = [
+            ("data", Self.flatten(data), Self.flatten(other.data)),
+            ("model", Self.flatten(model), Self.flatten(other.model)),
+            ("training", Self.flatten(training), Self.flatten(other.training)),
+        ]
+        for (prefix, mine, theirs) in parts {
+            for key in Set(mine.keys).union(theirs.keys).sorted() where mine[key] != theirs[key] {
+                return ("\(prefix).\(key)", mine[key] ?? "unset", theirs[key] ?? "unset")
+            }
+        }
+        if dataFingerprint != other.dataFingerprint {
+            return ("the data's contents (fingerprint)", dataFingerprint, other.dataFingerprint)
+        }
+        return nil
+    }
+
+    /// A value's JSON as "dotted.key" → value text (lists joined with commas).
+    static func flatten(_ value: some Encodable) -> [String: String] {
+        guard let data = try? JSONCoding.encode(value, pretty: false), let object = try? JSONSerialization.jsonObject(with: data) else { return [:] }
+        var result: [String: String] = [:]
+        func walk(_ value: Any, _ path: String) {
+            if let map = value as? [String: Any] {
+                for (key, child) in map { walk(child, path.isEmpty ? key : "\(path).\(key)") }
+            } else if let list = value as? [Any], !(list.first is [String: Any]) {
+                result[path] = list.map { "\($0)" }.joined(separator: ",")
+            } else {
+                result[path] = "\(value)"
+            }
+        }
+        walk(object, "")
+        return result
+    }
+
+    /// A stable hash of what decides the run's result (data, model and training configuration,
+    /// the data's fingerprint): the same configuration always gets the same key.
+    public var configurationKey: String {
+        var hash = StableHash()
+        for part in [Self.flatten(data), Self.flatten(model), Self.flatten(training)] {
+            for key in part.keys.sorted() { hash.add("\(key)=\(part[key]!)") }
+        }
+        hash.add(dataFingerprint)
+        return hash.hexDigest
+    }
+}

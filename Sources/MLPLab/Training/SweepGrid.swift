@@ -1,0 +1,100 @@
+/// Every combination of a few settings, around one model and training configuration: what
+/// `mlplab sweep` trains. Lists are written as `ValueList` parses them ("0.01,0.02",
+/// "0.001:0.128:x2", "0.032:0.064:+0.004").
+public struct SweepGrid: Codable, Equatable, Sendable {
+    public var learningRates: [Double] = [0.01]
+    public var momenta: [Double] = [0]
+    public var weightDecays: [Double] = [0]
+    public var batchSizes: [Int] = [64]
+    public var activations: [Activation] = [.relu]
+
+    /// The most combinations one sweep runs.
+    public static let maximumCount = 500
+
+    public init() {}
+
+    /// A grid from lists as text (`ValueList`'s syntax; activations comma-separated). Throws
+    /// `ConfigurationError` naming the option whose list does not parse or holds a value no
+    /// training accepts (a batch size that is not a whole number, say).
+    public init(learningRates: String = "0.01", momenta: String = "0", weightDecays: String = "0", batchSizes: String = "64",
+                activations: String = "relu") throws {
+        func list(_ text: String, _ setting: String) throws -> [Double] {
+            do { return try ValueList.parse(text) } catch let error as ValueList.ParseError {
+                throw ConfigurationError(setting: setting, value: text, rule: "must be a list or range of numbers", fix: error.description)
+            }
+        }
+        self.learningRates = try list(learningRates, "--lr")
+        self.momenta = try list(momenta, "--momentum")
+        self.weightDecays = try list(weightDecays, "--weight-decay")
+        let batches = try list(batchSizes, "--batch-size")
+        self.batchSizes = try batches.map { value in
+            guard value == value.rounded(), value >= 1, value <= Double(TrainingConfiguration.maximumBatchSize) else {
+                throw ConfigurationError(setting: "--batch-size", value: Format.number(value, digits: 0), rule: "must hold whole numbers from 1 to \(Format.grouped(Double(TrainingConfiguration.maximumBatchSize)))")
+            }
+            return Int(value)
+        }
+        let names = activations.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmingCharacters(in: .whitespaces) }
+        self.activations = try names.map { name in
+            guard let activation = Activation(rawValue: name) else {
+                throw ConfigurationError(setting: "--activation", value: "'\(name)'", rule: "must name one of \(Activation.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return activation
+        }
+        try validate()
+    }
+
+    /// Combinations in the grid.
+    public var count: Int { learningRates.count * momenta.count * weightDecays.count * batchSizes.count * activations.count }
+
+    /// Throws `ConfigurationError` for an empty list, a grid of more than `maximumCount`
+    /// combinations, or a value `TrainingConfiguration.validate` refuses.
+    public func validate() throws {
+        guard count >= 1 else { throw ConfigurationError(setting: "the sweep", value: "no values", rule: "must have at least one value per option") }
+        guard count <= Self.maximumCount else {
+            throw ConfigurationError(setting: "the sweep", value: "\(count) combinations", rule: "must have at most \(Self.maximumCount)", fix: "narrow a range")
+        }
+        var training = TrainingConfiguration()
+        for rate in learningRates { training.optimizer.learningRate = rate; try training.validate() }
+        training = TrainingConfiguration()
+        for momentum in momenta { training.optimizer.momentum = momentum; try training.validate() }
+        training = TrainingConfiguration()
+        for decay in weightDecays { training.optimizer.weightDecay = decay; try training.validate() }
+    }
+
+    /// One training of the grid: a label naming what differs from the defaults ("lr 0.02
+    /// momentum 0.9"), and its configurations.
+    public struct Point: Sendable {
+        public var label: String
+        public var model: ModelConfiguration
+        public var training: TrainingConfiguration
+    }
+
+    /// Every combination applied to `model` and `training`, learning rate varying fastest.
+    public func points(model: ModelConfiguration, training: TrainingConfiguration) -> [Point] {
+        var points: [Point] = []
+        for activation in activations {
+            for batch in batchSizes {
+                for decay in weightDecays {
+                    for momentum in momenta {
+                        for rate in learningRates {
+                            var pointModel = model
+                            pointModel.activation = activation
+                            var pointTraining = training
+                            pointTraining.optimizer.learningRate = rate
+                            pointTraining.optimizer.momentum = momentum
+                            pointTraining.optimizer.weightDecay = decay
+                            pointTraining.batchSize = batch
+                            var parts = ["lr \(rate)"]
+                            if momenta.count > 1 || momentum != 0 { parts.append("momentum \(momentum)") }
+                            if weightDecays.count > 1 || decay != 0 { parts.append("wd \(decay)") }
+                            if batchSizes.count > 1 || batch != 64 { parts.append("batch \(batch)") }
+                            if activations.count > 1 || activation != .relu { parts.append(activation.rawValue) }
+                            points.append(Point(label: parts.joined(separator: " "), model: pointModel, training: pointTraining))
+                        }
+                    }
+                }
+            }
+        }
+        return points
+    }
+}

@@ -1,0 +1,127 @@
+import Foundation
+
+/// What a training reports while it runs, in order: `started`, then `batch` after every step and
+/// `epoch` after every finished epoch, and `finished` once, before result.json is written (so
+/// that a report written then is in place when the folder counts as finished).
+public enum TrainingEvent {
+    /// The run is set up and about to train; `resumedAfterEpoch` is 0 for a new run.
+    case started(TrainingRun, resumedAfterEpoch: Int)
+    /// `batch` of `batchCount` steps of `epoch` (1-based) is done.
+    case batch(epoch: Int, batch: Int, batchCount: Int)
+    /// An epoch finished (and, in a run folder, its checkpoint is saved).
+    case epoch(EpochMetrics)
+    /// Training and evaluation are done.
+    case finished(RunResult)
+}
+
+/// The one entry point that trains a configuration: `Training.run(record, on: dataset)`.
+///
+/// With a run folder it saves a checkpoint and metrics.jsonl after every epoch, continues from
+/// the folder's checkpoint when the folder holds the same run, returns the stored result when
+/// the run has finished already, and writes model.safetensors (the kept weights),
+/// last.safetensors and result.json. Without one it only trains and evaluates.
+///
+/// Cancel the task that runs it to stop: it stops after the current batch and throws
+/// `CancellationError`; the folder's last checkpoint stays, and running it again continues.
+public enum Training {
+    public static func run(_ record: RunRecord, on dataset: Dataset, in folder: RunFolder? = nil,
+                           events: ((TrainingEvent) throws -> Void)? = nil) throws -> RunResult {
+        if let folder, let result = try folder.finishedResult(for: record) { return result }
+        try record.validate()
+        guard record.model.inputSize == dataset.featureCount, record.model.classCount == dataset.classCount else {
+            throw CheckpointError.dataMismatch(path: folder?.path ?? "the configuration",
+                                               reason: "it is for \(record.model.inputSize) inputs and \(record.model.classCount) classes, the data has \(dataset.featureCount) and \(dataset.classCount)")
+        }
+        try MemoryBudget.check(model: record.model, training: record.training, validation: record.data.validationFraction > 0,
+                               otherBytes: dataset.pixels.count)
+        var checkpoint: TrainingCheckpoint?
+        if let folder {
+            if let stored = try folder.readRecord() {
+                if let difference = stored.firstDifference(from: record) {
+                    throw CheckpointError.configurationDiffers(path: folder.path, field: difference.field, stored: difference.stored, given: difference.given)
+                }
+                checkpoint = try folder.readCheckpoint(for: stored)
+            } else {
+                try folder.writeJSON(record, to: .config)
+            }
+        }
+        let split = try DatasetSplit.make(for: dataset, data: record.data, seed: record.training.seed)
+        let run = TrainingRun(dataset: dataset, split: split, model: record.model, configuration: record.training)
+        if let checkpoint { run.restore(checkpoint) }
+        try events?(.started(run, resumedAfterEpoch: run.history.count))
+        try run.train(onBatch: { epoch, batch, count in try? events?(.batch(epoch: epoch, batch: batch, batchCount: count)) },
+                      onEpoch: { metrics in
+                          try folder?.saveCheckpoint(run)
+                          try events?(.epoch(metrics))
+                      })
+        // The last weights go to last.safetensors first; then the kept (best-on-validation)
+        // ones take their place for the evaluation and model.safetensors. No copy is held.
+        try folder?.writeModel(run, as: .lastModel)
+        run.useBestParameters()
+        try folder?.writeModel(run, as: .model)
+        let train = run.evaluate(split.train)
+        let test = run.evaluate(split.test)
+        let result = RunResult(
+            runFolder: folder?.path, record: record, splitSizes: split.sizes, epochs: run.history,
+            trainAccuracy: train.accuracy, testAccuracy: test.accuracy,
+            bestValidationAccuracy: run.bestValidationAccuracy, bestEpoch: run.bestEpoch, stoppedEarly: run.stoppedEarly,
+            divergence: run.divergence, trainPerClass: train.perClassAccuracy, testPerClass: test.perClassAccuracy,
+            testConfusion: test.confusion, trainingSeconds: run.trainingSeconds, samplesPerSecond: run.samplesPerSecond,
+            productPrecision: run.precision,
+            nonZeroParameters: run.model.parameters.buffer.reduce(0) { $0 + ($1 != 0 ? 1 : 0) },
+            parameterCount: run.model.parameters.count)
+        try events?(.finished(result))
+        try folder?.writeJSON(result, to: .result)
+        return result
+    }
+}
+
+extension RunFolder {
+    /// The run's record from config.json, checked like a typed one; nil when the folder has none.
+    public func readRecord() throws -> RunRecord? {
+        guard let record = try readJSON(RunRecord.self, from: .config) else { return nil }
+        do { try record.validate() } catch let error as ConfigurationError {
+            throw CheckpointError.damagedRunFile(path: path(of: .config), reason: error.description.trimmingCharacters(in: ["."]))
+        }
+        return record
+    }
+
+    /// The result of a finished run in this folder, if it has one for exactly `record`'s
+    /// configuration and data (marked `reused`).
+    public func finishedResult(for record: RunRecord) throws -> RunResult? {
+        guard contains(.result), var result = try? readJSON(RunResult.self, from: .result),
+              result.record.firstDifference(from: record) == nil else { return nil }
+        result.reused = true
+        result.runFolder = path
+        return result
+    }
+
+    /// Saves the state after an epoch: the checkpoint, then metrics.jsonl rewritten from the
+    /// run's history (so it always matches the checkpoint, also after a resume).
+    public func saveCheckpoint(_ run: TrainingRun) throws {
+        try TrainingCheckpoint.write(run, to: path(of: .checkpoint))
+        try writeJSONLines(run.history, to: .metrics)
+    }
+
+    /// The folder's checkpoint for a run of `record`, nil when it has none yet.
+    public func readCheckpoint(for record: RunRecord) throws -> TrainingCheckpoint? {
+        guard contains(.checkpoint) else { return nil }
+        return try TrainingCheckpoint(contentsOf: path(of: .checkpoint), configuration: record.model,
+                                      hasMomentum: record.training.optimizer.momentum != 0)
+    }
+
+    /// Writes the run's current weights as a model file (`.model` or `.lastModel`).
+    public func writeModel(_ run: TrainingRun, as file: File) throws {
+        try ModelFile.write(run.model, dataset: run.dataset, scaling: run.configuration.inputScaling, to: path(of: file))
+    }
+}
+
+extension RunFolder {
+    /// The record of the run to continue in this folder (`train --resume`): read and checked
+    /// like a typed configuration. Throws when the folder holds no run or the run has finished.
+    public func recordToResume() throws -> RunRecord {
+        guard let record = try readRecord() else { throw CheckpointError.notARun(path: path) }
+        guard try finishedResult(for: record) == nil else { throw CheckpointError.alreadyFinished(path: path) }
+        return record
+    }
+}

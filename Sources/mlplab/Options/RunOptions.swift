@@ -1,0 +1,31 @@
+import ArgumentParser
+import Foundation
+import MLPLab
+
+/// What makes a run repeatable: the seed and the thread count (same seed and threads give
+/// bit-identical results). Shared by every command that trains.
+struct RunOptions: ParsableArguments {
+    @Option(parsing: .unconditional, help: ArgumentHelp("Seed for initialization, splits and shuffling (default: 1).", valueName: "n"))
+    var seed: UInt64?
+
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "Threads, 1 to \(TrainingConfiguration.maximumThreads) (default: all cores). Same seed and threads give bit-identical results.",
+        valueName: "n"))
+    var threads: Int?
+
+    /// The thread count to use: the one given, else every core.
+    var threadCount: Int { threads ?? ProcessInfo.processInfo.activeProcessorCount }
+
+    func validate() throws {
+        var configuration = TrainingConfiguration()
+        configuration.threads = threadCount
+        try checked { try configuration.validate() }
+    }
+}
+
+/// Hidden widths, shared by every command that builds a model.
+struct WidthOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Hidden layer widths, comma-separated (default: ¾, ½, ¼ of the input size, e.g. 588,392,196 for 28×28).", valueName: "w1,w2,…"),
+            transform: LayerWidths.parse)
+    var hidden: LayerWidths?
+}

@@ -53,6 +53,40 @@ struct StudyTests {
         }
         #expect(checked >= 25)
 
+        // Each named run was trained with what its name says (a swap in Study.run would show here).
+        let chosenRate = try #require((results["choices"] as? [String: Double])?["learningRate"])
+        let expectedNumbers: [String: [String: Double]] = [
+            "learningRate.small": ["learningRate": 0.001], "learningRate.large": ["learningRate": 0.2],
+            "batchSize.batch32": ["batchSize": 32, "learningRate": chosenRate], "batchSize.batch128": ["batchSize": 128, "learningRate": chosenRate],
+            "batchSize.batch128HighRate": ["batchSize": 128, "learningRate": 0.1], "batchSize.batch128LowRate": ["batchSize": 128, "learningRate": 0.01],
+            "batchSize.baseline": ["batchSize": 64, "learningRate": chosenRate, "momentum": 0],
+            "weightDecay.strong": ["weightDecay": 0.1], "weightDecay.weak": ["weightDecay": 0.01], "weightDecay.without": ["weightDecay": 0],
+            "epochs.long": ["epochs": 6],
+        ]
+        let expectedNames: [String: [String: String]] = [
+            "activation.tanh": ["activation": "tanh"], "activation.leakyReLU": ["activation": "leaky-relu"], "activation.relu": ["activation": "relu"],
+            "zeroInitialization": ["initialization": "zero"], "withNormalization": ["initialization": "torch", "inputScaling": "divide-by-255"],
+            "withoutNormalization": ["inputScaling": "raw"],
+        ]
+        func settings(of name: String) throws -> [String: Any] {
+            let run = try #require(runs.first { $0.name == name }?.run, "no run named \(name)")
+            let record = try #require((run["outcome"] as? [String: Any])?["record"] as? [String: Any])
+            let training = record["training"] as? [String: Any] ?? [:], model = record["model"] as? [String: Any] ?? [:]
+            return (training["optimizer"] as? [String: Any] ?? [:]).merging(training) { a, _ in a }.merging(model) { a, _ in a }
+        }
+        for (name, expected) in expectedNumbers {
+            let actual = try settings(of: name)
+            for (key, value) in expected {
+                #expect((actual[key] as? NSNumber)?.doubleValue == value, "\(name).\(key): \(actual[key] ?? "none"), expected \(value)")
+            }
+        }
+        for (name, expected) in expectedNames {
+            let actual = try settings(of: name)
+            for (key, value) in expected {
+                #expect(actual[key] as? String == value, "\(name).\(key): \(actual[key] ?? "none"), expected \(value)")
+            }
+        }
+
         // Part 5's finding counts the non-zero parameters: only the 10 output biases learn.
         let zeroRun = try #require((results["zeroInitialization"] as? [String: Any])?["outcome"] as? [String: Any])
         #expect(zeroRun["nonZeroParameters"] as? Int ?? 99 <= 10)

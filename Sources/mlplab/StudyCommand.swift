@@ -80,11 +80,11 @@ struct StudyCommand: AsyncParsableCommand {
             throw ExitCode(130)
         }
         Terminal.clearStatus()
-        try StudyReport.write(result, to: output)
+        try StudyReport.write(result, dataset: dataset, to: output)
         _ = lock
-        print("wrote \(output)/index.html, report.md, results.json: \(result.parts.count) parts, \(result.runsTrained) runs trained, \(result.runsReused) reused, \(Format.duration((clock.now - start).seconds))")
-        for part in result.parts where part.number >= 3 {
-            print("  part \(part.number) \(part.title.lowercased()): \(part.findings.last ?? "")".replacingOccurrences(of: "**", with: ""))
+        print("wrote \(output)/index.html, report.md, results.json: \(StudyReport.partCount) parts, \(result.runsTrained) runs trained, \(result.runsReused) reused, \(Format.duration((clock.now - start).seconds))")
+        for headline in StudyReport.headlines(result, dataset: dataset) {
+            print("  \(headline)")
         }
     }
 }

@@ -1,22 +1,44 @@
 import Foundation
 
 /// Writes a study's report: `index.html` (self-contained: inline CSS and SVG, no script, no
-/// network), `report.md` (charts as files under `charts/`) and `results.json`. Every file is
-/// written atomically.
+/// network), `report.md` (charts as files under `charts/`) and `results.json` (the
+/// `StudyResult` as it is: numbers, runs, choices; no prose, no SVG). Every file is written
+/// atomically. Every part's text and charts are built here, from the result's named runs.
 public enum StudyReport {
-    public static func write(_ result: StudyResult, to directory: String) throws {
+    /// The report's parts: the assignment's eleven and one beyond.
+    public static let partCount = 12
+
+    /// Writes the report into `directory`. `dataset` is the data the study ran on: Parts 1 and 2
+    /// (sample images, class distribution) are drawn from it.
+    public static func write(_ result: StudyResult, dataset: Dataset, to directory: String) throws {
         try FileManager.default.createDirectory(atPath: directory + "/charts", withIntermediateDirectories: true)
+        let sections = StudyText(result: result, dataset: dataset).sections
+        // Each chart is drawn once: written to its file and inlined into the HTML.
+        let svgs = sections.map { $0.charts.map { $0.svg(dataset: dataset) } }
         var chartFiles: [String: String] = [:]
-        for part in result.parts {
-            for (index, chart) in part.charts.enumerated() {
-                let name = "charts/part\(part.number)-\(index + 1).svg"
-                try AtomicFile.write(Data(chart.svg.utf8), to: "\(directory)/\(name)")
-                chartFiles["\(part.number)-\(index)"] = name
+        for (section, drawn) in zip(sections, svgs) {
+            for (index, svg) in drawn.enumerated() {
+                let name = "charts/part\(section.number)-\(index + 1).svg"
+                try AtomicFile.write(Data(svg.utf8), to: "\(directory)/\(name)")
+                chartFiles["\(section.number)-\(index)"] = name
             }
         }
-        try AtomicFile.write(Data(html(result, directory: directory).utf8), to: directory + "/index.html")
-        try AtomicFile.write(Data(markdown(result, charts: chartFiles, directory: directory).utf8), to: directory + "/report.md")
-        try AtomicFile.write(try JSONCoding.encode(result), to: directory + "/results.json")
+        try AtomicFile.write(Data(html(result, sections: sections, svgs: svgs, directory: directory).utf8), to: directory + "/index.html")
+        try AtomicFile.write(Data(markdown(result, sections: sections, charts: chartFiles, directory: directory).utf8), to: directory + "/report.md")
+        try AtomicFile.write(try json(result), to: directory + "/results.json")
+    }
+
+    /// One line for each part that trained runs (Parts 3–12): "part 7 batch size: " and the
+    /// part's last finding, in plain text (no `**`).
+    public static func headlines(_ result: StudyResult, dataset: Dataset) -> [String] {
+        StudyText(result: result, dataset: dataset).sections.filter { !$0.runs.isEmpty }.map {
+            "part \($0.number) \($0.title.lowercased()): \($0.findings.last ?? "")".replacingOccurrences(of: "**", with: "")
+        }
+    }
+
+    /// results.json: the result in MLPLab's JSON (`JSONCoding`).
+    static func json(_ result: StudyResult) throws -> Data {
+        try JSONCoding.encode(result)
     }
 
     static func escape(_ text: String) -> String { SVG.escape(text) }
@@ -48,30 +70,32 @@ public enum StudyReport {
     static func runRow(_ run: StudyRun, directory: String) -> [String] {
         let o = run.result
         let seconds = String(format: "%.1f", o.trainingSeconds)
-        return [run.label, String(o.epochs.count), StudyText.number(o.finalLoss), StudyText.number(o.bestValidationAccuracy),
-                StudyText.number(o.testAccuracy), o.divergence.map { "diverged (epoch \($0.epoch))" } ?? (o.stoppedEarly ? "stopped early" : "ok"),
+        return [run.label, String(o.epochs.count), Format.number(o.finalLoss), Format.number(o.bestValidationAccuracy),
+                Format.number(o.testAccuracy), o.divergence.map { "diverged (epoch \($0.epoch))" } ?? (o.stoppedEarly ? "stopped early" : "ok"),
                 seconds, relative((o.runFolder ?? ""), from: directory)]
     }
 
     static let runColumns = ["run", "epochs", "final loss", "best val acc", "test acc", "status", "train s", "folder"]
 
-    static func html(_ result: StudyResult, directory: String) -> String {
+    static func html(_ result: StudyResult, sections: [StudySection], svgs: [[String]], directory: String) -> String {
         var body: [String] = []
         body.append("<h1>MLPLab study: \(escape(result.dataName))</h1>")
         body.append("<ul class=\"meta\">" + header(result).map { "<li>\(inline($0))</li>" }.joined() + "</ul>")
-        body.append("<nav><ol>" + result.parts.map { "<li><a href=\"#part\($0.number)\">\(escape($0.title))</a></li>" }.joined() + "</ol></nav>")
-        for part in result.parts {
+        body.append("<nav><ol>" + sections.map { "<li><a href=\"#part\($0.number)\">\(escape($0.title))</a></li>" }.joined() + "</ol></nav>")
+        for (part, drawn) in zip(sections, svgs) {
             body.append("<section id=\"part\(part.number)\"><h2>Part \(part.number). \(escape(part.title))</h2>")
             body.append("<p class=\"question\">\(escape(part.question))</p>")
             body.append("<p class=\"config\"><b>Configuration:</b> \(escape(part.configuration))</p>")
             body.append("<ul class=\"findings\">" + part.findings.map { "<li>\(inline($0))</li>" }.joined() + "</ul>")
-            body.append("<div class=\"charts\">" + part.charts.map { "<figure>\($0.svg.replacingOccurrences(of: "<svg ", with: "<svg role=\"img\" aria-label=\"\(escape($0.title))\" "))</figure>" }.joined() + "</div>")
+            body.append("<div class=\"charts\">" + zip(part.charts, drawn).map { chart, svg in
+                "<figure>\(svg.replacingOccurrences(of: "<svg ", with: "<svg role=\"img\" aria-label=\"\(escape(chart.title))\" "))</figure>"
+            }.joined() + "</div>")
             if !part.runs.isEmpty {
                 body.append(table(part.runs, directory: directory))
             }
             body.append("</section>")
         }
-        let all = result.parts.flatMap(\.runs)
+        let all = sections.flatMap(\.runs)
         var seen = Set<String>()
         let unique = all.filter { seen.insert(($0.result.runFolder ?? "")).inserted }
         body.append("<section id=\"all\"><h2>All runs</h2>\(table(unique, directory: directory))</section>")
@@ -104,10 +128,10 @@ public enum StudyReport {
         return "<div class=\"table\"><table>\(head)\(rows.joined())</table></div>"
     }
 
-    static func markdown(_ result: StudyResult, charts: [String: String], directory: String) -> String {
+    static func markdown(_ result: StudyResult, sections: [StudySection], charts: [String: String], directory: String) -> String {
         var lines = ["# MLPLab study: \(result.dataName)", ""]
         lines += header(result).map { "- \($0)" }
-        for part in result.parts {
+        for part in sections {
             lines += ["", "## Part \(part.number). \(part.title)", "", "*\(part.question)*", "", "Configuration: \(part.configuration)", ""]
             lines += part.findings.map { "- \($0)" }
             lines.append("")

@@ -71,41 +71,6 @@ public struct StudyRun: Codable, Sendable {
     public var result: RunResult
 }
 
-/// One part of the assignment: its question, the runs that answer it, findings written from
-/// their numbers, and its charts (SVG).
-public struct StudyPart: Codable, Sendable {
-    public var number: Int
-    public var title: String
-    public var question: String
-    public var configuration: String
-    public var runs: [StudyRun]
-    public var findings: [String]
-    public var charts: [Chart]
-
-    public struct Chart: Codable, Sendable {
-        public var title: String
-        public var svg: String
-    }
-}
-
-/// Everything a study found, as results.json holds it.
-public struct StudyResult: Codable, Sendable {
-    public var configuration: StudyConfiguration
-    public var dataName: String
-    public var classNames: [String]
-    public var imageWidth: Int
-    public var imageHeight: Int
-    public var splitSizes: SplitSizes
-    public var parts: [StudyPart]
-    public var choices: [String: Double]
-    public var machine: String
-    public var engine: String
-    public var mlplabVersion = MLPLabVersion.string
-    public var seconds: Double
-    public var runsTrained: Int
-    public var runsReused: Int
-}
-
 /// Runs the assignment's study on a data set: every part's trainings, each in its own run folder
 /// under `<output>/runs/`, named by a hash of its configuration and data, so that running the
 /// study again reuses finished runs and continues an interrupted one.
@@ -166,43 +131,35 @@ public final class Study {
 
     // MARK: the study
 
+    /// Trains every part's runs in the assignment's order and returns them under their names,
+    /// with the learning rate and momentum chosen on validation.
     public func run() throws -> StudyResult {
         let clock = ContinuousClock()
         let start = clock.now
         let (baseModel, baseTraining) = baseline()
-        var parts: [StudyPart] = []
-        var choices: [String: Double] = [:]
-        let text = StudyText(dataset: dataset, configuration: configuration)
-
-        // Parts 1 and 2: the data.
-        parts.append(text.samples())
-        parts.append(text.distribution())
 
         // Part 3: raw pixels, three seeds.
-        var raw: [StudyRun] = []
+        var withoutNormalization: [StudyRun] = []
         for offset in 0..<3 {
             var training = baseTraining
             training.inputScaling = .raw
             training.seed = configuration.seed + UInt64(offset)
-            raw.append(try run("raw seed \(training.seed)", model: baseModel, training: training))
+            withoutNormalization.append(try run("raw seed \(training.seed)", model: baseModel, training: training))
         }
-        parts.append(text.withoutNormalization(raw))
 
         // Part 4: ÷255.
-        let normalized = try run("baseline", model: baseModel, training: baseTraining)
-        parts.append(text.withNormalization(normalized))
+        let withNormalization = try run("baseline", model: baseModel, training: baseTraining)
 
         // Part 5: zero initialization.
         var zeroModel = baseModel
         zeroModel.initialization = .zero
-        let zero = try run("zero init", model: zeroModel, training: baseTraining)
-        parts.append(text.zeroInitialization(zero, baseline: normalized))
+        let zeroInitialization = try run("zero init", model: zeroModel, training: baseTraining)
 
         // Part 6: learning rates, coarse → fine → finer, and the extremes.
         func lrRun(_ lr: Double) throws -> StudyRun {
             var training = baseTraining
             training.optimizer.learningRate = lr
-            return try run("lr \(Study.format(lr))", model: baseModel, training: training)
+            return try run("lr \(Format.trimmed(lr))", model: baseModel, training: training)
         }
         let coarse = try configuration.coarseLearningRates.map(lrRun)
         let bestCoarse = Study.best(coarse)
@@ -212,22 +169,21 @@ public final class Study {
         let finerGrid = Study.finerGrid(around: bestFine.result.record.training.optimizer.learningRate, grid: fineGrid,
                                         points: configuration.finerPoints)
         let finer = try finerGrid.map(lrRun)
-        let all = coarse + fine + finer
-        let bestLR = Study.best(all)
+        let bestLR = Study.best(coarse + fine + finer)
         let learningRate = bestLR.result.record.training.optimizer.learningRate
-        choices["learning_rate"] = learningRate
-        let extremes = [coarse[0], try lrRun(0.2)]
-        parts.append(text.learningRate(coarse: coarse, fine: fine, finer: finer, extremes: extremes, best: bestLR))
+        let learningRatePart = StudyResult.LearningRatePart(coarse: coarse, fine: fine, finer: finer, small: coarse[0],
+                                                            large: try lrRun(0.2), best: bestLR)
 
-        // Part 7: batch size.
-        var batchRuns: [StudyRun] = []
-        for (batch, lr) in [(32, learningRate), (128, learningRate), (128, 0.1), (128, 0.01)] {
+        // Part 7: batch size, at the chosen rate and at two fixed rates.
+        func batchRun(_ batch: Int, _ lr: Double) throws -> StudyRun {
             var training = baseTraining
             training.batchSize = batch
             training.optimizer.learningRate = lr
-            batchRuns.append(try run("batch \(batch) lr \(Study.format(lr))", model: baseModel, training: training))
+            return try run("batch \(batch) lr \(Format.trimmed(lr))", model: baseModel, training: training)
         }
-        parts.append(text.batchSize(batchRuns, baseline: bestLR))
+        let batchSize = StudyResult.BatchSizePart(batch32: try batchRun(32, learningRate), batch128: try batchRun(128, learningRate),
+                                                  batch128HighRate: try batchRun(128, 0.1), batch128LowRate: try batchRun(128, 0.01),
+                                                  baseline: bestLR)
 
         // Part 8: momentum.
         var momentumRuns: [StudyRun] = []
@@ -235,13 +191,12 @@ public final class Study {
             var training = baseTraining
             training.optimizer.learningRate = learningRate
             training.optimizer.momentum = momentum
-            momentumRuns.append(try run("lr \(Study.format(learningRate)) momentum \(momentum)", model: baseModel, training: training))
+            momentumRuns.append(try run("lr \(Format.trimmed(learningRate)) momentum \(momentum)", model: baseModel, training: training))
         }
         let finiteMomentum = momentumRuns.filter { $0.result.divergence == nil }
         let bestMomentumRun = finiteMomentum.isEmpty ? nil : Study.best(finiteMomentum)
         let momentum = bestMomentumRun.map { Study.score($0) > Study.score(bestLR) ? $0.result.record.training.optimizer.momentum : 0 } ?? 0
-        choices["momentum"] = momentum
-        parts.append(text.momentum(momentumRuns, without: bestLR, chosen: momentum))
+        let momentumPart = StudyResult.MomentumPart(runs: momentumRuns, without: bestLR, chosen: momentum)
 
         // The best configuration so far.
         var best = baseTraining
@@ -252,26 +207,25 @@ public final class Study {
         // Part 9: more epochs.
         var long = best
         long.epochs = configuration.longEpochs
-        let longRun = try run("\(configuration.longEpochs) epochs", model: baseModel, training: long)
-        parts.append(text.epochs(longRun, short: bestSoFar))
+        let epochs = StudyResult.EpochsPart(long: try run("\(configuration.longEpochs) epochs", model: baseModel, training: long),
+                                            short: bestSoFar)
 
         // Part 10: activations.
-        var activationRuns: [StudyRun] = []
-        for activation in [Activation.tanh, .leakyReLU] {
+        func activationRun(_ activation: Activation) throws -> StudyRun {
             var model = baseModel
             model.activation = activation
-            activationRuns.append(try run(activation.rawValue, model: model, training: best))
+            return try run(activation.rawValue, model: model, training: best)
         }
-        parts.append(text.activation(activationRuns, relu: bestSoFar))
+        let activation = StudyResult.ActivationPart(tanh: try activationRun(.tanh), leakyReLU: try activationRun(.leakyReLU),
+                                                    relu: bestSoFar)
 
         // Part 11: weight decay.
-        var decayRuns: [StudyRun] = []
-        for decay in [0.1, 0.01] {
+        func decayRun(_ decay: Double) throws -> StudyRun {
             var training = best
             training.optimizer.weightDecay = decay
-            decayRuns.append(try run("weight decay \(decay)", model: baseModel, training: training))
+            return try run("weight decay \(decay)", model: baseModel, training: training)
         }
-        parts.append(text.weightDecay(decayRuns, without: bestSoFar))
+        let weightDecay = StudyResult.WeightDecayPart(strong: try decayRun(0.1), weak: try decayRun(0.01), without: bestSoFar)
 
         // Part 12: beyond the assignment.
         // The chosen learning rate and momentum as they are (a rate chosen without momentum is
@@ -282,7 +236,6 @@ public final class Study {
         beyond.epochs = configuration.beyondEpochs
         beyond.patience = max(3, configuration.beyondEpochs / 4)
         let beyondRun = try run("beyond cosine", model: baseModel, training: beyond, trainLimit: .some(configuration.beyondTrainLimit))
-        parts.append(text.beyond(beyondRun))
 
         let split = try DatasetSplit.make(for: dataset, testFraction: configuration.data.testFraction,
                                           validationFraction: configuration.data.validationFraction,
@@ -290,7 +243,11 @@ public final class Study {
         return StudyResult(configuration: configuration, dataName: dataset.name, classNames: dataset.classNames,
                            imageWidth: dataset.imageWidth, imageHeight: dataset.imageHeight,
                            splitSizes: split.sizes,
-                           parts: parts, choices: choices, machine: CPUInfo.current().summary,
+                           withoutNormalization: withoutNormalization, withNormalization: withNormalization,
+                           zeroInitialization: zeroInitialization, learningRate: learningRatePart, batchSize: batchSize,
+                           momentum: momentumPart, epochs: epochs, activation: activation, weightDecay: weightDecay,
+                           beyond: beyondRun, choices: .init(learningRate: learningRate, momentum: momentum),
+                           machine: CPUInfo.current().summary,
                            engine: "\(MatMul.engineVersion) (\(MatMul.instructionSet)), \(configuration.threads) threads",
                            seconds: (clock.now - start).seconds, runsTrained: store.trained, runsReused: store.reused)
     }
@@ -330,12 +287,5 @@ public final class Study {
         guard value > 0 else { return value }
         let scale = pow(10, 2 - floor(log10(value)))
         return (value * scale).rounded() / scale
-    }
-
-    static func format(_ value: Double) -> String {
-        var text = String(format: "%.5f", value)
-        while text.hasSuffix("0") { text.removeLast() }
-        if text.hasSuffix(".") { text.removeLast() }
-        return text
     }
 }

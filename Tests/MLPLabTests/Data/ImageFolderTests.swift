@@ -193,8 +193,8 @@ struct ImageFolderTests {
         options.maximumDecodedBytes = 36
         #expect(Self.loadError(folder, options: options) == nil, "--resize's size is what counts")
         // Options written before the limits existed read with the defaults.
-        let old = Data(#"{"skipUnreadable":true,"maximumPixels":100}"#.utf8)
-        let decoded = try JSONDecoder().decode(ImageFolderOptions.self, from: old)
+        let old = Data(#"{"skip_unreadable":true,"maximum_pixels":100}"#.utf8)
+        let decoded = try JSONCoding.decode(ImageFolderOptions.self, from: old)
         #expect(decoded.skipUnreadable && decoded.maximumPixels == 100 && decoded.maximumDecodedBytes == ImageFolderOptions().maximumDecodedBytes)
     }
 

@@ -147,10 +147,10 @@ struct PrecisionTests {
     func olderConfigurationDecodes() throws {
         var configuration = TrainingConfiguration()
         configuration.precision = .bfloat16Emulated
-        var object = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(configuration)) as? [String: Any])
+        var object = try #require(try JSONSerialization.jsonObject(with: JSONCoding.encode(configuration)) as? [String: Any])
         #expect(object["precision"] as? String == "bf16-emulated")
         object["precision"] = nil
-        let decoded = try JSONDecoder().decode(TrainingConfiguration.self, from: JSONSerialization.data(withJSONObject: object))
+        let decoded = try JSONCoding.decode(TrainingConfiguration.self, from: JSONSerialization.data(withJSONObject: object))
         #expect(decoded.precision == .float32)
         #expect(decoded.optimizer == configuration.optimizer && decoded.epochs == configuration.epochs)
     }

@@ -179,13 +179,13 @@ struct StudyText {
     }
 
     func activation(_ activation: StudyResult.ActivationPart) -> StudySection {
-        let named = [("relu", activation.relu), (activation.tanh.label, activation.tanh), (activation.leakyReLU.label, activation.leakyReLU)]
+        let named = [("relu", activation.relu), (activation.tanh.label, activation.tanh), (activation.leakyRelu.label, activation.leakyRelu)]
         let all = named.map(\.1)
         let best = named.max { Study.score($0.1) < Study.score($1.1) }!
         let findings = named.map { "\($0.0): \(StudyText.summary($0.1)), final loss \(Format.number($0.1.result.finalLoss))" }
             + ["Best on validation: \(best.0); the spread is \(Format.number(all.map(Study.score).max()! - all.map(Study.score).min()!, digits: 3))."]
         return part(10, "Activation", "Do tanh and leaky ReLU do better than ReLU?", "the best configuration so far, activation varied",
-                    [activation.tanh, activation.leakyReLU], findings,
+                    [activation.tanh, activation.leakyRelu], findings,
                     [.loss(title: "training loss by activation", runs: all), .score(title: "validation accuracy by activation", runs: all)])
     }
 

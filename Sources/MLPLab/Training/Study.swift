@@ -216,7 +216,7 @@ public final class Study {
             model.activation = activation
             return try run(activation.rawValue, model: model, training: best)
         }
-        let activation = StudyResult.ActivationPart(tanh: try activationRun(.tanh), leakyReLU: try activationRun(.leakyReLU),
+        let activation = StudyResult.ActivationPart(tanh: try activationRun(.tanh), leakyRelu: try activationRun(.leakyReLU),
                                                     relu: bestSoFar)
 
         // Part 11: weight decay.

@@ -173,13 +173,13 @@ extension StudyResult {
     /// Part 10: the best configuration so far with each activation.
     public struct ActivationPart: Codable, Sendable {
         public var tanh: StudyRun
-        public var leakyReLU: StudyRun
+        public var leakyRelu: StudyRun
         /// ReLU: the best run so far, the same run as `EpochsPart.short`.
         public var relu: StudyRun
 
-        public init(tanh: StudyRun, leakyReLU: StudyRun, relu: StudyRun) {
+        public init(tanh: StudyRun, leakyRelu: StudyRun, relu: StudyRun) {
             self.tanh = tanh
-            self.leakyReLU = leakyReLU
+            self.leakyRelu = leakyRelu
             self.relu = relu
         }
     }

@@ -35,7 +35,7 @@ struct RunFolderTests {
         // result.json agrees with metrics.jsonl, epoch for epoch.
         let stored = try JSONCoding.decode(RunResult.self, from: bytes(runs + "/a/result.json"))
         #expect(stored.epochs.count == 5 && stored.record == record)
-        #expect(stored.epochs[0].loss == first["loss"] as? Double)
+        #expect(stored.epochs[0] == (try JSONCoding.decode(EpochMetrics.self, from: Data(metrics[0].utf8))))
         let model = try ModelFile(contentsOf: runs + "/a/model.safetensors")
         #expect(model.classNames == FashionMNIST.classNames && model.imageWidth == 28 && model.configuration.hiddenSizes == [64])
         #expect(try String(contentsOfFile: runs + "/a/summary.md", encoding: .utf8).contains("test accuracy"))

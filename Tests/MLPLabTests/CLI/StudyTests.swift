@@ -23,17 +23,17 @@ struct StudyTests {
         #expect(!json.contains("<svg") && !json.contains("findings"))
         let results = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
         let runs = StudyTests.runs(in: results)
-        #expect(Set(runs.map(\.name)).isSuperset(of: ["withoutNormalization", "withNormalization", "zeroInitialization", "learningRate.coarse",
-                                                      "learningRate.small", "learningRate.large", "learningRate.best", "batchSize.batch32",
-                                                      "batchSize.batch128HighRate", "batchSize.batch128LowRate", "momentum.runs", "epochs.long",
-                                                      "activation.tanh", "activation.leakyReLU", "weightDecay.strong", "weightDecay.weak", "beyond"]))
+        #expect(Set(runs.map(\.name)).isSuperset(of: ["without_normalization", "with_normalization", "zero_initialization", "learning_rate.coarse",
+                                                      "learning_rate.small", "learning_rate.large", "learning_rate.best", "batch_size.batch32",
+                                                      "batch_size.batch128_high_rate", "batch_size.batch128_low_rate", "momentum.runs", "epochs.long",
+                                                      "activation.tanh", "activation.leaky_relu", "weight_decay.strong", "weight_decay.weak", "beyond"]))
         for (name, run) in runs {
-            let outcome = try #require(run["outcome"] as? [String: Any])
-            let folder = try #require(outcome["path"] as? String)
+            let outcome = try #require(run["result"] as? [String: Any])
+            let folder = try #require(outcome["run_folder"] as? String)
             let own = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder + "/result.json"))) as? [String: Any])
-            #expect(own["testAccuracy"] as? Double == outcome["testAccuracy"] as? Double, "\(name)")
+            #expect(own["test_accuracy"] as? Double == outcome["test_accuracy"] as? Double, "\(name)")
         }
-        #expect(Set(runs.compactMap { ($0.run["outcome"] as? [String: Any])?["path"] as? String }).count == 30)
+        #expect(Set(runs.compactMap { ($0.run["result"] as? [String: Any])?["run_folder"] as? String }).count == 30)
 
         // report.md: 12 parts, each with findings, and each run's row gives that run's test accuracy.
         let markdown = try String(contentsOfFile: output + "/report.md", encoding: .utf8)
@@ -44,9 +44,9 @@ struct StudyTests {
         }
         var checked = 0
         for (name, run) in runs {
-            let outcome = try #require(run["outcome"] as? [String: Any])
-            let folder = URL(fileURLWithPath: try #require(outcome["path"] as? String)).lastPathComponent
-            let testAccuracy = String(format: "%.4f", try #require(outcome["testAccuracy"] as? Double))
+            let outcome = try #require(run["result"] as? [String: Any])
+            let folder = URL(fileURLWithPath: try #require(outcome["run_folder"] as? String)).lastPathComponent
+            let testAccuracy = String(format: "%.4f", try #require(outcome["test_accuracy"] as? Double))
             let rows = markdown.components(separatedBy: "\n").filter { $0.hasPrefix("| \(run["label"] as? String ?? "?") |") && $0.contains("/\(folder)/summary.md") }
             #expect(!rows.isEmpty && rows.allSatisfy { $0.contains("| \(testAccuracy) |") }, "\(name): \(rows)")
             checked += 1
@@ -54,23 +54,23 @@ struct StudyTests {
         #expect(checked >= 25)
 
         // Each named run was trained with what its name says (a swap in Study.run would show here).
-        let chosenRate = try #require((results["choices"] as? [String: Double])?["learningRate"])
+        let chosenRate = try #require((results["choices"] as? [String: Double])?["learning_rate"])
         let expectedNumbers: [String: [String: Double]] = [
-            "learningRate.small": ["learningRate": 0.001], "learningRate.large": ["learningRate": 0.2],
-            "batchSize.batch32": ["batchSize": 32, "learningRate": chosenRate], "batchSize.batch128": ["batchSize": 128, "learningRate": chosenRate],
-            "batchSize.batch128HighRate": ["batchSize": 128, "learningRate": 0.1], "batchSize.batch128LowRate": ["batchSize": 128, "learningRate": 0.01],
-            "batchSize.baseline": ["batchSize": 64, "learningRate": chosenRate, "momentum": 0],
-            "weightDecay.strong": ["weightDecay": 0.1], "weightDecay.weak": ["weightDecay": 0.01], "weightDecay.without": ["weightDecay": 0],
+            "learning_rate.small": ["learning_rate": 0.001], "learning_rate.large": ["learning_rate": 0.2],
+            "batch_size.batch32": ["batch_size": 32, "learning_rate": chosenRate], "batch_size.batch128": ["batch_size": 128, "learning_rate": chosenRate],
+            "batch_size.batch128_high_rate": ["batch_size": 128, "learning_rate": 0.1], "batch_size.batch128_low_rate": ["batch_size": 128, "learning_rate": 0.01],
+            "batch_size.baseline": ["batch_size": 64, "learning_rate": chosenRate, "momentum": 0],
+            "weight_decay.strong": ["weight_decay": 0.1], "weight_decay.weak": ["weight_decay": 0.01], "weight_decay.without": ["weight_decay": 0],
             "epochs.long": ["epochs": 6],
         ]
         let expectedNames: [String: [String: String]] = [
-            "activation.tanh": ["activation": "tanh"], "activation.leakyReLU": ["activation": "leaky-relu"], "activation.relu": ["activation": "relu"],
-            "zeroInitialization": ["initialization": "zero"], "withNormalization": ["initialization": "torch", "inputScaling": "divide-by-255"],
-            "withoutNormalization": ["inputScaling": "raw"],
+            "activation.tanh": ["activation": "tanh"], "activation.leaky_relu": ["activation": "leaky-relu"], "activation.relu": ["activation": "relu"],
+            "zero_initialization": ["initialization": "zero"], "with_normalization": ["initialization": "torch", "input_scaling": "divide-by-255"],
+            "without_normalization": ["input_scaling": "raw"],
         ]
         func settings(of name: String) throws -> [String: Any] {
             let run = try #require(runs.first { $0.name == name }?.run, "no run named \(name)")
-            let record = try #require((run["outcome"] as? [String: Any])?["record"] as? [String: Any])
+            let record = try #require((run["result"] as? [String: Any])?["record"] as? [String: Any])
             let training = record["training"] as? [String: Any] ?? [:], model = record["model"] as? [String: Any] ?? [:]
             return (training["optimizer"] as? [String: Any] ?? [:]).merging(training) { a, _ in a }.merging(model) { a, _ in a }
         }
@@ -88,20 +88,20 @@ struct StudyTests {
         }
 
         // Part 5's finding counts the non-zero parameters: only the 10 output biases learn.
-        let zeroRun = try #require((results["zeroInitialization"] as? [String: Any])?["outcome"] as? [String: Any])
-        #expect(zeroRun["nonZeroParameters"] as? Int ?? 99 <= 10)
+        let zeroRun = try #require((results["zero_initialization"] as? [String: Any])?["result"] as? [String: Any])
+        #expect(zeroRun["non_zero_parameters"] as? Int ?? 99 <= 10)
         let part5 = try #require(sections.first { $0.hasPrefix("5.") })
-        #expect(part5.contains("\(zeroRun["nonZeroParameters"] as? Int ?? -1) of \(zeroRun["parameterCount"] as? Int ?? -1) parameters"))
+        #expect(part5.contains("\(zeroRun["non_zero_parameters"] as? Int ?? -1) of \(zeroRun["parameter_count"] as? Int ?? -1) parameters"))
 
         // Part 6 chose its learning rate on validation: the chosen run has the best validation score.
         let choices = try #require(results["choices"] as? [String: Double])
-        let lrRuns = runs.filter { $0.name.hasPrefix("learningRate.") }.compactMap { $0.run["outcome"] as? [String: Any] }
-        let bestRun = try #require(lrRuns.max { ($0["bestValidationAccuracy"] as? Double ?? 0) < ($1["bestValidationAccuracy"] as? Double ?? 0) })
+        let lrRuns = runs.filter { $0.name.hasPrefix("learning_rate.") }.compactMap { $0.run["result"] as? [String: Any] }
+        let bestRun = try #require(lrRuns.max { ($0["best_validation_accuracy"] as? Double ?? 0) < ($1["best_validation_accuracy"] as? Double ?? 0) })
         let bestTraining = ((bestRun["record"] as? [String: Any])?["training"] as? [String: Any])?["optimizer"] as? [String: Any]
-        #expect(bestTraining?["learningRate"] as? Double == choices["learningRate"])
-        let chosen = try #require((results["learningRate"] as? [String: Any])?["best"] as? [String: Any])
-        let chosenOptimizer = (((chosen["outcome"] as? [String: Any])?["record"] as? [String: Any])?["training"] as? [String: Any])?["optimizer"] as? [String: Any]
-        #expect(chosenOptimizer?["learningRate"] as? Double == choices["learningRate"])
+        #expect(bestTraining?["learning_rate"] as? Double == choices["learning_rate"])
+        let chosen = try #require((results["learning_rate"] as? [String: Any])?["best"] as? [String: Any])
+        let chosenOptimizer = (((chosen["result"] as? [String: Any])?["record"] as? [String: Any])?["training"] as? [String: Any])?["optimizer"] as? [String: Any]
+        #expect(chosenOptimizer?["learning_rate"] as? Double == choices["learning_rate"])
         let part6 = try #require(sections.first { $0.hasPrefix("6.") })
         #expect(part6.contains("Chosen on validation: **\(chosen["label"] as? String ?? "?")**"))
 
@@ -140,11 +140,11 @@ struct StudyTests {
 }
 
 extension StudyTests {
-    /// Every run in results.json with the name of the field holding it ("learningRate.coarse",
+    /// Every run in results.json with the name of the field holding it ("learning_rate.coarse",
     /// "beyond"), found wherever an object has a label and an outcome.
     static func runs(in value: Any, name: String = "") -> [(name: String, run: [String: Any])] {
         if let object = value as? [String: Any] {
-            if object["label"] is String, object["outcome"] is [String: Any] { return [(name, object)] }
+            if object["label"] is String, object["result"] is [String: Any] { return [(name, object)] }
             return object.sorted { $0.key < $1.key }.flatMap { runs(in: $0.value, name: name.isEmpty ? $0.key : name + "." + $0.key) }
         }
         if let array = value as? [Any] { return array.flatMap { runs(in: $0, name: name) } }

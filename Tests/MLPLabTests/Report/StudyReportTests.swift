@@ -26,7 +26,7 @@ struct StudyReportTests {
              "gradient_norm": 1.0, "seconds": 0.5, "learning_rate": learningRate]
         }
         let result: [String: Any] = [
-            "run_folder": "/nowhere/runs/\(label.replacingOccurrences(of: " ", with: "-"))",
+            "mlplab_version": "test", "run_folder": "/nowhere/runs/\(label.replacingOccurrences(of: " ", with: "-"))",
             "record": try JSONSerialization.jsonObject(with: JSONCoding.encode(record)),
             "split_sizes": ["train": 14, "validation": 2, "test": 4], "epochs": metrics,
             "train_accuracy": validation + 0.01, "test_accuracy": test, "best_validation_accuracy": validation, "best_epoch": epochs,
@@ -61,7 +61,7 @@ struct StudyReportTests {
                             without: best, chosen: 0.5),
             epochs: .init(long: try run("6 epochs", validation: 0.7444, test: 0.7344, learningRate: 0.05, momentum: 0.5, epochs: 6), short: withMomentum),
             activation: .init(tanh: try run("tanh", validation: 0.7555, test: 0.7455, learningRate: 0.05, momentum: 0.5),
-                              leakyReLU: try run("leaky-relu", validation: 0.7266, test: 0.7166, learningRate: 0.05, momentum: 0.5),
+                              leakyRelu: try run("leaky-relu", validation: 0.7266, test: 0.7166, learningRate: 0.05, momentum: 0.5),
                               relu: withMomentum),
             weightDecay: .init(strong: try run("weight decay 0.1", validation: 0.2333, test: 0.2233, learningRate: 0.05, momentum: 0.5, weightDecay: 0.1),
                                weak: try run("weight decay 0.01", validation: 0.7034, test: 0.6934, learningRate: 0.05, momentum: 0.5, weightDecay: 0.01),

@@ -24,8 +24,7 @@ struct SamplesCommand: ParsableCommand {
     func run() throws {
         let dataset = try dataOptions.load()
         let picked = dataset.samplesOfDistinctClasses(count: 12, seed: seed)
-        let grid = ImageGrid(title: "\(dataset.name): \(picked.count) random images of different classes", columns: 4,
-                             items: picked.map { (dataset.classNames[Int(dataset.labels[$0])], dataset.image(at: $0)) })
+        let grid = DatasetCharts.samples(dataset, indices: picked, title: "\(dataset.name): \(picked.count) random images of different classes")
         try AtomicFile.write(Data(grid.svg.utf8), to: output)
         print("wrote \(output): \(picked.count) images of \(picked.count) classes")
     }
@@ -49,10 +48,8 @@ struct DistributionCommand: ParsableCommand {
 
     func run() throws {
         let dataset = try dataOptions.load()
-        let counts = dataset.classCounts(of: 0..<dataset.count)
-        let bars = zip(dataset.classNames, counts).sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
-            .map { (label: $0.0, value: Double($0.1)) }
-        let chart = BarChart(title: "\(dataset.name): images per class (\(AxisTicks.label(Double(dataset.count))) in all)", valueLabel: "images", bars: bars)
+        let chart = DatasetCharts.distribution(dataset, title: "\(dataset.name): images per class (\(AxisTicks.label(Double(dataset.count))) in all)")
+        let bars = chart.bars
         try AtomicFile.write(Data(chart.svg.utf8), to: output)
         let largest = bars.first!, smallest = bars.last!
         print("wrote \(output): \(bars.count) classes, largest '\(largest.label)' \(Int(largest.value)), smallest '\(smallest.label)' \(Int(smallest.value))")

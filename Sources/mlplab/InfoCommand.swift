@@ -21,42 +21,16 @@ struct InfoCommand: ParsableCommand {
     @Flag(help: "Print JSON instead of a table.")
     var json = false
 
-    struct Summary: Codable {
-        var name: String
-        var images: Int
-        var width: Int
-        var height: Int
-        var bytes: Int
-        var classes: [ClassCount]
-        var split: [String: Int]
-        struct ClassCount: Codable {
-            var name: String
-            var images: Int
-            var train: Int
-            var validation: Int
-            var test: Int
-        }
-    }
-
     func run() throws {
         let dataset = try dataOptions.load()
         let split = try DatasetSplit.make(for: dataset, data: dataOptions.configuration(), seed: seed)
-        let all = dataset.classCounts(of: 0..<dataset.count)
-        let train = dataset.classCounts(of: split.train), validation = dataset.classCounts(of: split.validation)
-        let test = dataset.classCounts(of: split.test)
-        let summary = Summary(
-            name: dataset.name, images: dataset.count, width: dataset.imageWidth, height: dataset.imageHeight,
-            bytes: dataset.pixels.count,
-            classes: dataset.classNames.indices.map {
-                .init(name: dataset.classNames[$0], images: all[$0], train: train[$0], validation: validation[$0], test: test[$0])
-            },
-            split: ["train": split.train.count, "validation": split.validation.count, "test": split.test.count])
+        let summary = DatasetSummary(dataset, split: split)
         if json {
             print(try JSONCoding.string(summary))
             return
         }
         print("\(dataset.name): \(dataset.count) images of \(dataset.imageWidth)×\(dataset.imageHeight) (width × height), \(dataset.classCount) classes, \(Format.grouped(Double(dataset.pixels.count))) bytes as UInt8")
-        print("split: \(split.train.count) train, \(split.validation.count) validation, \(split.test.count) test\(dataset.officialTestRange != nil ? " (official test set)" : "")")
+        print("split: \(split.train.count) train, \(split.validation.count) validation, \(split.test.count) test\(summary.officialTest ? " (official test set)" : "")")
         let width = max(5, dataset.classNames.map(\.count).max() ?? 5)
         print("")
         print("class".padding(toLength: width, withPad: " ", startingAt: 0) + "   images    train      val     test")

@@ -45,8 +45,7 @@ enum StudyChart {
             return GroupedBarChart(title: "\(run.label): accuracy of each class", categories: dataset.classNames,
                                    series: [("train", run.result.trainPerClass), ("test", run.result.testPerClass)]).svg
         case .samples(let indices):
-            return ImageGrid(title: "\(indices.count) random images of different classes", columns: 4,
-                             items: indices.map { (dataset.classNames[Int(dataset.labels[$0])], dataset.image(at: $0)) }).svg
+            return DatasetCharts.samples(dataset, indices: indices, title: "\(indices.count) random images of different classes").svg
         case .distribution(let bars):
             return BarChart(title: "images per class", valueLabel: "images", bars: bars).svg
         }

@@ -57,8 +57,7 @@ struct StudyText {
     }
 
     func distribution() -> StudySection {
-        let counts = dataset.classCounts(of: 0..<dataset.count)
-        let bars = zip(dataset.classNames, counts).sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }.map { (label: $0.0, value: Double($0.1)) }
+        let bars = DatasetCharts.classCounts(dataset)
         let largest = bars.first!, smallest = bars.last!
         let ratio = largest.value / max(smallest.value, 1)
         let finding = ratio < 1.05

@@ -7,7 +7,7 @@ public struct BarChart {
     public var valueLabel: String
     public var bars: [(label: String, value: Double)]
     /// How a value is written at the end of its bar.
-    public var format: (Double) -> String = { NumberFormat.grouped(Int($0.rounded())) }
+    public var format: (Double) -> String = { Format.grouped($0) }
 
     public init(title: String, valueLabel: String, bars: [(label: String, value: Double)]) {
         self.title = title
@@ -49,29 +49,17 @@ public enum AxisTicks {
     public static func nice(upTo maximum: Double) -> [Double] {
         guard maximum > 0, maximum.isFinite else { return [0, 1] }
         let raw = maximum / 5
-        let magnitude = pow(10, floor(log10(raw)))
-        let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
-        let count = Int((maximum / step).rounded(.up))
-        return (0...count).map { Double($0) * step }
+        let exponent = floor(log10(raw))
+        let magnitude = pow(10, exponent)
+        let multiple = [1.0, 2, 5, 10].first { $0 * magnitude >= raw } ?? 10
+        let count = Int((maximum / (multiple * magnitude)).rounded(.up))
+        // k × multiple is a whole number; dividing it by a whole power of ten (rather than
+        // multiplying by 0.1…) gives the nearest Double to the decimal tick: 0.6, not 0.6000000000000001.
+        return (0...count).map { Double($0) * multiple }.map { exponent < 0 ? $0 / pow(10, -exponent) : $0 * magnitude }
     }
 
     public static func label(_ value: Double) -> String {
-        if value == value.rounded() && abs(value) < 1e15 { return NumberFormat.grouped(Int(value)) }
+        if value == value.rounded() && abs(value) < 1e15 { return Format.grouped(value) }
         return String(format: "%g", value)
-    }
-}
-
-enum NumberFormat {
-    /// 12345 → "12,345" (no locale: charts look the same everywhere).
-    static func grouped(_ value: Int) -> String {
-        let digits = String(abs(value))
-        var groups: [String] = []
-        var end = digits.endIndex
-        while end > digits.startIndex {
-            let start = digits.index(end, offsetBy: -3, limitedBy: digits.startIndex) ?? digits.startIndex
-            groups.insert(String(digits[start..<end]), at: 0)
-            end = start
-        }
-        return (value < 0 ? "-" : "") + groups.joined(separator: ",")
     }
 }

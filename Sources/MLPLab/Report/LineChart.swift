@@ -93,7 +93,7 @@ public struct LineChart {
                     svg.text("▲", x: x(i), y: top + 4, size: 11, anchor: .middle, fill: color)
                     svg.rect(x: x(i) - 5, y: top - 6, width: 10, height: 10, fill: "transparent", title: label)
                     let shown = value >= 1e15 ? String(format: "%.3g", value)
-                        : value >= 1000 ? NumberFormat.grouped(Int(value.rounded())) : String(format: "%.4g", value)
+                        : value >= 1000 ? Format.grouped(value) : String(format: "%.4g", value)
                     above.append("\(line.name): \(shown) at \(xLabel) \(i + 1)")
                 } else {
                     svg.rect(x: x(i) - 2.5, y: y(value) - 2.5, width: 5, height: 5, fill: color, title: label)

@@ -58,10 +58,15 @@ struct MatMulTests {
         #expect(largest < 1e-4, "activation \(String(describing: activation)): largest difference \(largest)")
     }
 
-    @Test func reportsTheKernelItChose() {
+    @Test("names the kernel oneDNN chose, as DNNL_VERBOSE does; an optimized one where the CPU has AVX2 or better")
+    func reportsTheKernelItChose() {
         let engine = MatMul()
         let name = engine.implementationName(m: 64, n: 96, k: 128, transposeB: true)
-        #expect(!name.isEmpty && name != "unknown")
+        // oneDNN's implementation names: "gemm:jit", "brg:avx512_core", "ref:any", …
+        #expect(name.range(of: #"^[a-z0-9_]+(:[a-z0-9_]+)+$"#, options: .regularExpression) != nil, "kernel name '\(name)'")
+        if ["avx2", "avx512", "amx"].contains(where: MatMul.instructionSet.contains) {
+            #expect(!name.hasPrefix("ref"), "oneDNN fell back to its reference kernel '\(name)' on \(MatMul.instructionSet)")
+        }
         #expect(MatMul.engineVersion.hasPrefix("oneDNN 2."))
     }
 }

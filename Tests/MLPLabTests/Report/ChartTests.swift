@@ -78,7 +78,9 @@ struct ChartTests {
     @Test("nice axis ticks cover the maximum in round steps")
     func niceTicks() {
         #expect(AxisTicks.nice(upTo: 3500) == [0, 1000, 2000, 3000, 4000])
-        #expect(AxisTicks.nice(upTo: 0.87) == [0, 0.2, 0.4, 0.6000000000000001, 0.8, 1.0])
+        #expect(AxisTicks.nice(upTo: 0.87) == [0, 0.2, 0.4, 0.6, 0.8, 1.0])
+        #expect(AxisTicks.nice(upTo: 0.0087) == [0, 0.002, 0.004, 0.006, 0.008, 0.01])
+        #expect(AxisTicks.nice(upTo: 0.29).map { "\($0)" } == ["0.0", "0.1", "0.2", "0.3"])
         #expect(AxisTicks.nice(upTo: 7) == [0, 2, 4, 6, 8])
     }
 

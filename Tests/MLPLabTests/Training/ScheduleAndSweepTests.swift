@@ -69,7 +69,11 @@ struct LearningRateScheduleTests {
         #expect(result.suggestion == result.minimumLossRate / 10)
         // The loss turned: the finder stopped after the minimum, before the end of the range.
         #expect(result.minimumLossRate > 1e-3 && result.minimumLossRate < result.learningRates.last!)
-        #expect(result.learningRates.count < 200 || !result.smoothed.last!.isFinite || result.smoothed.last! > result.smoothed.filter(\.isFinite).min()!)
+        // Rates up to 100 blow the loss up: the pass stops early, on its rule (non-finite, or 4×
+        // the lowest smoothed loss), not at the end of the range.
+        #expect(result.learningRates.count < 200, "ran all \(result.learningRates.count) steps")
+        let last = try #require(result.smoothed.last), lowest = try #require(result.smoothed.filter(\.isFinite).min())
+        #expect(!last.isFinite || last > 4 * lowest, "stopped at smoothed loss \(last), lowest \(lowest)")
     }
 }
 

@@ -90,7 +90,7 @@ for (inputSize, hidden, classes) in [(4800, [3600, 2400, 1200], 52), (784, [588,
     var kernels: [String: Int] = [:]
     for (index, (n, m)) in zip(sizes, sizes.dropFirst()).enumerated() {
         kernels["forward " + engine.implementationName(m: batch, n: m, k: n, transposeB: true, bias: true,
-                                                       activation: index < hidden.count ? .relu : nil), default: 0] += 1
+                                                       activation: index < hidden.count ? Activation.relu.elementwise : nil), default: 0] += 1
         kernels["weight gradient " + engine.implementationName(m: m, n: n, k: batch, transposeA: true), default: 0] += 1
         kernels["fused update " + engine.implementationName(m: m, n: n, k: batch, transposeA: true, scale: -0.001, accumulate: 1),
                 default: 0] += 1

@@ -9,7 +9,7 @@ import COpenMP
 ///
 /// (`accumulate` and `activation` are not used together). With `scale` and `accumulate` the
 /// optimizer's update folds into the weight-gradient product: `W = (1 − lr·λ)·W − lr·(dzᵀ·x)` is one
-/// product, no gradient buffer written or read again (see `SGD.productUpdate`).
+/// product, no gradient buffer written or read again (see `MatMul.WeightUpdate` and the optimizer that builds it).
 ///
 /// where `A` and `B` are views as stored in memory and the transposes cost nothing (they are
 /// strides to the engine). oneDNN picks its kernel from the CPU's features (AVX2, AVX-512,
@@ -31,7 +31,7 @@ public final class MatMul {
         var m: Int, n: Int, k: Int
         var transposeA: Bool, transposeB: Bool
         var hasBias: Bool
-        var activation: Activation?
+        var activation: Elementwise?
         var scale: Float = 1
         var accumulate: Float = 0
     }
@@ -131,7 +131,7 @@ public final class MatMul {
         _ b: Matrix, transposeB: Bool = false,
         into c: Matrix,
         bias: UnsafePointer<Float>? = nil,
-        activation: Activation? = nil,
+        activation: Elementwise? = nil,
         scale: Float = 1,
         accumulate: Float = 0,
         conversion: Conversion = .perProduct
@@ -196,7 +196,7 @@ public final class MatMul {
     /// The name of the kernel oneDNN chose for this product (e.g. "brg:avx512_core"), creating
     /// its primitive if needed.
     public func implementationName(m: Int, n: Int, k: Int, transposeA: Bool = false, transposeB: Bool = false,
-                                   bias: Bool = false, activation: Activation? = nil,
+                                   bias: Bool = false, activation: Elementwise? = nil,
                                    scale: Float = 1, accumulate: Float = 0) -> String {
         let key = Key(m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB, hasBias: bias, activation: activation,
                       scale: scale, accumulate: accumulate)
@@ -236,10 +236,9 @@ public final class MatMul {
             MatMul.check(dnnl_post_ops_create(&postOps), "create post-ops")
             defer { dnnl_post_ops_destroy(postOps) }
             let (algorithm, alpha): (dnnl_alg_kind_t, Float) = switch activation {
-            case .relu: (dnnl_eltwise_relu, 0)
-            case .leakyReLU: (dnnl_eltwise_relu, Activation.leakySlope)
+            case let .relu(slope): (dnnl_eltwise_relu, slope)
             case .tanh: (dnnl_eltwise_tanh, 0)
-            case .sigmoid: (dnnl_eltwise_logistic, 0)
+            case .logistic: (dnnl_eltwise_logistic, 0)
             }
             MatMul.check(dnnl_post_ops_append_eltwise(postOps, 1, algorithm, alpha, 0), "append the \(activation) post-op")
             MatMul.check(dnnl_primitive_attr_set_post_ops(attributes, postOps), "set post-ops")

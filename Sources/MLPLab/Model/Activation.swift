@@ -18,16 +18,19 @@ public enum Activation: String, Codable, Sendable, CaseIterable, Hashable {
     /// The slope for negative inputs of leaky ReLU, as in `torch.nn.functional.leaky_relu`.
     public static let leakySlope: Float = 0.01
 
-    /// f(z), for reference paths and tests (training uses the engine's fused version).
-    @inline(__always)
-    public func callAsFunction(_ z: Float) -> Float {
+    /// The function as a product's fused elementwise step.
+    public var elementwise: Elementwise {
         switch self {
-        case .relu: return z > 0 ? z : 0
-        case .tanh: return Foundation.tanh(z)
-        case .leakyReLU: return z > 0 ? z : Activation.leakySlope * z
-        case .sigmoid: return 1 / (1 + Foundation.exp(-z))
+        case .relu: .relu(negativeSlope: 0)
+        case .tanh: .tanh
+        case .leakyReLU: .relu(negativeSlope: Activation.leakySlope)
+        case .sigmoid: .logistic
         }
     }
+
+    /// f(z), for reference paths and tests (training uses the engine's fused version).
+    @inline(__always)
+    public func callAsFunction(_ z: Float) -> Float { elementwise(z) }
 
     /// Multiplies `gradient` (dL/da, batch × width) in place by f'(z) given the outputs `a`,
     /// turning it into dL/dz. Reads `output`, updates `gradient`; both hold `count` floats.

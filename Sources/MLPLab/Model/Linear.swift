@@ -38,7 +38,7 @@ public struct Linear: Sendable, Equatable {
     public func forward(input: Matrix, parameters: FloatBuffer, output: Matrix, activation: Activation?, engine: MatMul,
                         weightCopy: InputCopy? = nil) {
         engine.multiply(input, weight(in: parameters), transposeB: true, into: output,
-                        bias: bias(in: parameters), activation: activation,
+                        bias: bias(in: parameters), activation: activation?.elementwise,
                         conversion: weightCopy.map { .fill($0) } ?? .perProduct)
     }
 

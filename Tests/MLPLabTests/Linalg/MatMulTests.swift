@@ -45,7 +45,7 @@ struct MatMulTests {
         let bias = TestSupport.randomBuffer(n, seed: 3)
         let fused = FloatBuffer(count: m * n)
         engine.multiply(Matrix(x.base, rows: m, columns: k), Matrix(w.base, rows: n, columns: k), transposeB: true,
-                        into: Matrix(fused.base, rows: m, columns: n), bias: bias.base, activation: activation)
+                        into: Matrix(fused.base, rows: m, columns: n), bias: bias.base, activation: activation?.elementwise)
         var largest = 0.0
         for i in 0..<m {
             for j in 0..<n {

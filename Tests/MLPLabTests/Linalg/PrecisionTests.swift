@@ -28,12 +28,12 @@ struct PrecisionTests {
         let emulated = FloatBuffer(count: m * n), reference = FloatBuffer(count: m * n), plain = FloatBuffer(count: m * n)
         MatMul(precision: .bfloat16Emulated).multiply(Matrix(a.base, rows: m, columns: k), Matrix(b.base, rows: n, columns: k),
                                                       transposeB: true, into: Matrix(emulated.base, rows: m, columns: n),
-                                                      bias: bias.base, activation: .relu)
+                                                      bias: bias.base, activation: Activation.relu.elementwise)
         let float32 = MatMul()
         float32.multiply(Matrix(roundedA.base, rows: m, columns: k), Matrix(roundedB.base, rows: n, columns: k),
-                         transposeB: true, into: Matrix(reference.base, rows: m, columns: n), bias: bias.base, activation: .relu)
+                         transposeB: true, into: Matrix(reference.base, rows: m, columns: n), bias: bias.base, activation: Activation.relu.elementwise)
         float32.multiply(Matrix(a.base, rows: m, columns: k), Matrix(b.base, rows: n, columns: k),
-                         transposeB: true, into: Matrix(plain.base, rows: m, columns: n), bias: bias.base, activation: .relu)
+                         transposeB: true, into: Matrix(plain.base, rows: m, columns: n), bias: bias.base, activation: Activation.relu.elementwise)
         #expect(emulated.array == reference.array)
         #expect(emulated.array != plain.array, "rounding the inputs changes the product")
         #expect(a.array[0] == a.base[0], "the inputs themselves are left alone")

@@ -128,6 +128,27 @@ struct ClassifierTests {
         #expect(fromFile.logits(pixels: pixels) == Self.classifier(run, scaling: .raw).logits(pixels: pixels))
     }
 
+    @Test("an image file loads as its pixels, and ranks as the same image in memory (the README's example)")
+    func imageFileLoadsAsInTraining() throws {
+        let run = try Self.trainedRun()
+        let folder = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try ModelFile(dataset: run.dataset, model: run.model, scaling: .unitRange).write(to: folder.path + "/model.safetensors")
+        let original = run.dataset.image(at: 5)
+        let png = folder.path + "/five.png"
+        try original.pngData().write(to: URL(fileURLWithPath: png))
+
+        let classifier = try Classifier(contentsOf: folder.path, threads: 1)
+        let image = try classifier.image(contentsOf: png)
+        #expect(image == original)
+        let top = try classifier.top(3, of: [image])[0]
+        let inMemory = try Self.classifier(run).top(3, of: [original])[0]
+        #expect(top.count == 3 && top == inMemory)
+        #expect(throws: DatasetError.unreadable(path: folder.path + "/none.png", reason: "no such file")) {
+            try classifier.image(contentsOf: folder.path + "/none.png")
+        }
+    }
+
     @Test("data or images that do not fit the model are refused with the model's and image's names")
     func mismatchesAreNamed() throws {
         let run = try Self.trainedRun()

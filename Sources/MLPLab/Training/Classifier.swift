@@ -108,8 +108,8 @@ public final class Classifier {
         }
     }
 
-    /// The image file at `path` (PNG or JPEG), converted to gray as in training (Pillow's
-    /// formula), after checking it has the model's size. Throws `DatasetError` when the file
+    /// The image file at `path` (JPEG, PNG or any format `GrayImage.decode` reads), converted to
+    /// gray as in training (Pillow's formula), after checking it has the model's size. Throws `DatasetError` when the file
     /// cannot be read or decoded, `CheckpointError.imageSizeMismatch` for another size.
     public func image(contentsOf path: String) throws -> GrayImage {
         let bytes: Data

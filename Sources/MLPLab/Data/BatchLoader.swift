@@ -9,18 +9,9 @@ public enum BatchLoader {
         precondition(indices.count <= input.rows && input.columns == dataset.featureCount,
                      "BatchLoader: batch does not fit the input buffer")
         let width = dataset.featureCount
-        // Divide rather than multiply by 1/255, so every input equals the assignment's
-        // `np.float32(x) / 255` bit for bit.
-        let divide = scaling == .unitRange
         dataset.pixels.withUnsafeBufferPointer { pixels in
             for (row, index) in zip(0..., indices) {
-                let source = pixels.baseAddress! + index * width
-                let destination = input.base + row * width
-                if divide {
-                    for j in 0..<width { destination[j] = Float(source[j]) / 255 }
-                } else {
-                    for j in 0..<width { destination[j] = Float(source[j]) }
-                }
+                scaling.convert(pixels.baseAddress! + index * width, count: width, into: input.base + row * width)
                 labels[row] = dataset.labels[index]
             }
         }

@@ -23,14 +23,7 @@ public enum SoftmaxCrossEntropy {
             let g = gradient.base + row * classes
             let label = Int(labels[row])
             precondition(label >= 0 && label < classes, "SoftmaxCrossEntropy: label \(label) outside 0..<\(classes)")
-            var maximum = z[0]
-            for j in 1..<classes where z[j] > maximum { maximum = z[j] }  // a NaN logit still makes the sum NaN
-            var sum: Float = 0
-            for j in 0..<classes {
-                let e = Foundation.exp(z[j] - maximum)
-                g[j] = e
-                sum += e
-            }
+            let (maximum, sum) = exponentials(of: z, count: classes, into: g)
             let inverse = 1 / sum
             for j in 0..<classes { g[j] *= inverse * scale }
             g[label] -= scale
@@ -46,12 +39,47 @@ public enum SoftmaxCrossEntropy {
         var total = 0.0
         for row in 0..<rows {
             let z = logits.base + row * classes
-            var maximum = z[0]
-            for j in 1..<classes where z[j] > maximum { maximum = z[j] }
-            var sum: Float = 0
-            for j in 0..<classes { sum += Foundation.exp(z[j] - maximum) }
+            let (maximum, sum) = exponentials(of: z, count: classes, into: nil)
             total += Double(Foundation.log(sum) + maximum - z[Int(labels[row])])
         }
         return total / Double(rows)
+    }
+
+    /// Softmax of each row of `logits`: p[j] = exp(z[j] − m) / Σ exp(z − m), with m = max(z).
+    ///
+    /// The probabilities of the loss above, from the same exponentials and the same Float sum
+    /// (subtracting the maximum keeps exp from overflowing on large logits). Reads `logits`
+    /// (rows × classes); writes `probabilities` (rows × classes), which may be `logits` itself.
+    /// Each row sums to 1 within a few Float roundings (about 1e-6 for ten classes); a NaN
+    /// logit makes its row NaN.
+    public static func softmax(logits: Matrix, into probabilities: Matrix) {
+        precondition(probabilities.rows == logits.rows && probabilities.columns == logits.columns,
+                     "SoftmaxCrossEntropy.softmax: probabilities must have the logits' shape")
+        let rows = logits.rows, classes = logits.columns
+        guard classes > 0 else { return }
+        for row in 0..<rows {
+            let p = probabilities.base + row * classes
+            let (_, sum) = exponentials(of: logits.base + row * classes, count: classes, into: p)
+            let inverse = 1 / sum
+            for j in 0..<classes { p[j] *= inverse }
+        }
+    }
+
+    /// m = max(z) over one row of `count` logits, and Σ exp(z − m) summed in Float; writes each
+    /// exp(z − m) to `exponentials` when given (which may be `z` itself: each z[j] is read before
+    /// its exponential is written). The one place the softmax's exponentials are computed, for
+    /// the loss, its gradient and `softmax`.
+    @inline(__always)
+    static func exponentials(of z: UnsafePointer<Float>, count: Int,
+                             into exponentials: UnsafeMutablePointer<Float>?) -> (maximum: Float, sum: Float) {
+        var maximum = z[0]
+        for j in 1..<count where z[j] > maximum { maximum = z[j] }  // a NaN logit still makes the sum NaN
+        var sum: Float = 0
+        for j in 0..<count {
+            let e = Foundation.exp(z[j] - maximum)
+            exponentials?[j] = e
+            sum += e
+        }
+        return (maximum, sum)
     }
 }

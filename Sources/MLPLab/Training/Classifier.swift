@@ -1,0 +1,247 @@
+import Foundation
+
+/// A trained model ready to classify images: logits, probabilities, the most likely classes,
+/// and evaluation on a data set, for a Swift program as for `mlplab evaluate` and `predict`.
+///
+/// Loaded from a model file, whose metadata says the classes, the image size and how pixels
+/// are scaled; every method scales them that way, as training did. Images go through the model
+/// `chunkSize` rows at a time in one workspace, made on first use and kept, so memory stays
+/// bounded for any number of images. Not for use from several threads at once: the workspace
+/// is shared; give each thread its own classifier.
+///
+/// ```swift
+/// let classifier = try Classifier(contentsOf: "runs/lr0.053")
+/// let image = try classifier.image(contentsOf: "shoe.png")
+/// for guess in try classifier.top(3, of: [image])[0] { print(guess.name, guess.probability) }
+/// ```
+public final class Classifier {
+    /// One class of a ranking: its index (the label), its name and its probability.
+    public struct ClassProbability: Equatable, Sendable {
+        public var index: Int
+        public var name: String
+        public var probability: Float
+
+        public init(index: Int, name: String, probability: Float) {
+            self.index = index
+            self.name = name
+            self.probability = probability
+        }
+    }
+
+    /// Rows per pass through the model: `TrainingRun.evaluationBatch` (1024), so that
+    /// `evaluate` splits samples exactly as a run's evaluation does and gives the same numbers.
+    public static let chunkSize = TrainingRun.evaluationBatch
+
+    public let model: MLP
+    /// Class names in label order.
+    public let classNames: [String]
+    public let imageWidth: Int
+    public let imageHeight: Int
+    /// How pixel bytes become the model's inputs (from the model file's metadata).
+    public let inputScaling: InputScaling
+    /// Threads of the engine's products (at least 1).
+    public let threads: Int
+    /// The model file this classifier was read from, named in errors ("model" when made from a
+    /// `ModelFile` in memory).
+    public let path: String
+
+    /// The file's metadata, for `check(against:)`; its parameters are dropped (they live in `model`).
+    private let metadata: ModelFile
+    private let engine: MatMul
+    /// Made by the first pass and grown up to `chunkSize` rows when a later one needs more.
+    private var workspace: Workspace?
+
+    /// A classifier for the model in `file`, computing with `threads` threads (default: every
+    /// core). `path` names the model in errors.
+    public init(_ file: ModelFile, path: String = "model", threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
+        precondition(threads >= 1, "Classifier: threads must be at least 1 (got \(threads))")
+        model = file.makeModel()
+        classNames = file.classNames
+        imageWidth = file.imageWidth
+        imageHeight = file.imageHeight
+        inputScaling = file.inputScaling
+        self.threads = threads
+        self.path = path
+        var metadata = file
+        metadata.parameters = []
+        self.metadata = metadata
+        MatMul.setThreadCount(threads)
+        engine = MatMul()
+    }
+
+    /// Reads the model at `source`: a model.safetensors file or a run folder (its
+    /// model.safetensors, see `modelPath(for:)`). Throws `CheckpointError` naming the file
+    /// when it is unreadable or not an MLPLab model.
+    public convenience init(contentsOf source: String, threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws {
+        let path = Classifier.modelPath(for: source)
+        try self.init(ModelFile(contentsOf: path), path: path, threads: threads)
+    }
+
+    /// The model file `source` means: `source`/model.safetensors when it is a folder (a run
+    /// folder's kept model), else `source` itself.
+    public static func modelPath(for source: String) -> String {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: source, isDirectory: &isDirectory), isDirectory.boolValue {
+            return source + "/model.safetensors"
+        }
+        return source
+    }
+
+    public var classCount: Int { classNames.count }
+    /// Pixels per image: imageWidth × imageHeight, the model's input size.
+    public var featureCount: Int { imageWidth * imageHeight }
+
+    // MARK: Checks
+
+    /// Throws `CheckpointError.dataMismatch` unless `dataset` has this model's image size and
+    /// the same class names in the same order.
+    public func check(against dataset: Dataset) throws {
+        try metadata.check(against: dataset, path: path)
+    }
+
+    /// Throws `CheckpointError.imageSizeMismatch`, naming the image `name`, unless `image` has
+    /// the model's size.
+    public func check(_ image: GrayImage, name: String) throws {
+        guard image.width == imageWidth, image.height == imageHeight else {
+            throw CheckpointError.imageSizeMismatch(image: name, width: image.width, height: image.height,
+                                                    modelWidth: imageWidth, modelHeight: imageHeight)
+        }
+    }
+
+    /// The image file at `path` (JPEG, PNG or any format `GrayImage.decode` reads), converted to
+    /// gray as in training (Pillow's formula), after checking it has the model's size. Throws `DatasetError` when the file
+    /// cannot be read or decoded, `CheckpointError.imageSizeMismatch` for another size.
+    public func image(contentsOf path: String) throws -> GrayImage {
+        let bytes: Data
+        do { bytes = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw DatasetError.unreadable(path: path, reason: FileManager.default.fileExists(atPath: path) ? "permission denied or not a file" : "no such file")
+        }
+        let image = try GrayImage.decode(bytes, path: path)
+        try check(image, name: path)
+        return image
+    }
+
+    // MARK: Logits and probabilities
+
+    /// The logits of images given as bytes, rows × classCount, row-major.
+    ///
+    /// `pixels` holds rows × featureCount bytes (0…255), one image after another, row-major, as
+    /// `Dataset.pixels`; its count must be a whole number of images. The bytes are scaled as the
+    /// model's `inputScaling` says. Empty input gives an empty result.
+    public func logits(pixels: [UInt8]) -> [Float] {
+        let width = featureCount, classes = classCount
+        precondition(pixels.count % width == 0,
+                     "Classifier.logits: \(pixels.count) bytes are not whole \(imageWidth)×\(imageHeight) images")
+        let rows = pixels.count / width
+        var logits = [Float](repeating: 0, count: rows * classes)
+        pixels.withUnsafeBufferPointer { pixels in
+            logits.withUnsafeMutableBufferPointer { logits in
+                forward(rows: rows, load: { range, workspace in
+                    for (row, image) in zip(0..., range) {
+                        inputScaling.convert(pixels.baseAddress! + image * width, count: width,
+                                             into: workspace.input.base + row * width)
+                    }
+                }, use: { range, chunk, _ in
+                    (logits.baseAddress! + range.lowerBound * classes).update(from: chunk.base, count: chunk.count)
+                })
+            }
+        }
+        return logits
+    }
+
+    /// The logits of `images`, images.count × classCount, row-major. Throws
+    /// `CheckpointError.imageSizeMismatch` (naming "images[i]") for an image of another size.
+    public func logits(_ images: [GrayImage]) throws -> [Float] {
+        for (index, image) in images.enumerated() { try check(image, name: "images[\(index)]") }
+        return logits(pixels: images.flatMap(\.pixels))
+    }
+
+    /// The softmax of each row of `logits` (rows × classCount, row-major, as `logits(_:)`
+    /// returns them), in the same layout: each row sums to 1 within about 1e-6. Computed by
+    /// `SoftmaxCrossEntropy.softmax`, the loss's own.
+    public func probabilities(logits: [Float]) -> [Float] {
+        let classes = classCount
+        precondition(logits.count % classes == 0, "Classifier.probabilities: \(logits.count) logits are not whole rows of \(classes)")
+        var probabilities = logits
+        probabilities.withUnsafeMutableBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            let matrix = Matrix(base, rows: buffer.count / classes, columns: classes)
+            SoftmaxCrossEntropy.softmax(logits: matrix, into: matrix)
+        }
+        return probabilities
+    }
+
+    /// The class probabilities of `images`, images.count × classCount, row-major. Throws as
+    /// `logits(_:)` does.
+    public func probabilities(_ images: [GrayImage]) throws -> [Float] {
+        probabilities(logits: try logits(images))
+    }
+
+    // MARK: Ranking
+
+    /// The `k` most likely classes of one row of probabilities (classCount values), most likely
+    /// first; equal probabilities go to the lower class index first (as `MLP.predictions`' argmax
+    /// does), and NaN ranks last. Fewer than `k` when the model has fewer classes.
+    public func top(_ k: Int, of probabilities: ArraySlice<Float>) -> [ClassProbability] {
+        precondition(probabilities.count == classCount,
+                     "Classifier.top: \(probabilities.count) probabilities for \(classCount) classes")
+        let row = Array(probabilities)
+        func key(_ index: Int) -> Float { row[index].isNaN ? -.infinity : row[index] }
+        let order = row.indices.sorted { key($0) > key($1) || (key($0) == key($1) && $0 < $1) }
+        return order.prefix(max(k, 0)).map { ClassProbability(index: $0, name: classNames[$0], probability: row[$0]) }
+    }
+
+    /// The `k` most likely classes of each image, ranked as `top(_:of:)` ranks one row.
+    /// Throws as `logits(_:)` does.
+    public func top(_ k: Int, of images: [GrayImage]) throws -> [[ClassProbability]] {
+        let probabilities = try probabilities(images)
+        return images.indices.map { top(k, of: probabilities[($0 * classCount)..<(($0 + 1) * classCount)]) }
+    }
+
+    // MARK: Evaluation
+
+    /// The model's predictions on the samples `indices` of `dataset`: the confusion matrix
+    /// (overall and per-class accuracy) and the mean cross-entropy.
+    ///
+    /// Bit for bit what `TrainingRun.evaluate` gives for the same weights, threads and
+    /// indices (same chunks of `chunkSize`, same loss summed per chunk in Double), when the run's
+    /// batch size is at most `chunkSize` and it computes in float32. Throws as
+    /// `check(against:)` does when the data does not fit the model.
+    public func evaluate(_ indices: [Int], of dataset: Dataset) throws -> Evaluation {
+        try check(against: dataset)
+        var confusion = [[Int]](repeating: [Int](repeating: 0, count: classCount), count: classCount)
+        var lossSum = 0.0
+        forward(rows: indices.count, load: { range, workspace in
+            BatchLoader.gather(indices[range], from: dataset, scaling: inputScaling, into: workspace.input, labels: workspace.labels)
+        }, use: { range, logits, workspace in
+            lossSum += SoftmaxCrossEntropy.loss(logits: logits, labels: workspace.labels) * Double(range.count)
+            MLP.predictions(logits: logits, into: workspace.predictions)
+            for row in 0..<range.count {
+                confusion[Int(workspace.labels[row])][Int(workspace.predictions[row])] += 1
+            }
+        })
+        return Evaluation(confusion: confusion, loss: lossSum / Double(max(indices.count, 1)))
+    }
+
+    // MARK: The pass
+
+    /// Runs `rows` rows through the model, `chunkSize` at a time: `load` fills the workspace's
+    /// first range.count input rows (and labels, if it has any) for rows `range`; `use` reads
+    /// that chunk's logits (range.count × classCount, valid until the next chunk).
+    private func forward(rows: Int, load: (Range<Int>, Workspace) -> Void, use: (Range<Int>, Matrix, Workspace) -> Void) {
+        guard rows > 0 else { return }
+        MatMul.setThreadCount(threads)  // per call: OpenMP keeps the count per calling thread
+        let needed = min(rows, Classifier.chunkSize)
+        if workspace == nil || workspace!.capacity < needed {
+            workspace = Workspace(configuration: model.configuration, capacity: needed, trainingCapacity: 1)
+        }
+        let workspace = workspace!
+        var start = 0
+        while start < rows {
+            let range = start..<min(rows, start + Classifier.chunkSize)
+            load(range, workspace)
+            use(range, model.forward(workspace, rows: range.count, engine: engine), workspace)
+            start = range.upperBound
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+
+/// What `mlplab evaluate` reports: a model's accuracy and loss on a data set's test split,
+/// overall and per class, and which split that was.
+public struct ModelEvaluation: Codable, Sendable {
+    /// The model file evaluated.
+    public var model: String
+    /// The data set's name.
+    public var data: String
+    /// Which split was scored: "the official test set", or "a stratified 20 % test split, seed 1".
+    public var split: String
+    public var samples: Int
+    public var accuracy: Double
+    /// Mean cross-entropy.
+    public var loss: Double
+    public var classes: [ClassResult]
+
+    public struct ClassResult: Codable, Sendable {
+        public var name: String
+        public var samples: Int
+        public var correct: Int
+        /// nil for a class without samples in the split.
+        public var accuracy: Double?
+    }
+
+    /// The report of `evaluation`, made on `dataset`'s test split of `data` with `seed`.
+    public init(model: String, dataset: Dataset, data: DataConfiguration, seed: UInt64, evaluation: Evaluation) {
+        self.model = model
+        self.data = dataset.name
+        split = dataset.officialTestRange != nil ? "the official test set"
+            : "a stratified \(Format.trimmed(data.testFraction * 100)) % test split, seed \(seed)"
+        samples = evaluation.total.reduce(0, +)
+        accuracy = evaluation.accuracy
+        loss = evaluation.loss
+        classes = dataset.classNames.indices.map {
+            ClassResult(name: dataset.classNames[$0], samples: evaluation.total[$0], correct: evaluation.correct[$0],
+                        accuracy: evaluation.perClassAccuracy[$0])
+        }
+    }
+}
+
+extension RunRecord {
+    /// The record in the run folder at `path` (its config.json, checked like a typed one), read
+    /// without taking the folder's lock, for looking at a run (evaluating it) while another
+    /// process may be training it; nil when `path` is not a run folder.
+    public static func stored(in path: String) throws -> RunRecord? {
+        guard let data = FileManager.default.contents(atPath: path + "/" + RunFolder.File.config.rawValue) else { return nil }
+        let record: RunRecord
+        do { record = try JSONCoding.decode(RunRecord.self, from: data) } catch {
+            throw CheckpointError.damagedRunFile(path: path + "/" + RunFolder.File.config.rawValue,
+                                                 reason: "it cannot be read (\(RunFolder.describe(error)))")
+        }
+        do { try record.validate() } catch let error as ConfigurationError {
+            throw CheckpointError.damagedRunFile(path: path + "/" + RunFolder.File.config.rawValue,
+                                                 reason: error.description.trimmingCharacters(in: ["."]))
+        }
+        return record
+    }
+}

@@ -156,6 +156,25 @@ struct RunFolderTests {
         #expect(try bytes(runs + "/p/model.safetensors") != bytes(runs + "/p/last.safetensors"))
     }
 
+    @Test("evaluate scores a run folder on the run's own split (its --test, --val and seed), and says which")
+    func evaluateUsesTheRunsSplit() throws {
+        let folder = try FolderBuilder.twoClasses(perClass: 40)
+        let runs = try TestSupport.temporaryDirectory().path
+        let trained = try Tool.run(["train", folder.path, "--test", "0.5", "--val", "0.2", "--seed", "3", "--epochs", "2",
+                                    "--hidden", "8", "--run-dir", runs, "--name", "f", "--json", "--no-cache"])
+        #expect(trained.status == 0, "\(trained.stderr)")
+        let result = try JSONCoding.decode(RunResult.self, from: Data(trained.stdout.utf8))
+        let evaluation = try Tool.run(["evaluate", runs + "/f", folder.path, "--json", "--no-cache"])
+        #expect(evaluation.status == 0, "\(evaluation.stderr)")
+        let report = try JSONCoding.decode(ModelEvaluation.self, from: Data(evaluation.stdout.utf8))
+        #expect(report.samples == result.splitSizes.test && report.samples == 40, "scored \(report.samples) images")
+        #expect(report.accuracy == result.testAccuracy)
+        #expect(report.split == "a stratified 50 % test split, seed 3")
+        // Another fraction, given here, is another split: the one asked for.
+        let other = try Tool.run(["evaluate", runs + "/f", folder.path, "--test", "0.25", "--json", "--no-cache"])
+        #expect(try JSONCoding.decode(ModelEvaluation.self, from: Data(other.stdout.utf8)).samples == 20)
+    }
+
     @Test("evaluate reproduces the run's test accuracy; predict ranks classes; mismatches are named")
     func evaluateAndPredict() throws {
         let runs = try TestSupport.temporaryDirectory().path

@@ -4,7 +4,7 @@
 SWIFT ?= swift
 BIN = .build/release/mlplab
 
-.PHONY: setup build study test test-asan test-tsan test-fuzz bench clean
+.PHONY: setup build study test test-asan test-tsan test-fuzz bench docs clean
 
 setup:
 	@bash scripts/setup
@@ -22,6 +22,7 @@ study: build
 # the tests and the tool built under AddressSanitizer (a separate build folder, .build-asan).
 test: build
 	MLPLAB_BINARY=$(CURDIR)/$(BIN) $(SWIFT) test -c release
+	$(SWIFT) run -c release train-fashion-mnist
 	$(MAKE) test-asan
 	$(MAKE) test-fuzz
 
@@ -45,6 +46,10 @@ test-tsan: setup
 # crashes on the seeds or nearby is caught; the long runs are by hand (bash fuzz/run 600).
 test-fuzz: setup
 	bash fuzz/run 20
+
+# The library's documentation (DocC, offline): .build/plugins/Swift-DocC/outputs/MLPLab.doccarchive
+docs: setup
+	$(SWIFT) package --disable-sandbox generate-documentation --target MLPLab
 
 bench: build
 	bash bench/run

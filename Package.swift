@@ -10,6 +10,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // `swift package generate-documentation --target MLPLab` (make docs): the DocC catalog.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         // The library: data, model, training, the compute-engine seam.
@@ -24,6 +26,13 @@ let package = Package(
                 "MLPLab",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+
+        // A small program that uses the library as a Swift user would (make test runs it).
+        .executableTarget(
+            name: "train-fashion-mnist",
+            dependencies: ["MLPLab"],
+            path: "Examples/TrainFashionMNIST"
         ),
 
         // Implementation details: Debian's C libraries through module maps.

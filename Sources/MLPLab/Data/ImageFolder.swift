@@ -151,6 +151,8 @@ public enum ImageFolder {
     /// Reads every image of `root` into a `Dataset` (bytes, one class per sub-folder).
     ///
     /// - Parameters:
+    ///   - root: the folder holding one sub-folder of images per class.
+    ///   - options: resize, skipping, and the limits on untrusted input.
     ///   - threads: decoders running at once.
     ///   - cache: where decoded folders are kept between runs (nil: always decode).
     ///   - progress: called with (images done, images in all) from the decoding threads.

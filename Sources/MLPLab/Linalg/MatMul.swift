@@ -116,6 +116,8 @@ public final class MatMul {
     ///   - a: stored `m × k`, or `k × m` when `transposeA` (then op(a) = aᵀ).
     ///   - b: stored `k × n`, or `n × k` when `transposeB` (a PyTorch weight `[out, in]` used as
     ///     `xWᵀ` is `b` with `transposeB: true`).
+    ///   - transposeA: use `a` transposed (free: the engine reads it in that order).
+    ///   - transposeB: use `b` transposed.
     ///   - c: `m × n`, overwritten. Must not overlap `a` or `b`.
     ///   - bias: `n` floats added to every row, or nil.
     ///   - activation: applied to every element after the bias, or nil for none.

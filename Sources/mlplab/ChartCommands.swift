@@ -23,10 +23,9 @@ struct SamplesCommand: ParsableCommand {
 
     func run() throws {
         let dataset = try dataOptions.load()
-        let picked = dataset.samplesOfDistinctClasses(count: 12, seed: seed)
-        let grid = DatasetCharts.samples(dataset, indices: picked, title: "\(dataset.name): \(picked.count) random images of different classes")
+        let grid = DatasetCharts.samples(dataset, seed: seed, title: "\(dataset.name): \(min(12, dataset.classCount)) random images of different classes")
         try AtomicFile.write(Data(grid.svg.utf8), to: output)
-        print("wrote \(output): \(picked.count) images of \(picked.count) classes")
+        print("wrote \(output): \(grid.items.count) images of \(grid.items.count) classes")
     }
 }
 

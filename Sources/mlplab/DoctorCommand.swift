@@ -34,16 +34,9 @@ struct DoctorCommand: ParsableCommand {
         print("engine   \(MatMul.engineVersion), instruction set \(MatMul.instructionSet)")
         print("bf16     \(MatMul.supportsBFloat16 ? "yes: --precision bf16 runs bf16 products" : "no bf16 instructions: --precision bf16 falls back to f32; bf16-emulated gives its numerics")")
         print("threads  \(MatMul.threadCount)")
-        // The assignment's first layer at batch 64: forward x·Wᵀ, and the backward's two products.
-        let shapes: [(String, Int, Int, Int, Bool, Bool)] = [
-            ("forward  x·Wᵀ   64×4800 · 4800×3600", 64, 3600, 4800, false, true),
-            ("backward dz·W   64×3600 · 3600×4800", 64, 4800, 3600, false, false),
-            ("backward dzᵀ·x  3600×64 · 64×4800  ", 3600, 4800, 64, true, false),
-        ]
-        for (label, m, n, k, transposeA, transposeB) in shapes {
-            let kernel = engine.implementationName(m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB)
-            let rate = MatMulBenchmark.gigaflops(m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB, engine: engine)
-            print(String(format: "%@  %6.1f GFLOP/s  kernel %@", label, rate, kernel))
+        for shape in MatMulBenchmark.assignmentFirstLayer {
+            let kernel = engine.implementationName(m: shape.m, n: shape.n, k: shape.k, transposeA: shape.transposeA, transposeB: shape.transposeB)
+            print(String(format: "%@  %6.1f GFLOP/s  kernel %@", shape.label, MatMulBenchmark.gigaflops(shape, engine: engine), kernel))
         }
         let directory = FashionMNIST.resolveDirectory(dataDirectory)
         print("data     \(FashionMNIST.name): \(FashionMNIST.isPresent(in: directory) ? "found in \(directory)" : "not found in \(directory) (apt-get install dataset-fashion-mnist)")")

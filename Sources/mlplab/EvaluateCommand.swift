@@ -49,13 +49,8 @@ struct EvaluateCommand: ParsableCommand {
             return
         }
         print("\(path) on \(dataset.name), \(report.split): accuracy \(Format.number(report.accuracy)) (\(evaluation.correct.reduce(0, +)) of \(report.samples) test images), loss \(Format.number(report.loss))")
-        let width = max(5, dataset.classNames.map(\.count).max() ?? 5)
         print("")
-        print("class".padding(toLength: width, withPad: " ", startingAt: 0) + "  accuracy   correct   images")
-        for result in report.classes {
-            print(result.name.padding(toLength: width, withPad: " ", startingAt: 0)
-                  + String(format: "  %8@  %8d %8d", Format.number(result.accuracy), result.correct, result.samples))
-        }
+        print(report.table.text)
         if let chartFolder { print("\ncharts: \(chartFolder)/per-class.svg, \(chartFolder)/confusion.svg") }
     }
 }

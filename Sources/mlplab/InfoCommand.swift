@@ -31,12 +31,7 @@ struct InfoCommand: ParsableCommand {
         }
         print("\(dataset.name): \(dataset.count) images of \(dataset.imageWidth)×\(dataset.imageHeight) (width × height), \(dataset.classCount) classes, \(Format.grouped(Double(dataset.pixels.count))) bytes as UInt8")
         print("split: \(split.train.count) train, \(split.validation.count) validation, \(split.test.count) test\(summary.officialTest ? " (official test set)" : "")")
-        let width = max(5, dataset.classNames.map(\.count).max() ?? 5)
         print("")
-        print("class".padding(toLength: width, withPad: " ", startingAt: 0) + "   images    train      val     test")
-        for c in summary.classes {
-            print(c.name.padding(toLength: width, withPad: " ", startingAt: 0)
-                  + String(format: " %8d %8d %8d %8d", c.images, c.train, c.validation, c.test))
-        }
+        print(summary.table.text)
     }
 }

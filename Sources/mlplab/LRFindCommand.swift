@@ -35,31 +35,29 @@ struct LRFindCommand: AsyncParsableCommand {
         return training
     }
 
+    var finder: LearningRateFinder { LearningRateFinder(start: start, end: end, steps: steps) }
+
     func validate() throws {
-        guard start > 0, end > start, end.isFinite else { throw ValidationError("--start must be positive and below --end (got \(start), \(end)).") }
-        if let steps, steps < 2 { throw ValidationError("--steps must be at least 2 (got \(steps)).") }
-        try checked { try training.validate() }
+        try checked {
+            try finder.validate()
+            try training.validate()
+        }
     }
 
     func run() async throws {
         let training = training
         let dataset = try dataOptions.load(threads: training.threads)
-        let data = dataOptions.configuration()
-        let split = try DatasetSplit.make(for: dataset, data: data, seed: training.seed)
         let model = modelOptions.configuration(inputSize: dataset.featureCount, classCount: dataset.classCount)
-        try checked { try model.validate() }
-        try MemoryBudget.check(model: model, training: training, validation: false, otherBytes: dataset.pixels.count)
-        let run = TrainingRun(dataset: dataset, split: split, model: model, configuration: training)
         let result: LearningRateFinder.Result
         do {
-            result = try await Interrupt.cancellingOnSignal { try LearningRateFinder(start: start, end: end, steps: steps).run(run) }
+            result = try await Interrupt.cancellingOnSignal { try finder.run(on: dataset, data: dataOptions.configuration(), model: model, training: training) }
         } catch is CancellationError {
             throw ExitCode(130)
         } catch let error as ConfigurationError {
             throw ValidationError(error.description)
         }
         try AtomicFile.write(Data(result.chart.svg.utf8), to: output)
-        print(String(format: "lowest smoothed loss %.4f at lr %.3g over %d batches", result.smoothed.filter(\.isFinite).min() ?? .nan,
+        print(String(format: "lowest smoothed loss %.4f at lr %.3g over %d batches", result.lowestLoss,
                      result.minimumLossRate, result.losses.count))
         print(String(format: "suggested lr: %.3g (%@)", result.suggestion, LearningRateFinder.Result.rule))
         print("chart: \(output)")

@@ -37,18 +37,23 @@ struct StudyCommand: AsyncParsableCommand {
     @OptionGroup(title: "Model") var widths: WidthOptions
     @OptionGroup(title: "Runs") var runOptions: RunOptions
 
+    var configuration: StudyConfiguration {
+        var configuration = StudyConfiguration(preset: quick ? .quick : preset, data: dataOptions.configuration(),
+                                               hiddenSizes: widths.hidden?.widths, seed: runOptions.seed ?? 1, threads: runOptions.threadCount)
+        if full { configuration.useAllTrainingData() }
+        return configuration
+    }
+
     func validate() throws {
         if quick && preset != .standard { throw ValidationError("--quick is --preset quick; give one of them.") }
+        try checked { try configuration.validate() }
     }
 
     func run() async throws {
         let clock = ContinuousClock()
         let start = clock.now
         let lock = try FolderLock(path: output)
-        let data = dataOptions.configuration()
-        var configuration = StudyConfiguration(preset: quick ? .quick : preset, data: data, hiddenSizes: widths.hidden?.widths,
-                                               seed: runOptions.seed ?? 1, threads: runOptions.threadCount)
-        if full { configuration.data.trainLimit = nil; configuration.beyondTrainLimit = nil }
+        let configuration = configuration
         let dataset = try dataOptions.load(threads: runOptions.threadCount)
         Terminal.error("study of \(dataset.name) (\(configuration.preset.rawValue)): \(configuration.plannedRuns) runs into \(output)/")
 

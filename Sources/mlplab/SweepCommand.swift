@@ -59,20 +59,17 @@ struct SweepCommand: AsyncParsableCommand {
         let grid = try grid()
         let lock = try FolderLock(path: output)
         let dataset = try dataOptions.load(threads: runOptions.threadCount)
-        let model = ModelConfiguration(inputSize: dataset.featureCount, hiddenSizes: widths.hidden?.widths, classCount: dataset.classCount)
-        let points = grid.points(model: model, training: training)
-        let store = RunStore(directory: output + "/runs", dataset: dataset, data: dataOptions.configuration())
-        var number = 0
-        store.onRunStart = { label, _, reused in
-            number += 1
+        let sweep = Sweep(grid: grid, dataset: dataset, data: dataOptions.configuration(), hiddenSizes: widths.hidden?.widths,
+                          training: training, directory: output + "/runs")
+        sweep.onRunStart = { number, total, label, reused in
             Terminal.clearStatus()
-            Terminal.error("[\(number)/\(points.count)] \(label)\(reused ? " (reused)" : "")")
+            Terminal.error("[\(number)/\(total)] \(label)\(reused ? " (reused)" : "")")
         }
-        store.onBatch = { [epochs] epoch, batch, count in Terminal.status("  epoch \(epoch)/\(epochs), batch \(batch)/\(count)") }
-        store.onRunFinished = { result, folder in try RunReport.write(result, to: folder) }
+        sweep.onBatch = { [epochs] epoch, batch, count in Terminal.status("  epoch \(epoch)/\(epochs), batch \(batch)/\(count)") }
+        sweep.onRunFinished = { result, folder in try RunReport.write(result, to: folder) }
         let runs: [StudyRun]
         do {
-            runs = try await Interrupt.cancellingOnSignal { try points.map { try store.run($0.label, model: $0.model, training: $0.training) } }
+            runs = try await Interrupt.cancellingOnSignal { try sweep.run() }
         } catch is CancellationError {
             Terminal.clearStatus()
             Terminal.error("stopped at a safe point; run the same command again to continue.")
@@ -80,16 +77,9 @@ struct SweepCommand: AsyncParsableCommand {
         }
         Terminal.clearStatus()
         try SweepReport.write(runs, to: output)
-        let width = max(3, runs.map(\.label.count).max() ?? 3)
-        print("run".padding(toLength: width, withPad: " ", startingAt: 0) + "  final loss  best val  test acc  status")
-        for run in runs {
-            let result = run.result
-            print(run.label.padding(toLength: width, withPad: " ", startingAt: 0)
-                  + String(format: "  %10@  %8@  %8@  %@", Format.number(result.finalLoss), Format.number(result.bestValidationAccuracy),
-                           Format.number(result.testAccuracy), SweepReport.status(result)))
-        }
+        print(SweepReport.table(runs).text)
         if let best = SweepReport.best(runs) { print("best on validation: \(best.label)") }
-        print("wrote \(output)/sweep.md, loss.svg, accuracy.svg (\(store.trained) trained, \(store.reused) reused)")
+        print("wrote \(output)/sweep.md, loss.svg, accuracy.svg (\(sweep.trained) trained, \(sweep.reused) reused)")
         _ = lock
     }
 }

@@ -36,9 +36,7 @@ struct TrainCommand: AsyncParsableCommand {
     var json = false
 
     func validate() throws {
-        if let name, name.isEmpty || name.contains("/") || name.hasPrefix(".") {
-            throw ValidationError("--name must be a plain folder name without '/' and not starting with '.' (got '\(name)').")
-        }
+        if let name { try checked { try RunFolder.checkName(name) } }
         if resume != nil && name != nil {
             throw ValidationError("--resume continues an existing run folder; leave out --name.")
         }
@@ -48,11 +46,7 @@ struct TrainCommand: AsyncParsableCommand {
     /// with the options given here applied (`Training.run` names any that differ).
     func prepare() throws -> (RunFolder, RunRecord, Dataset) {
         if let resume {
-            guard FileManager.default.fileExists(atPath: resume + "/" + RunFolder.File.config.rawValue) else {
-                throw CheckpointError.notARun(path: resume)
-            }
-            let folder = try RunFolder(path: resume)
-            let stored = try folder.recordToResume()
+            let (folder, stored) = try RunFolder.resuming(resume)
             let data = dataOptions.configuration(base: stored.data)
             let training = trainingOptions.configuration(base: stored.training)
             let dataset = try dataOptions.load(data, threads: training.threads)
@@ -60,15 +54,9 @@ struct TrainCommand: AsyncParsableCommand {
             return (folder, RunRecord(command: stored.command, data: data, dataset: dataset, model: model, training: training), dataset)
         }
         let training = trainingOptions.configuration()
-        let path = runDirectory + "/" + (name ?? RunFolder.newName(in: runDirectory))
-        // Where the run goes, checked before the data: a --run-dir that cannot be written, or a
-        // name already taken, is said at once, not after the load (minutes for a large folder).
-        let taken = CheckpointError.cannotWrite(path: path, reason: "it already holds a run; continue it with 'mlplab train --resume \(path)' or choose another --name")
-        if FileManager.default.fileExists(atPath: path + "/" + RunFolder.File.config.rawValue) { throw taken }
-        try RunFolder.checkCanCreate(path)
+        let path = try RunFolder.pathForNewRun(in: runDirectory, name: name)
         let dataset = try dataOptions.load(threads: training.threads)
-        let folder = try RunFolder(path: path)
-        if folder.hasRun { throw taken }
+        let folder = try RunFolder.openForNewRun(at: path)
         let model = modelOptions.configuration(inputSize: dataset.featureCount, classCount: dataset.classCount)
         return (folder, RunRecord(command: ["mlplab"] + CommandLine.arguments.dropFirst(), data: dataOptions.configuration(),
                                   dataset: dataset, model: model, training: training), dataset)

@@ -10,7 +10,6 @@ final class TrainingLines {
     private let toStderr: Bool
     private let progress: TrainingProgress
     private(set) var epochsDone = 0
-    private var run: TrainingRun?
 
     init(record: RunRecord, dataset: Dataset, folder: String, toStderr: Bool) {
         self.record = record
@@ -25,16 +24,15 @@ final class TrainingLines {
     }
 
     func show(_ event: TrainingEvent) {
-        let training = record.training, model = record.model
+        let training = record.training
         switch event {
         case let .started(run, resumedAfterEpoch):
-            self.run = run
             epochsDone = resumedAfterEpoch
-            let split = run.split, sgd = training.optimizer
+            let split = run.split
             say("data    \(dataset.name): \(split.train.count) train, \(split.validation.count) validation, \(split.test.count) test; \(dataset.imageWidth)×\(dataset.imageHeight), \(dataset.classCount) classes")
-            say("model   \(model.shapeDescription), \(model.activation.rawValue), \(model.initialization.rawValue) init, \(Format.grouped(Double(model.parameterCount))) parameters")
-            say("sgd     lr \(sgd.learningRate)\(training.schedule == .constant ? "" : " (\(training.schedule.rawValue))"), momentum \(sgd.momentum)\(sgd.nesterov ? " (nesterov)" : ""), weight decay \(sgd.weightDecay), batch \(training.batchSize), \(training.epochs) epochs, seed \(training.seed), inputs \(training.inputScaling == .raw ? "raw 0…255" : "÷255")")
-            say("engine  \(MatMul.engineVersion) (\(MatMul.instructionSet)), \(training.threads) thread\(training.threads == 1 ? "" : "s"), products in \(run.precision.rawValue)")
+            say("model   \(record.modelDescription)")
+            say("sgd     \(record.trainingDescription)")
+            say("engine  \(record.engineDescription(precision: run.precision))")
             if let note = run.precisionNote { Terminal.error("note: --precision \(training.precision.rawValue): \(note)") }
             say("run     \(folder)\(resumedAfterEpoch > 0 ? "  (resuming after epoch \(resumedAfterEpoch))" : "")")
         case let .batch(epoch, batch, count):

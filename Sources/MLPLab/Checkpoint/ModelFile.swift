@@ -26,11 +26,6 @@ public struct ModelFile {
         parameters = model.parameters.array
     }
 
-    public init(dataset: Dataset, model: MLP, scaling: InputScaling) {
-        self.init(model: model, classNames: dataset.classNames, imageWidth: dataset.imageWidth,
-                  imageHeight: dataset.imageHeight, inputScaling: scaling)
-    }
-
     /// A model with these parameters, ready for `forward`.
     public func makeModel() -> MLP {
         let model = MLP(configuration: configuration)

@@ -112,11 +112,11 @@ public final class RunFolder {
     }
 
     /// "20261127-235901" plus a counter if needed: a new folder name under `directory`.
-    public static func newName(in directory: String, prefix: String = "") -> String {
+    public static func newName(in directory: String) -> String {
         let formatter = DateFormatter()
         formatter.dateFormat = "yyyyMMdd-HHmmss"
         formatter.timeZone = TimeZone(identifier: "UTC")
-        let base = prefix + formatter.string(from: Date())
+        let base = formatter.string(from: Date())
         var name = base
         var counter = 2
         while FileManager.default.fileExists(atPath: "\(directory)/\(name)") {

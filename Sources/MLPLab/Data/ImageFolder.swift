@@ -68,6 +68,23 @@ public struct ImageFolderReport: Codable, Equatable, Sendable {
         public var path: String
         public var reason: String
     }
+
+    /// What a person should know of this load, one line each: files skipped, the cache not
+    /// written, files ignored by their extension. Empty when nothing happened worth saying.
+    public var notes: [String] {
+        var notes: [String] = []
+        if !skipped.isEmpty {
+            let examples = skipped.prefix(3).map(\.path).joined(separator: ", ")
+            notes.append("skipped \(skipped.count) unreadable file\(skipped.count == 1 ? "" : "s") (--skip-unreadable): \(examples)\(skipped.count > 3 ? ", …" : "")")
+        }
+        if let cacheProblem {
+            notes.append("note: the decoded images were not cached (\(cacheProblem)); the next run decodes them again. --cache-dir chooses another folder, --no-cache skips caching.")
+        }
+        if ignoredCount > 0 {
+            notes.append("ignored \(ignoredCount) file\(ignoredCount == 1 ? "" : "s") that are not images by their extension, e.g. \(ignoredExamples.joined(separator: ", "))")
+        }
+        return notes
+    }
 }
 
 /// A folder with one sub-folder of images per class, as torchvision's `ImageFolder` reads it.

@@ -1,5 +1,25 @@
 /// Measures the engine's product rate at one shape, for `mlplab doctor` and `bench/`.
 public enum MatMulBenchmark {
+    /// A product to time: its label and shape, (m × k) · (k × n), operands transposed or not.
+    public struct Shape: Sendable {
+        public var label: String
+        public var m, n, k: Int
+        public var transposeA = false, transposeB = false
+    }
+
+    /// The three products of the assignment's first layer (4800 → 3600) at batch 64: the forward
+    /// x·Wᵀ and the backward's two, what `mlplab doctor` times.
+    public static let assignmentFirstLayer: [Shape] = [
+        Shape(label: "forward  x·Wᵀ   64×4800 · 4800×3600", m: 64, n: 3600, k: 4800, transposeB: true),
+        Shape(label: "backward dz·W   64×3600 · 3600×4800", m: 64, n: 4800, k: 3600),
+        Shape(label: "backward dzᵀ·x  3600×64 · 64×4800  ", m: 3600, n: 4800, k: 64, transposeA: true),
+    ]
+
+    /// GFLOP/s of `shape` (see `gigaflops(m:n:k:…)`).
+    public static func gigaflops(_ shape: Shape, engine: MatMul) -> Double {
+        gigaflops(m: shape.m, n: shape.n, k: shape.k, transposeA: shape.transposeA, transposeB: shape.transposeB, engine: engine)
+    }
+
     /// GFLOP/s of `(m × k) · (k × n)` (2·m·n·k flops a product), the median of `repeats`
     /// timed runs after one warm-up. Random inputs in [-1, 1). A bf16 engine converts `b` once, in
     /// the warm-up (as training converts a layer's weight once per step, see `InputCopy`), and `a`

@@ -78,6 +78,4 @@ public final class Workspace {
         labels.deallocate()
         predictions.deallocate()
     }
-
-    public var logits: Matrix { outputs[outputs.count - 1] }
 }

@@ -32,16 +32,16 @@ public enum RunReport {
 
     /// summary.md: the configuration, the epochs, the results, per class.
     public static func markdown(_ result: RunResult, name: String) -> String {
-        let record = result.record, model = record.model, training = record.training, sgd = training.optimizer
+        let record = result.record, training = record.training
         let number = { (value: Double?) in Format.number(value) }
         let sizes = result.splitSizes
         var lines: [String] = []
         lines.append("# Run \(Markdown.escape(name))")
         lines.append("")
         lines.append("- data: `\(Markdown.escape(record.data.source))` (\(record.imageWidth)×\(record.imageHeight), \(record.classNames.count) classes), \(sizes.train) train, \(sizes.validation) validation, \(sizes.test) test")
-        lines.append("- model: \(model.shapeDescription), \(model.activation.rawValue), \(model.initialization.rawValue) init, \(model.parameterCount) parameters")
-        lines.append("- SGD: lr \(sgd.learningRate), momentum \(sgd.momentum)\(sgd.nesterov ? " (nesterov)" : ""), dampening \(sgd.dampening), weight decay \(sgd.weightDecay); batch \(training.batchSize), \(training.epochs) epochs\(training.patience.map { ", patience \($0)" } ?? ""), seed \(training.seed), inputs \(training.inputScaling == .raw ? "raw 0…255" : "÷255")")
-        lines.append("- machine: \(record.cpu); \(record.engine) (\(record.instructionSet)), \(training.threads) threads, products in \(result.productPrecision.rawValue); MLPLab \(record.mlplabVersion)")
+        lines.append("- model: \(record.modelDescription)")
+        lines.append("- SGD: \(record.trainingDescription)")
+        lines.append("- machine: \(record.cpu); \(record.engineDescription(precision: result.productPrecision)); MLPLab \(record.mlplabVersion)")
         lines.append("")
         lines.append("| epoch | loss | train acc (running) | validation acc | gradient norm | seconds |")
         lines.append("|---|---|---|---|---|---|")

@@ -11,12 +11,19 @@ public enum SweepReport {
         accuracy.format = { Format.number($0) }
         try AtomicFile.write(Data(loss.svg.utf8), to: directory + "/loss.svg")
         try AtomicFile.write(Data(accuracy.svg.utf8), to: directory + "/accuracy.svg")
-        var table = ["| run | final loss | best val acc | test acc | status | folder |", "|---|---|---|---|---|---|"]
-        for run in runs {
-            let result = run.result
-            table.append("| \(Markdown.escape(run.label)) | \(Format.number(result.finalLoss)) | \(Format.number(result.bestValidationAccuracy)) | \(Format.number(result.testAccuracy)) | \(status(result)) | \(Markdown.escape(result.runFolder ?? "")) |")
+        var lines = ["| run | final loss | best val acc | test acc | status | folder |", "|---|---|---|---|---|---|"]
+        for (run, cells) in zip(runs, table(runs).rows) {
+            lines.append("| " + (cells.map(Markdown.escape) + [Markdown.escape(run.result.runFolder ?? "")]).joined(separator: " | ") + " |")
         }
-        try AtomicFile.write(Data((table.joined(separator: "\n") + "\n").utf8), to: directory + "/sweep.md")
+        try AtomicFile.write(Data((lines.joined(separator: "\n") + "\n").utf8), to: directory + "/sweep.md")
+    }
+
+    /// Each run's final loss, best validation and test accuracy, and status.
+    public static func table(_ runs: [StudyRun]) -> TextTable {
+        TextTable(header: ["run", "final loss", "best val", "test acc", "status"], rows: runs.map {
+            [$0.label, Format.number($0.result.finalLoss), Format.number($0.result.bestValidationAccuracy),
+             Format.number($0.result.testAccuracy), status($0.result)]
+        })
     }
 
     /// "ok" or "diverged in epoch 3".

@@ -1,7 +1,7 @@
 import Foundation
 
 /// What the CPU is, for reports and for every speed figure MLPLab prints.
-public struct CPUInfo: Codable, Sendable {
+public struct CPUInfo: Sendable {
     public var modelName: String
     public var cores: Int
     /// The instruction-set extensions that matter for matrix products, in the order of power.

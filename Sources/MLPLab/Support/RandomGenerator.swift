@@ -3,7 +3,7 @@
 /// Every random draw (initialization, the validation split, shuffling) comes from a generator
 /// made from the run's seed and a `Stream`, so that each use has its own independent sequence and
 /// adding draws to one use never shifts another. Same seed, same numbers, on every machine.
-public struct RandomGenerator: RandomNumberGenerator, Sendable, Codable, Equatable {
+public struct RandomGenerator: RandomNumberGenerator, Sendable {
     /// The independent uses of randomness in a run.
     public enum Stream: UInt64, Sendable {
         case initialization = 1
@@ -77,21 +77,4 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable, Codable, Equatab
     }
 
     private func rotate(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
-
-    // Codable and Equatable by hand: tuples are neither.
-    enum CodingKeys: CodingKey { case state }
-    public init(from decoder: Decoder) throws {
-        let words = try decoder.container(keyedBy: CodingKeys.self).decode([UInt64].self, forKey: .state)
-        guard words.count == 4 else {
-            throw DecodingError.dataCorrupted(.init(codingPath: [CodingKeys.state], debugDescription: "expected 4 state words"))
-        }
-        state = (words[0], words[1], words[2], words[3])
-    }
-    public func encode(to encoder: Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode([state.0, state.1, state.2, state.3], forKey: .state)
-    }
-    public static func == (lhs: Self, rhs: Self) -> Bool {
-        lhs.state == rhs.state
-    }
 }

@@ -24,6 +24,30 @@ public struct LearningRateFinder {
         public var minimumLossRate: Double
         public var suggestion: Double
         public static let rule = "a tenth of the learning rate at the lowest smoothed loss (fastai's 'minimum/10')"
+        /// The lowest finite smoothed loss (nan when none is finite).
+        public var lowestLoss: Double { smoothed.filter(\.isFinite).min() ?? .nan }
+    }
+
+    /// Throws `ConfigurationError` unless 0 < start < end (finite) and steps, if set, is at least 2.
+    public func validate() throws {
+        guard start > 0, end > start, end.isFinite else {
+            throw ConfigurationError(setting: "--start and --end", value: "\(start), \(end)", rule: "must be positive, --start below --end")
+        }
+        if let steps { try Check.whole(steps, "--steps", in: 2...Int.max) }
+    }
+
+    /// Runs the test on a fresh model of `model` trained as `training` says (its batch size,
+    /// momentum, seed, threads; the rate is the finder's), on the training split of `dataset`
+    /// that `data` describes. Checks the configurations and the memory first.
+    public func run(on dataset: Dataset, data: DataConfiguration, model: ModelConfiguration,
+                    training: TrainingConfiguration) throws -> Result {
+        try data.validate()
+        try model.validate()
+        try training.validate()
+        try validate()
+        try MemoryBudget.check(model: model, training: training, validation: false, otherBytes: dataset.pixels.count)
+        let split = try DatasetSplit.make(for: dataset, data: data, seed: training.seed)
+        return try run(TrainingRun(dataset: dataset, split: split, model: model, configuration: training))
     }
 
     /// Runs the test on `run`'s model and training split (the model's weights change: use a fresh

@@ -56,6 +56,27 @@ public struct StudyConfiguration: Codable, Equatable, Sendable {
         }
     }
 
+    /// Trains every part on all the training data, not the preset's subset (`--full`).
+    public mutating func useAllTrainingData() {
+        data.trainLimit = nil
+        beyondTrainLimit = nil
+    }
+
+    /// Throws `ConfigurationError` for data or run settings no training accepts, and for a study
+    /// without a validation split: every choice is made on validation, never on test.
+    public func validate() throws {
+        try data.validate()
+        guard data.validationFraction > 0 else {
+            throw ConfigurationError(setting: "--val", value: data.validationFraction, rule: "must be above 0 for a study",
+                                     fix: "its choices are made on the validation split; 0.1 holds out a tenth")
+        }
+        var training = TrainingConfiguration()
+        training.seed = seed
+        training.threads = threads
+        try training.validate()
+        if let hiddenSizes { try ModelConfiguration(inputSize: 1, hiddenSizes: hiddenSizes, classCount: 1).validate() }
+    }
+
     /// The number of trainings the study runs (some may be reused from an earlier study).
     public var plannedRuns: Int {
         // 3 seeds without normalization, baseline, zero init, coarse + fine + finer + lr 0.2,
@@ -123,7 +144,9 @@ public final class Study {
     }
 
     /// The validation accuracy a run is judged by (its best epoch; a diverged run before it diverged).
-    static func score(_ run: StudyRun) -> Double { run.result.bestValidationAccuracy ?? run.result.testAccuracy }
+    /// A run diverged before its first epoch ended has no validation accuracy and scores 0: the
+    /// test split is never used to choose.
+    static func score(_ run: StudyRun) -> Double { run.result.bestValidationAccuracy ?? 0 }
 
     static func best(_ runs: [StudyRun]) -> StudyRun {
         runs.max { score($0) < score($1) }!
@@ -237,9 +260,7 @@ public final class Study {
         beyond.patience = max(3, configuration.beyondEpochs / 4)
         let beyondRun = try run("beyond cosine", model: baseModel, training: beyond, trainLimit: .some(configuration.beyondTrainLimit))
 
-        let split = try DatasetSplit.make(for: dataset, testFraction: configuration.data.testFraction,
-                                          validationFraction: configuration.data.validationFraction,
-                                          trainLimit: configuration.data.trainLimit, seed: configuration.seed)
+        let split = try DatasetSplit.make(for: dataset, data: configuration.data, seed: configuration.seed)
         return StudyResult(configuration: configuration, dataName: dataset.name, classNames: dataset.classNames,
                            imageWidth: dataset.imageWidth, imageHeight: dataset.imageHeight,
                            splitSizes: split.sizes,

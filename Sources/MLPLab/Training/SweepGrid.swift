@@ -1,7 +1,7 @@
 /// Every combination of a few settings, around one model and training configuration: what
 /// `mlplab sweep` trains. Lists are written as `ValueList` parses them ("0.01,0.02",
 /// "0.001:0.128:x2", "0.032:0.064:+0.004").
-public struct SweepGrid: Codable, Equatable, Sendable {
+public struct SweepGrid: Equatable, Sendable {
     public var learningRates: [Double] = [0.01]
     public var momenta: [Double] = [0]
     public var weightDecays: [Double] = [0]
@@ -10,8 +10,6 @@ public struct SweepGrid: Codable, Equatable, Sendable {
 
     /// The most combinations one sweep runs.
     public static let maximumCount = 500
-
-    public init() {}
 
     /// A grid from lists as text (`ValueList`'s syntax; activations comma-separated). Throws
     /// `ConfigurationError` naming the option whose list does not parse or holds a value no

@@ -124,4 +124,42 @@ extension RunFolder {
         guard try finishedResult(for: record) == nil else { throw CheckpointError.alreadyFinished(path: path) }
         return record
     }
+
+    /// Opens the run folder at `path` to continue its run; a path that holds no run is an error
+    /// (and no folder is made).
+    public static func resuming(_ path: String) throws -> (folder: RunFolder, record: RunRecord) {
+        guard FileManager.default.fileExists(atPath: path + "/" + File.config.rawValue) else { throw CheckpointError.notARun(path: path) }
+        let folder = try RunFolder(path: path)
+        return (folder, try folder.recordToResume())
+    }
+
+    /// Throws `ConfigurationError` unless `name` is a plain folder name: not empty, no "/", not
+    /// starting with ".".
+    public static func checkName(_ name: String) throws {
+        if name.isEmpty || name.contains("/") || name.hasPrefix(".") {
+            throw ConfigurationError(setting: "--name", value: "'\(name)'", rule: "must be a plain folder name without '/' and not starting with '.'")
+        }
+    }
+
+    /// Where a new run called `name` (default: the date and time) goes under `directory`,
+    /// checked before any data is read: a name that holds a run already, or a place that cannot
+    /// be written, is one error now, not after a long load. Nothing is made but `directory`.
+    public static func pathForNewRun(in directory: String, name: String?) throws -> String {
+        if let name { try checkName(name) }
+        let path = directory + "/" + (name ?? newName(in: directory))
+        if FileManager.default.fileExists(atPath: path + "/" + File.config.rawValue) { throw taken(path) }
+        try checkCanCreate(path)
+        return path
+    }
+
+    /// Opens (and makes) the folder of a new run at `path`, refusing one that holds a run by now.
+    public static func openForNewRun(at path: String) throws -> RunFolder {
+        let folder = try RunFolder(path: path)
+        if folder.hasRun { throw taken(path) }
+        return folder
+    }
+
+    private static func taken(_ path: String) -> CheckpointError {
+        .cannotWrite(path: path, reason: "it already holds a run; continue it with 'mlplab train --resume \(path)' or choose another --name")
+    }
 }

@@ -88,17 +88,7 @@ struct DataOptions: ParsableArguments {
         let bar = ProgressBar(label: "decoding")
         let (dataset, report) = try configuration.load(threads: threads, cache: cache, progress: { bar.update($0, of: $1) })
         bar.finish()
-        guard let report else { return dataset }
-        if !report.skipped.isEmpty {
-            let examples = report.skipped.prefix(3).map { "\($0.path)" }.joined(separator: ", ")
-            Terminal.error("skipped \(report.skipped.count) unreadable file\(report.skipped.count == 1 ? "" : "s") (--skip-unreadable): \(examples)\(report.skipped.count > 3 ? ", …" : "")")
-        }
-        if let problem = report.cacheProblem {
-            Terminal.error("note: the decoded images were not cached (\(problem)); the next run decodes them again. --cache-dir chooses another folder, --no-cache skips caching.")
-        }
-        if report.ignoredCount > 0 {
-            Terminal.error("ignored \(report.ignoredCount) file\(report.ignoredCount == 1 ? "" : "s") that are not images by their extension, e.g. \(report.ignoredExamples.joined(separator: ", "))")
-        }
+        report?.notes.forEach(Terminal.error)
         return dataset
     }
 }

@@ -1,0 +1,38 @@
+/// A table as plain text for the terminal: columns padded to their widest cell, the first
+/// left-aligned and the rest right-aligned (numbers), two spaces between.
+public struct TextTable {
+    public var header: [String]
+    public var rows: [[String]]
+
+    public init(header: [String], rows: [[String]]) {
+        self.header = header
+        self.rows = rows
+    }
+
+    public var text: String {
+        let all = [header] + rows
+        let widths = header.indices.map { column in all.map { $0.indices.contains(column) ? $0[column].count : 0 }.max() ?? 0 }
+        return all.map { row in
+            row.enumerated().map { column, cell in
+                let pad = String(repeating: " ", count: max(0, widths[column] - cell.count))
+                return column == 0 ? cell + pad : pad + cell
+            }.joined(separator: "  ")
+        }.joined(separator: "\n")
+    }
+}
+
+extension ModelEvaluation {
+    /// Accuracy, correct and images of each class.
+    public var table: TextTable {
+        TextTable(header: ["class", "accuracy", "correct", "images"],
+                  rows: classes.map { [$0.name, Format.number($0.accuracy), String($0.correct), String($0.samples)] })
+    }
+}
+
+extension DatasetSummary {
+    /// Images of each class, in all and in each part of the split.
+    public var table: TextTable {
+        TextTable(header: ["class", "images", "train", "val", "test"],
+                  rows: classes.map { [$0.name, String($0.images), String($0.train), String($0.validation), String($0.test)] })
+    }
+}

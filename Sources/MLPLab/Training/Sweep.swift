@@ -1,0 +1,41 @@
+/// A sweep: every point of a `SweepGrid` trained in its own run folder under `directory`, named
+/// by its configuration, so that running the same sweep again reuses finished runs and continues
+/// an interrupted one. Cancel the task to stop at a safe point (`CancellationError`).
+public final class Sweep {
+    public let points: [SweepGrid.Point]
+    private let store: RunStore
+
+    /// Called when a run starts: (run number, runs in all, label, reused?).
+    public var onRunStart: ((Int, Int, String, Bool) -> Void)?
+    /// Called after every batch of the current run: (epoch, batch, batches).
+    public var onBatch: TrainingRun.BatchObserver? {
+        get { store.onBatch }
+        set { store.onBatch = newValue }
+    }
+    /// Called when a run trained now finishes, with its folder: where the run's report is written.
+    public var onRunFinished: ((RunResult, RunFolder) throws -> Void)? {
+        get { store.onRunFinished }
+        set { store.onRunFinished = newValue }
+    }
+    public var trained: Int { store.trained }
+    public var reused: Int { store.reused }
+
+    /// The sweep of `grid` around `training` (its epochs, seed, threads) and a model of
+    /// `hiddenSizes` (default: ¾, ½, ¼ of the input), on `dataset` as `data` describes it.
+    public init(grid: SweepGrid, dataset: Dataset, data: DataConfiguration, hiddenSizes: [Int]? = nil,
+                training: TrainingConfiguration, directory: String) {
+        let model = ModelConfiguration(inputSize: dataset.featureCount, hiddenSizes: hiddenSizes, classCount: dataset.classCount)
+        points = grid.points(model: model, training: training)
+        store = RunStore(directory: directory, dataset: dataset, data: data)
+    }
+
+    /// Trains (or reuses) every point in order.
+    public func run() throws -> [StudyRun] {
+        var number = 0
+        store.onRunStart = { [unowned self] label, _, reused in
+            number += 1
+            onRunStart?(number, points.count, label, reused)
+        }
+        return try points.map { try store.run($0.label, model: $0.model, training: $0.training) }
+    }
+}

@@ -26,6 +26,12 @@ public struct ModelFile {
         parameters = model.parameters.array
     }
 
+    /// The model file of `model` trained on `dataset` (its classes and image size).
+    public init(dataset: Dataset, model: MLP, scaling: InputScaling) {
+        self.init(model: model, classNames: dataset.classNames, imageWidth: dataset.imageWidth,
+                  imageHeight: dataset.imageHeight, inputScaling: scaling)
+    }
+
     /// A model with these parameters, ready for `forward`.
     public func makeModel() -> MLP {
         let model = MLP(configuration: configuration)

@@ -52,7 +52,7 @@ let package = Package(
         .testTarget(
             name: "MLPLabTests",
             dependencies: ["MLPLab"],
-            resources: [.copy("Fixtures")]
+            resources: [.copy("Support/Fixtures")]
         ),
     ]
 )

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Writes Tests/MLPLabTests/Fixtures/pillow-gray.json: small lossless images (PNG, BMP, TGA) in
-RGB, RGBA, LA and L, and the bytes Pillow's convert('L') gives for each, so that the test
-`grayConversionMatchesPillow` can check MLPLab's color→gray conversion bit for bit without
+"""Writes Tests/MLPLabTests/Support/Fixtures/pillow-gray.json: small lossless images (PNG, BMP,
+TGA) in RGB, RGBA, LA and L, and the bytes Pillow's convert('L') gives for each, so that the
+test `grayConversionMatchesPillow` can check MLPLab's color→gray conversion bit for bit without
 Pillow. Run by hand (needs Pillow): python3 scripts/make-pillow-fixture.py
 """
 import base64, io, json, os, random
@@ -28,7 +28,7 @@ for mode, fmt in [("RGB", "PNG"), ("RGBA", "PNG"), ("LA", "PNG"), ("L", "PNG"), 
         "file_base64": base64.b64encode(buffer.getvalue()).decode(),
         "gray": list(gray.tobytes()),
     })
-path = os.path.join(os.path.dirname(__file__), "..", "Tests", "MLPLabTests", "Fixtures", "pillow-gray.json")
+path = os.path.join(os.path.dirname(__file__), "..", "Tests", "MLPLabTests", "Support", "Fixtures", "pillow-gray.json")
 with open(path, "w") as f:
     json.dump(out, f, indent=1)
 print("wrote", path)

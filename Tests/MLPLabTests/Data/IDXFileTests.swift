@@ -2,26 +2,6 @@ import Foundation
 import MLPLab
 import Testing
 
-/// Writes IDX bytes (optionally gzipped with the system's gzip) for the reader to reject or accept.
-enum IDXFixture {
-    static func bytes(magic: [UInt8] = [0, 0, 8, 3], dimensions: [Int], payload: [UInt8]) -> [UInt8] {
-        var data = magic
-        for d in dimensions { data += [UInt8(d >> 24 & 255), UInt8(d >> 16 & 255), UInt8(d >> 8 & 255), UInt8(d & 255)] }
-        return data + payload
-    }
-
-    static func write(_ bytes: [UInt8], to url: URL, gzip: Bool = false) throws -> String {
-        try Data(bytes).write(to: url)
-        guard gzip else { return url.path }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["gzip", "-f", "-n", url.path]
-        try process.run()
-        process.waitUntilExit()
-        return url.path + ".gz"
-    }
-}
-
 struct IDXFileTests {
     @Test("reads a plain and a gzipped file with the same content", arguments: [false, true])
     func readsPlainAndGzipped(gzip: Bool) throws {
@@ -113,50 +93,5 @@ struct IDXFileTests {
         #expect(dataset.classCounts(of: 60_000..<70_000) == Array(repeating: 1000, count: 10))
         // The first training image is an ankle boot (label 9), the first test image too.
         #expect(dataset.labels[0] == 9 && dataset.labels[60_000] == 9)
-    }
-}
-
-struct StratifiedSplitTests {
-    @Test("holds out ceil(fraction·n) samples, each class in proportion, seeded and disjoint")
-    func stratifiedHoldOutIsProportional() {
-        // Unbalanced: 500, 300, 150, 50 samples.
-        let labels: [Int32] = [Int32](repeating: 0, count: 500) + [Int32](repeating: 1, count: 300)
-            + [Int32](repeating: 2, count: 150) + [Int32](repeating: 3, count: 50)
-        var generator = RandomGenerator(seed: 1, stream: .testSplit)
-        let (kept, heldOut) = StratifiedSplit.holdOut(Array(labels.indices), labels: labels, classCount: 4,
-                                                      fraction: 0.2, generator: &generator)
-        #expect(heldOut.count == 200 && kept.count == 800)
-        #expect(Set(kept).isDisjoint(with: heldOut) && Set(kept).union(heldOut).count == 1000)
-        var counts = [0, 0, 0, 0]
-        for i in heldOut { counts[Int(labels[i])] += 1 }
-        #expect(counts == [100, 60, 30, 10])
-
-        var again = RandomGenerator(seed: 1, stream: .testSplit)
-        #expect(StratifiedSplit.holdOut(Array(labels.indices), labels: labels, classCount: 4, fraction: 0.2, generator: &again).heldOut == heldOut)
-    }
-
-    @Test("leftover samples go to the classes with the largest remainders")
-    func leftoversGoToLargestRemainders() {
-        // 7, 2, 1 samples, 30 %: ceil(3) = 3; shares 2.1, 0.6, 0.3 → floors 2, 0, 0 → one more to class 1.
-        let labels: [Int32] = [0, 0, 0, 0, 0, 0, 0, 1, 1, 2]
-        var generator = RandomGenerator(seed: 4, stream: .testSplit)
-        let heldOut = StratifiedSplit.holdOut(Array(labels.indices), labels: labels, classCount: 3, fraction: 0.3, generator: &generator).heldOut
-        #expect(heldOut.map { labels[$0] }.sorted() == [0, 0, 1])
-    }
-}
-
-struct IDXFuzzRegressionTests {
-    /// Found by fuzz/FuzzIDX: a few bytes whose header claims gigabytes made the reader allocate
-    /// them up front (out of memory). Now it reads what is there and reports the truncation.
-    @Test("a tiny file claiming gigabytes is refused without allocating them")
-    func hugeClaimInTinyFile() throws {
-        let url = try #require(Bundle.module.url(forResource: "idx-huge-claim", withExtension: nil, subdirectory: "Fixtures/fuzz"))
-        #expect(throws: DatasetError.self) { try IDXFile(path: url.path) }
-        do { _ = try IDXFile(path: url.path) } catch let error as DatasetError {
-            switch error {
-            case .truncated, .badDimensions, .badMagic, .unreadable: break
-            default: Issue.record("unexpected error \(error)")
-            }
-        }
     }
 }

@@ -2,32 +2,6 @@ import Foundation
 import MLPLab
 import Testing
 
-struct ValueListTests {
-    @Test("lists and ranges parse to the values they describe")
-    func parsesListsAndRanges() throws {
-        #expect(try ValueList.parse("0.001,0.002, 0.004") == [0.001, 0.002, 0.004])
-        #expect(try ValueList.parse("0.001:0.128:x2").map { ($0 * 1000).rounded() } == [1, 2, 4, 8, 16, 32, 64, 128])
-        #expect(try ValueList.parse("0.032:0.064:+0.004") == [0.032, 0.036, 0.04, 0.044, 0.048, 0.052, 0.056, 0.06, 0.064])
-        #expect(try ValueList.parse("32:128:×2") == [32, 64, 128])
-        // Near the largest doubles the 12-decimal rounding would overflow: the values stay finite.
-        #expect(try ValueList.parse("1e300:1e300:+1") == [1e300])
-        #expect(try ValueList.parse("0:999:+1").count == 1000)
-    }
-
-    @Test("ranges of more than 1,000 values, or with a step that cannot move the value, are refused with the reason",
-          arguments: [("0:1000:+1", "more than 1000 values"), ("1e300:2e300:+1", "step is too small"), ("1e-300:1e300:x1.01", "more than 1000 values")])
-    func refusesUnusableRanges(text: String, reason: String) {
-        #expect { try ValueList.parse(text) } throws: { error in
-            (error as? ValueList.ParseError)?.description.contains(reason) == true
-        }
-    }
-
-    @Test("malformed lists and ranges are refused with the accepted forms", arguments: ["", "a,b", "0.1:0.2", "0.1:0.2:x1", "0.2:0.1:+0.01", "1:2:?3", "0.1,,0.2"])
-    func refusesMalformed(text: String) {
-        #expect(throws: ValueList.ParseError.self) { try ValueList.parse(text) }
-    }
-}
-
 struct LearningRateScheduleTests {
     @Test("constant, step and cosine give the rates their definitions say")
     func schedules() {
@@ -74,33 +48,5 @@ struct LearningRateScheduleTests {
         #expect(result.learningRates.count < 200, "ran all \(result.learningRates.count) steps")
         let last = try #require(result.smoothed.last), lowest = try #require(result.smoothed.filter(\.isFinite).min())
         #expect(!last.isFinite || last > 4 * lowest, "stopped at smoothed loss \(last), lowest \(lowest)")
-    }
-}
-
-@Suite(.serialized, .enabled(if: TestSupport.fashionMNISTAvailable))
-struct SweepCLITests {
-    @Test("a sweep over a range trains each value once, prints a table, and reuses on a second run")
-    func sweepRange() throws {
-        let output = try TestSupport.temporaryDirectory().path + "/sweep"
-        let arguments = ["sweep", "fashion-mnist", "--lr", "0.01:0.04:x2", "--momentum", "0,0.9", "--epochs", "2", "--subset", "500",
-                         "--hidden", "16", "-o", output]
-        let first = try Tool.run(arguments)
-        #expect(first.status == 0, "\(first.stderr)")
-        #expect(first.stdout.contains("(6 trained, 0 reused)"), "\(first.stdout)")
-        #expect(first.stdout.contains("lr 0.04 momentum 0.9"))
-        for file in ["sweep.md", "loss.svg", "accuracy.svg"] { #expect(FileManager.default.fileExists(atPath: output + "/" + file)) }
-        let second = try Tool.run(arguments)
-        #expect(second.stdout.contains("(0 trained, 6 reused)"), "\(second.stdout)")
-        let bad = try Tool.run(["sweep", "--lr", "0.1:0.01:x2"])
-        #expect(bad.status == 64 && bad.stderr.contains("--lr"), "\(bad.stderr)")
-    }
-}
-
-struct StudyGridTests {
-    @Test("the assignment preset's finer grid is the assignment's: 0.052 … 0.060 around 0.056")
-    func assignmentFinerGrid() {
-        let fine = [0.032, 0.036, 0.04, 0.044, 0.048, 0.052, 0.056, 0.06, 0.064]
-        #expect(Study.finerGrid(around: 0.056, grid: fine, points: 9) == [0.052, 0.053, 0.054, 0.055, 0.056, 0.057, 0.058, 0.059, 0.06])
-        #expect(Study.finerGrid(around: 0.096, grid: [0.08, 0.096, 0.112], points: 2) == [0.088, 0.104])
     }
 }

@@ -1,0 +1,48 @@
+import Foundation
+import MLPLab
+import Testing
+
+/// Backpropagation against central finite differences of an independent Double implementation.
+struct MLPTests {
+    /// Builds a small MLP with random parameters and inputs, runs the library's forward and
+    /// backward, and compares every parameter gradient with (L(θ+h) − L(θ−h)) / 2h in Double.
+    @Test("MLP backward matches finite differences", arguments: Activation.allCases)
+    func mlpBackwardMatchesFiniteDifferences(activation: Activation) {
+        let configuration = ModelConfiguration(inputSize: 6, hiddenSizes: [5, 4], classCount: 3,
+                                               activation: activation, initialization: .torch)
+        let model = MLP(configuration: configuration)
+        model.initialize(seed: 7)
+        let rows = 4
+        let workspace = Workspace(configuration: configuration, capacity: 8)
+        let inputs = TestSupport.randomBuffer(rows * 6, seed: 11, scale: 2)
+        workspace.input.base.update(from: inputs.base, count: rows * 6)
+        let labels = [0, 2, 1, 2]
+        for (i, label) in labels.enumerated() { workspace.labels[i] = Int32(label) }
+
+        let engine = MatMul()
+        let logits = model.forward(workspace, rows: rows, engine: engine)
+        let loss = SoftmaxCrossEntropy.lossAndGradient(logits: logits, labels: workspace.labels,
+                                                       gradient: workspace.logitGradient.prefix(rows: rows))
+        model.backward(workspace, rows: rows, engine: engine)
+
+        let reference = ReferenceMLP(sizes: configuration.layerSizes, activation: activation)
+        var theta = model.parameters.array.map(Double.init)
+        let x = inputs.array.map(Double.init)
+        #expect(abs(reference.loss(parameters: theta, inputs: x, labels: labels) - loss) < 1e-5)
+
+        let h = 1e-6
+        var worst = 0.0
+        for i in theta.indices {
+            let saved = theta[i]
+            theta[i] = saved + h
+            let plus = reference.loss(parameters: theta, inputs: x, labels: labels)
+            theta[i] = saved - h
+            let minus = reference.loss(parameters: theta, inputs: x, labels: labels)
+            theta[i] = saved
+            let numeric = (plus - minus) / (2 * h)
+            let analytic = Double(workspace.gradients.base[i])
+            worst = max(worst, abs(numeric - analytic) / (1e-4 + abs(numeric)))
+        }
+        #expect(worst < 1e-2, "\(activation): largest relative difference \(worst)")
+    }
+}

@@ -1,0 +1,24 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import Testing
+
+/// Checks that a string is well-formed XML and counts its elements by name.
+final class ElementCounter: NSObject, XMLParserDelegate {
+    var counts: [String: Int] = [:]
+    var texts: [String] = []
+    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+                attributes: [String: String] = [:]) {
+        counts[name, default: 0] += 1
+    }
+    func parser(_ parser: XMLParser, foundCharacters string: String) { texts.append(string) }
+
+    static func parse(_ svg: String) throws -> ElementCounter {
+        let counter = ElementCounter()
+        let parser = XMLParser(data: Data(svg.utf8))
+        parser.delegate = counter
+        try #require(parser.parse(), "not well-formed: \(parser.parserError.map { "\($0)" } ?? "?")")
+        return counter
+    }
+}

@@ -16,6 +16,18 @@ struct CLITests {
         (["train", "--nesterov"], "--nesterov needs --momentum above 0"),
         (["train", "--activation", "swish"], "swish"),
         (["model", "--classes", "0"], "--classes must be at least 1"),
+        // The same rules in every command (each of these crashed or ran before the checks moved
+        // onto the configuration types).
+        (["sweep", "--threads", "70000"], "--threads must be at most 1,024"),
+        (["study", "--threads", "70000"], "--threads must be at most 1,024"),
+        (["lr-find", "--threads", "0"], "--threads must be at least 1"),
+        (["sweep", "--batch-size", "1e300"], "--batch-size must hold whole numbers"),
+        (["sweep", "--activation", ""], "--activation must name one of"),
+        (["sweep", "--epochs", "-5"], "--epochs must be at least 1"),
+        (["train", "--epochs", "-5"], "--epochs must be at least 1"),
+        (["model", "--inputs", "4000000000000000000"], "--inputs must be at most"),
+        (["study", "--val", "0"], "--val must be above 0 for a study"),
+        (["train", "--name", "a/b"], "--name must be a plain folder name"),
     ])
     func badOptionsAreRejected(arguments: [String], message: String) throws {
         let result = try Tool.run(arguments)

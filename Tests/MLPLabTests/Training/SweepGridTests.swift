@@ -1,0 +1,42 @@
+import MLPLab
+import Testing
+
+struct SweepGridTests {
+    @Test("a grid expands every combination, learning rate fastest, labels naming what varies")
+    func pointsAndLabels() throws {
+        let grid = try SweepGrid(learningRates: "0.01,0.02", momenta: "0,0.9", batchSizes: "32")
+        #expect(grid.count == 4)
+        let model = ModelConfiguration(inputSize: 4, hiddenSizes: [3], classCount: 2)
+        let points = grid.points(model: model, training: TrainingConfiguration())
+        #expect(points.map(\.label) == ["lr 0.01 momentum 0.0 batch 32", "lr 0.02 momentum 0.0 batch 32",
+                                        "lr 0.01 momentum 0.9 batch 32", "lr 0.02 momentum 0.9 batch 32"])
+        #expect(points.map(\.training.optimizer.learningRate) == [0.01, 0.02, 0.01, 0.02])
+        #expect(points.allSatisfy { $0.training.batchSize == 32 && $0.model == model })
+    }
+
+    @Test("a value no training accepts names its option", arguments: [
+        ("--lr", "0,0.1"), ("--momentum", "1.5"), ("--weight-decay", "-1"), ("--batch-size", "1e300"), ("--batch-size", "0.5"),
+        ("--activation", ""), ("--lr", "abc"),
+    ])
+    func badValuesAreNamed(option: String, text: String) {
+        do {
+            switch option {
+            case "--lr": _ = try SweepGrid(learningRates: text)
+            case "--momentum": _ = try SweepGrid(momenta: text)
+            case "--weight-decay": _ = try SweepGrid(weightDecays: text)
+            case "--batch-size": _ = try SweepGrid(batchSizes: text)
+            default: _ = try SweepGrid(activations: text)
+            }
+            Issue.record("\(option) \(text) was accepted")
+        } catch let error as ConfigurationError {
+            #expect(error.setting == option, "\(error)")
+        } catch {
+            Issue.record("\(error)")
+        }
+    }
+
+    @Test("more than 500 combinations are refused")
+    func tooLarge() {
+        #expect(throws: ConfigurationError.self) { try SweepGrid(learningRates: "0.001:0.5:+0.001", momenta: "0,0.5,0.9") }
+    }
+}

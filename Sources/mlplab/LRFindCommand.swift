@@ -54,7 +54,9 @@ struct LRFindCommand: AsyncParsableCommand {
         } catch is CancellationError {
             throw ExitCode(130)
         } catch let error as ConfigurationError {
-            throw ValidationError(error.description)
+            // A rule that needs the data (batches per epoch): a usage error, said after the load.
+            Terminal.error("Error: \(error)")
+            throw ExitCode.validationFailure
         }
         try AtomicFile.write(Data(result.chart.svg.utf8), to: output)
         print(String(format: "lowest smoothed loss %.4f at lr %.3g over %d batches", result.lowestLoss,

@@ -68,7 +68,7 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
         case let .configurationDiffers(path, field, stored, given):
             return "cannot resume '\(path)': \(field) was \(stored) in that run, \(given) now. Repeat the original command with --resume, or start a new run with another --name."
         case let .alreadyFinished(path):
-            return "'\(path)' has finished all its epochs; nothing to resume. Start a new run with another --name, or raise --epochs to train further."
+            return "'\(path)' has finished all its epochs; nothing to resume. Start a new run with another --name (its result is in result.json)."
         case let .damagedRunFile(path, reason):
             return "'\(path)' cannot be used: \(reason). It was edited or damaged: undo the change, or start a new run with another --name."
         case let .cannotWrite(path, reason):

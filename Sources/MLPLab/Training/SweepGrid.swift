@@ -27,7 +27,7 @@ public struct SweepGrid: Equatable, Sendable {
         let batches = try list(batchSizes, "--batch-size")
         self.batchSizes = try batches.map { value in
             guard value == value.rounded(), value >= 1, value <= Double(TrainingConfiguration.maximumBatchSize) else {
-                throw ConfigurationError(setting: "--batch-size", value: Format.number(value, digits: 0), rule: "must hold whole numbers from 1 to \(Format.grouped(Double(TrainingConfiguration.maximumBatchSize)))")
+                throw ConfigurationError(setting: "--batch-size", value: "\(value)", rule: "must hold whole numbers from 1 to \(Format.grouped(Double(TrainingConfiguration.maximumBatchSize)))")
             }
             return Int(value)
         }

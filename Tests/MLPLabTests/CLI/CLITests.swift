@@ -28,6 +28,8 @@ struct CLITests {
         (["model", "--inputs", "4000000000000000000"], "--inputs must be at most"),
         (["study", "--val", "0"], "--val must be above 0 for a study"),
         (["train", "--name", "a/b"], "--name must be a plain folder name"),
+        (["lr-find", "fashion-mnist", "--subset", "100", "--batch-size", "101"], "--batch-size must leave at least two batches"),
+        (["lr-find", "fashion-mnist", "--subset", "100", "--batch-size", "100"], "--batch-size must leave at least two batches"),
     ])
     func badOptionsAreRejected(arguments: [String], message: String) throws {
         let result = try Tool.run(arguments)

@@ -101,8 +101,12 @@ struct RunFolderTests {
         let other = try Tool.run(Self.small.map { $0 == "0.1" ? "0.2" : $0 } + ["--resume", runs + "/r"])
         #expect(other.status == 1)
         #expect(other.stderr.contains("training.optimizer.learning_rate was 0.1 in that run, 0.2 now"), "\(other.stderr)")
-        let same = try Tool.run(Self.small + ["--resume", runs + "/r"])
+        // Re-stating some stored values and leaving out the rest (--subset, --hidden, …) is the same run.
+        let same = try Tool.run(["train", "--resume", runs + "/r", "--epochs", "5", "--lr", "0.1"])
         #expect(same.status == 0, "\(same.stderr)")
+        // Options the resume does not compare (where the cache lives), even empty, are no crash.
+        let emptyCache = try Tool.run(["train", "--resume", runs + "/r", "--cache-dir", ""])
+        #expect(emptyCache.status == 1 && emptyCache.stderr.contains("has finished all its epochs"), "\(emptyCache.stderr)")
         let missing = try Tool.run(["train", "--resume", runs + "/nothing"])
         #expect(missing.status == 1 && missing.stderr.contains("is not a run folder"))
         let taken = try Tool.run(Self.small + ["--run-dir", runs, "--name", "r"])

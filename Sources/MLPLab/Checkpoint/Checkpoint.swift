@@ -16,14 +16,23 @@ public protocol CheckpointState: Codable, Equatable, Sendable {
 /// number, so no generator state is needed: resuming gives the same model, byte for byte, as
 /// never stopping (with the same thread count).
 public struct Checkpoint<State: CheckpointState> {
+    /// The model's weights and biases, `parameterCount` floats in `MLP.parameters`' layout.
     public var parameters: [Float]
     /// Empty without momentum.
     public var momentum: [Float]
+    /// The weights of the best epoch on validation so far, in the same layout; nil when there is
+    /// none yet (no validation set, or no epoch scored).
     public var bestParameters: [Float]?
+    /// The loop's counters and history at the end of the last finished epoch, stored as the
+    /// file's "state" metadata.
     public var state: State
 
+    /// The "format" metadata that marks a checkpoint; a model file's is `ModelFile.format`, so
+    /// neither is read as the other.
     public static var format: String { "mlplab-checkpoint" }
 
+    /// A checkpoint from copies of a training's buffers: `momentum` empty without momentum,
+    /// `bestParameters` nil without a best epoch.
     public init(parameters: [Float], momentum: [Float], bestParameters: [Float]?, state: State) {
         self.parameters = parameters
         self.momentum = momentum

@@ -27,6 +27,7 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
     case cannotWrite(path: String, reason: String)
     case damagedRunFile(path: String, reason: String)
 
+    /// The message: what is wrong, with which file, and what to do about it.
     public var description: String {
         switch self {
         case let .unreadable(path, reason):

@@ -5,6 +5,9 @@ import Foundation
 public final class FolderLock {
     private let descriptor: Int32
 
+    /// Creates the folder at `path` if needed and takes its lock without waiting, writing this
+    /// process's id into `.lock`. Throws `CheckpointError.locked`, naming the holder's id, when
+    /// another process holds it.
     public init(path: String) throws {
         do { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) } catch {
             throw CheckpointError.cannotWrite(path: path, reason: "cannot create the folder (\(error.localizedDescription))")

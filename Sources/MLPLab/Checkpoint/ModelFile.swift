@@ -7,16 +7,23 @@ import Foundation
 /// Loading it into the assignment's `Model` in PyTorch is `model.load_state_dict(load_file(path))`
 /// (see scripts/check-torch-interop.py).
 public struct ModelFile {
+    /// The model's shape; its input size is imageWidth × imageHeight.
     public var configuration: ModelConfiguration
+    /// The class of each logit, in order: logit i predicts `classNames[i]`.
     public var classNames: [String]
+    /// Width in pixels of the images the model takes.
     public var imageWidth: Int
+    /// Height in pixels of the images the model takes.
     public var imageHeight: Int
+    /// How pixel bytes were turned into inputs in training; prediction must do the same.
     public var inputScaling: InputScaling
     /// In the model's buffer order.
     public var parameters: [Float]
 
+    /// The "format" metadata that marks a model file (a checkpoint's is "mlplab-checkpoint").
     public static let format = "mlplab-mlp"
 
+    /// A model file holding a copy of `model`'s parameters.
     public init(model: MLP, classNames: [String], imageWidth: Int, imageHeight: Int, inputScaling: InputScaling) {
         configuration = model.configuration
         self.classNames = classNames
@@ -39,6 +46,8 @@ public struct ModelFile {
         return model
     }
 
+    /// The file's string metadata: format, version, classes and hidden sizes (as JSON), activation,
+    /// initialization, input width, height and scaling.
     public var metadata: [String: String] {
         ModelFile.metadata(configuration: configuration, classNames: classNames, imageWidth: imageWidth,
                            imageHeight: imageHeight, inputScaling: inputScaling)
@@ -78,12 +87,14 @@ public struct ModelFile {
         }
     }
 
+    /// The whole file in memory: `metadata` and a copy of every tensor under PyTorch's names.
     public var safeTensors: SafeTensors {
         parameters.withUnsafeBufferPointer {
             SafeTensors(metadata: metadata, tensors: ModelFile.tensors(of: $0, configuration: configuration))
         }
     }
 
+    /// Writes the model file to `path` atomically; throws `CheckpointError.cannotWrite`.
     public func write(to path: String) throws {
         try parameters.withUnsafeBufferPointer { values in
             try ModelFile.write(values, configuration: configuration, metadata: metadata, to: path)
@@ -111,6 +122,9 @@ public struct ModelFile {
         try self.init(SafeTensors(contentsOf: path), path: path)
     }
 
+    /// Reads a model from a parsed safetensors `file`, checking its metadata and every tensor's
+    /// shape; `path` only names the file in errors. A file without "initialization" metadata
+    /// reads as `.torch`.
     public init(_ file: SafeTensors, path: String) throws {
         let metadata = file.metadata
         func value(_ key: String) throws -> String {

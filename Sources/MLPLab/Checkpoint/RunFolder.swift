@@ -9,6 +9,7 @@ import Foundation
 /// The lock (`.lock`, held with flock for the life of the process, so a killed process frees it)
 /// is taken when the value is made.
 public final class RunFolder {
+    /// The folder's path as given when opened; each file's path is this, "/" and the file's name.
     public let path: String
     private let lock: FolderLock
     /// Whether opening it made the folder (it did not exist before).

@@ -5,11 +5,16 @@ import Foundation
 /// "data_offsets": [begin, end]} relative to the data) plus an optional "__metadata__" map of
 /// strings, then the tensors' bytes. MLPLab reads and writes F32 only.
 public struct SafeTensors {
+    /// A tensor held in memory: its name, shape and float32 values.
     public struct Tensor: Equatable {
+        /// Its key in the header, e.g. "layer1.weight".
         public var name: String
+        /// Dimensions, outermost first, e.g. [outputSize, inputSize] for a weight.
         public var shape: [Int]
+        /// The elements in row-major order, as many as the product of `shape`.
         public var values: [Float]
 
+        /// A tensor; `values.count` must equal the product of `shape` (a precondition).
         public init(name: String, shape: [Int], values: [Float]) {
             precondition(shape.reduce(1, *) == values.count, "SafeTensors.Tensor: shape and values disagree")
             self.name = name
@@ -18,15 +23,19 @@ public struct SafeTensors {
         }
     }
 
+    /// The header's "__metadata__" map, empty when there is none; MLPLab keeps its format,
+    /// configuration and training state there, as strings.
     public var metadata: [String: String]
     /// In file order.
     public var tensors: [Tensor]
 
+    /// A safetensors file's contents; `tensors` keep this order when written.
     public init(metadata: [String: String], tensors: [Tensor]) {
         self.metadata = metadata
         self.tensors = tensors
     }
 
+    /// The first tensor named `name`, or nil; a linear search (a model has two tensors a layer).
     public subscript(name: String) -> Tensor? { tensors.first { $0.name == name } }
 
     /// The largest header accepted, as in the reference implementation.
@@ -36,10 +45,14 @@ public struct SafeTensors {
 
     /// A tensor to write straight from memory someone else owns (a parameter buffer): no copy.
     public struct TensorView {
+        /// Its key in the header, e.g. "momentum.layer1.weight".
         public var name: String
+        /// Dimensions, outermost first, e.g. [outputSize, inputSize] for a weight.
         public var shape: [Int]
+        /// The elements in row-major order, in memory the caller owns and keeps alive until written.
         public var values: UnsafeBufferPointer<Float>
 
+        /// A view; `values.count` must equal the product of `shape` (a precondition).
         public init(name: String, shape: [Int], values: UnsafeBufferPointer<Float>) {
             precondition(shape.reduce(1, *) == values.count, "SafeTensors.TensorView: shape and values disagree")
             self.name = name

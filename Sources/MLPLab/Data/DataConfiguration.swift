@@ -16,6 +16,8 @@ public struct DataConfiguration: Codable, Equatable, Sendable {
     /// How an image folder is read.
     public var imageFolder = ImageFolderOptions()
 
+    /// The defaults: Fashion-MNIST (from $MLPLAB_DATA, else Debian's folder), a tenth held out for
+    /// validation, a fifth for testing where the data has no official test set, all training samples.
     public init() {}
 
     /// Throws `ConfigurationError` for a value no split can use: fractions outside their range,

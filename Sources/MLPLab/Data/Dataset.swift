@@ -3,15 +3,22 @@
 public struct Dataset: Sendable {
     /// What the user called it ("fashion-mnist" or a folder path).
     public var name: String
+    /// Class names in label order: label i is `classNames[i]`.
     public var classNames: [String]
+    /// Width of every image, in pixels.
     public var imageWidth: Int
+    /// Height of every image, in pixels.
     public var imageHeight: Int
     /// count × featureCount bytes, 0…255.
     public var pixels: [UInt8]
+    /// One class index per image, in image order, each in 0..<classCount.
     public var labels: [Int32]
     /// Samples that form an official test set (Fashion-MNIST's t10k files), if the data has one.
     public var officialTestRange: Range<Int>?
 
+    /// A data set of decoded images. `pixels` must hold labels.count × imageWidth × imageHeight bytes
+    /// (a precondition); labels are not checked here. `officialTestRange` nil: the data has no
+    /// official test set, so a split holds one out.
     public init(name: String, classNames: [String], imageWidth: Int, imageHeight: Int,
                 pixels: [UInt8], labels: [Int32], officialTestRange: Range<Int>? = nil) {
         precondition(pixels.count == labels.count * imageWidth * imageHeight, "Dataset: pixels and labels disagree")
@@ -24,7 +31,9 @@ public struct Dataset: Sendable {
         self.officialTestRange = officialTestRange
     }
 
+    /// Number of images, which is the number of labels.
     public var count: Int { labels.count }
+    /// Number of classes: the model's output width.
     public var classCount: Int { classNames.count }
     /// Pixels per image: the model's input size.
     public var featureCount: Int { imageWidth * imageHeight }

@@ -9,6 +9,7 @@ import Foundation
 /// name and renamed, and checked (magic, sizes, key) when read: a damaged entry is ignored and
 /// rebuilt, never trusted.
 public struct DatasetCache: Sendable {
+    /// The folder holding the entries, one `<key>.imagefolder` file each; created at the first write.
     public let directory: String
 
     /// `~/.cache/mlplab` (or `$XDG_CACHE_HOME/mlplab`).
@@ -21,6 +22,8 @@ public struct DatasetCache: Sendable {
     static let magic = Array("MLPLABDS".utf8)
     static let version: UInt32 = 2
 
+    /// A cache in `directory`, by default `defaultDirectory`; nothing is touched on disk until an
+    /// entry is read or written.
     public init(directory: String = DatasetCache.defaultDirectory) {
         self.directory = directory
     }

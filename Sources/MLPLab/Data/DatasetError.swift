@@ -24,6 +24,7 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable {
     indirect case andMore(DatasetError, more: Int)
 
 
+    /// The message: what is wrong, naming the file or folder, and what to do about it.
     public var description: String {
         switch self {
         case let .notFound(path):
@@ -80,6 +81,7 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable {
 public struct SizeGroup: Equatable, Sendable {
     /// "60×80" (width × height).
     public var size: String
+    /// How many images have this size.
     public var count: Int
     /// A few of the files, relative to the folder.
     public var examples: [String]

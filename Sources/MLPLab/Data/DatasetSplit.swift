@@ -1,9 +1,15 @@
 /// Which samples of a `Dataset` train, validate and test a model.
 public struct DatasetSplit: Sendable, Equatable {
+    /// Indices into the data set of the training samples, in data set order (each epoch shuffles its
+    /// own copy).
     public var train: [Int]
+    /// Indices of the samples that choose the best epoch and the study's settings; empty when
+    /// `validationFraction` is 0.
     public var validation: [Int]
+    /// Indices of the samples scored once, at the end: the official test set when there is one.
     public var test: [Int]
 
+    /// A split from explicit index lists; nothing checks that they are disjoint or in range.
     public init(train: [Int], validation: [Int], test: [Int]) {
         self.train = train
         self.validation = validation
@@ -53,10 +59,14 @@ public struct DatasetSplit: Sendable, Equatable {
 
 /// Samples in each part of a split.
 public struct SplitSizes: Codable, Equatable, Sendable {
+    /// Training samples.
     public var train: Int
+    /// Validation samples; 0 without validation.
     public var validation: Int
+    /// Test samples.
     public var test: Int
 
+    /// The sizes of a split's three parts.
     public init(train: Int, validation: Int, test: Int) {
         self.train = train
         self.validation = validation

@@ -3,6 +3,7 @@ import Foundation
 /// Zalando's Fashion-MNIST, the built-in data set: 60,000 training and 10,000 test images of
 /// 28×28 product photos in 10 classes, as shipped by Debian's `dataset-fashion-mnist`.
 public enum FashionMNIST {
+    /// The `DataConfiguration.source` that selects it, also its name in reports.
     public static let name = "fashion-mnist"
     /// Where Debian installs it.
     public static let defaultDirectory = "/usr/share/datasets/fashion-mnist"
@@ -55,6 +56,9 @@ public enum FashionMNIST {
 
 /// An image IDX file and its label IDX file, checked against each other.
 public enum IDXDataset {
+    /// Reads an image IDX file (count × height × width) and its label IDX file (count), checking
+    /// that they hold the same count. Pixels are row-major, image after image; labels are not yet
+    /// checked against any class count.
     public static func load(images: String, labels: String) throws -> (pixels: [UInt8], labels: [Int32], width: Int, height: Int) {
         let imageFile = try IDXFile(path: images, expectedDimensionCount: 3)
         let labelFile = try IDXFile(path: labels, expectedDimensionCount: 1)

@@ -3,11 +3,14 @@ import Foundation
 
 /// One decoded 8-bit grayscale image.
 public struct GrayImage: Sendable, Equatable {
+    /// Width in pixels.
     public var width: Int
+    /// Height in pixels.
     public var height: Int
     /// height × width bytes, row-major.
     public var pixels: [UInt8]
 
+    /// An image from `pixels`, which must hold width × height bytes (a precondition), row-major.
     public init(width: Int, height: Int, pixels: [UInt8]) {
         precondition(pixels.count == width * height, "GrayImage: pixel count does not match the size")
         self.width = width
@@ -39,6 +42,7 @@ public struct GrayImage: Sendable, Equatable {
         try decode([UInt8](data), path: path, maximumPixels: maximumPixels)
     }
 
+    /// Decodes encoded image bytes, as `decode(_:path:maximumPixels:)` does for `Data`.
     public static func decode(_ data: [UInt8], path: String, maximumPixels: Int = defaultMaximumPixels) throws -> GrayImage {
         guard !data.isEmpty else { throw DatasetError.cannotDecode(path: path, reason: "the file is empty") }
         guard data.count <= Int(Int32.max) else { throw DatasetError.cannotDecode(path: path, reason: "the file is larger than 2 GB") }

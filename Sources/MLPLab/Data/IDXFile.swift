@@ -7,7 +7,9 @@ import Foundation
 /// dimensions, then exactly their product of bytes. Images are magic 2051 (3 dims), labels 2049
 /// (1 dim). `.gz` and plain files are both read through zlib, which passes plain files through.
 public struct IDXFile: Sendable {
+    /// The sizes from the header, outermost first, e.g. [count, height, width] for images.
     public let dimensions: [Int]
+    /// The payload, exactly the product of `dimensions` bytes, row-major.
     public let bytes: [UInt8]
 
     /// The largest payload accepted (1 GiB; Fashion-MNIST's largest file holds 47 MB): a header

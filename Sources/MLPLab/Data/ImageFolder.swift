@@ -14,6 +14,8 @@ public struct ImageFolderOptions: Codable, Equatable, Sendable {
     /// image's pixels, or × the --resize size), checked before decoding.
     public var maximumDecodedBytes = 8_000_000_000
 
+    /// The defaults: one image size required, no file skipped, at most 16.8 megapixels an image,
+    /// 5 million files and 8 GB of decoded pixels.
     public init() {}
 
     private enum CodingKeys: String, CodingKey { case resize, skipUnreadable, maximumPixels, maximumFiles, maximumDecodedBytes }
@@ -32,9 +34,12 @@ public struct ImageFolderOptions: Codable, Equatable, Sendable {
 
 /// A width × height pair, written "60x80" on the command line.
 public struct ImageSize: Codable, Equatable, Hashable, Sendable, CustomStringConvertible {
+    /// Width in pixels.
     public var width: Int
+    /// Height in pixels.
     public var height: Int
 
+    /// A size; unlike `init?(_:)`, nothing checks its range.
     public init(width: Int, height: Int) {
         self.width = width
         self.height = height
@@ -48,6 +53,7 @@ public struct ImageSize: Codable, Equatable, Hashable, Sendable, CustomStringCon
         self.init(width: width, height: height)
     }
 
+    /// "60x80": width, then height, as the command line takes it.
     public var description: String { "\(width)x\(height)" }
 }
 
@@ -57,6 +63,7 @@ public struct ImageFolderReport: Codable, Equatable, Sendable {
     public var skipped: [SkippedFile] = []
     /// Files that are not images by their extension (ignored, as torchvision does).
     public var ignoredCount = 0
+    /// Up to three of the ignored files, relative to the folder, for the message.
     public var ignoredExamples: [String] = []
     /// Whether the decoded images came from the cache.
     public var fromCache = false
@@ -64,8 +71,11 @@ public struct ImageFolderReport: Codable, Equatable, Sendable {
     /// goes on without the cache; the next one decodes again.
     public var cacheProblem: String?
 
+    /// A file left out by `skipUnreadable`.
     public struct SkippedFile: Codable, Equatable, Sendable {
+        /// Path relative to the folder, e.g. "Tshirt/0042.jpg".
         public var path: String
+        /// Why it could not be read or decoded.
         public var reason: String
     }
 
@@ -94,6 +104,8 @@ public struct ImageFolderReport: Codable, Equatable, Sendable {
 /// are found recursively, in torchvision's order (folders by path, then file names sorted).
 /// Images are decoded in parallel with stb_image and converted to gray as Pillow does.
 public enum ImageFolder {
+    /// The extensions read as images (compared in lower case), the formats stb_image decodes;
+    /// other files are ignored, as torchvision does.
     public static let imageExtensions: Set<String> = ["jpg", "jpeg", "png", "bmp", "pgm", "ppm", "tga", "gif"]
 
     /// Whether `name` ends in one of `imageExtensions`, in any case (plain Swift: bridging to
@@ -109,9 +121,11 @@ public enum ImageFolder {
     public struct File: Sendable, Equatable {
         /// Path relative to the folder, e.g. "Tshirt/0042.jpg".
         public var relativePath: String
+        /// The class index: the position of the file's class folder among the sorted class folders.
         public var label: Int32
         /// Size and modification time when scanned: what the cache key is made of.
         public var size: Int
+        /// The modification time as "seconds.nanoseconds" since 1970; only compared, never parsed.
         public var modified: String
     }
 

@@ -6,6 +6,7 @@ import Foundation
 public enum ProductFolder {
     /// Images per class at scale 1, largest first (the assignment's classes run ~3,500 → ~100).
     public static let classSizes = [3500, 2800, 2200, 1700, 1300, 900, 600, 400, 200, 100]
+    /// The assignment's image size, 60 × 80 pixels (width × height): its first layer's 4800 inputs.
     public static let imageSize = ImageSize(width: 60, height: 80)
 
     /// Writes the folder at `output`, which must not exist yet. Everything is written into a

@@ -5,6 +5,9 @@
 /// (ties broken by the generator). Within a class, which samples are held out is a seeded
 /// shuffle. Both returned lists keep the input's order.
 public enum StratifiedSplit {
+    /// Holds out `fraction` of `indices` (0 ≤ fraction < 1, a precondition), stratified by
+    /// `labels`, which is indexed by the values in `indices` (each label in 0..<classCount). Draws
+    /// from `generator`; the same generator state gives the same split.
     public static func holdOut(
         _ indices: [Int], labels: [Int32], classCount: Int, fraction: Double, generator: inout RandomGenerator
     ) -> (kept: [Int], heldOut: [Int]) {

@@ -15,6 +15,8 @@ public final class InputCopy {
     /// The float32 matrix the copy was last filled from (nil: never filled); a reuse must name it.
     var filledFrom: UnsafeMutablePointer<Float>?
 
+    /// Allocates room for `count` elements in `precision`'s format (`elementBytes` each, 64-byte
+    /// aligned), not yet filled. `precision` must not be `.float32`, whose products need no copy.
     public init(count: Int, precision: Precision) {
         precondition(precision != .float32, "InputCopy: float32 products read their inputs as they are")
         self.precision = precision

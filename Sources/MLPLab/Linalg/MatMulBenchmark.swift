@@ -2,8 +2,12 @@
 public enum MatMulBenchmark {
     /// A product to time: its label and shape, (m × k) · (k × n), operands transposed or not.
     public struct Shape: Sendable {
+        /// What the result is printed beside, e.g. "forward  x·Wᵀ   64×4800 · 4800×3600".
         public var label: String
+        /// The product's sizes as multiplied: (m × k) · (k × n) gives (m × n).
         public var m, n, k: Int
+        /// Whether A is stored as (k × m) and B as (n × k) and read transposed; false by default
+        /// (plain row-major operands).
         public var transposeA = false, transposeB = false
     }
 

@@ -3,10 +3,15 @@
 /// Views are how everything above the engine seam speaks about tensors: no engine handles, no
 /// copies. Element (r, c) lives at `base[r * columns + c]`.
 public struct Matrix {
+    /// Element (0, 0); the view does not own or free the memory.
     public let base: UnsafeMutablePointer<Float>
+    /// Number of rows; for a batch, one row per sample.
     public let rows: Int
+    /// Number of columns, which is also the row stride: rows are stored without padding.
     public let columns: Int
 
+    /// A view of the (rows × columns) row-major floats at `base`; nothing is copied or retained,
+    /// so `base` must outlive the view.
     public init(_ base: UnsafeMutablePointer<Float>, rows: Int, columns: Int) {
         precondition(rows >= 0 && columns >= 0, "Matrix needs non-negative dimensions")
         self.base = base
@@ -14,6 +19,7 @@ public struct Matrix {
         self.columns = columns
     }
 
+    /// Number of elements, rows × columns.
     public var count: Int { rows * columns }
 
     /// The first `rows` rows of this matrix (a short final batch uses fewer rows of one buffer).
@@ -22,6 +28,8 @@ public struct Matrix {
         return Matrix(base, rows: newRows, columns: columns)
     }
 
+    /// Element (row, column), at `base[row * columns + column]`; not bounds-checked. The setter
+    /// writes through to the owner's memory.
     public subscript(row: Int, column: Int) -> Float {
         get { base[row * columns + column] }
         nonmutating set { base[row * columns + column] = newValue }

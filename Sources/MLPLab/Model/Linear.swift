@@ -4,29 +4,38 @@
 /// `bias` `[outputSize]`. The same offsets address the gradient buffer, which has the parameters'
 /// layout, so the optimizer sees one flat array and a checkpoint is one block.
 public struct Linear: Sendable, Equatable {
+    /// Features in, the weight's column count (784 for a first layer on 28×28 images).
     public let inputSize: Int
+    /// Features out, the weight's row count and the bias's length.
     public let outputSize: Int
     /// Where this layer's weight starts in the parameter (and gradient) buffer.
     public let offset: Int
 
+    /// A view of a layer whose weight starts `offset` floats into the parameter buffer; `MLP.layout`
+    /// computes the offsets. Nothing is checked against a buffer until one is read.
     public init(inputSize: Int, outputSize: Int, offset: Int) {
         self.inputSize = inputSize
         self.outputSize = outputSize
         self.offset = offset
     }
 
+    /// Floats in the weight, outputSize × inputSize.
     public var weightCount: Int { inputSize * outputSize }
+    /// Floats in weight and bias together, the layer's share of the parameter buffer.
     public var parameterCount: Int { weightCount + outputSize }
+    /// Where the bias starts in the parameter (and gradient) buffer: directly after the weight.
     public var biasOffset: Int { offset + weightCount }
     /// The weight's floats in the parameter buffer.
     public var weightRange: Range<Int> { offset..<biasOffset }
     /// The bias's floats in the parameter buffer.
     public var biasRange: Range<Int> { biasOffset..<(biasOffset + outputSize) }
 
+    /// The weight in `buffer` (parameters or gradients) as an (outputSize × inputSize) row-major view.
     public func weight(in buffer: FloatBuffer) -> Matrix {
         Matrix(buffer.base + offset, rows: outputSize, columns: inputSize)
     }
 
+    /// The first of the bias's `outputSize` floats in `buffer` (parameters or gradients).
     public func bias(in buffer: FloatBuffer) -> UnsafeMutablePointer<Float> {
         buffer.base + biasOffset
     }
@@ -109,10 +118,15 @@ public struct Linear: Sendable, Equatable {
 /// `destination` being the weights themselves (plain SGD). Made by
 /// `SGD.weightUpdate(…)`.
 public struct WeightUpdate {
+    /// The weight matrix, (outputSize × inputSize) row-major, read and overwritten in place.
     public var destination: UnsafeMutablePointer<Float>
+    /// The factor on dL/dW: −learningRate for SGD.
     public var scale: Float
+    /// The factor on the old weight: 1 − learningRate × weightDecay for SGD (1 without weight decay).
     public var accumulate: Float
 
+    /// An update `destination = scale · dL/dW + accumulate · destination`; `SGD.weightUpdate(…)`
+    /// fills in the factors.
     public init(destination: UnsafeMutablePointer<Float>, scale: Float, accumulate: Float) {
         self.destination = destination
         self.scale = scale

@@ -3,8 +3,12 @@
 /// All parameters live in one contiguous `FloatBuffer` in PyTorch's `named_parameters()` order
 /// (`layer1.weight`, `layer1.bias`, `layer2.weight`, …); each `Linear` is a view into it.
 public final class MLP {
+    /// The shape the model was built from; fixed for the model's life.
     public let configuration: ModelConfiguration
+    /// One view per Linear, input side first: `layerSizes.count - 1` layers, the last giving logits.
     public let layers: [Linear]
+    /// Every weight and bias, `configuration.parameterCount` floats in `named_parameters()` order;
+    /// the layers are views into it.
     public let parameters: FloatBuffer
 
     /// A model with all parameters zero; call `initialize(seed:)` or load a checkpoint.

@@ -3,12 +3,20 @@
 /// Defaults follow the assignment: its 4800→3600→2400→1200→52 model has hidden widths of
 /// ¾, ½ and ¼ of the input, so `defaultHiddenSizes(inputSize:)` gives 588, 392, 196 for 28×28.
 public struct ModelConfiguration: Codable, Equatable, Sendable {
+    /// Floats per sample: the pixels of one grayscale image, width × height (784 for 28×28).
     public var inputSize: Int
+    /// Widths of the hidden layers, input side first; empty gives softmax regression (one Linear).
     public var hiddenSizes: [Int]
+    /// Number of classes, the width of the logits (10 for Fashion-MNIST).
     public var classCount: Int
+    /// The nonlinearity after every hidden layer; the last layer's logits go to softmax instead.
     public var activation: Activation
+    /// How `MLP.initialize(seed:)` draws the starting parameters.
     public var initialization: Initialization
 
+    /// A model shape with the assignment's defaults: `hiddenSizes` nil gives
+    /// `defaultHiddenSizes(inputSize:)`, with ReLU and `nn.Linear`'s initialization. Not checked here;
+    /// call `validate()`.
     public init(inputSize: Int, hiddenSizes: [Int]? = nil, classCount: Int,
                 activation: Activation = .relu, initialization: Initialization = .torch) {
         self.inputSize = inputSize

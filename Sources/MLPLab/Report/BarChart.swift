@@ -3,18 +3,24 @@ import Foundation
 /// Horizontal bar chart: one bar per category, labelled with its name and value. Horizontal so
 /// that 52 class names stay readable without rotated text.
 public struct BarChart {
+    /// The heading above the chart.
     public var title: String
+    /// The caption under the value axis, e.g. "images".
     public var valueLabel: String
+    /// One bar per entry, top to bottom in this order. The axis starts at 0, so values should not
+    /// be negative.
     public var bars: [(label: String, value: Double)]
     /// How a value is written at the end of its bar.
     public var format: (Double) -> String = { Format.grouped($0) }
 
+    /// A chart whose values are written as grouped whole numbers ("12,346"); set `format` for others.
     public init(title: String, valueLabel: String, bars: [(label: String, value: Double)]) {
         self.title = title
         self.valueLabel = valueLabel
         self.bars = bars
     }
 
+    /// The chart as a standalone SVG document; each bar adds 18 pixels to its height.
     public var svg: String {
         let rowHeight = 18.0, labelWidth = min(260, 12 + 7.2 * Double(bars.map(\.label.count).max() ?? 4))
         let plotWidth = 560.0, top = 56.0, bottom = 44.0
@@ -58,6 +64,7 @@ public enum AxisTicks {
         return (0...count).map { Double($0) * multiple }.map { exponent < 0 ? $0 / pow(10, -exponent) : $0 * magnitude }
     }
 
+    /// A tick's text: whole numbers grouped ("10,000"), others as `%g` ("0.25").
     public static func label(_ value: Double) -> String {
         if value == value.rounded() && abs(value) < 1e15 { return Format.grouped(value) }
         return String(format: "%g", value)

@@ -3,17 +3,22 @@ import Foundation
 /// A confusion matrix as a heat map: rows are true classes, columns predicted ones, each cell
 /// shaded by the share of its row and labelled with its count.
 public struct ConfusionMatrixChart {
+    /// The heading above the chart.
     public var title: String
+    /// Class names in label order; they label the rows (true) and the columns (predicted).
     public var classNames: [String]
     /// counts[true][predicted]
     public var counts: [[Int]]
 
+    /// A chart of `counts`, (classes × classes), indexed [true][predicted].
     public init(title: String, classNames: [String], counts: [[Int]]) {
         self.title = title
         self.classNames = classNames
         self.counts = counts
     }
 
+    /// The heat map as a standalone SVG document. Above 20 classes the cells shrink to 14 pixels
+    /// and drop their printed counts; every cell's tooltip still gives its count.
     public var svg: String {
         let n = classNames.count
         let cell = n > 20 ? 14.0 : 36.0

@@ -3,17 +3,21 @@ import Foundation
 /// Horizontal grouped bars: for each category one bar per series (the assignment's per-class
 /// chart of train and test accuracy), values in 0…1.
 public struct GroupedBarChart {
+    /// The heading above the chart.
     public var title: String
+    /// The groups, top to bottom, e.g. class names; every series has one value for each.
     public var categories: [String]
     /// (name, one value per category; nil for no value).
     public var series: [(name: String, values: [Double?])]
 
+    /// A chart of `series`, each with one value per category.
     public init(title: String, categories: [String], series: [(name: String, values: [Double?])]) {
         self.title = title
         self.categories = categories
         self.series = series
     }
 
+    /// The chart as a standalone SVG document; the value axis is fixed at 0…1.
     public var svg: String {
         let barHeight = 9.0, groupGap = 6.0
         let groupHeight = barHeight * Double(series.count) + groupGap

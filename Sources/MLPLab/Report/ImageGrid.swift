@@ -2,18 +2,24 @@ import Foundation
 
 /// A grid of titled images (the assignment's Part 1 sample figure), images embedded as PNG.
 public struct ImageGrid {
+    /// The heading above the grid.
     public var title: String
+    /// Images per row (at least 1); the number of rows follows from `items`.
     public var columns: Int
+    /// The images with their captions, placed row by row.
     public var items: [(title: String, image: GrayImage)]
     /// Displayed size of each image's longer side, in SVG units.
     public var cellSize: Double = 150
 
+    /// A grid of `items`, `columns` to a row, each image scaled to `cellSize`.
     public init(title: String, columns: Int, items: [(title: String, image: GrayImage)]) {
         self.title = title
         self.columns = columns
         self.items = items
     }
 
+    /// The grid as a standalone SVG document, the images embedded as base64 PNG data, so the
+    /// file needs nothing beside it.
     public var svg: String {
         let rows = (items.count + columns - 1) / columns
         let titleHeight = 22.0, gap = 14.0, top = 44.0

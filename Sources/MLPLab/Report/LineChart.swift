@@ -7,23 +7,31 @@ import Foundation
 /// the rest (see `offChartLimit`) is a ▲ on the top edge, named under the chart, so the other
 /// lines keep their scale.
 public struct LineChart {
+    /// One line: its name in the legend and its values.
     public struct Series {
+        /// The line's name in the legend.
         public var name: String
         /// y for x = 1, 2, 3, …
         public var values: [Double]
+        /// A line named `name` through `values`, at x = 1, 2, 3, …
         public init(name: String, values: [Double]) {
             self.name = name
             self.values = values
         }
     }
 
+    /// The heading above the chart.
     public var title: String
+    /// The caption under the x axis.
     public var xLabel: String
+    /// The caption beside the y axis, e.g. "mean training loss".
     public var yLabel: String
+    /// The lines, coloured from `palette` in this order.
     public var series: [Series]
     /// The label of tick x = i + 1 (default: the number itself), e.g. a learning rate.
     public var xTickLabel: ((Int) -> String)?
 
+    /// A chart whose x axis is "epoch" unless `xLabel` says otherwise, since most are loss curves.
     public init(title: String, xLabel: String = "epoch", yLabel: String, series: [Series]) {
         self.title = title
         self.xLabel = xLabel
@@ -31,6 +39,8 @@ public struct LineChart {
         self.series = series
     }
 
+    /// Ten distinct colours for series, used in order and repeated after ten; the grouped bar chart
+    /// uses them too.
     public static let palette = ["#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#b279a2", "#ff9da6", "#9d755d", "#bab0ac", "#eeca3b"]
 
     /// The value above which points are drawn at the top edge instead of scaling the axis to
@@ -45,6 +55,8 @@ public struct LineChart {
         return 100 * percentile90
     }
 
+    /// The chart as a standalone SVG document, with the legend on the right and any non-finite or
+    /// off-chart points listed under the plot.
     public var svg: String {
         let finite = series.flatMap(\.values).filter(\.isFinite)
         let limit = LineChart.offChartLimit(finite) ?? .infinity

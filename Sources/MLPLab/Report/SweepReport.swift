@@ -3,6 +3,8 @@ import Foundation
 /// A sweep's report: `loss.svg` (every run's training loss), `accuracy.svg` (best validation
 /// accuracy per run) and `sweep.md` (a table of the runs), written atomically into `directory`.
 public enum SweepReport {
+    /// Writes the report of `runs` into `directory`, which must exist; a file already there is
+    /// replaced.
     public static func write(_ runs: [StudyRun], to directory: String) throws {
         let loss = LineChart(title: "training loss", yLabel: "mean training loss",
                              series: runs.map { .init(name: $0.label, values: $0.result.epochs.map(\.loss)) })

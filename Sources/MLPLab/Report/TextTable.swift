@@ -1,14 +1,19 @@
 /// A table as plain text for the terminal: columns padded to their widest cell, the first
 /// left-aligned and the rest right-aligned (numbers), two spaces between.
 public struct TextTable {
+    /// The column titles; they set the number of columns.
     public var header: [String]
+    /// The cells of each line, no more of them than `header` has.
     public var rows: [[String]]
 
+    /// A table of `rows` under `header`.
     public init(header: [String], rows: [[String]]) {
         self.header = header
         self.rows = rows
     }
 
+    /// The table's lines joined by newlines, without a final one; widths are counted in
+    /// characters, so wide (CJK) characters misalign.
     public var text: String {
         let all = [header] + rows
         let widths = header.indices.map { column in all.map { $0.indices.contains(column) ? $0[column].count : 0 }.max() ?? 0 }

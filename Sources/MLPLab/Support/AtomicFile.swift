@@ -3,6 +3,7 @@ import Foundation
 /// Writes files so that a crash or a full disk never leaves a half-written one: the bytes go to
 /// a temporary file in the same folder, are flushed to disk, and the file is renamed into place.
 public enum AtomicFile {
+    /// Writes `data` to `path` through a temporary file, flushed and renamed into place.
     public static func write(_ data: Data, to path: String) throws {
         try write(to: path) { handle in try handle.write(contentsOf: data) }
     }
@@ -32,9 +33,13 @@ public enum AtomicFile {
     }
 }
 
+/// A file that could not be written: its path and the reason, with a fix in `description`.
 public struct AtomicFileError: Error, CustomStringConvertible {
+    /// The file that was to be written (its final name, not the temporary one).
     public var path: String
+    /// What failed, as the system or Foundation reported it.
     public var reason: String
+    /// The message, ending with what to check: the folder, its permissions, free space.
     public var description: String {
         "cannot write '\(path)': \(reason). Check that the folder exists, is writable and has free space."
     }

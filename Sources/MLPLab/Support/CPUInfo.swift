@@ -2,7 +2,9 @@ import Foundation
 
 /// What the CPU is, for reports and for every speed figure MLPLab prints.
 public struct CPUInfo: Sendable {
+    /// The "model name" field of /proc/cpuinfo; "unknown" where there is none (not Linux, or no such field).
     public var modelName: String
+    /// Processors this process may use (`ProcessInfo.activeProcessorCount`): logical, not physical.
     public var cores: Int
     /// The instruction-set extensions that matter for matrix products, in the order of power.
     public var features: [String]

@@ -12,6 +12,7 @@ public struct ConfigurationError: Error, CustomStringConvertible, Equatable, Sen
     /// What to do instead, e.g. "the assignment uses 64"; nil when the rule says it.
     public var fix: String?
 
+    /// An error for `setting`, whose `value` breaks `rule`; `fix` is nil when the rule says what to do.
     public init(setting: String, value: String, rule: String, fix: String? = nil) {
         self.setting = setting
         self.value = value
@@ -19,6 +20,7 @@ public struct ConfigurationError: Error, CustomStringConvertible, Equatable, Sen
         self.fix = fix
     }
 
+    /// An error for a value of any printable type (a number, usually), stored as its `description`.
     public init(setting: String, value: some CustomStringConvertible, rule: String, fix: String? = nil) {
         self.init(setting: setting, value: value.description, rule: rule, fix: fix)
     }

@@ -36,7 +36,10 @@ enum FileBytes {
 /// A file that could not be read: its path and the system's reason. The layer that knows what
 /// the file was for (an image, a model) turns it into its own error with a fix.
 public struct FileReadError: Error, CustomStringConvertible {
+    /// The file that could not be read.
     public var path: String
+    /// The system's reason (`strerror`), e.g. "No such file or directory".
     public var reason: String
+    /// The message, ending with what to check.
     public var description: String { "cannot read '\(path)': \(reason). Check that the file exists and is readable." }
 }

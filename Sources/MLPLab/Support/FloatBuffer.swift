@@ -3,7 +3,11 @@
 /// Parameters, gradients, momentum and activations each live in one of these, allocated once
 /// before training; views into it are plain pointers, so the training step never allocates.
 public final class FloatBuffer: @unchecked Sendable {
+    /// Number of floats, fixed for the buffer's life. A buffer of 0 still allocates one float, so
+    /// `base` is always a valid pointer.
     public let count: Int
+    /// The first float, 64-byte aligned; it never moves, so views taken once stay valid while the
+    /// buffer lives.
     public let base: UnsafeMutablePointer<Float>
 
     /// A buffer of `count` floats, all zero.
@@ -17,6 +21,7 @@ public final class FloatBuffer: @unchecked Sendable {
 
     deinit { UnsafeMutableRawPointer(base).deallocate() }
 
+    /// All `count` floats as a buffer pointer over the same memory (no copy).
     public var buffer: UnsafeMutableBufferPointer<Float> { UnsafeMutableBufferPointer(start: base, count: count) }
 
     /// The element at `index`, bounds-checked.
@@ -25,11 +30,13 @@ public final class FloatBuffer: @unchecked Sendable {
         set { precondition(index >= 0 && index < count, "FloatBuffer index out of range"); base[index] = newValue }
     }
 
+    /// Sets every element to `value`, without allocating.
     public func fill(_ value: Float) { base.update(repeating: value, count: count) }
 
     /// A copy of the contents as an array (for tests, checkpoints and reports; not for the step).
     public var array: [Float] { Array(buffer) }
 
+    /// Overwrites the contents with `values`, which must hold exactly `count` floats.
     public func copy(from values: [Float]) {
         precondition(values.count == count, "FloatBuffer.copy(from:) needs \(count) values, got \(values.count)")
         values.withUnsafeBufferPointer { base.update(from: $0.baseAddress!, count: count) }

@@ -25,6 +25,8 @@ public enum JSONCoding {
         return decoder
     }
 
+    /// `value` as JSON bytes with MLPLab's conventions; `pretty` as in `encoder(pretty:)`, on by
+    /// default because most files are read by people.
     public static func encode<T: Encodable>(_ value: T, pretty: Bool = true) throws -> Data {
         try encoder(pretty: pretty).encode(value)
     }
@@ -34,6 +36,7 @@ public enum JSONCoding {
         String(decoding: try encode(value, pretty: pretty), as: UTF8.self)
     }
 
+    /// A `type` value read from JSON in MLPLab's conventions (snake_case keys, "nan"/"inf" strings).
     public static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
         try decoder().decode(type, from: data)
     }

@@ -60,6 +60,8 @@ public enum Parallel {
 /// Carries a value that is known to be used safely across threads (disjoint writes) into a
 /// `@Sendable` closure.
 public struct UncheckedSendable<Value>: @unchecked Sendable {
+    /// The wrapped value; whoever reads it across threads is responsible for doing so safely.
     public let value: Value
+    /// Wraps `value`; the caller vouches that sharing it is safe, and nothing checks it.
     public init(_ value: Value) { self.value = value }
 }

@@ -8,8 +8,10 @@ public struct StableHash {
     private var a: UInt64 = 0xcbf2_9ce4_8422_2325
     private var b: UInt64 = 0x8422_2325_cbf2_9ce4
 
+    /// An empty hash in its fixed starting state, so equal inputs give equal digests on every run.
     public init() {}
 
+    /// Mixes one 64-bit word into both lanes; order matters.
     public mutating func add(_ word: UInt64) {
         a = (a ^ word) &* 0x0000_0100_0000_01b3
         b = (b &+ word) &* 0x9E37_79B9_7F4A_7C15

@@ -9,8 +9,11 @@ extension Classifier {
         /// The logits for every class, in class order.
         public var logits: [Float]
 
+        /// One ranked class: its name and probability.
         public struct Entry: Codable, Sendable {
+            /// The class's name, from the model file.
             public var name: String
+            /// Its softmax probability, 0…1 (computed in Float).
             public var probability: Double
         }
     }

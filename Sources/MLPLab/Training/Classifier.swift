@@ -17,10 +17,14 @@ import Foundation
 public final class Classifier {
     /// One class of a ranking: its index (the label), its name and its probability.
     public struct ClassProbability: Equatable, Sendable {
+        /// The class index (the label): its position in `classNames` and in a row of logits.
         public var index: Int
+        /// The class's name.
         public var name: String
+        /// Its softmax probability, 0…1.
         public var probability: Float
 
+        /// One ranked class.
         public init(index: Int, name: String, probability: Float) {
             self.index = index
             self.name = name
@@ -32,10 +36,14 @@ public final class Classifier {
     /// `evaluate` splits samples exactly as a run's evaluation does and gives the same numbers.
     public static let chunkSize = TrainingRun.evaluationBatch
 
+    /// The network, holding the file's weights. Calling it directly skips the input scaling that
+    /// this classifier's methods apply.
     public let model: MLP
     /// Class names in label order.
     public let classNames: [String]
+    /// Width in pixels of the images the model takes; other sizes are refused, not resized.
     public let imageWidth: Int
+    /// Height in pixels of the images the model takes.
     public let imageHeight: Int
     /// How pixel bytes become the model's inputs (from the model file's metadata).
     public let inputScaling: InputScaling
@@ -87,6 +95,7 @@ public final class Classifier {
         return source
     }
 
+    /// Number of classes: the length of a row of logits or probabilities.
     public var classCount: Int { classNames.count }
     /// Pixels per image: imageWidth × imageHeight, the model's input size.
     public var featureCount: Int { imageWidth * imageHeight }

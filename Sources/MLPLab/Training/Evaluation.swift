@@ -5,6 +5,7 @@ public struct Evaluation: Codable, Equatable, Sendable {
     /// Mean cross-entropy.
     public var loss: Double
 
+    /// Counts from a (classCount × classCount) confusion matrix and the mean loss over its samples.
     public init(confusion: [[Int]], loss: Double) {
         self.confusion = confusion
         self.loss = loss
@@ -15,6 +16,7 @@ public struct Evaluation: Codable, Equatable, Sendable {
     /// Samples per class.
     public var total: [Int] { confusion.map { $0.reduce(0, +) } }
 
+    /// Fraction of all samples predicted correctly, 0…1; 0 when there are none.
     public var accuracy: Double {
         let all = total.reduce(0, +)
         return all == 0 ? 0 : Double(correct.reduce(0, +)) / Double(all)

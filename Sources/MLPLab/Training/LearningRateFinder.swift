@@ -4,25 +4,36 @@ import Foundation
 /// training data with the rate growing exponentially from `start` to `end`, recording the loss
 /// of every batch. The loss first falls faster as the rate grows, then turns and explodes.
 public struct LearningRateFinder {
+    /// The first batch's learning rate; 1e-5 by default, low enough that the curve starts flat.
     public var start = 1e-5
+    /// The rate the last batch would reach; 1.0 by default, far above the rates these models train
+    /// at (the study's run 0.001…0.2), so that the curve shows the turn. The pass stops early once
+    /// the smoothed loss explodes.
     public var end = 1.0
     /// Batches in the pass (default: one epoch's, at most 400).
     public var steps: Int?
 
+    /// A finder from `start` to `end` over `steps` batches (nil: one epoch's, at most 400). Not
+    /// checked here; `validate()` and `run(on:…)` check it.
     public init(start: Double = 1e-5, end: Double = 1.0, steps: Int? = nil) {
         self.start = start
         self.end = end
         self.steps = steps
     }
 
+    /// The curve the test recorded, and the rate it suggests.
     public struct Result: Codable, Sendable {
+        /// The rate of each batch run, rising exponentially from `start`; ends early if the loss explodes.
         public var learningRates: [Double]
+        /// Each batch's mean training loss, at the rate of the same index; the last may be nan or inf.
         public var losses: [Double]
         /// Exponentially smoothed losses (β = 0.98, bias-corrected), as fastai plots them.
         public var smoothed: [Double]
         /// The rate at the lowest smoothed loss, and the suggestion: a tenth of it.
         public var minimumLossRate: Double
+        /// The rate to train with: `minimumLossRate` / 10, as `rule` says.
         public var suggestion: Double
+        /// How `suggestion` is chosen, in words, for reports.
         public static let rule = "a tenth of the learning rate at the lowest smoothed loss (fastai's 'minimum/10')"
         /// The lowest finite smoothed loss (nan when none is finite).
         public var lowestLoss: Double { smoothed.filter(\.isFinite).min() ?? .nan }

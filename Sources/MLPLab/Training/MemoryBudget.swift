@@ -54,11 +54,16 @@ public enum MemoryBudget {
 
 /// A model that cannot be trained in this machine's memory.
 public struct ModelTooLargeError: Error, CustomStringConvertible {
+    /// The model's layer widths, e.g. "4800-3600-2400-1200-52".
     public var shape: String
+    /// Its weights and biases, as a Double: absurd widths can exceed what an Int holds.
     public var parameters: Double
+    /// Bytes the training would need, the data set's pixels included.
     public var neededBytes: Double
+    /// Bytes there are: the machine's physical memory, unless the check was given another figure.
     public var availableBytes: Double
 
+    /// The message, with sizes in GB (10⁹ bytes) and what to make smaller.
     public var description: String {
         String(format: "the model %@ has %.3g parameters; training it needs %.1f GB with the data, and this machine has %.1f GB. "
                + "Choose smaller --hidden widths (or a smaller --batch-size).",

@@ -9,15 +9,22 @@ public struct ModelEvaluation: Codable, Sendable {
     public var data: String
     /// Which split was scored: "the official test set", or "a stratified 20 % test split, seed 1".
     public var split: String
+    /// Test samples scored.
     public var samples: Int
+    /// Fraction of them predicted correctly, 0…1 (0 without samples).
     public var accuracy: Double
     /// Mean cross-entropy.
     public var loss: Double
+    /// One entry per class, in label order.
     public var classes: [ClassResult]
 
+    /// One class's part of the evaluation.
     public struct ClassResult: Codable, Sendable {
+        /// The class's name.
         public var name: String
+        /// Test samples of this class.
         public var samples: Int
+        /// How many of them the model predicted as this class.
         public var correct: Int
         /// nil for a class without samples in the split.
         public var accuracy: Double?

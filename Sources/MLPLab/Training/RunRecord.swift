@@ -3,23 +3,36 @@ import Foundation
 /// What a run folder's `config.json` holds: everything needed to repeat the run and to check
 /// that a resume continues the same one (data, its fingerprint, model, training, machine).
 public struct RunRecord: Codable, Equatable, Sendable {
+    /// The MLPLab version that wrote the record; a resume does not compare it.
     public var mlplabVersion = MLPLabVersion.string
     /// When the record was made, ISO 8601.
     public var created: String
     /// The command line that started the run (["mlplab"] for runs started from Swift).
     public var command: [String]
+    /// Where the data came from and how it was split.
     public var data: DataConfiguration
     /// `Dataset.fingerprint` of the data it trained on.
     public var dataFingerprint: String
+    /// The data's class names, in label order.
     public var classNames: [String]
+    /// Image width in pixels; with `imageHeight`, it must give `model.inputSize`.
     public var imageWidth: Int
+    /// Image height in pixels.
     public var imageHeight: Int
+    /// The model's shape.
     public var model: ModelConfiguration
+    /// How the model was trained.
     public var training: TrainingConfiguration
+    /// The compute engine that ran the products, e.g. "oneDNN 2.6.3"; recorded, not compared.
     public var engine: String
+    /// The instruction set the engine dispatched to, e.g. "avx512_core_bf16"; recorded, not compared.
     public var instructionSet: String
+    /// The CPU, as `CPUInfo.summary` describes it; recorded, not compared.
     public var cpu: String
 
+    /// A record of a run starting now: the data's fingerprint, classes and image size are taken
+    /// from `dataset`, the engine and CPU from this machine. `command` is ["mlplab"] by default,
+    /// for runs started from Swift.
     public init(command: [String] = ["mlplab"], data: DataConfiguration, dataset: Dataset, model: ModelConfiguration,
                 training: TrainingConfiguration) {
         created = ISO8601DateFormatter().string(from: Date())

@@ -5,19 +5,26 @@ import Foundation
 /// continues it from its checkpoint when not; that is what makes studies and sweeps resumable.
 /// Cancelling the task stops the current run at a safe point (`CancellationError`).
 public final class RunStore {
+    /// The folder that holds one run folder per run; each is made when its run starts.
     public let directory: String
+    /// The data every run trains on.
     public let dataset: Dataset
+    /// How the data is split for every run; a run may override its `trainLimit`.
     public let data: DataConfiguration
 
     /// Called when a run starts: (label, epochs, reused?).
     public var onRunStart: ((String, Int, Bool) -> Void)?
+    /// Called after every batch of the run in progress: (epoch, batch, batches).
     public var onBatch: TrainingRun.BatchObserver?
     /// Called when a run trained here finishes, before its result.json is written: where a
     /// report of the run (charts, summary.md) is written.
     public var onRunFinished: ((RunResult, RunFolder) throws -> Void)?
+    /// Runs trained here (new or continued from a checkpoint) so far.
     public private(set) var trained = 0
+    /// Runs whose finished result was read back from their folder instead of trained.
     public private(set) var reused = 0
 
+    /// A store of run folders under `directory`; nothing is written until a run starts.
     public init(directory: String, dataset: Dataset, data: DataConfiguration) {
         self.directory = directory
         self.dataset = dataset

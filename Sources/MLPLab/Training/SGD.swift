@@ -1,12 +1,19 @@
 /// The hyperparameters of stochastic gradient descent, named and defaulted as `torch.optim.SGD`
 /// with the assignment's values (lr 0.01, no momentum, no weight decay).
 public struct SGDConfiguration: Codable, Equatable, Sendable {
+    /// The base step size lr; 0.01 by default, the assignment's. A schedule scales it per epoch.
     public var learningRate: Double = 0.01
+    /// Momentum factor, 0 ≤ momentum < 1; 0 (none) by default, as in torch.
     public var momentum: Double = 0
+    /// Dampening of the momentum update, 0…1; 0 by default, as in torch.
     public var dampening: Double = 0
+    /// L2 penalty added to the gradient (g = ∇ + weightDecay·θ); 0 by default, as in torch.
     public var weightDecay: Double = 0
+    /// Nesterov momentum (needs momentum above 0 and no dampening); off by default, as in torch.
     public var nesterov: Bool = false
 
+    /// A configuration with torch.optim.SGD's defaults, except the learning rate, which is the
+    /// assignment's 0.01. Not checked here; call `validate()`.
     public init(learningRate: Double = 0.01, momentum: Double = 0, dampening: Double = 0,
                 weightDecay: Double = 0, nesterov: Bool = false) {
         self.learningRate = learningRate
@@ -39,6 +46,7 @@ public struct SGDConfiguration: Codable, Equatable, Sendable {
 /// product took 38 ms against 16 ms for the bare product (oneDNN 2.6 applies a sum scale other
 /// than 1 in a second pass), more than the plain pass it would replace.
 public final class SGD {
+    /// The hyperparameters; a step's `learningRate` argument, when given, replaces the rate here.
     public let configuration: SGDConfiguration
     /// The momentum buffer b, in the parameters' layout (empty without momentum).
     public let momentumBuffer: FloatBuffer
@@ -47,6 +55,8 @@ public final class SGD {
     /// One sum of squares per chunk of the last step.
     private let partialSquares = FloatBuffer(count: Parallel.maximumChunks)
 
+    /// An optimizer for `parameterCount` parameters. The momentum buffer is allocated (zeroed) only
+    /// when momentum is not 0, so plain SGD costs no memory beyond the gradients.
     public init(configuration: SGDConfiguration, parameterCount: Int) {
         self.configuration = configuration
         momentumBuffer = FloatBuffer(count: configuration.momentum != 0 ? parameterCount : 0)

@@ -2,6 +2,7 @@ import Foundation
 
 /// What a study runs: the assignment's parts as grids of trainings around a baseline.
 public struct StudyConfiguration: Codable, Equatable, Sendable {
+    /// The assignment's grids at three sizes: how much data, how many epochs, how many fine points.
     public enum Preset: String, Codable, Sendable, CaseIterable {
         /// Parts 3–11 on a stratified subset of the training data (16,000 images), the assignment's
         /// coarse learning-rate grid with shorter fine grids; Part 12 on all of it.
@@ -12,15 +13,23 @@ public struct StudyConfiguration: Codable, Equatable, Sendable {
         case quick
     }
 
+    /// The preset the settings below came from; changing it later changes none of them.
     public var preset: Preset
     /// The data and its split; `trainLimit` here applies to Parts 3–11.
     public var data: DataConfiguration
+    /// Hidden widths of every run's model; nil gives `ModelConfiguration`'s default (¾, ½, ¼ of the
+    /// input).
     public var hiddenSizes: [Int]?
+    /// Every run's seed; Part 3's three runs use it and the two after it. 1 by default, fixed so
+    /// that a study repeats.
     public var seed: UInt64 = 1
+    /// Threads of every run's products; results are bit-identical for one count.
     public var threads: Int
     /// Epochs of every part's runs, of Part 9, and of Part 12.
     public var epochs: Int
+    /// Epochs of Part 9's longer training (twice `epochs` in every preset).
     public var longEpochs: Int
+    /// Epochs of Part 12, which early stopping may cut short (40 in `.standard` and `.assignment`).
     public var beyondEpochs: Int
     /// Training images for Part 12 (nil: all).
     public var beyondTrainLimit: Int?
@@ -29,8 +38,11 @@ public struct StudyConfiguration: Codable, Equatable, Sendable {
     /// Points of the fine grid between the best coarse rate and its better neighbour, and of the
     /// finer grid around the best fine rate (the assignment: 9 and 9).
     public var finePoints: Int
+    /// Points of the finer grid around the best fine rate (the assignment: 9).
     public var finerPoints: Int
 
+    /// The settings `preset` gives for `data`: epochs, grid sizes and training subsets. A
+    /// `trainLimit` already set in `data` is kept; `hiddenSizes` nil gives the default widths.
     public init(preset: Preset, data: DataConfiguration, hiddenSizes: [Int]? = nil, seed: UInt64 = 1, threads: Int) {
         self.preset = preset
         self.data = data
@@ -89,6 +101,7 @@ public struct StudyConfiguration: Codable, Equatable, Sendable {
 public struct StudyRun: Codable, Sendable {
     /// "lr 0.016", "momentum 0.9", …
     public var label: String
+    /// What the training measured.
     public var result: RunResult
 }
 
@@ -96,8 +109,11 @@ public struct StudyRun: Codable, Sendable {
 /// under `<output>/runs/`, named by a hash of its configuration and data, so that running the
 /// study again reuses finished runs and continues an interrupted one.
 public final class Study {
+    /// The data every run trains on.
     public let dataset: Dataset
+    /// What the study runs.
     public let configuration: StudyConfiguration
+    /// The folder that holds one run folder per training, e.g. "<output>/runs".
     public let runsDirectory: String
 
     /// Called when a run starts: (run number, planned runs, label, epochs, reused?).
@@ -117,6 +133,7 @@ public final class Study {
     private let store: RunStore
     private var runNumber = 0
 
+    /// A study of `dataset`; nothing is trained or written until `run()`.
     public init(dataset: Dataset, configuration: StudyConfiguration, runsDirectory: String) {
         self.dataset = dataset
         self.configuration = configuration

@@ -6,10 +6,15 @@
 /// the data set. One run may appear under several names (Part 6's best run is also Part 7's
 /// batch-64 baseline and Part 8's run without momentum); each name holds a copy of it.
 public struct StudyResult: Codable, Sendable {
+    /// The settings the study ran with.
     public var configuration: StudyConfiguration
+    /// The data set's name: "fashion-mnist" or the folder's path.
     public var dataName: String
+    /// The data's class names, in label order.
     public var classNames: [String]
+    /// Image width in pixels.
     public var imageWidth: Int
+    /// Image height in pixels.
     public var imageHeight: Int
     /// Images in the "train", "validation" and "test" splits of Parts 3–11.
     public var splitSizes: SplitSizes
@@ -39,15 +44,20 @@ public struct StudyResult: Codable, Sendable {
     /// What the study chose on the validation split and used from Part 7 (rate) and Part 9 (both) on.
     public var choices: Choices
 
+    /// The CPU, as `CPUInfo.summary` describes it.
     public var machine: String
     /// The compute engine, its instruction set and the thread count.
     public var engine: String
+    /// The MLPLab version that ran the study.
     public var mlplabVersion = MLPLabVersion.string
     /// Wall time of the whole study, reused runs included.
     public var seconds: Double
+    /// Runs trained by this study (new or continued from a checkpoint).
     public var runsTrained: Int
+    /// Runs read back finished from an earlier study.
     public var runsReused: Int
 
+    /// A result from its parts, as `Study.run()` assembles it; nothing is checked.
     public init(configuration: StudyConfiguration, dataName: String, classNames: [String], imageWidth: Int, imageHeight: Int,
                 splitSizes: SplitSizes, withoutNormalization: [StudyRun], withNormalization: StudyRun,
                 zeroInitialization: StudyRun, learningRate: LearningRatePart, batchSize: BatchSizePart,
@@ -87,6 +97,7 @@ extension StudyResult {
         /// The momentum of Part 8's best run if it beat plain SGD on validation, else 0.
         public var momentum: Double
 
+        /// The study's choices.
         public init(learningRate: Double, momentum: Double) {
             self.learningRate = learningRate
             self.momentum = momentum
@@ -109,6 +120,7 @@ extension StudyResult {
         /// The best run of coarse, fine and finer on validation: its rate is the chosen one.
         public var best: StudyRun
 
+        /// The part's runs under their names.
         public init(coarse: [StudyRun], fine: [StudyRun], finer: [StudyRun], small: StudyRun, large: StudyRun, best: StudyRun) {
             self.coarse = coarse
             self.fine = fine
@@ -132,6 +144,7 @@ extension StudyResult {
         /// Batch 64 at the chosen rate: Part 6's best run.
         public var baseline: StudyRun
 
+        /// The part's runs under their names.
         public init(batch32: StudyRun, batch128: StudyRun, batch128HighRate: StudyRun, batch128LowRate: StudyRun, baseline: StudyRun) {
             self.batch32 = batch32
             self.batch128 = batch128
@@ -150,6 +163,7 @@ extension StudyResult {
         /// The momentum the study goes on with (0: none beat `without`); `choices.momentum`.
         public var chosen: Double
 
+        /// The part's runs and the momentum it chose.
         public init(runs: [StudyRun], without: StudyRun, chosen: Double) {
             self.runs = runs
             self.without = without
@@ -164,6 +178,7 @@ extension StudyResult {
         /// The best run so far, `configuration.epochs` long (Part 8's chosen run, or Part 6's best).
         public var short: StudyRun
 
+        /// The part's runs under their names.
         public init(long: StudyRun, short: StudyRun) {
             self.long = long
             self.short = short
@@ -172,11 +187,14 @@ extension StudyResult {
 
     /// Part 10: the best configuration so far with each activation.
     public struct ActivationPart: Codable, Sendable {
+        /// tanh instead of ReLU.
         public var tanh: StudyRun
+        /// Leaky ReLU (slope 0.01) instead of ReLU.
         public var leakyRelu: StudyRun
         /// ReLU: the best run so far, the same run as `EpochsPart.short`.
         public var relu: StudyRun
 
+        /// The part's runs under their names.
         public init(tanh: StudyRun, leakyRelu: StudyRun, relu: StudyRun) {
             self.tanh = tanh
             self.leakyRelu = leakyRelu
@@ -193,6 +211,7 @@ extension StudyResult {
         /// No weight decay: the best run so far, the same run as `EpochsPart.short`.
         public var without: StudyRun
 
+        /// The part's runs under their names.
         public init(strong: StudyRun, weak: StudyRun, without: StudyRun) {
             self.strong = strong
             self.weak = weak

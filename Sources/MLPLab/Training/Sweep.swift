@@ -2,6 +2,7 @@
 /// by its configuration, so that running the same sweep again reuses finished runs and continues
 /// an interrupted one. Cancel the task to stop at a safe point (`CancellationError`).
 public final class Sweep {
+    /// The trainings in the order `run()` trains them, learning rate varying fastest.
     public let points: [SweepGrid.Point]
     private let store: RunStore
 
@@ -17,7 +18,9 @@ public final class Sweep {
         get { store.onRunFinished }
         set { store.onRunFinished = newValue }
     }
+    /// Runs trained by this sweep so far (new or continued from a checkpoint).
     public var trained: Int { store.trained }
+    /// Runs whose finished result was read back from their folder instead of trained.
     public var reused: Int { store.reused }
 
     /// The sweep of `grid` around `training` (its epochs, seed, threads) and a model of

@@ -2,10 +2,15 @@
 /// `mlplab sweep` trains. Lists are written as `ValueList` parses them ("0.01,0.02",
 /// "0.001:0.128:x2", "0.032:0.064:+0.004").
 public struct SweepGrid: Equatable, Sendable {
+    /// Learning rates to try; [0.01], the assignment's, by default.
     public var learningRates: [Double] = [0.01]
+    /// Momenta to try; [0] (plain SGD) by default.
     public var momenta: [Double] = [0]
+    /// Weight decays to try; [0] by default.
     public var weightDecays: [Double] = [0]
+    /// Batch sizes to try; [64], the assignment's, by default.
     public var batchSizes: [Int] = [64]
+    /// Activations to try; [.relu], the assignment's, by default.
     public var activations: [Activation] = [.relu]
 
     /// The most combinations one sweep runs.
@@ -62,8 +67,11 @@ public struct SweepGrid: Equatable, Sendable {
     /// One training of the grid: a label naming what differs from the defaults ("lr 0.02
     /// momentum 0.9"), and its configurations.
     public struct Point: Sendable {
+        /// What differs from the defaults, e.g. "lr 0.02 momentum 0.9"; also names the run's folder.
         public var label: String
+        /// The model to train: the sweep's model with this point's activation.
         public var model: ModelConfiguration
+        /// The training: the sweep's, with this point's rate, momentum, weight decay and batch size.
         public var training: TrainingConfiguration
     }
 

@@ -24,6 +24,15 @@ public enum TrainingEvent {
 /// Cancel the task that runs it to stop: it stops after the current batch and throws
 /// `CancellationError`; the folder's last checkpoint stays, and running it again continues.
 public enum Training {
+    /// Trains `record` on `dataset` and returns what it measured, calling `events` as it goes.
+    ///
+    /// With `folder`: returns the folder's result when it holds this run finished, continues from
+    /// its checkpoint when it holds this run unfinished, and throws `CheckpointError` when it
+    /// holds another. Throws `ConfigurationError` for a record that fails `validate()`,
+    /// `CheckpointError.dataMismatch` when the model does not fit `dataset`, `ModelTooLargeError`
+    /// when the training would not fit in memory, and `CancellationError` when the task is
+    /// cancelled. An error `events` throws is rethrown, except for `.batch` events, whose errors
+    /// are ignored. A stored finished result is returned without any event.
     public static func run(_ record: RunRecord, on dataset: Dataset, in folder: RunFolder? = nil,
                            events: ((TrainingEvent) throws -> Void)? = nil) throws -> RunResult {
         if let folder, let result = try folder.finishedResult(for: record) { return result }

@@ -2,10 +2,17 @@
 ///
 /// Defaults are the assignment's: SGD lr 0.01, batch 64, 10 epochs, inputs ÷ 255.
 public struct TrainingConfiguration: Codable, Equatable, Sendable {
+    /// SGD's settings; the assignment's plain SGD at lr 0.01 by default.
     public var optimizer = SGDConfiguration()
+    /// Samples per step; 64, the assignment's, by default. The last batch of an epoch takes what is
+    /// left, so it may be smaller.
     public var batchSize = 64
+    /// Passes over the training split; 10, the assignment's, by default.
     public var epochs = 10
+    /// The run's seed: initialization, the split and each epoch's shuffle draw their own streams
+    /// from it. 1 by default, fixed rather than random, so that a run repeats.
     public var seed: UInt64 = 1
+    /// How pixel bytes become inputs; ÷255 (0…1) by default, as the assignment normalizes.
     public var inputScaling = InputScaling.unitRange
     /// Threads for products and elementwise work. Results are bit-identical for one count.
     public var threads = 1
@@ -18,6 +25,8 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     /// The number format of the products (asked for; `TrainingRun.precision` is what the CPU gave).
     public var precision = Precision.float32
 
+    /// The assignment's settings: SGD lr 0.01, batch 64, 10 epochs, seed 1, inputs ÷255, one
+    /// thread, a constant rate, float32 products, no early stopping, and a stop on divergence.
     public init() {}
 
     private enum CodingKeys: String, CodingKey {
@@ -45,7 +54,9 @@ extension TrainingConfiguration {
     /// The most epochs, batch rows and threads a configuration may ask for: far past any real
     /// training, and small enough that no count derived from them overflows.
     public static let maximumEpochs = 1_000_000
+    /// The largest batch a configuration may ask for, in samples.
     public static let maximumBatchSize = 10_000_000
+    /// The most threads a configuration may ask for.
     public static let maximumThreads = 1024
 
     /// Throws `ConfigurationError` for a setting no training can run with: the optimizer's

@@ -5,12 +5,20 @@ import Foundation
 /// Everything the step touches (workspace, gradients, momentum, engine primitives) is made
 /// before the first step; the loop itself only gathers, multiplies and updates.
 public final class TrainingRun {
+    /// The data set; its bytes become floats one batch at a time.
     public let dataset: Dataset
+    /// Which samples train, which choose the best epoch (validation), and which test.
     public let split: DatasetSplit
+    /// How the model is trained.
     public let configuration: TrainingConfiguration
+    /// The network being trained; its parameters change with every step.
     public let model: MLP
+    /// The SGD state: momentum buffer and step count.
     public let optimizer: SGD
+    /// The matrix-product engine, at `precision`.
     public let engine: MatMul
+    /// Every buffer the step and the evaluation use, allocated once for
+    /// max(batchSize, `evaluationBatch`) rows.
     public let workspace: Workspace
     /// The products' number format this CPU gave for the configured one.
     public let precision: Precision
@@ -29,16 +37,22 @@ public final class TrainingRun {
     public private(set) var stoppedEarly = false
     /// Seconds spent in training steps (not evaluation), for samples/s.
     public private(set) var trainingSeconds = 0.0
+    /// Training samples stepped through so far, all epochs (and, after a resume, those before it).
     public private(set) var samplesTrained = 0
 
     /// The best validation accuracy so far, its epoch, and a copy of the weights then (nil
     /// without a validation split).
     public private(set) var bestValidationAccuracy: Double?
+    /// The epoch (from 1) of `bestValidationAccuracy`; nil while there is none (always, without a
+    /// validation split).
     public private(set) var bestEpoch: Int?
+    /// The weights at `bestEpoch`, in the parameters' layout: allocated once, overwritten when
+    /// validation improves; nil without a validation split.
     public let bestParameters: FloatBuffer?
 
     /// Gradient norms of the run's first step and of the latest step with a finite loss.
     public private(set) var firstGradientNorm: Double?
+    /// Gradient norm of the latest step with a finite loss; nil before the first such step.
     public private(set) var lastFiniteGradientNorm: Double?
 
     /// Evaluation runs in batches of this many rows (or the training batch, if larger): the
@@ -176,7 +190,9 @@ public final class TrainingRun {
 
     /// What one step measured.
     public struct StepResult {
+        /// The batch's mean cross-entropy, computed before the update; nan or inf when diverged.
         public var loss: Double
+        /// L2 norm of the loss's gradient over all parameters (weight decay not included).
         public var gradientNorm: Double
         /// Samples of the batch the model classified correctly before the update.
         public var correct: Int

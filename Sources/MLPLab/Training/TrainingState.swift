@@ -1,14 +1,24 @@
 /// The training loop's state after a finished epoch, as a checkpoint keeps it beside the
 /// weights: enough, with the seed, to continue as if never stopped.
 public struct TrainingState: CheckpointState {
+    /// SGD steps taken, all epochs (the optimizer's `stepCount`).
     public var stepCount: Int
+    /// Training samples stepped through, all epochs.
     public var samplesTrained: Int
+    /// The finished epochs' metrics, epoch 1 first.
     public var history: [EpochMetrics]
+    /// Where the loss stopped being finite or exploded; nil when it never did.
     public var divergence: Divergence?
+    /// Whether early stopping ended the training.
     public var stoppedEarly: Bool
+    /// The best validation accuracy so far, 0…1; nil while there is none (always, without a
+    /// validation split).
     public var bestValidationAccuracy: Double?
+    /// The epoch (from 1) of `bestValidationAccuracy`; nil when that is nil.
     public var bestEpoch: Int?
+    /// Gradient norm of the run's first step; nil before it.
     public var firstGradientNorm: Double?
+    /// Gradient norm of the latest step with a finite loss; nil before the first such step.
     public var lastFiniteGradientNorm: Double?
 
     /// Why this state cannot come from a training, or nil: counts are non-negative and far from

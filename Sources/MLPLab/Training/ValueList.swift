@@ -3,14 +3,18 @@ import Foundation
 /// A list of values for a sweep, written as "0.001,0.002,0.004", as a geometric range
 /// "0.001:0.128:x2" (×2 from 0.001 up to 0.128), or an arithmetic one "0.032:0.064:+0.004".
 public enum ValueList {
+    /// Text that is not a list or range of numbers, or a range refused for a reason.
     public struct ParseError: Error, CustomStringConvertible {
+        /// The text as given.
         public var text: String
         /// What is wrong with a well-formed range (too many values, a step too small), or nil.
         public var reason: String?
+        /// An error for `text`; `reason` nil means it does not parse at all.
         public init(text: String, reason: String? = nil) {
             self.text = text
             self.reason = reason
         }
+        /// The reason, or else the three forms a list can take.
         public var description: String {
             if let reason { return "'\(text)': \(reason)" }
             return "'\(text)' is not a list or range of numbers: write 0.001,0.002,0.004 or 0.001:0.128:x2 (×2 steps) or 0.032:0.064:+0.004"

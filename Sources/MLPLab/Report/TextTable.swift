@@ -1,9 +1,9 @@
 /// A table as plain text for the terminal: columns padded to their widest cell, the first
 /// left-aligned and the rest right-aligned (numbers), two spaces between.
 public struct TextTable {
-    /// The column titles; they set the number of columns.
+    /// The column titles.
     public var header: [String]
-    /// The cells of each line, no more of them than `header` has.
+    /// The cells of each line; a line may have fewer or more cells than `header`.
     public var rows: [[String]]
 
     /// A table of `rows` under `header`.
@@ -16,7 +16,8 @@ public struct TextTable {
     /// characters, so wide (CJK) characters misalign.
     public var text: String {
         let all = [header] + rows
-        let widths = header.indices.map { column in all.map { $0.indices.contains(column) ? $0[column].count : 0 }.max() ?? 0 }
+        let columns = all.map(\.count).max() ?? 0
+        let widths = (0..<columns).map { column in all.map { $0.indices.contains(column) ? $0[column].count : 0 }.max() ?? 0 }
         return all.map { row in
             row.enumerated().map { column, cell in
                 let pad = String(repeating: " ", count: max(0, widths[column] - cell.count))

@@ -37,6 +37,20 @@ public final class RunFolder {
         createdFolder = !FileManager.default.fileExists(atPath: path)
         lock = try FolderLock(path: path)
         self.path = path
+        removeStaleTemporaries()
+    }
+
+    /// Removes the temporary files (`.<name>.tmp-<pid>`, see `AtomicFile`) that writers killed
+    /// mid-write left behind: those whose process no longer exists. Holding the lock, no other
+    /// MLPLab process writes here; a live writer's file (another tool's) is left alone.
+    func removeStaleTemporaries() {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else { return }
+        for name in names where name.hasPrefix(".") {
+            guard let marker = name.range(of: ".tmp-", options: .backwards),
+                  let pid = Int32(name[marker.upperBound...]), pid > 0 else { continue }
+            if pid == getpid() || kill(pid, 0) == 0 || errno != ESRCH { continue }
+            unlink(path + "/" + name)
+        }
     }
 
     /// Checks, without making it, that a run folder can be made at `path`: makes the folder that

@@ -1,5 +1,5 @@
 /// Everything a study measured and chose, each part's runs under a name that says what the run
-/// is: numbers and configurations only. The report (`StudyReport`) writes every title, sentence
+/// is: numbers and configurations only. The report layer writes every title, sentence
 /// and chart from these fields, and results.json is this value encoded.
 ///
 /// Parts 1 and 2 (sample images, class distribution) train nothing: the report draws them from

@@ -24,19 +24,38 @@ struct PredictCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("How many of the most likely classes to print.", valueName: "k"))
     var top: Int = 3
 
+    @Option(name: .customLong("max-pixels"), parsing: .unconditional, help: ArgumentHelp("Refuse images whose header claims more pixels than this (default: \(GrayImage.defaultMaximumPixels)).", valueName: "n"))
+    var maximumPixels: Int = GrayImage.defaultMaximumPixels
+
+    @Flag(name: .customLong("skip-unreadable"), help: "Skip images that cannot be read or decoded (each named on stderr) and predict the others, instead of stopping.")
+    var skipUnreadable = false
+
     @Flag(help: "Print JSON instead of text.")
     var json = false
 
     func validate() throws {
         guard !images.isEmpty else { throw ValidationError("give at least one image file after the model.") }
         guard top >= 1 else { throw ValidationError("--top must be at least 1 (got \(top)).") }
+        guard maximumPixels >= 1 else { throw ValidationError("--max-pixels must be at least 1 (got \(maximumPixels)).") }
     }
 
     func run() throws {
         let classifier = try Classifier(contentsOf: model)
         // Decode and check every image before computing anything.
-        let decoded = try images.map { try classifier.image(contentsOf: $0) }
-        let predictions = try classifier.predict(decoded, names: images, top: top)
+        var decoded: [GrayImage] = [], names: [String] = []
+        for path in images {
+            do {
+                decoded.append(try classifier.image(contentsOf: path, maximumPixels: maximumPixels))
+                names.append(path)
+            } catch let error as DatasetError where skipUnreadable {
+                Terminal.error("skipped: \(error)")
+            }
+        }
+        guard !decoded.isEmpty else {
+            Terminal.error("Error: none of the \(images.count) image\(images.count == 1 ? "" : "s") could be read (each is named above); nothing to predict. Check the paths.")
+            throw ExitCode.failure
+        }
+        let predictions = try classifier.predict(decoded, names: names, top: top)
         if json {
             print(try JSONCoding.string(predictions))
             return

@@ -9,7 +9,7 @@ struct StudyCommand: AsyncParsableCommand {
         discussion: """
             Parts: 1 samples, 2 class distribution, 3 without normalization, 4 with normalization, 5 zero initialization, 6 learning rate (coarse, fine, finer, extremes), 7 batch size, 8 momentum, 9 more epochs, 10 activations, 11 weight decay, 12 the best configuration with a cosine schedule and early stopping. Choices are made on the validation split.
 
-            Writes <output>/index.html (self-contained), report.md, results.json, charts/, and one run folder per training under <output>/runs/. Running the study again reuses the finished runs and continues an interrupted one (Ctrl-C stops at a safe point).
+            Writes <output>/index.html (self-contained), report.md, results.json, charts/, and one run folder per training under <output>/runs/. Running the study again reuses the finished runs and continues an interrupted one (Ctrl-C stops at a safe point). A folder holding files MLPLab did not write is refused, unless --force.
 
             Presets: standard (Parts 3–11 on 16,000 training images, Part 12 on all; about 9 min on 2 cores), assignment (the assignment's exact grids on all the data), quick (3,000 images, 3 epochs; about a minute).
 
@@ -24,6 +24,9 @@ struct StudyCommand: AsyncParsableCommand {
 
     @Option(name: .shortAndLong, parsing: .unconditional, help: ArgumentHelp("Folder for the report and the run folders.", valueName: "folder"))
     var output: String = "report"
+
+    @Flag(help: "Write into the output folder even if it holds files MLPLab did not write (files of other names are left alone).")
+    var force = false
 
     @Option(parsing: .unconditional, help: ArgumentHelp("standard, assignment or quick.", valueName: "name"))
     var preset: StudyConfiguration.Preset = .standard
@@ -52,7 +55,7 @@ struct StudyCommand: AsyncParsableCommand {
     func run() async throws {
         let clock = ContinuousClock()
         let start = clock.now
-        let lock = try FolderLock(path: output)
+        let folder = try ReportFolder(path: output, kind: .study, force: force)
         let configuration = configuration
         let dataset = try dataOptions.load(threads: runOptions.threadCount)
         Terminal.error("study of \(dataset.name) (\(configuration.preset.rawValue)): \(configuration.plannedRuns) runs into \(output)/")
@@ -86,7 +89,7 @@ struct StudyCommand: AsyncParsableCommand {
         }
         Terminal.clearStatus()
         try StudyReport.write(result, dataset: dataset, to: output)
-        _ = lock
+        _ = folder
         print("wrote \(output)/index.html, report.md, results.json: \(StudyReport.partCount) parts, \(result.runsTrained) runs trained, \(result.runsReused) reused, \(Format.duration((clock.now - start).seconds))")
         for headline in StudyReport.headlines(result, dataset: dataset) {
             print("  \(headline)")

@@ -35,6 +35,9 @@ struct SweepCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, parsing: .unconditional, help: ArgumentHelp("Folder for the runs, table and charts.", valueName: "folder"))
     var output: String = "sweep"
 
+    @Flag(help: "Write into the output folder even if it holds files MLPLab did not write (files of other names are left alone).")
+    var force = false
+
     func grid() throws -> SweepGrid {
         try SweepGrid(learningRates: lr, momenta: momentum, weightDecays: weightDecay, batchSizes: batchSize, activations: activation)
     }
@@ -57,7 +60,7 @@ struct SweepCommand: AsyncParsableCommand {
 
     func run() async throws {
         let grid = try grid()
-        let lock = try FolderLock(path: output)
+        let folder = try ReportFolder(path: output, kind: .sweep, force: force)
         let dataset = try dataOptions.load(threads: runOptions.threadCount)
         let sweep = Sweep(grid: grid, dataset: dataset, data: dataOptions.configuration(), hiddenSizes: widths.hidden?.widths,
                           training: training, directory: output + "/runs")
@@ -80,6 +83,6 @@ struct SweepCommand: AsyncParsableCommand {
         print(SweepReport.table(runs).text)
         if let best = SweepReport.best(runs) { print("best on validation: \(best.label)") }
         print("wrote \(output)/sweep.md, loss.svg, accuracy.svg (\(sweep.trained) trained, \(sweep.reused) reused)")
-        _ = lock
+        _ = folder
     }
 }

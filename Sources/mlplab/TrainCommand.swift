@@ -15,6 +15,7 @@ struct TrainCommand: AsyncParsableCommand {
               mlplab train fashion-mnist --epochs 10
               mlplab train fashion-mnist --hidden 588,392,196 --lr 0.053 --momentum 0.5 --name lr0.053
               mlplab train --resume runs/lr0.053
+              mlplab train --resume runs/lr0.053 --epochs 20
               mlplab train fashion-mnist --no-normalize --epochs 2 --seed 2
             """
     )
@@ -29,7 +30,7 @@ struct TrainCommand: AsyncParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("Name of this run's folder (default: the date and time).", valueName: "name"))
     var name: String?
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Continue the run in this folder from its last checkpoint. Other options may be left out; any given must match the run's.", valueName: "run folder"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Continue the run in this folder from its last checkpoint. Other options may be left out; any given must match the run's, except a larger --epochs, which trains a finished run further.", valueName: "run folder"))
     var resume: String?
 
     @Flag(help: "Print the run's result (result.json's object) on stdout; the lines go to stderr.")
@@ -51,7 +52,9 @@ struct TrainCommand: AsyncParsableCommand {
             let training = trainingOptions.configuration(base: stored.training)
             let dataset = try dataOptions.load(data, threads: training.threads)
             let model = modelOptions.configuration(inputSize: dataset.featureCount, classCount: dataset.classCount, base: stored.model)
-            return (folder, RunRecord(command: stored.command, data: data, dataset: dataset, model: model, training: training), dataset)
+            let record = RunRecord(command: stored.command, data: data, dataset: dataset, model: model, training: training)
+            try folder.checkUnfinished(record)
+            return (folder, record, dataset)
         }
         let training = trainingOptions.configuration()
         let path = try RunFolder.pathForNewRun(in: runDirectory, name: name)

@@ -23,8 +23,10 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
     case notARun(path: String)
     case locked(path: String, pid: String)
     case configurationDiffers(path: String, field: String, stored: String, given: String)
-    case alreadyFinished(path: String)
+    case alreadyFinished(path: String, epochs: Int, canContinue: Bool)
+    case cannotContinue(path: String, epochs: Int, reason: String)
     case cannotWrite(path: String, reason: String)
+    case folderNotFree(path: String, reason: String, fix: String)
     case damagedRunFile(path: String, reason: String)
 
     /// The message: what is wrong, with which file, and what to do about it.
@@ -68,10 +70,15 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
             return "'\(path)' is in use by another training (process \(pid)). Wait for it to finish, or use another --name."
         case let .configurationDiffers(path, field, stored, given):
             return "cannot resume '\(path)': \(field) was \(stored) in that run, \(given) now. Repeat the original command with --resume, or start a new run with another --name."
-        case let .alreadyFinished(path):
-            return "'\(path)' has finished all its epochs; nothing to resume. Start a new run with another --name (its result is in result.json)."
+        case let .alreadyFinished(path, epochs, canContinue):
+            let more = canContinue ? "Train it further with --resume \(path) --epochs N (N above \(epochs)), or start" : "Start"
+            return "'\(path)' has finished its \(epochs) epoch\(epochs == 1 ? "" : "s"); nothing to resume (its result is in result.json). \(more) a new run with another --name."
+        case let .cannotContinue(path, epochs, reason):
+            return "cannot train '\(path)' past its \(epochs) epoch\(epochs == 1 ? "" : "s"): \(reason)."
         case let .damagedRunFile(path, reason):
             return "'\(path)' cannot be used: \(reason). It was edited or damaged: undo the change, or start a new run with another --name."
+        case let .folderNotFree(path, reason, fix):
+            return "cannot use '\(path)': \(reason). \(fix)"
         case let .cannotWrite(path, reason):
             return "cannot write '\(path)': \(reason). Check that the folder is writable and the disk has space; the previous files are intact."
         }

@@ -45,13 +45,23 @@ public final class RunFolder {
     /// MLPLab process writes here; a live writer's file (another tool's) is left alone.
     func removeStaleTemporaries() {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else { return }
-        for name in names where name.hasPrefix(".") {
-            guard let marker = name.range(of: ".tmp-", options: .backwards),
-                  let pid = Int32(name[marker.upperBound...]), pid > 0 else { continue }
+        for name in names {
+            guard let pid = Self.temporaryWriter(name) else { continue }
             if pid == getpid() || kill(pid, 0) == 0 || errno != ESRCH { continue }
             unlink(path + "/" + name)
         }
     }
+
+    /// The process id in an `AtomicFile` temporary's name (`.<name>.tmp-<pid>`), nil for any
+    /// other name.
+    static func temporaryWriter(_ name: String) -> Int32? {
+        guard name.hasPrefix("."), let marker = name.range(of: ".tmp-", options: .backwards),
+              let pid = Int32(name[marker.upperBound...]), pid > 0 else { return nil }
+        return pid
+    }
+
+    /// Whether `name` is an `AtomicFile` temporary (`.<name>.tmp-<pid>`).
+    static func isTemporaryName(_ name: String) -> Bool { temporaryWriter(name) != nil }
 
     /// Checks, without making it, that a run folder can be made at `path`: makes the folder that
     /// will hold it (`--run-dir`) and writes and removes a probe file there. A training calls

@@ -117,15 +117,16 @@ public final class Classifier {
         }
     }
 
-    /// The image file at `path` (JPEG, PNG or any format `GrayImage.decode` reads), converted to
-    /// gray as in training (Pillow's formula), after checking it has the model's size. Throws `DatasetError` when the file
+    /// The image file at `path` (any format `GrayImage.decode` reads), converted to gray as in
+    /// training (Pillow's formula), after checking it has the model's size. A header claiming
+    /// more than `maximumPixels` is refused before decoding. Throws `DatasetError` when the file
     /// cannot be read or decoded, `CheckpointError.imageSizeMismatch` for another size.
-    public func image(contentsOf path: String) throws -> GrayImage {
-        let bytes: Data
-        do { bytes = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw DatasetError.unreadable(path: path, reason: FileManager.default.fileExists(atPath: path) ? "permission denied or not a file" : "no such file")
+    public func image(contentsOf path: String, maximumPixels: Int = GrayImage.defaultMaximumPixels) throws -> GrayImage {
+        let bytes: [UInt8]
+        do { bytes = try FileBytes.read(path) } catch let error as FileReadError {
+            throw DatasetError.unreadable(path: path, reason: error.reason)
         }
-        let image = try GrayImage.decode(bytes, path: path)
+        let image = try GrayImage.decode(bytes, path: path, maximumPixels: maximumPixels)
         try check(image, name: path)
         return image
     }

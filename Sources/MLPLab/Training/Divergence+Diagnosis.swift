@@ -19,8 +19,15 @@ extension Divergence {
             return "momentum \(sgd.momentum) is too high: the steps add up to lr/(1−momentum) = \(Format.significant(effectiveStep)) per unit gradient and overshoot. Use --momentum 0.9 or lower, or lower --lr."
         }
         if effectiveStep >= 0.15 {
-            return "the learning rate is too high: lr \(Format.significant(sgd.learningRate))\(sgd.momentum > 0 ? " with momentum \(sgd.momentum) (effective step \(Format.significant(effectiveStep)))" : "") overshoots. Use --lr \(Format.significant(sgd.learningRate / 4)) or lower."
+            return "the learning rate is too high: lr \(Format.significant(sgd.learningRate))\(sgd.momentum > 0 ? " with momentum \(sgd.momentum) (effective step \(Format.significant(effectiveStep)))" : "") overshoots. Use --lr \(Format.significant(suggestedRate(sgd))) or lower, or find one with 'mlplab lr-find'."
         }
         return "the updates grew until they overflowed. Lower --lr (now \(Format.significant(sgd.learningRate)))\(sgd.momentum > 0 ? " or --momentum (now \(sgd.momentum))" : "")."
+    }
+
+    /// A rate to try after a divergence from too large a step: a quarter of the rate, but never
+    /// an effective step (lr/(1−momentum)) above 0.1, where the assignment's models train; so
+    /// `--lr 1e308` gets 0.1, not 2.5e307.
+    static func suggestedRate(_ sgd: SGDConfiguration) -> Double {
+        min(sgd.learningRate / 4, 0.1 * (1 - min(sgd.momentum, 0.999)))
     }
 }

@@ -56,8 +56,9 @@ public struct LearningRateFinder {
         try model.validate()
         try training.validate()
         try validate()
-        try MemoryBudget.check(model: model, training: training, validation: false, otherBytes: dataset.pixels.count)
         let split = try DatasetSplit.make(for: dataset, data: data, seed: training.seed)
+        try MemoryBudget.check(model: model, training: training, validation: false, trainingSamples: split.train.count,
+                               otherBytes: dataset.pixels.count)
         return try run(TrainingRun(dataset: dataset, split: split, model: model, configuration: training))
     }
 

@@ -27,8 +27,8 @@ public enum Training {
     /// Trains `record` on `dataset` and returns what it measured, calling `events` as it goes.
     ///
     /// With `folder`: returns the folder's result when it holds this run finished, continues from
-    /// its checkpoint when it holds this run unfinished, and throws `CheckpointError` when it
-    /// holds another. Throws `ConfigurationError` for a record that fails `validate()`,
+    /// its checkpoint when it holds this run unfinished or the same run with fewer epochs (see
+    /// `RunFolder.continueRun`), and throws `CheckpointError` when it holds another. Throws `ConfigurationError` for a record that fails `validate()`,
     /// `CheckpointError.dataMismatch` when the model does not fit `dataset`, `ModelTooLargeError`
     /// when the training would not fit in memory, and `CancellationError` when the task is
     /// cancelled. An error `events` throws is rethrown, except for `.batch` events, whose errors
@@ -41,20 +41,23 @@ public enum Training {
             throw CheckpointError.dataMismatch(path: folder?.path ?? "the configuration",
                                                reason: "it is for \(record.model.inputSize) inputs and \(record.model.classCount) classes, the data has \(dataset.featureCount) and \(dataset.classCount)")
         }
-        try MemoryBudget.check(model: record.model, training: record.training, validation: record.data.validationFraction > 0,
-                               otherBytes: dataset.pixels.count)
+        let split = try DatasetSplit.make(for: dataset, data: record.data, seed: record.training.seed)
+        try MemoryBudget.check(model: record.model, training: record.training, validation: !split.validation.isEmpty,
+                               trainingSamples: split.train.count, otherBytes: dataset.pixels.count)
         var checkpoint: TrainingCheckpoint?
         if let folder {
             if let stored = try folder.readRecord() {
-                if let difference = stored.firstDifference(from: record) {
+                if record.continues(stored) {
+                    checkpoint = try folder.continueRun(stored, as: record)
+                } else if let difference = stored.firstDifference(from: record) {
                     throw CheckpointError.configurationDiffers(path: folder.path, field: difference.field, stored: difference.stored, given: difference.given)
+                } else {
+                    checkpoint = try folder.readCheckpoint(for: stored)
                 }
-                checkpoint = try folder.readCheckpoint(for: stored)
             } else {
                 try folder.writeJSON(record, to: .config)
             }
         }
-        let split = try DatasetSplit.make(for: dataset, data: record.data, seed: record.training.seed)
         let run = TrainingRun(dataset: dataset, split: split, model: record.model, configuration: record.training)
         if let checkpoint { run.restore(checkpoint) }
         try events?(.started(run, resumedAfterEpoch: run.history.count))
@@ -122,53 +125,5 @@ extension RunFolder {
     /// Writes the run's current weights as a model file (`.model` or `.lastModel`).
     public func writeModel(_ run: TrainingRun, as file: File) throws {
         try ModelFile.write(run.model, dataset: run.dataset, scaling: run.configuration.inputScaling, to: path(of: file))
-    }
-}
-
-extension RunFolder {
-    /// The record of the run to continue in this folder (`train --resume`): read and checked
-    /// like a typed configuration. Throws when the folder holds no run or the run has finished.
-    public func recordToResume() throws -> RunRecord {
-        guard let record = try readRecord() else { throw CheckpointError.notARun(path: path) }
-        guard try finishedResult(for: record) == nil else { throw CheckpointError.alreadyFinished(path: path) }
-        return record
-    }
-
-    /// Opens the run folder at `path` to continue its run; a path that holds no run is an error
-    /// (and no folder is made).
-    public static func resuming(_ path: String) throws -> (folder: RunFolder, record: RunRecord) {
-        guard FileManager.default.fileExists(atPath: path + "/" + File.config.rawValue) else { throw CheckpointError.notARun(path: path) }
-        let folder = try RunFolder(path: path)
-        return (folder, try folder.recordToResume())
-    }
-
-    /// Throws `ConfigurationError` unless `name` is a plain folder name: not empty, no "/", not
-    /// starting with ".".
-    public static func checkName(_ name: String) throws {
-        if name.isEmpty || name.contains("/") || name.hasPrefix(".") {
-            throw ConfigurationError(setting: "--name", value: "'\(name)'", rule: "must be a plain folder name without '/' and not starting with '.'")
-        }
-    }
-
-    /// Where a new run called `name` (default: the date and time) goes under `directory`,
-    /// checked before any data is read: a name that holds a run already, or a place that cannot
-    /// be written, is one error now, not after a long load. Nothing is made but `directory`.
-    public static func pathForNewRun(in directory: String, name: String?) throws -> String {
-        if let name { try checkName(name) }
-        let path = directory + "/" + (name ?? newName(in: directory))
-        if FileManager.default.fileExists(atPath: path + "/" + File.config.rawValue) { throw taken(path) }
-        try checkCanCreate(path)
-        return path
-    }
-
-    /// Opens (and makes) the folder of a new run at `path`, refusing one that holds a run by now.
-    public static func openForNewRun(at path: String) throws -> RunFolder {
-        let folder = try RunFolder(path: path)
-        if folder.hasRun { throw taken(path) }
-        return folder
-    }
-
-    private static func taken(_ path: String) -> CheckpointError {
-        .cannotWrite(path: path, reason: "it already holds a run; continue it with 'mlplab train --resume \(path)' or choose another --name")
     }
 }

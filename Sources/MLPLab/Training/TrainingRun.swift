@@ -18,7 +18,7 @@ public final class TrainingRun {
     /// The matrix-product engine, at `precision`.
     public let engine: MatMul
     /// Every buffer the step and the evaluation use, allocated once for
-    /// max(batchSize, `evaluationBatch`) rows.
+    /// max(`stepRows`, `evaluationBatch`) rows.
     public let workspace: Workspace
     /// The products' number format this CPU gave for the configured one.
     public let precision: Precision
@@ -60,6 +60,14 @@ public final class TrainingRun {
     /// (AMD EPYC, 2 cores, AVX2; BENCHMARKS.md), for 37 MB more workspace on that model.
     public static let evaluationBatch = 1024
 
+    /// Rows a training step fills at most: the batch size, or the whole training split when that
+    /// is smaller (`--batch-size 100000` on 300 images steps through 300 rows at once, as
+    /// PyTorch's DataLoader does). Buffers are sized by this, not by the batch size asked for.
+    public static func stepRows(batchSize: Int, trainingSamples: Int?) -> Int {
+        guard let trainingSamples else { return batchSize }
+        return min(batchSize, max(1, trainingSamples))
+    }
+
     /// `fuseUpdates: false` keeps every update in the optimizer's own pass (the reference path
     /// the fused one is tested against; the results agree to rounding).
     public init(dataset: Dataset, split: DatasetSplit, model modelConfiguration: ModelConfiguration,
@@ -75,12 +83,13 @@ public final class TrainingRun {
         model = MLP(configuration: modelConfiguration)
         model.initialize(seed: configuration.seed)
         optimizer = SGD(configuration: configuration.optimizer, parameterCount: modelConfiguration.parameterCount)
-        plan = UpdatePlan(layers: model.layers, batchSize: configuration.batchSize, optimizer: optimizer, enabled: fuseUpdates)
+        let stepRows = TrainingRun.stepRows(batchSize: configuration.batchSize, trainingSamples: split.train.count)
+        plan = UpdatePlan(layers: model.layers, batchSize: stepRows, optimizer: optimizer, enabled: fuseUpdates)
         weightUpdates = Array(repeating: nil, count: model.layers.count)
         workspace = Workspace(configuration: modelConfiguration,
-                              capacity: max(configuration.batchSize, TrainingRun.evaluationBatch),
-                              trainingCapacity: configuration.batchSize,
-                              gramCapacity: plan.fusesAny ? configuration.batchSize : 0, precision: precision)
+                              capacity: max(stepRows, TrainingRun.evaluationBatch),
+                              trainingCapacity: stepRows,
+                              gramCapacity: plan.fusesAny ? stepRows : 0, precision: precision)
         bestParameters = split.validation.isEmpty ? nil : FloatBuffer(count: modelConfiguration.parameterCount)
     }
 

@@ -80,7 +80,7 @@ struct RunFolderTests {
         #expect(try bytes(runs + "/w/model.safetensors") == bytes(runs + "/i/model.safetensors"))
         // A finished run has nothing to resume.
         let again = try Tool.run(["train", "--resume", runs + "/i"])
-        #expect(again.status == 1 && again.stderr.contains("has finished all its epochs"))
+        #expect(again.status == 1 && again.stderr.contains("has finished its 5 epochs; nothing to resume"), "\(again.stderr)")
     }
 
     @Test("a second training on a locked run folder refuses with the other process named")
@@ -106,7 +106,14 @@ struct RunFolderTests {
         #expect(same.status == 0, "\(same.stderr)")
         // Options the resume does not compare (where the cache lives), even empty, are no crash.
         let emptyCache = try Tool.run(["train", "--resume", runs + "/r", "--cache-dir", ""])
-        #expect(emptyCache.status == 1 && emptyCache.stderr.contains("has finished all its epochs"), "\(emptyCache.stderr)")
+        #expect(emptyCache.status == 1 && emptyCache.stderr.contains("has finished its 5 epochs")
+                && emptyCache.stderr.contains("--epochs N (N above 5)"), "\(emptyCache.stderr)")
+        // The advice holds: more epochs continue the finished run from its checkpoint.
+        let further = try Tool.run(["train", "--resume", runs + "/r", "--epochs", "6"])
+        #expect(further.status == 0 && further.stdout.contains("resuming after epoch 5"), "\(further.stderr)")
+        #expect(try String(contentsOfFile: runs + "/r/metrics.jsonl", encoding: .utf8).split(separator: "\n").count == 6)
+        let fewer = try Tool.run(["train", "--resume", runs + "/r", "--epochs", "4"])
+        #expect(fewer.status == 1 && fewer.stderr.contains("training.epochs was 6 in that run, 4 now"), "\(fewer.stderr)")
         let missing = try Tool.run(["train", "--resume", runs + "/nothing"])
         #expect(missing.status == 1 && missing.stderr.contains("is not a run folder"))
         let taken = try Tool.run(Self.small + ["--run-dir", runs, "--name", "r"])
@@ -215,5 +222,47 @@ struct RunFolderTests {
         try Data("not a model at all".utf8).write(to: URL(fileURLWithPath: garbage))
         let bad = try Tool.run(["predict", garbage, boot])
         #expect(bad.status == 1 && bad.stderr.contains("m.safetensors"), "\(bad.stderr)")
+
+        // predict has the options its messages name: --max-pixels and --skip-unreadable.
+        let limited = try Tool.run(["predict", runs + "/e", boot, "--max-pixels", "100"])
+        #expect(limited.status == 1 && limited.stderr.contains("--max-pixels"), "\(limited.stderr)")
+        let corrupt = folder.appendingPathComponent("corrupt.png").path
+        try Data([0x89, 0x50, 0x4E, 0x47, 1, 2, 3]).write(to: URL(fileURLWithPath: corrupt))
+        let stopped = try Tool.run(["predict", runs + "/e", corrupt, boot])
+        #expect(stopped.status == 1 && stopped.stderr.contains("corrupt.png") && stopped.stderr.contains("--skip-unreadable"), "\(stopped.stderr)")
+        let fifo = folder.appendingPathComponent("pipe.png").path
+        #expect(mkfifo(fifo, 0o644) == 0)
+        let skipped = try Tool.run(["predict", runs + "/e", corrupt, fifo, boot, "--skip-unreadable"])
+        #expect(skipped.status == 0 && skipped.stdout.hasPrefix(boot + ": Ankle boot"), "\(skipped.stdout) \(skipped.stderr)")
+        #expect(skipped.stderr.contains("corrupt.png") && skipped.stderr.contains("pipe.png") && skipped.stderr.contains("not a regular file"), "\(skipped.stderr)")
+        let none = try Tool.run(["predict", runs + "/e", corrupt, "--skip-unreadable"])
+        #expect(none.status == 1 && none.stderr.contains("nothing to predict"), "\(none.stderr)")
+    }
+
+    @Test("train into a named folder holding a user's files refuses and leaves them; study and sweep -o likewise unless --force")
+    func foldersWithOtherFilesAreLeftAlone() throws {
+        let root = try TestSupport.temporaryDirectory().path
+        try FileManager.default.createDirectory(atPath: root + "/R/mine", withIntermediateDirectories: true)
+        try Data("my summary".utf8).write(to: URL(fileURLWithPath: root + "/R/mine/summary.md"))
+        let train = try Tool.run(Self.small + ["--run-dir", root + "/R", "--name", "mine"])
+        #expect(train.status == 1 && train.stderr.contains("summary.md") && train.stderr.contains("--name"), "\(train.stderr)")
+        #expect(try String(contentsOfFile: root + "/R/mine/summary.md", encoding: .utf8) == "my summary")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root + "/R/mine") == ["summary.md"])
+
+        try FileManager.default.createDirectory(atPath: root + "/site", withIntermediateDirectories: true)
+        try Data("<p>mine</p>".utf8).write(to: URL(fileURLWithPath: root + "/site/index.html"))
+        let study = try Tool.run(["study", "--quick", "-o", root + "/site"])
+        #expect(study.status == 1 && study.stderr.contains("index.html") && study.stderr.contains("--force"), "\(study.stderr)")
+        let sweep = try Tool.run(["sweep", "fashion-mnist", "--lr", "0.1", "-o", root + "/site"])
+        #expect(sweep.status == 1 && sweep.stderr.contains("--force"), "\(sweep.stderr)")
+        #expect(try String(contentsOfFile: root + "/site/index.html", encoding: .utf8) == "<p>mine</p>")
+    }
+
+    @Test("a batch size larger than the data trains on the whole split at once instead of asking for memory it never uses")
+    func batchLargerThanTheData() throws {
+        let runs = try TestSupport.temporaryDirectory().path
+        let result = try Tool.run(["train", "fashion-mnist", "--subset", "300", "--hidden", "16", "--batch-size", "100000",
+                                   "--epochs", "1", "--run-dir", runs])
+        #expect(result.status == 0, "\(result.stderr)")
     }
 }

@@ -1,0 +1,51 @@
+import Foundation
+
+extension RunFolder {
+    /// Throws `ConfigurationError` unless `name` is a plain folder name: not empty, no "/", not
+    /// starting with ".".
+    public static func checkName(_ name: String) throws {
+        if name.isEmpty || name.contains("/") || name.hasPrefix(".") {
+            throw ConfigurationError(setting: "--name", value: "'\(name)'", rule: "must be a plain folder name without '/' and not starting with '.'")
+        }
+    }
+
+    /// Where a new run called `name` (default: the date and time) goes under `directory`,
+    /// checked before any data is read: a name that holds a run already, files of someone
+    /// else's, or a place that cannot be written, is one error now, not after a long load.
+    /// Nothing is made but `directory`.
+    public static func pathForNewRun(in directory: String, name: String?) throws -> String {
+        if let name { try checkName(name) }
+        let path = directory + "/" + (name ?? newName(in: directory))
+        try checkFreeForNewRun(path)
+        try checkCanCreate(path)
+        return path
+    }
+
+    /// Opens (and makes) the folder of a new run at `path`, refusing one that holds a run or
+    /// other files by now.
+    public static func openForNewRun(at path: String) throws -> RunFolder {
+        let folder = try RunFolder(path: path)
+        try checkFreeForNewRun(path)
+        return folder
+    }
+
+    /// Throws unless `path` is missing, or a folder holding nothing but a lock and stale
+    /// temporaries of MLPLab's: a new run writes config.json, summary.md and the rest there, and
+    /// must not replace a user's files of those names (or mix its files with theirs).
+    static func checkFreeForNewRun(_ path: String) throws {
+        if FileManager.default.fileExists(atPath: path + "/" + File.config.rawValue) {
+            throw CheckpointError.folderNotFree(path: path, reason: "it already holds a run", fix: "Continue it with 'mlplab train --resume \(path)', or choose another --name.")
+        }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return }
+        guard isDirectory.boolValue else {
+            throw CheckpointError.folderNotFree(path: path, reason: "a file of that name is in the way", fix: "Choose another --name.")
+        }
+        let others = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [])
+            .filter { $0 != ".lock" && !isTemporaryName($0) }.sorted()
+        guard others.isEmpty else {
+            let listed = others.prefix(3).map { String(reflecting: $0) }.joined(separator: ", ") + (others.count > 3 ? ", …" : "")
+            throw CheckpointError.folderNotFree(path: path, reason: "it already holds files that are not a run's (\(listed)), which a run's files could replace", fix: "Choose another --name, or move them away.")
+        }
+    }
+}

@@ -7,7 +7,8 @@ import Foundation
 /// A folder is MLPLab's when it is new or empty, when it holds the marker `.mlplab-report`
 /// (written on the first open, naming the kind), or, for folders written before the marker, when
 /// its own results file is MLPLab's (a study's results.json with `mlplab_version`, a sweep's
-/// sweep.md table). `force` writes into any folder; files of other names are never touched.
+/// sweep.md table) or it holds nothing but `runs/` (an interrupted one). `force` writes into any
+/// folder; files of other names are never touched.
 public final class ReportFolder {
     /// What writes into the folder; each kind has its own files.
     public enum Kind: String, Sendable {
@@ -71,7 +72,8 @@ public final class ReportFolder {
             if written == kind.rawValue { return }
             throw CheckpointError.folderNotFree(path: path, reason: "it holds \(Kind(rawValue: written).map { "a \($0.rawValue)'s report" } ?? "another report") of MLPLab's, not a \(kind.rawValue)'s", fix: fix)
         }
-        if kind.holdsEarlierReport(path) { return }
+        // An earlier version's report, or its interrupted study or sweep: run folders only.
+        if kind.holdsEarlierReport(path) || entries == ["runs"] { return }
         let listed = entries.prefix(3).map { String(reflecting: $0) }.joined(separator: ", ") + (entries.count > 3 ? ", …" : "")
         throw CheckpointError.folderNotFree(path: path, reason: "it holds files MLPLab did not write (\(listed)), and a \(kind.rawValue) writes \(kind.entries.joined(separator: ", ")) there", fix: fix)
     }

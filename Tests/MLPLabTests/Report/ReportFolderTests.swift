@@ -42,6 +42,9 @@ struct ReportFolderTests {
         try FileManager.default.createDirectory(atPath: base + "/oldsweep", withIntermediateDirectories: true)
         try write("| run | final loss | best val acc | test acc | status | folder |\n", base + "/oldsweep/sweep.md")
         _ = try ReportFolder(path: base + "/oldsweep", kind: .sweep)
+        // An interrupted study of an earlier version: run folders only.
+        try FileManager.default.createDirectory(atPath: base + "/cut/runs/a", withIntermediateDirectories: true)
+        _ = try ReportFolder(path: base + "/cut", kind: .study)
         // A results.json of someone else's is not a study's.
         try FileManager.default.createDirectory(atPath: base + "/theirs", withIntermediateDirectories: true)
         try write("{\"accuracy\": 1}", base + "/theirs/results.json")

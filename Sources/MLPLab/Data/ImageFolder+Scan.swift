@@ -50,22 +50,25 @@ extension ImageFolder {
         var emptyClasses: [String] = []
         let rootIdentity = try DirectoryWalk.identity(of: root)
 
-        // Classes: the sub-folders (links followed). A dangling link or loop at the top is not a
-        // class (as in torchvision) but is listed as ignored, so a lost class does not go unseen.
-        var classFolders: [DirectoryWalk.Entry] = []
+        // Classes: the sub-folders (links followed). A dangling link or a link loop at the top is
+        // not a class (as in torchvision), nor is a link back to the folder itself (torchvision
+        // would walk it forever); they are listed as ignored, so a lost class does not go unseen.
+        var classFolders: [(entry: DirectoryWalk.Entry, identity: DirectoryWalk.Identity)] = []
         for entry in try DirectoryWalk.entries(of: root) where !entry.isHidden && !entry.isSurelyNotDirectory {
             switch DirectoryWalk.status(of: entry.rawPath) {
+            case let .success(status) where status.isDirectory && status.identity == rootIdentity:
+                listing.ignored.append(entry.name)
             case let .success(status) where status.isDirectory:
                 guard entry.isUTF8 else { throw DatasetError.classNameNotUTF8(path: root, escaped: entry.name) }
-                classFolders.append(entry)
+                classFolders.append((entry, status.identity))
             case .success: break
             case .failure: listing.ignored.append(entry.name)
             }
         }
         guard !classFolders.isEmpty else { throw DatasetError.noClassFolders(path: root) }
 
-        for (label, folder) in classFolders.enumerated() {
-            let classPath = root + "/" + folder.name
+        for (label, (folder, classIdentity)) in classFolders.enumerated() {
+            let classPath = (root.hasSuffix("/") ? root : root + "/") + folder.name
             // (folder path relative to root, its image files sorted by name), walked with loop detection.
             var folders: [(path: String, files: [File])] = []
             func walk(_ path: String, relative: String, ancestors: Set<DirectoryWalk.Identity>, identity: DirectoryWalk.Identity) throws {
@@ -125,8 +128,7 @@ extension ImageFolder {
                 }
                 folders.append((relative, files))
             }
-            try walk(classPath, relative: folder.name, ancestors: [rootIdentity],
-                     identity: DirectoryWalk.identity(of: classPath))
+            try walk(classPath, relative: folder.name, ancestors: [rootIdentity], identity: classIdentity)
             folders.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
             let before = listing.files.count
             listing.files += folders.flatMap(\.files)
@@ -137,7 +139,7 @@ extension ImageFolder {
         }
         listing.skipped = problems.map { ImageFolderReport.SkippedFile(path: $0.relative, reason: $0.error.reason) }
         if let empty = emptyClasses.first { throw DatasetError.emptyClass(path: empty) }
-        listing.classNames = classFolders.map(\.name)
+        listing.classNames = classFolders.map(\.entry.name)
         return listing
     }
 

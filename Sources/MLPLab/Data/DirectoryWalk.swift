@@ -55,9 +55,11 @@ enum DirectoryWalk {
             let code = errno
             var link = stat()
             if code == ENOENT && lstat(rawPath, &link) == 0 && (link.st_mode & S_IFMT) == S_IFLNK {
-                return .failure(StatusError(reason: "it is a dangling symbolic link (its target does not exist)"))
+                return .failure(StatusError(reason: "it is a dangling symbolic link: its target is missing",
+                                            fix: "Restore its target or remove the link"))
             }
-            return .failure(StatusError(reason: code == ELOOP ? "it is a symbolic link loop" : String(cString: strerror(code))))
+            if code == ELOOP { return .failure(StatusError(reason: "it is a symbolic link loop", fix: "Remove the link or point it elsewhere")) }
+            return .failure(StatusError(reason: String(cString: strerror(code)), fix: "Check that it exists and is readable"))
         }
         let kind = info.st_mode & S_IFMT
         return .success(Status(
@@ -66,9 +68,10 @@ enum DirectoryWalk {
             identity: Identity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))))
     }
 
-    /// Why an entry has no status.
+    /// Why an entry has no status, and what to do about it.
     struct StatusError: Error {
         var reason: String
+        var fix: String
     }
 
     static func identity(of path: String) throws -> Identity {

@@ -84,11 +84,11 @@ extension ImageFolder {
                     }
                     let status: DirectoryWalk.Status
                     switch DirectoryWalk.status(of: entry.rawPath) {
-                    case let .success(found): status = found
+                    case let .success(value): status = value
                     case let .failure(failure):
                         // torchvision takes a link it cannot follow for a file, judged by its name.
                         if isImage {
-                            problems.append((child, .unusableFile(path: childPath, reason: failure.reason, fix: fix(for: failure.reason))))
+                            problems.append((child, .unusableFile(path: childPath, reason: failure.reason, fix: failure.fix)))
                         } else {
                             listing.ignored.append(child)
                         }
@@ -115,7 +115,7 @@ extension ImageFolder {
                     } else if !entry.isUTF8 {
                         problems.append((child, .nameNotUTF8(directory: path, escaped: entry.name)))
                     } else if !status.isRegularFile {
-                        problems.append((child, .unusableFile(path: childPath, reason: "it is not a regular file (a pipe, socket or device)",
+                        problems.append((child, .unusableFile(path: childPath, reason: "it is a pipe, socket or device, not a regular file",
                                                               fix: "Remove it")))
                     } else {
                         files.append(File(relativePath: child, label: Int32(label), size: status.size, modified: status.modified,
@@ -141,12 +141,5 @@ extension ImageFolder {
         if let empty = emptyClasses.first { throw DatasetError.emptyClass(path: empty) }
         listing.classNames = classFolders.map(\.entry.name)
         return listing
-    }
-
-    /// What to do about an image entry that has no status.
-    private static func fix(for reason: String) -> String {
-        if reason.contains("dangling") { return "Restore its target or remove the link" }
-        if reason.contains("loop") { return "Remove the link or point it elsewhere" }
-        return "Check that it exists and is readable"
     }
 }

@@ -48,7 +48,7 @@ struct EvaluateCommand: ParsableCommand {
             print(try JSONCoding.string(report))
             return
         }
-        print("\(path) on \(dataset.name), \(report.split): accuracy \(Format.number(report.accuracy)) (\(evaluation.correct.reduce(0, +)) of \(report.samples) test images), loss \(Format.number(report.loss))")
+        print(OneLine.escaped("\(path) on \(dataset.name), \(report.split): accuracy \(Format.number(report.accuracy)) (\(evaluation.correct.reduce(0, +)) of \(report.samples) test images), loss \(Format.number(report.loss))"))
         print("")
         print(report.table.text)
         if let chartFolder { print("\ncharts: \(chartFolder)/per-class.svg, \(chartFolder)/confusion.svg") }

@@ -29,7 +29,7 @@ struct InfoCommand: ParsableCommand {
             print(try JSONCoding.string(summary))
             return
         }
-        print("\(dataset.name): \(dataset.count) images of \(dataset.imageWidth)×\(dataset.imageHeight) (width × height), \(dataset.classCount) classes, \(Format.grouped(Double(dataset.pixels.count))) bytes as UInt8")
+        print("\(OneLine.escaped(dataset.name)): \(dataset.count) images of \(dataset.imageWidth)×\(dataset.imageHeight) (width × height), \(dataset.classCount) classes, \(Format.grouped(Double(dataset.pixels.count))) bytes as UInt8")
         print("split: \(split.train.count) train, \(split.validation.count) validation, \(split.test.count) test\(summary.officialTest ? " (official test set)" : "")")
         print("")
         print(summary.table.text)

@@ -61,7 +61,7 @@ struct PredictCommand: ParsableCommand {
             return
         }
         for prediction in predictions {
-            print("\(prediction.image): " + prediction.classes.map { String(format: "%@ %.3f", $0.name, $0.probability) }.joined(separator: ", "))
+            print(OneLine.escaped("\(prediction.image): " + prediction.classes.map { "\($0.name) \(Format.number($0.probability, digits: 3))" }.joined(separator: ", ")))
         }
     }
 }

@@ -29,8 +29,11 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
     case folderNotFree(path: String, reason: String, fix: String)
     case damagedRunFile(path: String, reason: String)
 
-    /// The message: what is wrong, with which file, and what to do about it.
-    public var description: String {
+    /// The message: what is wrong, with which file, and what to do about it, in one line
+    /// whatever the names hold (`OneLine`).
+    public var description: String { OneLine.escaped(message) }
+
+    private var message: String {
         switch self {
         case let .unreadable(path, reason):
             return "cannot read '\(path)': \(reason). Check the path; a model is a .safetensors file or a run folder."

@@ -5,6 +5,11 @@ extension DataConfiguration {
     /// Debian's folder), a folder holding Fashion-MNIST's IDX files, or an image folder (one
     /// sub-folder per class), decoded on `threads` threads and kept in `cache` (nil: none).
     ///
+    /// `imageFolder.resize` applies to every kind: IDX images are resized after loading with
+    /// the resizer image folders use, so `--resize 14x14` on Fashion-MNIST trains on 14×14
+    /// images (and the run's config.json, model file and summary say so) instead of being
+    /// silently ignored.
+    ///
     /// Returns the data set and, for an image folder, what was skipped, ignored or not cached
     /// (nil otherwise). `progress` is called with (files decoded, files) while a folder decodes.
     public func load(threads: Int = ProcessInfo.processInfo.activeProcessorCount,
@@ -12,7 +17,7 @@ extension DataConfiguration {
                      progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> (dataset: Dataset, report: ImageFolderReport?) {
         try validate()
         if source == FashionMNIST.name {
-            return (try FashionMNIST.load(directory: FashionMNIST.resolveDirectory(dataDirectory)), nil)
+            return (resized(try FashionMNIST.load(directory: FashionMNIST.resolveDirectory(dataDirectory)), threads: threads), nil)
         }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: source, isDirectory: &isDirectory) else {
@@ -25,10 +30,15 @@ extension DataConfiguration {
         if FashionMNIST.isPresent(in: source) {
             var dataset = try FashionMNIST.load(directory: source)
             dataset.name = source
-            return (dataset, nil)
+            return (resized(dataset, threads: threads), nil)
         }
         let (dataset, report) = try ImageFolder.load(source, options: imageFolder, threads: threads, cache: cache,
                                                      progress: progress)
         return (dataset, report)
+    }
+
+    /// `dataset` at `imageFolder.resize`'s size, or as it is without one.
+    private func resized(_ dataset: Dataset, threads: Int) -> Dataset {
+        imageFolder.resize.map { dataset.resized(to: $0, threads: threads) } ?? dataset
     }
 }

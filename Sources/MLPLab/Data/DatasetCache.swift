@@ -3,9 +3,13 @@ import Foundation
 /// Decoded image folders kept on disk, so a second run on the same folder loads in well under a
 /// second instead of decoding every image again.
 ///
-/// A cache entry is keyed by a hash of the folder's real path, every file's relative path, size
-/// and modification time, and the options that change the decoded bytes. Any change to the
-/// folder gives another key, so a stale entry is never used. Entries are written to a temporary
+/// A cache entry is keyed by a hash of the folder's real path, every file's relative path, size,
+/// modification time, inode change time and inode number, the entries skipped as unreadable, and
+/// the options that change the decoded bytes. Any change to the folder gives another key, so a
+/// stale entry is never used: a file overwritten and re-dated with `touch -r` keeps its size and
+/// modification time, but the system sets its change time anew (and a copy renamed into place
+/// has a new inode). The device number is left out: it can change when a disk is mounted again,
+/// which would only throw the cache away, and the real path already tells folders apart. Entries are written to a temporary
 /// name and renamed, and checked (magic, sizes, key) when read: a damaged entry is ignored and
 /// rebuilt, never trusted.
 public struct DatasetCache: Sendable {
@@ -20,7 +24,9 @@ public struct DatasetCache: Sendable {
     }
 
     static let magic = Array("MLPLABDS".utf8)
-    static let version: UInt32 = 2
+    /// Raised whenever what a key covers or how images decode changes, so that entries an older
+    /// MLPLab wrote are not served. 3: change times and inodes in the key, new decoders.
+    static let version: UInt32 = 3
 
     /// A cache in `directory`, by default `defaultDirectory`; nothing is touched on disk until an
     /// entry is read or written.
@@ -28,14 +34,16 @@ public struct DatasetCache: Sendable {
         self.directory = directory
     }
 
-    /// The cache key of a folder's state when `files` were scanned.
-    public func key(root: String, files: [ImageFolder.File], options: ImageFolderOptions) -> String {
+    /// The cache key of a folder's state when `files` were scanned (and `skipped` left out).
+    public func key(root: String, files: [ImageFolder.File], skipped: [ImageFolderReport.SkippedFile] = [],
+                    options: ImageFolderOptions) -> String {
         let realRoot = URL(fileURLWithPath: root).resolvingSymlinksInPath().path
         var hasher = StableHash()
         hasher.add("v\(DatasetCache.version)|\(realRoot)|\(options.resize?.description ?? "-")|\(options.skipUnreadable)|\(options.maximumPixels)\n")
         for file in files {
-            hasher.add("\(file.relativePath)|\(file.label)|\(file.size)|\(file.modified)\n")
+            hasher.add("\(file.relativePath)|\(file.label)|\(file.size)|\(file.modified)|\(file.changed)|\(file.inode)\n")
         }
+        for entry in skipped { hasher.add("skipped|\(entry.path)|\(entry.reason)\n") }
         return hasher.hexDigest
     }
 

@@ -20,12 +20,31 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable {
     case tooManyFiles(path: String, count: Int, limit: Int)
     case folderTooLarge(path: String, images: Int, width: Int, height: Int, limit: Int)
     case nameNotUTF8(directory: String, escaped: String)
+    case classNameNotUTF8(path: String, escaped: String)
+    /// An entry of an image folder that is named as an image but cannot be read as a file: a
+    /// dangling link, a link loop, a pipe or device, a file or sub-folder without permission.
+    case unusableFile(path: String, reason: String, fix: String)
     /// The first of several bad files, and how many more there are.
     indirect case andMore(DatasetError, more: Int)
 
 
-    /// The message: what is wrong, naming the file or folder, and what to do about it.
-    public var description: String {
+    /// The message: what is wrong, naming the file or folder, and what to do about it, in one
+    /// line whatever the names hold (`OneLine`).
+    public var description: String { OneLine.escaped(message) }
+
+    /// Why one file was left out, without its path or the fix: what `--skip-unreadable` lists.
+    public var reason: String {
+        switch self {
+        case let .cannotDecode(_, reason), let .unreadable(_, reason), let .unusableFile(_, reason, _): OneLine.escaped(reason)
+        case let .imageTooLarge(_, width, height, limit): "it claims \(width)×\(height) pixels, more than the limit of \(limit) (--max-pixels)"
+        case .nameNotUTF8: "its name is not valid UTF-8"
+        case .symlinkLoop: "a symbolic link back into a folder already being read (a loop)"
+        case let .andMore(first, _): first.reason
+        default: description
+        }
+    }
+
+    private var message: String {
         switch self {
         case let .notFound(path):
             return "'\(path)' does not exist. Give an existing folder of images, or the name 'fashion-mnist'."
@@ -62,9 +81,13 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable {
             let listing = sizes.map { "\($0.size) (\($0.count) file\($0.count == 1 ? "" : "s"), e.g. \($0.examples.joined(separator: ", ")))" }
             return "the images have different sizes: \(listing.joined(separator: "; ")). Pass --resize \(mostCommon) to bring them to one size."
         case let .symlinkLoop(path):
-            return "'\(path)' is a symbolic link back into a folder already being read (a loop). Remove the link or point it elsewhere."
+            return "'\(path)' is a symbolic link back into a folder already being read (a loop). Remove the link or point it elsewhere, or pass --skip-unreadable to skip it."
         case let .nameNotUTF8(directory, escaped):
-            return "a file name in '\(directory)' is not valid UTF-8 ('\(escaped)'). Rename the file."
+            return "a name in '\(directory)' is not valid UTF-8 ('\(escaped)'). Rename it, or pass --skip-unreadable to skip such files."
+        case let .classNameNotUTF8(path, escaped):
+            return "a class folder in '\(path)' has a name that is not valid UTF-8 ('\(escaped)'); class names go into the model file as text. Rename the folder."
+        case let .unusableFile(path, reason, fix):
+            return "cannot read '\(path)': \(reason). \(fix), or pass --skip-unreadable to skip such files."
         case let .tooManyFiles(path, count, limit):
             return "'\(path)' holds more image files than the limit of \(limit) (\(count) counted before stopping). Raise it with --max-files if that is intended."
         case let .folderTooLarge(path, images, width, height, limit):

@@ -2,7 +2,8 @@ import Foundation
 
 /// Options for reading a folder of images.
 public struct ImageFolderOptions: Codable, Equatable, Sendable {
-    /// Bring every image to this size (width, height) instead of requiring one size.
+    /// Bring every image to this size (width, height) instead of requiring one size; applies to
+    /// Fashion-MNIST and IDX folders too (`DataConfiguration.load`).
     public var resize: ImageSize?
     /// Skip files that cannot be read or decoded (and report them) instead of stopping.
     public var skipUnreadable = false
@@ -84,7 +85,7 @@ public struct ImageFolderReport: Codable, Equatable, Sendable {
     public var notes: [String] {
         var notes: [String] = []
         if !skipped.isEmpty {
-            let examples = skipped.prefix(3).map(\.path).joined(separator: ", ")
+            let examples = skipped.prefix(3).map { "\($0.path) (\($0.reason))" }.joined(separator: ", ")
             notes.append("skipped \(skipped.count) unreadable file\(skipped.count == 1 ? "" : "s") (--skip-unreadable): \(examples)\(skipped.count > 3 ? ", …" : "")")
         }
         if let cacheProblem {
@@ -93,7 +94,7 @@ public struct ImageFolderReport: Codable, Equatable, Sendable {
         if ignoredCount > 0 {
             notes.append("ignored \(ignoredCount) file\(ignoredCount == 1 ? "" : "s") that are not images by their extension, e.g. \(ignoredExamples.joined(separator: ", "))")
         }
-        return notes
+        return notes.map(OneLine.escaped)
     }
 }
 
@@ -123,60 +124,17 @@ public enum ImageFolder {
         public var relativePath: String
         /// The class index: the position of the file's class folder among the sorted class folders.
         public var label: Int32
-        /// Size and modification time when scanned: what the cache key is made of.
+        /// Size, modification time, inode change time and inode number when scanned: what the
+        /// cache key is made of.
         public var size: Int
         /// The modification time as "seconds.nanoseconds" since 1970; only compared, never parsed.
         public var modified: String
-    }
-
-    /// The class names and image files of `root`, without decoding anything.
-    public static func scan(_ root: String, maximumFiles: Int = ImageFolderOptions().maximumFiles)
-        throws -> (classNames: [String], files: [File], ignored: [String])
-    {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory) else { throw DatasetError.notFound(path: root) }
-        guard isDirectory.boolValue else {
-            throw DatasetError.unreadable(path: root, reason: "it is a file, not a folder of class folders")
-        }
-        let classFolders = try DirectoryWalk.entries(of: root).filter { $0.isDirectory && !$0.name.hasPrefix(".") }
-        guard !classFolders.isEmpty else { throw DatasetError.noClassFolders(path: root) }
-        var files: [File] = []
-        var ignored: [String] = []
-        let rootIdentity = try DirectoryWalk.identity(of: root)
-        for (label, folder) in classFolders.enumerated() {
-            // (folder path relative to root, sorted file names), walked with loop detection.
-            var folders: [(path: String, names: [(name: String, size: Int, modified: String)])] = []
-            func walk(_ path: String, relative: String, ancestors: Set<DirectoryWalk.Identity>) throws {
-                let identity = try DirectoryWalk.identity(of: path)
-                guard !ancestors.contains(identity) else { throw DatasetError.symlinkLoop(path: path) }
-                var names: [(String, Int, String)] = []
-                for entry in try DirectoryWalk.entries(of: path) where !entry.name.hasPrefix(".") {
-                    let child = relative + "/" + entry.name
-                    if entry.isDirectory {
-                        try walk(entry.path, relative: child, ancestors: ancestors.union([identity]))
-                    } else if isImageFileName(entry.name) {
-                        guard entry.isRegularFile else {
-                            throw DatasetError.unreadable(path: entry.path, reason: "it is not a regular file (a pipe, socket or device)")
-                        }
-                        names.append((entry.name, entry.size, entry.modified))
-                    } else {
-                        ignored.append(child)
-                    }
-                }
-                folders.append((relative, names))
-            }
-            try walk(folder.path, relative: folder.name, ancestors: [rootIdentity])
-            folders.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
-            let before = files.count
-            for (path, names) in folders {
-                files += names.map { File(relativePath: path + "/" + $0.name, label: Int32(label), size: $0.size, modified: $0.modified) }
-            }
-            guard files.count > before else { throw DatasetError.emptyClass(path: folder.path) }
-            guard files.count <= maximumFiles else {
-                throw DatasetError.tooManyFiles(path: root, count: files.count, limit: maximumFiles)
-            }
-        }
-        return (classFolders.map(\.name), files, ignored)
+        /// The inode change time, likewise: set by the system on every write, rename or `touch`,
+        /// and unlike the modification time no user tool can set it back, so a file replaced
+        /// and re-dated (`touch -r`) still looks changed.
+        public var changed: String = ""
+        /// The inode number: a file replaced by another (a copy renamed into place) has a new one.
+        public var inode: UInt64 = 0
     }
 
     /// Reads every image of `root` into a `Dataset` (bytes, one class per sub-folder).
@@ -191,12 +149,13 @@ public enum ImageFolder {
         _ root: String, options: ImageFolderOptions = ImageFolderOptions(), threads: Int,
         cache: DatasetCache? = nil, progress: (@Sendable (Int, Int) -> Void)? = nil
     ) throws -> (dataset: Dataset, report: ImageFolderReport) {
-        let (classNames, files, ignored) = try scan(root, maximumFiles: options.maximumFiles)
+        let listing = try scan(root, options: options)
+        let (classNames, files) = (listing.classNames, listing.files)
         var report = ImageFolderReport()
-        report.ignoredCount = ignored.count
-        report.ignoredExamples = Array(ignored.prefix(3))
+        report.ignoredCount = listing.ignored.count
+        report.ignoredExamples = Array(listing.ignored.prefix(3))
 
-        let key = cache.map { $0.key(root: root, files: files, options: options) }
+        let key = cache.map { $0.key(root: root, files: files, skipped: listing.skipped, options: options) }
         if let cache, let key, let (cached, cachedReport) = cache.load(key: key, name: root) {
             var fromCache = cachedReport
             fromCache.fromCache = true
@@ -213,7 +172,8 @@ public enum ImageFolder {
             let first = failures[0].1
             throw failures.count == 1 ? first : DatasetError.andMore(first, more: failures.count - 1)
         }
-        report.skipped = failures.map { ImageFolderReport.SkippedFile(path: files[$0.0].relativePath, reason: "\($0.1)") }
+        report.skipped = (listing.skipped + failures.map { ImageFolderReport.SkippedFile(path: files[$0.0].relativePath, reason: $0.1.reason) })
+            .sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
 
         // One size for all, or --resize.
         var kept: [(file: File, image: GrayImage)] = []
@@ -291,7 +251,9 @@ public enum ImageFolder {
                             try GrayImage.decode(try FileBytes.read(path), path: path, maximumPixels: options.maximumPixels)
                         }.mapError { error in
                             if let error = error as? DatasetError { return error }
-                            if let error = error as? FileReadError { return .unreadable(path: error.path, reason: error.reason) }
+                            if let error = error as? FileReadError {
+                                return .unusableFile(path: error.path, reason: error.reason, fix: "Check that it is readable")
+                            }
                             return .cannotDecode(path: path, reason: "\(error)")
                         }
                     }

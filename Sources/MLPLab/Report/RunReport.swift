@@ -72,9 +72,9 @@ public enum RunReport {
 
 /// Text placed inside markdown: table cells and headings.
 enum Markdown {
-    /// Escapes what would break a line or a table cell: newlines become "\n", pipes "\|".
+    /// Escapes what would break a line or a table cell: backslashes and pipes get a backslash,
+    /// then line breaks and control characters become visible escapes (`OneLine`: "\n", "\x1b").
     static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "|", with: "\\|")
-            .replacingOccurrences(of: "\r", with: "\\r").replacingOccurrences(of: "\n", with: "\\n")
+        OneLine.escaped(text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "|", with: "\\|"))
     }
 }

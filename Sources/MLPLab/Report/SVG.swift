@@ -14,9 +14,11 @@ public struct SVG {
         self.height = height
     }
 
-    /// `text` with &, <, > and " written as entities, safe in an element or a quoted attribute.
+    /// `text` in one line (`OneLine`: XML forbids most control characters, and a newline would
+    /// be lost), with &, <, > and " written as entities: safe in an element or a quoted
+    /// attribute, in SVG and in HTML.
     public static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+        OneLine.escaped(text).replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 

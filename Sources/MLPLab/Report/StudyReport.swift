@@ -60,7 +60,7 @@ public enum StudyReport {
     static func header(_ result: StudyResult) -> [String] {
         let c = result.configuration
         return [
-            "Data: \(result.dataName), \(result.imageWidth)×\(result.imageHeight), \(result.classNames.count) classes; split \(result.splitSizes.train) train / \(result.splitSizes.validation) validation / \(result.splitSizes.test) test\(c.data.trainLimit.map { " (Parts 3–11 train on a stratified subset of \($0))" } ?? "").",
+            "Data: \(OneLine.escaped(result.dataName)), \(result.imageWidth)×\(result.imageHeight), \(result.classNames.count) classes; split \(result.splitSizes.train) train / \(result.splitSizes.validation) validation / \(result.splitSizes.test) test\(c.data.trainLimit.map { " (Parts 3–11 train on a stratified subset of \($0))" } ?? "").",
             "Preset: \(c.preset.rawValue); seed \(c.seed). Choices (best learning rate, momentum) are made on the validation split; test accuracy is reported for every run but never used to choose. (The assignment chose on its test set.) Each run keeps its best-on-validation epoch.",
             "Machine: \(result.machine); \(result.engine); MLPLab \(result.mlplabVersion).",
             "Time: \(duration(result.seconds)) — \(result.runsTrained) runs trained, \(result.runsReused) reused from an earlier study.",
@@ -129,7 +129,7 @@ public enum StudyReport {
     }
 
     static func markdown(_ result: StudyResult, sections: [StudySection], charts: [String: String], directory: String) -> String {
-        var lines = ["# MLPLab study: \(result.dataName)", ""]
+        var lines = ["# MLPLab study: \(Markdown.escape(result.dataName))", ""]
         lines += header(result).map { "- \($0)" }
         for part in sections {
             lines += ["", "## Part \(part.number). \(part.title)", "", "*\(part.question)*", "", "Configuration: \(part.configuration)", ""]

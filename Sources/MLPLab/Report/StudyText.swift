@@ -92,7 +92,7 @@ struct StudyText {
     }
 
     func weakestClasses(_ run: StudyRun) -> [String] {
-        let ranked = run.result.testPerClass.enumerated().compactMap { i, a in a.map { (dataset.classNames[i], $0) } }.sorted { $0.1 < $1.1 }
+        let ranked = run.result.testPerClass.enumerated().compactMap { i, a in a.map { (OneLine.escaped(dataset.classNames[i]), $0) } }.sorted { $0.1 < $1.1 }
         guard ranked.count >= 2 else { return [] }
         return ["Hardest classes on test: " + ranked.prefix(3).map { "\($0.0) \(Format.number($0.1, digits: 3))" }.joined(separator: ", ")
                 + "; easiest: " + ranked.suffix(2).reversed().map { "\($0.0) \(Format.number($0.1, digits: 3))" }.joined(separator: ", ") + "."]

@@ -12,10 +12,11 @@ public struct TextTable {
         self.rows = rows
     }
 
-    /// The table's lines joined by newlines, without a final one; widths are counted in
-    /// characters, so wide (CJK) characters misalign.
+    /// The table's lines joined by newlines, without a final one; each cell in one line
+    /// (`OneLine`: a class name holding a newline does not split its row). Widths are counted
+    /// in characters, so wide (CJK) characters misalign.
     public var text: String {
-        let all = [header] + rows
+        let all = ([header] + rows).map { $0.map(OneLine.escaped) }
         let columns = all.map(\.count).max() ?? 0
         let widths = (0..<columns).map { column in all.map { $0.indices.contains(column) ? $0[column].count : 0 }.max() ?? 0 }
         return all.map { row in

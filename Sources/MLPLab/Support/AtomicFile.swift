@@ -41,6 +41,6 @@ public struct AtomicFileError: Error, CustomStringConvertible {
     public var reason: String
     /// The message, ending with what to check: the folder, its permissions, free space.
     public var description: String {
-        "cannot write '\(path)': \(reason). Check that the folder exists, is writable and has free space."
+        OneLine.escaped("cannot write '\(path)': \(reason). Check that the folder exists, is writable and has free space.")
     }
 }

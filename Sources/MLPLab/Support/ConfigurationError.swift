@@ -27,7 +27,7 @@ public struct ConfigurationError: Error, CustomStringConvertible, Equatable, Sen
 
     /// "--batch-size must be at least 1 (got 0); the assignment uses 64."
     public var description: String {
-        "\(setting) \(rule) (got \(value))" + (fix.map { "; \($0)." } ?? ".")
+        OneLine.escaped("\(setting) \(rule) (got \(value))" + (fix.map { "; \($0)." } ?? "."))
     }
 }
 

@@ -46,5 +46,5 @@ public struct FileReadError: Error, CustomStringConvertible {
     /// The system's reason (`strerror`), e.g. "No such file or directory".
     public var reason: String
     /// The message, ending with what to check.
-    public var description: String { "cannot read '\(path)': \(reason). Check that the file exists and is readable." }
+    public var description: String { OneLine.escaped("cannot read '\(path)': \(reason). Check that the file exists and is readable.") }
 }

@@ -22,7 +22,7 @@ struct DataOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: ArgumentHelp("Train on a stratified subset of this many training images (quick runs).", valueName: "count"))
     var subset: Int?
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Resize every image of a folder to this size (e.g. 60x80) instead of requiring one size.", valueName: "WxH"),
+    @Option(parsing: .unconditional, help: ArgumentHelp("Resize every image to this size (e.g. 60x80 or, for Fashion-MNIST, 14x14); a folder's images then need not share one size.", valueName: "WxH"),
             transform: DataOptions.parseSize)
     var resize: ImageSize?
 

@@ -74,7 +74,7 @@ public final class ReportFolder {
         }
         // An earlier version's report, or its interrupted study or sweep: run folders only.
         if kind.holdsEarlierReport(path) || entries == ["runs"] { return }
-        let listed = entries.prefix(3).map { String(reflecting: $0) }.joined(separator: ", ") + (entries.count > 3 ? ", …" : "")
+        let listed = entries.prefix(3).map { "'\(OneLine.escaped($0))'" }.joined(separator: ", ") + (entries.count > 3 ? ", …" : "")
         throw CheckpointError.folderNotFree(path: path, reason: "it holds files MLPLab did not write (\(listed)), and a \(kind.rawValue) writes \(kind.entries.joined(separator: ", ")) there", fix: fix)
     }
 }

@@ -44,7 +44,7 @@ extension RunFolder {
         let others = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [])
             .filter { $0 != ".lock" && !isTemporaryName($0) }.sorted()
         guard others.isEmpty else {
-            let listed = others.prefix(3).map { String(reflecting: $0) }.joined(separator: ", ") + (others.count > 3 ? ", …" : "")
+            let listed = others.prefix(3).map { "'\(OneLine.escaped($0))'" }.joined(separator: ", ") + (others.count > 3 ? ", …" : "")
             throw CheckpointError.folderNotFree(path: path, reason: "it already holds files that are not a run's (\(listed)), which a run's files could replace", fix: "Choose another --name, or move them away.")
         }
     }

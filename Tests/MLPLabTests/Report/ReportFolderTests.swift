@@ -19,7 +19,7 @@ struct ReportFolderTests {
             Issue.record("a folder with the user's index.html was accepted")
         } catch let error as CheckpointError {
             let text = "\(error)"
-            #expect(text.contains("\"index.html\"") && text.contains("--force") && text.contains("--output"), "\(text)")
+            #expect(text.contains("'index.html'") && text.contains("--force") && text.contains("--output"), "\(text)")
         }
         #expect(!FileManager.default.fileExists(atPath: root + "/" + ReportFolder.markerName))
         #expect(try String(contentsOfFile: root + "/index.html", encoding: .utf8) == "<p>my page</p>")

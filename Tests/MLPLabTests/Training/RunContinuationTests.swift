@@ -99,7 +99,7 @@ struct RunContinuationTests {
             _ = try RunFolder.pathForNewRun(in: root, name: "mine")
             Issue.record("a folder with a user's summary.md was accepted")
         } catch let error as CheckpointError {
-            #expect("\(error)".contains("\"summary.md\"") && "\(error)".contains("--name"), "\(error)")
+            #expect("\(error)".contains("'summary.md'") && "\(error)".contains("--name"), "\(error)")
             #expect(!"\(error)".contains("disk has space"), "the fix should not be about disk space: \(error)")
         }
         #expect(throws: CheckpointError.self) { try RunFolder.openForNewRun(at: root + "/mine") }

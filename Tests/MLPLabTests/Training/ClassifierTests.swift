@@ -144,7 +144,7 @@ struct ClassifierTests {
         let top = try classifier.top(3, of: [image])[0]
         let inMemory = try Self.classifier(run).top(3, of: [original])[0]
         #expect(top.count == 3 && top == inMemory)
-        #expect(throws: DatasetError.unreadable(path: folder.path + "/none.png", reason: "no such file")) {
+        #expect(throws: DatasetError.unreadable(path: folder.path + "/none.png", reason: "No such file or directory")) {
             try classifier.image(contentsOf: folder.path + "/none.png")
         }
     }

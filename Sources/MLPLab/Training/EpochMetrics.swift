@@ -18,7 +18,7 @@ public struct EpochMetrics: Codable, Equatable, Sendable {
     /// The learning rate used in this epoch.
     public var learningRate: Double
 
-    /// Why these metrics cannot come from a training, or nil (they are read back from
+    /// Why these metrics cannot come from a training ("has epoch 2 with …"), or nil (they are read back from
     /// checkpoints and result.json): accuracies outside 0…1, a negative loss or gradient norm
     /// (nan and inf are what a diverged epoch reports), seconds outside 0…10¹², a learning
     /// rate that is negative or not finite. The epoch number is the caller's to check against its position.
@@ -26,14 +26,14 @@ public struct EpochMetrics: Codable, Equatable, Sendable {
         func isFraction(_ value: Double) -> Bool { value >= 0 && value <= 1 }
         func isMagnitude(_ value: Double) -> Bool { value.isNaN || value >= 0 }
         func isFinite(_ value: Double) -> Bool { value.isFinite && value >= 0 }
-        if !isFinite(seconds) || seconds > 1e12 { return "epoch \(epoch) took \(seconds) seconds, not a time a training takes" }
-        if !isFraction(trainAccuracy) { return "epoch \(epoch) has a train accuracy of \(trainAccuracy), outside 0…1" }
+        if !isFinite(seconds) || seconds > 1e12 { return "has epoch \(epoch) taking \(seconds) seconds, not a time a training takes" }
+        if !isFraction(trainAccuracy) { return "has epoch \(epoch) with a train accuracy of \(trainAccuracy), outside 0…1" }
         if let validationAccuracy, !isFraction(validationAccuracy) {
-            return "epoch \(epoch) has a validation accuracy of \(validationAccuracy), outside 0…1"
+            return "has epoch \(epoch) with a validation accuracy of \(validationAccuracy), outside 0…1"
         }
-        if !isMagnitude(loss) { return "epoch \(epoch) has a negative loss (\(loss))" }
-        if !isMagnitude(gradientNorm) { return "epoch \(epoch) has a negative gradient norm (\(gradientNorm))" }
-        if !isFinite(learningRate) { return "epoch \(epoch) has a learning rate of \(learningRate)" }
+        if !isMagnitude(loss) { return "has epoch \(epoch) with a negative loss (\(loss))" }
+        if !isMagnitude(gradientNorm) { return "has epoch \(epoch) with a negative gradient norm (\(gradientNorm))" }
+        if !isFinite(learningRate) { return "has epoch \(epoch) with a learning rate of \(learningRate)" }
         return nil
     }
 }

@@ -70,10 +70,10 @@ extension RunResult {
         guard epochs.count <= record.training.epochs, epochs.enumerated().allSatisfy({ $0.element.epoch == $0.offset + 1 }) else {
             return "'epochs' does not hold epochs 1, 2, … up to the \(record.training.epochs) asked for"
         }
-        if let problem = epochs.lazy.compactMap(\.inconsistency).first { return "'epochs': \(problem)" }
-        if let problem = divergence?.inconsistency(epochs: epochs.count) { return "'divergence': it \(problem)" }
-        guard isFraction(trainAccuracy), isFraction(testAccuracy), isFraction(bestValidationAccuracy) else {
-            return "an accuracy is outside 0…1"
+        if let problem = epochs.lazy.compactMap(\.inconsistency).first { return "it \(problem)" }
+        if let problem = divergence?.inconsistency(epochs: epochs.count) { return "it \(problem)" }
+        for (key, value) in [("train_accuracy", trainAccuracy as Double?), ("test_accuracy", testAccuracy), ("best_validation_accuracy", bestValidationAccuracy)] {
+            if !isFraction(value) { return "'\(key)' is \(value.map { "\($0)" } ?? "null"), outside 0…1" }
         }
         guard (bestEpoch == nil) == (bestValidationAccuracy == nil), bestEpoch.map({ (1...max(epochs.count, 1)).contains($0) }) ?? true else {
             return "'best_epoch' is not one of its epochs"

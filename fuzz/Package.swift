@@ -13,5 +13,6 @@ let package = Package(
         .executableTarget(name: "FuzzImage", dependencies: ["FuzzSupport", .product(name: "MLPLab", package: "MLPLab")]),
         .executableTarget(name: "FuzzRunFolder", dependencies: ["FuzzSupport", .product(name: "MLPLab", package: "MLPLab")]),
         .executableTarget(name: "FuzzOptions", dependencies: ["FuzzSupport", .product(name: "MLPLab", package: "MLPLab")]),
+        .executableTarget(name: "FuzzModelFile", dependencies: ["FuzzSupport", .product(name: "MLPLab", package: "MLPLab")]),
     ]
 )

@@ -67,14 +67,16 @@ public struct Checkpoint<State: CheckpointState> {
         }
     }
 
-    /// Reads and checks a checkpoint for a model of `configuration`.
+    /// Reads and checks a checkpoint for a model of `configuration` (which must be valid: it
+    /// sizes what is read).
     public init(contentsOf path: String, configuration: ModelConfiguration, hasMomentum: Bool, hasBest: (State) -> Bool) throws {
         try self.init(file: try SafeTensors(contentsOf: path), path: path, configuration: configuration, hasMomentum: hasMomentum, hasBest: hasBest)
     }
 
     /// Checks a parsed safetensors `file` (read from `path`, named in errors) as a checkpoint for
-    /// a model of `configuration`: its format, its state (consistent with itself), and every
-    /// tensor's name and shape. `hasBest` says from the state whether `best.…` tensors belong.
+    /// a model of `configuration`: its format, its state (consistent with itself), and its
+    /// tensors: exactly the model's, the momentum's when `hasMomentum`, and the best weights'
+    /// when `hasBest` says from the state that they belong, each of the model's shapes.
     public init(file: SafeTensors, path: String, configuration: ModelConfiguration, hasMomentum: Bool, hasBest: (State) -> Bool) throws {
         guard file.metadata["format"] == Checkpoint.format, let stateJSON = file.metadata["state"] else {
             throw CheckpointError.badMetadata(path: path, key: "format", reason: "is not \(Checkpoint.format)")
@@ -85,6 +87,10 @@ public struct Checkpoint<State: CheckpointState> {
         if let problem = state.inconsistency {
             throw CheckpointError.badMetadata(path: path, key: "state", reason: problem)
         }
+        // Exactly the tensors the configuration and the state call for: momentum left in a file
+        // whose run has none (an edited config.json) is a disagreement, not something to drop.
+        let prefixes = [""] + (hasMomentum ? ["momentum."] : []) + (hasBest(state) ? ["best."] : [])
+        try ModelFile.checkTensorNames(in: file, are: prefixes.flatMap { ModelFile.tensorNames(configuration, prefix: $0) }, path: path)
         self.state = state
         parameters = try ModelFile.parameters(from: file, configuration: configuration, path: path)
         momentum = hasMomentum ? try ModelFile.parameters(from: file, configuration: configuration, prefix: "momentum.", path: path) : []

@@ -17,6 +17,8 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
     case missingTensor(path: String, name: String)
     case wrongShape(path: String, name: String, expected: [Int], actual: [Int])
     case badMetadata(path: String, key: String, reason: String)
+    case unexpectedTensor(path: String, name: String)
+    case tooLargeForMemory(path: String, neededBytes: Double, availableBytes: Double, purpose: String)
     case dataMismatch(path: String, reason: String)
     case imageSizeMismatch(image: String, width: Int, height: Int, modelWidth: Int, modelHeight: Int)
     // run folders
@@ -63,6 +65,10 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
             return "'\(path)': tensor '\(name)' has shape \(actual), expected \(expected) from the model's metadata. The file is inconsistent; retrain or re-export it."
         case let .badMetadata(path, key, reason):
             return "'\(path)': metadata '\(key)' \(reason). Use a model.safetensors that MLPLab wrote."
+        case let .unexpectedTensor(path, name):
+            return "'\(path)' holds tensor '\(name)', which the model its metadata (or its run's config.json) describes does not have: the file and its description disagree. Use the file MLPLab wrote for this model."
+        case let .tooLargeForMemory(path, needed, available, purpose):
+            return "'\(path)' needs \(Format.bytes(needed)) of memory \(purpose), and this machine has \(Format.bytes(available)). The file is damaged, or the model is too large for this machine: use one with more memory."
         case let .dataMismatch(path, reason):
             return "the model '\(path)' does not fit this data: \(reason). Use the data the model was trained on, or train a model for this data."
         case let .imageSizeMismatch(image, width, height, modelWidth, modelHeight):

@@ -117,66 +117,6 @@ public struct ModelFile {
         }
     }
 
-    /// Reads a model written by MLPLab (or any safetensors file with the same names and metadata).
-    public init(contentsOf path: String) throws {
-        try self.init(SafeTensors(contentsOf: path), path: path)
-    }
-
-    /// Reads a model from a parsed safetensors `file`, checking its metadata and every tensor's
-    /// shape; `path` only names the file in errors. A file without "initialization" metadata
-    /// reads as `.torch`.
-    public init(_ file: SafeTensors, path: String) throws {
-        let metadata = file.metadata
-        func value(_ key: String) throws -> String {
-            guard let value = metadata[key] else { throw CheckpointError.badMetadata(path: path, key: key, reason: "is missing") }
-            return value
-        }
-        func decode<T: Decodable>(_ key: String, as type: T.Type) throws -> T {
-            let text = try value(key)
-            guard let decoded = try? JSONCoding.decode(T.self, from: Data(text.utf8)) else {
-                throw CheckpointError.badMetadata(path: path, key: key, reason: "is not valid JSON of the expected kind")
-            }
-            return decoded
-        }
-        classNames = try decode("classes", as: [String].self)
-        let hidden = try decode("hidden_sizes", as: [Int].self)
-        guard let activation = Activation(rawValue: try value("activation")) else {
-            throw CheckpointError.badMetadata(path: path, key: "activation", reason: "is not one of \(Activation.allCases.map(\.rawValue))")
-        }
-        guard let width = Int(try value("input_width")), let height = Int(try value("input_height")), width > 0, height > 0 else {
-            throw CheckpointError.badMetadata(path: path, key: "input_width/input_height", reason: "are not positive whole numbers")
-        }
-        guard let scaling = InputScaling(rawValue: try value("input_scaling")) else {
-            throw CheckpointError.badMetadata(path: path, key: "input_scaling", reason: "is not one of \(InputScaling.allCases.map(\.rawValue))")
-        }
-        guard !classNames.isEmpty, hidden.allSatisfy({ $0 >= 1 }) else {
-            throw CheckpointError.badMetadata(path: path, key: "classes/hidden_sizes", reason: "describe an empty model")
-        }
-        let initialization = metadata["initialization"].flatMap(Initialization.init(rawValue:)) ?? .torch
-        configuration = ModelConfiguration(inputSize: width * height, hiddenSizes: hidden, classCount: classNames.count,
-                                           activation: activation, initialization: initialization)
-        imageWidth = width
-        imageHeight = height
-        inputScaling = scaling
-        parameters = try ModelFile.parameters(from: file, configuration: configuration, path: path)
-    }
-
-    /// Gathers the tensors named `prefix` + layerN.weight/bias into the model's buffer order,
-    /// checking every shape.
-    public static func parameters(from file: SafeTensors, configuration: ModelConfiguration, prefix: String = "", path: String) throws -> [Float] {
-        var values = [Float](repeating: 0, count: configuration.parameterCount)
-        for (index, layer) in MLP.layout(configuration).enumerated() {
-            for (suffix, shape, offset) in [("weight", [layer.outputSize, layer.inputSize], layer.offset),
-                                            ("bias", [layer.outputSize], layer.biasOffset)] {
-                let name = "\(prefix)layer\(index + 1).\(suffix)"
-                guard let tensor = file[name] else { throw CheckpointError.missingTensor(path: path, name: name) }
-                guard tensor.shape == shape else { throw CheckpointError.wrongShape(path: path, name: name, expected: shape, actual: tensor.shape) }
-                values.replaceSubrange(offset..<(offset + tensor.values.count), with: tensor.values)
-            }
-        }
-        return values
-    }
-
     /// Checks that this model can be used on `dataset`: same input size and the same classes.
     public func check(against dataset: Dataset, path: String) throws {
         guard imageWidth == dataset.imageWidth, imageHeight == dataset.imageHeight else {

@@ -117,8 +117,9 @@ public struct SafeTensors {
     /// Rules, each a named `CheckpointError`: at least 8 bytes; header ≤ 100 MB and inside the
     /// file; UTF-8 JSON object; every entry has a known dtype, integer shape and two offsets;
     /// shape × 4 bytes = its byte range; ranges, sorted, start at 0 and follow each other with no
-    /// gap or overlap; the file ends exactly where the last range does.
-    public init(data: Data, path: String) throws {
+    /// gap or overlap; the file ends exactly where the last range does; the tensors, which are
+    /// copied into memory, fit in `availableMemory` bytes (a sparse file can claim terabytes).
+    public init(data: Data, path: String, availableMemory: Double = SafeTensors.physicalMemory) throws {
         guard data.count >= 8 else { throw CheckpointError.tooShort(path: path, size: data.count) }
         let length = data.prefix(8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }.littleEndian
         guard length <= SafeTensors.maximumHeaderLength else { throw CheckpointError.headerTooLarge(path: path, length: length) }
@@ -191,6 +192,10 @@ public struct SafeTensors {
         guard data.count == dataStart + expected else {
             throw CheckpointError.fileLengthMismatch(path: path, expected: dataStart + expected, actual: data.count)
         }
+        guard Double(expected) <= availableMemory else {
+            throw CheckpointError.tooLargeForMemory(path: path, neededBytes: Double(expected), availableBytes: availableMemory,
+                                                    purpose: "to hold its tensors")
+        }
         self.metadata = metadata
         tensors = entries.map { entry in
             let count = (entry.end - entry.begin) / 4
@@ -215,14 +220,17 @@ public struct SafeTensors {
         return Int(double)
     }
 
-    /// Reads and checks the file at `path`.
-    public init(contentsOf path: String) throws {
+    /// The machine's physical memory in bytes: what a file's tensors may take by default.
+    public static var physicalMemory: Double { Double(ProcessInfo.processInfo.physicalMemory) }
+
+    /// Reads and checks the file at `path`; its tensors must fit in `availableMemory` bytes.
+    public init(contentsOf path: String, availableMemory: Double = SafeTensors.physicalMemory) throws {
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) } catch {
             let exists = FileManager.default.fileExists(atPath: path)
             throw CheckpointError.unreadable(path: path, reason: exists ? "permission denied or not a file" : "no such file")
         }
-        try self.init(data: data, path: path)
+        try self.init(data: data, path: path, availableMemory: availableMemory)
     }
 }
 

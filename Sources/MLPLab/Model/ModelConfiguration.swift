@@ -46,19 +46,24 @@ public struct ModelConfiguration: Codable, Equatable, Sendable {
 
     /// The most hidden layers a model may have.
     public static let maximumHiddenLayers = 64
+    /// The largest input size (pixels per image) a model may have: 2⁴⁰, far past any image,
+    /// small enough that a row's size in bytes cannot overflow.
+    public static let maximumInputSize = 1 << 40
+    /// The most classes a model may have: 2³¹, as labels are Int32.
+    public static let maximumClassCount = 1 << 31
+    /// The most parameters a model may have: 2⁵⁰, so that counts and byte sizes never overflow.
+    public static let maximumParameterCount = 1 << 50
 
     /// Throws `ConfigurationError` for a shape no MLP can have or this library cannot hold: an
     /// input size or class count below 1, a hidden width outside 1…`maximumWidth`, more than
     /// `maximumHiddenLayers` hidden layers, or more parameters than an array can index. Whether
     /// the model fits in memory is `MemoryBudget`'s question.
     public func validate() throws {
-        try Check.whole(inputSize, "--inputs", in: 1...(1 << 40), fix: "it is the number of pixels of an image")
-        try Check.whole(classCount, "--classes", in: 1...(1 << 31))
+        try Check.whole(inputSize, "--inputs", in: 1...Self.maximumInputSize, fix: "it is the number of pixels of an image")
+        try Check.whole(classCount, "--classes", in: 1...Self.maximumClassCount)
         try Check.whole(hiddenSizes.count, "--hidden (layers)", in: 0...Self.maximumHiddenLayers)
         for width in hiddenSizes { try Check.whole(width, "--hidden", in: 1...Self.maximumWidth, fix: "e.g. 588,392,196") }
-        let sizes = layerSizes.map(Double.init)
-        let parameters = zip(sizes, sizes.dropFirst()).reduce(0.0) { $0 + $1.0 * $1.1 + $1.1 }
-        guard parameters < Double(1 << 50) else {
+        guard parameterCountInDouble < Double(Self.maximumParameterCount) else {
             throw ConfigurationError(setting: "--hidden", value: hiddenSizes.map(String.init).joined(separator: ","),
                                      rule: "must give fewer than 2^50 parameters", fix: "choose smaller widths")
         }
@@ -70,7 +75,14 @@ public struct ModelConfiguration: Codable, Equatable, Sendable {
     /// "784-588-392-196-10".
     public var shapeDescription: String { layerSizes.map(String.init).joined(separator: "-") }
 
-    /// Weights and biases of all layers.
+    /// `parameterCount` computed in Double, which cannot overflow: for checking a shape that
+    /// came from a file or the command line before any Int arithmetic on it.
+    public var parameterCountInDouble: Double {
+        let sizes = layerSizes.map(Double.init)
+        return zip(sizes, sizes.dropFirst()).reduce(0.0) { $0 + $1.0 * $1.1 + $1.1 }
+    }
+
+    /// Weights and biases of all layers; traps on overflow, so call it on a validated shape.
     public var parameterCount: Int {
         zip(layerSizes, layerSizes.dropFirst()).reduce(0) { $0 + $1.0 * $1.1 + $1.1 }
     }

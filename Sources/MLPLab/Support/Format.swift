@@ -33,9 +33,11 @@ public enum Format {
         return String(format: "%.1f %%", value * 100)
     }
 
-    /// 12345.6 → "12,346".
+    /// 12345.6 → "12,346"; beyond what an Int holds (a number read from an edited file),
+    /// "1.23e+20".
     public static func grouped(_ value: Double) -> String {
         guard value.isFinite else { return number(value) }
+        guard value.magnitude < 1e18 else { return String(format: "%.3g", value) }
         let whole = Int(value.rounded())
         let digits = String(whole.magnitude)
         var result = ""
@@ -46,9 +48,9 @@ public enum Format {
         return (whole < 0 ? "-" : "") + result
     }
 
-    /// "12 s", "1:05", "1:02:03".
+    /// "12 s", "1:05", "1:02:03"; "?" for a time that is not finite or beyond an Int.
     public static func duration(_ seconds: Double) -> String {
-        guard seconds.isFinite else { return "?" }
+        guard seconds.isFinite, seconds.magnitude < 1e18 else { return "?" }
         if seconds < 60 { return String(format: "%.0f s", seconds) }
         let whole = Int(seconds.rounded())
         return whole >= 3600

@@ -79,10 +79,27 @@ public final class Classifier {
 
     /// Reads the model at `source`: a model.safetensors file or a run folder (its
     /// model.safetensors, see `modelPath(for:)`). Throws `CheckpointError` naming the file
-    /// when it is unreadable or not an MLPLab model.
-    public convenience init(contentsOf source: String, threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws {
+    /// when it is unreadable or not an MLPLab model (its metadata out of range or not what its
+    /// tensors are), and `.tooLargeForMemory` when classifying with it would need more than
+    /// `availableMemory` bytes (`MemoryBudget.classifierBytes`; the machine's memory by
+    /// default), checked before anything the size of the model is allocated.
+    public convenience init(contentsOf source: String, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+                            availableMemory: Double = MemoryBudget.physicalMemory) throws {
         let path = Classifier.modelPath(for: source)
-        try self.init(ModelFile(contentsOf: path), path: path, threads: threads)
+        let file = try Classifier.read(path, availableMemory: availableMemory)
+        self.init(file, path: path, threads: threads)
+    }
+
+    /// The model file at `path`, its shape weighed against `availableMemory` before its
+    /// parameters are gathered; the parsed file is freed on return.
+    private static func read(_ path: String, availableMemory: Double) throws -> ModelFile {
+        let tensors = try SafeTensors(contentsOf: path, availableMemory: availableMemory)
+        let needed = MemoryBudget.classifierBytes(model: try ModelFile.configuration(of: tensors, path: path))
+        guard needed <= availableMemory else {
+            throw CheckpointError.tooLargeForMemory(path: path, neededBytes: needed, availableBytes: availableMemory,
+                                                    purpose: "to classify images (its weights, and the activations of \(chunkSize) images at a time)")
+        }
+        return try ModelFile(tensors, path: path)
     }
 
     /// The model file `source` means: `source`/model.safetensors when it is a folder (a run

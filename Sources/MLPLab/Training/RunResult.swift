@@ -53,3 +53,44 @@ public struct RunResult: Codable, Sendable {
     /// The mean training loss of the last epoch (nan when no epoch ran).
     public var finalLoss: Double { epochs.last?.loss ?? .nan }
 }
+
+extension RunResult {
+    /// Why this result cannot come from a training of its own record, or nil: it is read back
+    /// from result.json, which may have been edited, and reports index its per-class lists by
+    /// class and print its numbers. Checks the record as a typed one, then every count, fraction
+    /// and time against it: one entry per class, accuracies within 0…1, times within 0…10¹² seconds.
+    public var inconsistency: String? {
+        do { try record.validate() } catch { return "its record's \(error)".trimmingCharacters(in: ["."]) }
+        let classes = record.classNames.count, count = 0...(1 << 52)
+        func isFraction(_ value: Double?) -> Bool { value.map { $0 >= 0 && $0 <= 1 } ?? true }
+        func isTime(_ value: Double) -> Bool { value.isFinite && value >= 0 && value <= 1e12 }
+        guard [splitSizes.train, splitSizes.validation, splitSizes.test].allSatisfy(count.contains) else {
+            return "'split_sizes' holds an impossible count"
+        }
+        guard epochs.count <= record.training.epochs, epochs.enumerated().allSatisfy({ $0.element.epoch == $0.offset + 1 }) else {
+            return "'epochs' does not hold epochs 1, 2, … up to the \(record.training.epochs) asked for"
+        }
+        if let problem = epochs.lazy.compactMap(\.inconsistency).first { return "it \(problem)" }
+        if let problem = divergence?.inconsistency(epochs: epochs.count) { return "it \(problem)" }
+        for (key, value) in [("train_accuracy", trainAccuracy as Double?), ("test_accuracy", testAccuracy), ("best_validation_accuracy", bestValidationAccuracy)] {
+            if !isFraction(value) { return "'\(key)' is \(value.map { "\($0)" } ?? "null"), outside 0…1" }
+        }
+        guard (bestEpoch == nil) == (bestValidationAccuracy == nil), bestEpoch.map({ (1...max(epochs.count, 1)).contains($0) }) ?? true else {
+            return "'best_epoch' is not one of its epochs"
+        }
+        guard trainPerClass.count == classes, testPerClass.count == classes,
+              trainPerClass.allSatisfy(isFraction), testPerClass.allSatisfy(isFraction) else {
+            return "'train_per_class' and 'test_per_class' must hold an accuracy within 0…1 (or null) for each of the \(classes) classes"
+        }
+        guard testConfusion.count == classes, testConfusion.allSatisfy({ $0.count == classes && $0.allSatisfy(count.contains) }) else {
+            return "'test_confusion' must be \(classes)×\(classes) non-negative counts"
+        }
+        guard isTime(trainingSeconds), samplesPerSecond.isFinite, samplesPerSecond >= 0 else {
+            return "'training_seconds' must be 0…10¹² and 'samples_per_second' finite and not negative"
+        }
+        guard parameterCount == record.model.parameterCount, (0...parameterCount).contains(nonZeroParameters) else {
+            return "'parameter_count' or 'non_zero_parameters' does not fit its model of \(record.model.parameterCount) parameters"
+        }
+        return nil
+    }
+}

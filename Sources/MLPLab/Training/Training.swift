@@ -99,9 +99,9 @@ extension RunFolder {
     }
 
     /// The result of a finished run in this folder, if it has one for exactly `record`'s
-    /// configuration and data (marked `reused`).
+    /// configuration and data (marked `reused`). Throws when result.json is damaged (see `readResult`).
     public func finishedResult(for record: RunRecord) throws -> RunResult? {
-        guard contains(.result), var result = try? readJSON(RunResult.self, from: .result),
+        guard var result = try readResult(),
               result.record.firstDifference(from: record) == nil else { return nil }
         result.reused = true
         result.runFolder = path
@@ -118,8 +118,7 @@ extension RunFolder {
     /// The folder's checkpoint for a run of `record`, nil when it has none yet.
     public func readCheckpoint(for record: RunRecord) throws -> TrainingCheckpoint? {
         guard contains(.checkpoint) else { return nil }
-        return try TrainingCheckpoint(contentsOf: path(of: .checkpoint), configuration: record.model,
-                                      hasMomentum: record.training.optimizer.momentum != 0)
+        return try TrainingCheckpoint(contentsOf: path(of: .checkpoint), record: record)
     }
 
     /// Writes the run's current weights as a model file (`.model` or `.lastModel`).

@@ -2,34 +2,84 @@ import Foundation
 import FuzzSupport
 import MLPLab
 
-/// What `mlplab train --resume` reads from a run folder, on arbitrary bytes: the bytes as a
-/// checkpoint (safetensors + state) for a small fixed model, and as config.json (decoded and
-/// checked as `RunFolder.readRecord` does) / result.json.
-/// A checkpoint that is accepted is restored into a training, which must then train on without
-/// trapping (the state is untrusted: counts, epochs and best epoch come from the file).
-let model = ModelConfiguration(inputSize: 6, hiddenSizes: [3], classCount: 2)
-let dataset = Dataset(name: "fuzz", classNames: ["a", "b"], imageWidth: 3, imageHeight: 2,
-                      pixels: (0..<(16 * 6)).map { UInt8(truncatingIfNeeded: $0 * 37) }, labels: (0..<16).map { Int32($0 % 2) })
-let split = DatasetSplit(train: Array(0..<12), validation: [12, 13], test: [14, 15])
+/// What `mlplab train --resume`, `evaluate` and a study read from a run folder, on arbitrary
+/// bytes, through the calls the tool makes, in a real run folder (in /dev/shm):
+/// - as config.json: `RunFolder.readRecord` and `RunRecord.stored(in:)`; an accepted record is
+///   described, hashed, weighed (`MemoryBudget`), split, and, when it is small, trained on data
+///   of its shape by `Training.run`, as a resume would;
+/// - as result.json: `RunFolder.readResult`; an accepted result is rendered as a run's report;
+/// - as checkpoint.safetensors: `RunFolder.readCheckpoint` for a 784-8-10 run with and without
+///   momentum (the seeds are checkpoints `mlplab train` wrote); an accepted one is restored and
+///   trained on.
+/// Any outcome but a crash, a hang or a memory error is fine: what is accepted must be usable.
+let folderPath = "/dev/shm/mlplab-fuzz-runfolder-\(getpid())"
+nonisolated(unsafe) let folder = try! RunFolder(path: folderPath)
+let removeFolder: Void = { atexit { try? FileManager.default.removeItem(atPath: folderPath) } }()
+/// 100 images of 28×28, ten of each class: enough for a stratified split with validation.
+let dataset = Dataset(name: "fuzz", classNames: (0..<10).map { "class \($0)" }, imageWidth: 28, imageHeight: 28,
+                      pixels: (0..<(100 * 784)).map { UInt8(truncatingIfNeeded: $0 &* 37) }, labels: (0..<100).map { Int32($0 % 10) })
+
+/// The run whose checkpoints the corpus holds: 784-8-10, validation 0.1, three epochs.
+func record(momentum: Double) -> RunRecord {
+    var data = DataConfiguration()
+    data.validationFraction = 0.1
+    var training = TrainingConfiguration()
+    training.epochs = 3
+    training.batchSize = 4
+    training.optimizer = SGDConfiguration(learningRate: 0.01, momentum: momentum)
+    return RunRecord(data: data, dataset: dataset, model: ModelConfiguration(inputSize: 784, hiddenSizes: [8], classCount: 10), training: training)
+}
+let records = [record(momentum: 0), record(momentum: 0.9)]
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzRunFolder(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     let data = Data(bytes: start, count: count)
-    if let record = try? JSONCoding.decode(RunRecord.self, from: data) { _ = try? record.validate() }
-    _ = try? JSONCoding.decode(RunResult.self, from: data)
-    guard let file = try? SafeTensors(data: data, path: "checkpoint.safetensors") else { return 0 }
-    for hasMomentum in [false, true] {
-        guard let checkpoint = try? TrainingCheckpoint(file: file, path: "checkpoint.safetensors", configuration: model, hasMomentum: hasMomentum) else { continue }
-        var configuration = TrainingConfiguration()
-        configuration.epochs = checkpoint.state.history.count + 1
-        configuration.batchSize = 4
-        configuration.patience = 1
-        configuration.optimizer = SGDConfiguration(learningRate: 0.01, momentum: hasMomentum ? 0.9 : 0)
-        let run = TrainingRun(dataset: dataset, split: split, model: model, configuration: configuration)
+    _ = removeFolder
+    asConfiguration(data)
+    asResult(data)
+    asCheckpoint(data)
+    return 0
+}
+
+func asConfiguration(_ data: Data) {
+    try! folder.write(data, to: .config)
+    _ = try? RunRecord.stored(in: folderPath)
+    guard let record = try? folder.readRecord() else { return }
+    _ = record.modelDescription + record.trainingDescription + record.configurationKey + record.model.shapeDescription
+    precondition(record.firstDifference(from: record) == nil, "a record differs from itself")
+    _ = record.model.parameterCount
+    _ = record.model.namedParameterCounts
+    _ = MemoryBudget.trainingBytes(model: record.model, training: record.training, validation: record.data.validationFraction > 0)
+    _ = record.training.schedule.learningRate(base: record.training.optimizer.learningRate, epoch: record.training.epochs,
+                                              epochs: record.training.epochs)
+    _ = try? DatasetSplit.make(for: dataset, data: record.data, seed: record.training.seed)
+    // A resume of a small record on data of its shape, as `train --resume` would run it.
+    guard record.model.inputSize == 784, record.model.classCount == 10, record.model.parameterCount <= 100_000,
+          record.training.epochs <= 3, record.training.threads <= 2 else { return }
+    _ = try? Training.run(record, on: dataset)
+}
+
+func asResult(_ data: Data) {
+    try! folder.write(data, to: .result)
+    guard let result = try? folder.readResult() else { return }
+    _ = RunReport.markdown(result, name: "fuzz")
+    _ = RunReport.lossChart(result, name: "fuzz").svg
+    _ = RunReport.perClassChart(result, name: "fuzz").svg
+    _ = ConfusionMatrixChart(title: "fuzz", classNames: result.record.classNames, counts: result.testConfusion).svg
+    _ = SweepReport.status(result)
+    _ = result.record.engineDescription(precision: result.productPrecision)
+}
+
+func asCheckpoint(_ data: Data) {
+    try! folder.write(data, to: .checkpoint)
+    for record in records {
+        guard let checkpoint = try? folder.readCheckpoint(for: record),
+              let split = try? DatasetSplit.make(for: dataset, data: record.data, seed: record.training.seed) else { continue }
+        let run = TrainingRun(dataset: dataset, split: split, model: record.model, configuration: record.training)
         run.restore(checkpoint)
         try? run.train()
+        _ = run.samplesPerSecond
     }
-    return 0
 }
 
 /// SwiftPM links an executable's `main` to `FuzzRunFolder_main`: hand control to libFuzzer.

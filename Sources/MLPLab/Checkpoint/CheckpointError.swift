@@ -1,3 +1,5 @@
+import Foundation
+
 /// What can be wrong with a model file, a checkpoint or a run folder; each names the file and
 /// what to do.
 public enum CheckpointError: Error, CustomStringConvertible, Equatable {
@@ -39,34 +41,11 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
         switch self {
         case let .unreadable(path, reason):
             return "cannot read '\(path)': \(reason). Check the path; a model is a .safetensors file or a run folder."
-        case let .tooShort(path, size):
-            return "'\(path)' is not a safetensors file: it has \(size) bytes, fewer than the 8-byte header length. Use a file written by MLPLab or the safetensors library."
-        case let .headerTooLarge(path, length):
-            return "'\(path)' declares a \(length)-byte header, more than the 100 MB safetensors allows. The file is damaged or not a safetensors file."
-        case let .headerOutOfFile(path, length, fileSize):
-            return "'\(path)' declares a \(length)-byte header but the file has only \(fileSize) bytes. The file is truncated; copy it again."
-        case let .headerNotUTF8(path):
-            return "'\(path)': the safetensors header is not valid UTF-8. The file is damaged; copy it again."
-        case let .headerNotJSON(path, reason):
-            return "'\(path)': the safetensors header is not a JSON object (\(reason)). The file is damaged; copy it again."
-        case let .badEntry(path, name, reason):
-            return "'\(path)': tensor '\(name)' is malformed in the header (\(reason)). The file is damaged or was written by a broken tool."
-        case let .unknownDType(path, name, dtype):
-            return "'\(path)': tensor '\(name)' has dtype '\(dtype)', which MLPLab does not read (F32 only). Save the model as float32."
-        case let .sizeMismatch(path, name, expected, actual):
-            return "'\(path)': tensor '\(name)' needs \(expected) bytes for its shape but its byte range holds \(actual). The file is damaged."
-        case let .offsetsNotContiguous(path, name, expectedStart, actualStart):
-            return "'\(path)': tensor '\(name)' starts at byte \(actualStart) of the data, expected \(expectedStart): the byte ranges leave a gap or overlap. The file is damaged."
-        case let .fileLengthMismatch(path, expected, actual):
-            return "'\(path)' should be \(expected) bytes long by its header but is \(actual). The file is truncated or has extra data; copy it again."
-        case let .missingTensor(path, name):
-            return "'\(path)' has no tensor '\(name)': it is not an MLPLab model of this shape. Use a model.safetensors that MLPLab wrote."
-        case let .wrongShape(path, name, expected, actual):
-            return "'\(path)': tensor '\(name)' has shape \(actual), expected \(expected) from the model's metadata. The file is inconsistent; retrain or re-export it."
-        case let .badMetadata(path, key, reason):
-            return "'\(path)': metadata '\(key)' \(reason). Use a model.safetensors that MLPLab wrote."
-        case let .unexpectedTensor(path, name):
-            return "'\(path)' holds tensor '\(name)', which the model its metadata (or its run's config.json) describes does not have: the file and its description disagree. Use the file MLPLab wrote for this model."
+        case let .tooShort(path, _), let .headerTooLarge(path, _), let .headerOutOfFile(path, _, _), let .headerNotUTF8(path),
+             let .headerNotJSON(path, _), let .badEntry(path, _, _), let .unknownDType(path, _, _), let .sizeMismatch(path, _, _, _),
+             let .offsetsNotContiguous(path, _, _, _), let .fileLengthMismatch(path, _, _), let .missingTensor(path, _),
+             let .wrongShape(path, _, _, _), let .badMetadata(path, _, _), let .unexpectedTensor(path, _):
+            return "'\(path)': \(problem ?? "damaged"). \(modelFileFix)"
         case let .tooLargeForMemory(path, needed, available, purpose):
             return "'\(path)' needs \(Format.bytes(needed)) of memory \(purpose), and this machine has \(Format.bytes(available)). The file is damaged, or the model is too large for this machine: use one with more memory."
         case let .dataMismatch(path, reason):
@@ -85,11 +64,58 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
         case let .cannotContinue(path, epochs, reason):
             return "cannot train '\(path)' past its \(epochs) epoch\(epochs == 1 ? "" : "s"): \(reason)."
         case let .damagedRunFile(path, reason):
-            return "'\(path)' cannot be used: \(reason). It was edited or damaged: undo the change, or start a new run with another --name."
+            let folder = (path as NSString).deletingLastPathComponent
+            switch (path as NSString).lastPathComponent {
+            case "checkpoint.safetensors":
+                return "'\(path)' cannot be used: \(reason). The checkpoint was damaged (a disk or copy error, or an edit): restore it from a backup, or start the run again with another --name."
+            case "result.json":
+                return "'\(path)' cannot be used: \(reason). Remove it and run 'mlplab train --resume \(folder)' to write it again from the run's checkpoint."
+            default:
+                return "'\(path)' cannot be used: \(reason). It was edited or damaged: undo the change, or start a new run with another --name."
+            }
         case let .folderNotFree(path, reason, fix):
             return "cannot use '\(path)': \(reason). \(fix)"
         case let .cannotWrite(path, reason):
             return "cannot write '\(path)': \(reason). Check that the folder is writable and the disk has space; the previous files are intact."
+        }
+    }
+
+    /// What is wrong with a file's contents, in a few words, without its path or the advice
+    /// (which depends on what the file is for: a model someone gave, or a run's own checkpoint);
+    /// nil for errors that are not about a file's contents.
+    public var problem: String? {
+        switch self {
+        case let .unreadable(_, reason): return reason
+        case let .tooShort(_, size): return "it is not a safetensors file: it has \(size) bytes, fewer than the 8-byte header length"
+        case let .headerTooLarge(_, length): return "it declares a \(length)-byte header, more than the 100 MB safetensors allows"
+        case let .headerOutOfFile(_, length, fileSize): return "it declares a \(length)-byte header but has only \(fileSize) bytes: it is truncated"
+        case .headerNotUTF8: return "its safetensors header is not valid UTF-8"
+        case let .headerNotJSON(_, reason): return "its safetensors header is not a JSON object (\(reason))"
+        case let .badEntry(_, name, reason): return "tensor '\(name)' is malformed in the header (\(reason))"
+        case let .unknownDType(_, name, dtype): return "tensor '\(name)' has dtype '\(dtype)', which MLPLab does not read (F32 only)"
+        case let .sizeMismatch(_, name, expected, actual): return "tensor '\(name)' needs \(expected) bytes for its shape but its byte range holds \(actual)"
+        case let .offsetsNotContiguous(_, name, expectedStart, actualStart):
+            return "tensor '\(name)' starts at byte \(actualStart) of the data, expected \(expectedStart): the byte ranges leave a gap or overlap"
+        case let .fileLengthMismatch(_, expected, actual): return "it should be \(expected) bytes long by its header but is \(actual): it is truncated or has extra data"
+        case let .missingTensor(_, name): return "it has no tensor '\(name)'"
+        case let .wrongShape(_, name, expected, actual): return "tensor '\(name)' has shape \(actual), expected \(expected) from its description"
+        case let .badMetadata(_, key, reason): return "metadata '\(key)' \(reason)"
+        case let .unexpectedTensor(_, name): return "it holds tensor '\(name)', which the model its metadata (or its run's config.json) describes does not have"
+        default: return nil
+        }
+    }
+
+    /// The advice for a model file (given to predict or evaluate) whose contents are wrong.
+    private var modelFileFix: String {
+        switch self {
+        case .tooShort, .headerTooLarge, .headerNotUTF8, .headerNotJSON, .badEntry:
+            return "The file is damaged or not a safetensors file: use a model.safetensors that MLPLab wrote (or the safetensors library)."
+        case .headerOutOfFile, .fileLengthMismatch:
+            return "The file was cut short or joined with other data: copy it again from where it was written."
+        case .unknownDType:
+            return "Save the model as float32."
+        default:
+            return "The file is damaged or is not an MLPLab model: use a model.safetensors that MLPLab wrote, or retrain."
         }
     }
 }

@@ -118,7 +118,11 @@ extension RunFolder {
     /// The folder's checkpoint for a run of `record`, nil when it has none yet.
     public func readCheckpoint(for record: RunRecord) throws -> TrainingCheckpoint? {
         guard contains(.checkpoint) else { return nil }
-        return try TrainingCheckpoint(contentsOf: path(of: .checkpoint), record: record)
+        // The checkpoint is the run's own file: its problems get the run's advice, not a model file's.
+        do { return try TrainingCheckpoint(contentsOf: path(of: .checkpoint), record: record) } catch let error as CheckpointError {
+            guard let problem = error.problem else { throw error }
+            throw CheckpointError.damagedRunFile(path: path(of: .checkpoint), reason: problem)
+        }
     }
 
     /// Writes the run's current weights as a model file (`.model` or `.lastModel`).

@@ -70,7 +70,8 @@ public struct GrayImage: Sendable, Equatable {
         guard width > 0, height > 0 else {
             throw DatasetError.cannotDecode(path: path, reason: "the header gives a size of \(width)×\(height) pixels")
         }
-        guard width <= maximumPixels, height <= maximumPixels, width * height <= maximumPixels else {
+        let (pixels, overflow) = width.multipliedReportingOverflow(by: height)
+        guard !overflow, pixels <= maximumPixels else {
             throw DatasetError.imageTooLarge(path: path, width: width, height: height, limit: maximumPixels)
         }
     }

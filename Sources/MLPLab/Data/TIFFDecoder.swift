@@ -71,8 +71,8 @@ enum TIFFDecoder {
         if mlplab_tiff_is_tiled(file.handle) != 0 && bits * samplesPerPixel % 8 != 0 {
             throw fail("tiled TIFF with \(bits)-bit samples cannot be read; save it as PNG")
         }
-        let rowBytes = Int(mlplab_tiff_row_bytes(file.handle))
-        guard rowBytes >= (width * samplesPerPixel * bits + 7) / 8, rowBytes <= Int.max / height else {
+        let rowBytes = Int(clamping: mlplab_tiff_row_bytes(file.handle))
+        guard rowBytes >= (width * samplesPerPixel * bits + 7) / 8, rowBytes <= Int(Int32.max) / height else {
             throw fail("the TIFF's row size is inconsistent with its header (\(file.message))")
         }
         var raw = [UInt8](repeating: 0, count: rowBytes * height)
@@ -88,8 +88,8 @@ enum TIFFDecoder {
             guard mlplab_tiff_colormap(file.handle, &red, &green, &blue, Int32(entries)) != 0 else {
                 throw fail("the palette TIFF has no colour map")
             }
-            colormap = (0..<entries).map { GrayImage.luma(red: UInt8($0 < red.count ? red[$0] >> 8 : 0),
-                                                          green: UInt8(green[$0] >> 8), blue: UInt8(blue[$0] >> 8)) }
+            // Pillow keeps each 16-bit colour map entry's high byte (b // 256).
+            colormap = (0..<entries).map { GrayImage.luma(red: UInt8(red[$0] >> 8), green: UInt8(green[$0] >> 8), blue: UInt8(blue[$0] >> 8)) }
         }
         var pixels = [UInt8](repeating: 0, count: width * height)
         raw.withUnsafeBufferPointer { raw in

@@ -192,18 +192,60 @@ def gif_on_larger_screen(data, screen, offset):
     return bytes(data)
 
 
-p = noise("L", 12, 9).convert("P")
+p = noise("RGB", 12, 9).convert("P")
 add("P", "GIF", saved(p, "GIF"))
-add("P+transparency", "GIF", saved(p, "GIF", transparency=5), "transparent pixels keep their palette colour")
+add("P+transparency", "GIF", saved(p, "GIF", transparency=p.getpixel((2, 0))), "transparent pixels keep their palette colour")
 big = photo(33, 17).convert("P")
 add("P interlaced", "GIF", saved(big, "GIF", interlace=True))
 add("P", "GIF", gif_on_larger_screen(saved(p, "GIF"), (20, 15), (3, 4)), "first frame smaller than the screen")
-add("P+transparency", "GIF", gif_on_larger_screen(saved(p, "GIF", transparency=7), (19, 14), (5, 2)),
+add("P+transparency", "GIF", gif_on_larger_screen(saved(p, "GIF", transparency=p.getpixel((0, 0))), (19, 14), (5, 2)),
     "small first frame with transparency: the rest is the transparent index's colour")
 add("P", "GIF", gif_on_larger_screen(saved(p, "GIF"), (8, 5), (2, 1)), "first frame reaching past the screen")
 frames = [noise("L", 10, 8).convert("P") for _ in range(3)]
 add("P animated", "GIF", saved(frames[0], "GIF", save_all=True, append_images=frames[1:]), "first frame")
 add("L", "GIF", saved(noise("L", 9, 7), "GIF"), "gray palette")
+
+def lzw_literals(indices, min_size):
+    """GIF LZW data of `indices` as literal codes (a clear code before the table would grow a
+    code wider), then the end code: enough to write GIFs Pillow's encoder never writes."""
+    clear, size = 1 << min_size, min_size + 1
+    codes, table = [clear], clear + 2
+    for i, index in enumerate(indices):
+        codes.append(index)
+        if i > 0:
+            table += 1
+        if table >= (1 << size) - 1:
+            codes.append(clear)
+            table = clear + 2
+    codes.append(clear + 1)
+    bits = count = 0
+    out = bytearray()
+    for code in codes:
+        bits |= code << count
+        count += size
+        while count >= 8:
+            out.append(bits & 255)
+            bits >>= 8
+            count -= 8
+    return bytes(out + (bytes([bits]) if count else b""))
+
+
+def gif_by_hand(width, height, palette, indices, min_size=3, cut=None, trailer=True):
+    table_bits = max(1, (len(palette) // 3 - 1).bit_length())
+    flags = 0x80 | (table_bits - 1) if palette else 0
+    data = lzw_literals(indices, min_size)[:cut]
+    blocks = b"".join(bytes([len(data[i:i + 255])]) + data[i:i + 255] for i in range(0, len(data), 255))
+    return (b"GIF89a" + struct.pack("<HHBBB", width, height, flags, 0, 0) + bytes(palette)
+            + b"," + struct.pack("<HHHHB", 0, 0, width, height, 0) + bytes([min_size]) + blocks
+            + (b"\0;" if trailer else b""))
+
+
+two = [255, 0, 0, 0, 0, 255]
+add("P", "GIF", gif_by_hand(4, 3, two, [random.randrange(8) for _ in range(12)]), "indices past the palette's end: black")
+add("L", "GIF", gif_by_hand(4, 3, [0, 0, 0, 1, 1, 1], [random.randrange(8) for _ in range(12)]), "a gray-ramp palette is mode L")
+add("P", "GIF", gif_by_hand(4, 3, two, [0, 1] * 6, trailer=False), "no trailer")
+add("P", "GIF", gif_by_hand(4, 3, two, [0, 1] * 3), "end code before the last pixel: Pillow refuses")
+add("P", "GIF", gif_by_hand(4, 3, two, [0, 1] * 6, cut=3, trailer=False), "data cut: Pillow refuses")
 
 # --- JPEG (libjpeg-turbo) -------------------------------------------------------------------
 

@@ -6,15 +6,18 @@
 /// - the image is the logical screen, enlarged if the frame reaches past it;
 /// - outside the frame, each pixel is the transparent index if the frame has one, else index 0;
 /// - every index, transparent or not, takes its palette colour (P → L ignores transparency);
-///   an index past the end of the palette reads Pillow's default palette, the gray ramp (i, i, i);
-///   with no palette at all the indices are the gray values (mode L).
+///   an index past the end of the palette is black;
+/// - with no palette, or one that is the gray ramp (i, i, i) (Pillow's `_is_palette_needed`
+///   false: mode L), the indices are the gray values;
+/// - LZW data that ends (end code, or no more data) before the last pixel is refused as
+///   truncated, as Pillow refuses it; a missing trailer after a complete frame is fine.
 enum GIFDecoder {
     /// What precedes the first frame's pixel data.
     struct Frame {
         var screenWidth: Int, screenHeight: Int
         var left: Int, top: Int, width: Int, height: Int
         var interlaced: Bool
-        var palette: [UInt8]            // RGB triples; empty for none
+        var palette: [UInt8]            // RGB triples; empty for none (or a gray ramp)
         var transparentIndex: Int?
         var minimumCodeSize: Int
         var dataStart: Int              // the first data sub-block's length byte
@@ -38,8 +41,8 @@ enum GIFDecoder {
                 indices[(frame.top + y) * width + frame.left + x] = index
             }
         }
-        var gray = (0...255).map { UInt8($0) }
-        for i in 0..<(frame.palette.count / 3) {
+        var gray = frame.palette.isEmpty ? (0...255).map { UInt8($0) } : [UInt8](repeating: 0, count: 256)
+        for i in 0..<min(256, frame.palette.count / 3) {
             gray[i] = GrayImage.luma(red: frame.palette[3 * i], green: frame.palette[3 * i + 1], blue: frame.palette[3 * i + 2])
         }
         return GrayImage(width: width, height: height, pixels: indices.map { gray[Int($0)] })
@@ -70,7 +73,7 @@ enum GIFDecoder {
         if flags & 0x80 != 0 {
             let size = 3 << (Int(flags & 7) + 1)
             guard position + size <= data.count else { throw fail("the GIF palette is truncated") }
-            globalPalette = Array(data[position..<(position + size)])
+            globalPalette = colours(data[position..<(position + size)])
             position += size
         }
         var transparentIndex: Int?
@@ -106,7 +109,7 @@ enum GIFDecoder {
                 if imageFlags & 0x80 != 0 {
                     let size = 3 << (Int(imageFlags & 7) + 1)
                     guard position + size <= data.count else { throw fail("the GIF palette is truncated") }
-                    palette = Array(data[position..<(position + size)])
+                    palette = colours(data[position..<(position + size)])
                     position += size
                 }
                 guard position < data.count else { throw fail("the GIF image data is truncated") }
@@ -125,11 +128,22 @@ enum GIFDecoder {
         }
     }
 
+    /// A colour table, or [] when it is the gray ramp (0,0,0), (1,1,1) … that Pillow reads as
+    /// mode L (no palette).
+    static func colours(_ table: ArraySlice<UInt8>) -> [UInt8] {
+        let table = Array(table)
+        var isRamp = true
+        for entry in 0..<(table.count / 3) {
+            let (red, green, blue) = (Int(table[3 * entry]), Int(table[3 * entry + 1]), Int(table[3 * entry + 2]))
+            if red != entry || green != entry || blue != entry { isRamp = false }
+        }
+        return isRamp ? [] : table
+    }
+
     // MARK: LZW
 
     /// Decodes the frame's LZW data, calling `emit(i, index)` for pixels 0 ..< width × height
-    /// in stored order. Data that ends at its end code early leaves the other pixels as they
-    /// are; data that ends without one is truncated.
+    /// in stored order; data that ends before the last pixel is truncated.
     static func decodeLZW(_ data: [UInt8], frame: Frame, path: String, emit: (Int, UInt8) -> Void) throws {
         func fail(_ reason: String) -> DatasetError { .cannotDecode(path: path, reason: reason) }
         let pixelCount = frame.width * frame.height
@@ -180,7 +194,9 @@ enum GIFDecoder {
                 previous = -1
                 continue
             }
-            if code == end { return }
+            if code == end {
+                throw fail("the GIF image data is truncated (its end code comes after \(emitted) of \(pixelCount) pixels)")
+            }
             var current = code
             var top = 0
             if previous < 0 {

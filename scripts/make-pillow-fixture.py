@@ -6,13 +6,14 @@ bit without Pillow. Files Pillow refuses are recorded with "pillow_error" and mu
 
 Most files are written by Pillow; layouts Pillow cannot write (16-bit RGB PNG, maxval PGM/PPM,
 16-bit BMP, a GIF whose first frame is smaller than its screen, 16-bit RGB TIFF) are written
-by hand below, then read by Pillow like the others.
+by hand below, and tiled TIFFs by libtiff's tiffcp (Debian libtiff-tools, skipped if absent),
+then read by Pillow like the others.
 
 Run by hand (needs Pillow; CI never runs it):
     python3 -m venv /work/venv-pillow && /work/venv-pillow/bin/pip install pillow
     /work/venv-pillow/bin/python scripts/make-pillow-fixture.py
 """
-import base64, io, json, math, os, random, struct, zlib
+import base64, io, json, math, os, random, shutil, struct, subprocess, tempfile, zlib
 
 import PIL
 from PIL import Image, features
@@ -323,6 +324,22 @@ add("P lzw", "TIFF", saved(photo(21, 9).convert("P"), "TIFF", compression="tiff_
 add("1", "TIFF", saved(noise("L", 13, 5).convert("1"), "TIFF"))
 add("1 group4", "TIFF", saved(noise("L", 16, 8).convert("1"), "TIFF", compression="group4"))
 add("CMYK", "TIFF", saved(noise("CMYK", 9, 4), "TIFF"))
+def tiled(data, *options):
+    """The TIFF `data` rewritten in 16×16 tiles by libtiff's tiffcp (Debian libtiff-tools;
+    Pillow cannot write tiles)."""
+    with tempfile.TemporaryDirectory() as folder:
+        source, target = os.path.join(folder, "in.tif"), os.path.join(folder, "out.tif")
+        with open(source, "wb") as f:
+            f.write(data)
+        subprocess.run(["tiffcp", "-t", "-w", "16", "-l", "16", *options, source, target], check=True)
+        with open(target, "rb") as f:
+            return f.read()
+
+
+if shutil.which("tiffcp"):
+    add("RGB tiled", "TIFF", tiled(saved(photo(40, 24), "TIFF"), "-c", "lzw"), "16×16 tiles by tiffcp")
+    add("L tiled", "TIFF", tiled(saved(photo(35, 18, "L"), "TIFF")), "16×16 tiles by tiffcp, partial edge tiles")
+    add("1 tiled", "TIFF", tiled(saved(noise("L", 20, 9).convert("1"), "TIFF")), "1-bit tiles, edges inside bytes")
 two_pages = io.BytesIO()
 noise("L", 9, 7).save(two_pages, format="TIFF", save_all=True, append_images=[noise("L", 9, 7)])
 add("L, two pages", "TIFF", two_pages.getvalue(), "first page, as Image.open gives")

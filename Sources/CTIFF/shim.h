@@ -142,16 +142,24 @@ static inline int mlplab_tiff_read_pixels(TIFF *tiff, unsigned char *output, uin
             if (TIFFReadTile(tiff, tile, x, y, 0, 0) < 0) { free(tile); return -1; }
             uint32_t rows = height - y < tile_height ? height - y : tile_height;
             uint32_t columns = width - x < tile_width ? width - x : tile_width;
-            // Tiles of sub-byte pixels would need bit shifts to place; such files are refused
-            // before getting here (pixel_bits is a multiple of 8).
-            uint64_t copy = columns * pixel_bits / 8;
-            for (uint32_t r = 0; r < rows; r++)
-                memcpy(output + row_bytes * (y + r) + x * pixel_bits / 8, tile + tile_row_bytes * r, (size_t)copy);
+            for (uint32_t r = 0; r < rows; r++) {
+                unsigned char *target = output + row_bytes * (y + r);
+                const unsigned char *source = tile + tile_row_bytes * r;
+                if (pixel_bits % 8 == 0) {
+                    memcpy(target + x * pixel_bits / 8, source, (size_t)(columns * pixel_bits / 8));
+                    continue;
+                }
+                // 1-, 2- or 4-bit pixels: a tile's column 0 need not start on a byte of the row.
+                for (uint32_t c = 0; c < columns; c++) {
+                    uint64_t from = c * pixel_bits, to = (x + c) * pixel_bits;
+                    unsigned mask = (1u << pixel_bits) - 1;
+                    unsigned value = (source[from / 8] >> (8 - pixel_bits - from % 8)) & mask;
+                    target[to / 8] = (unsigned char)((target[to / 8] & ~(mask << (8 - pixel_bits - to % 8)))
+                                                     | (value << (8 - pixel_bits - to % 8)));
+                }
+            }
         }
     }
     free(tile);
     return 0;
 }
-
-/// Whether the first image is stored in tiles.
-static inline int mlplab_tiff_is_tiled(TIFF *tiff) { return TIFFIsTiled(tiff); }

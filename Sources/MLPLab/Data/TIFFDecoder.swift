@@ -68,9 +68,6 @@ enum TIFFDecoder {
         if mode == .rgbFromJPEG { mlplab_tiff_jpeg_to_rgb(file.handle) }
         let samplesPerPixel = mode == .rgbFromJPEG ? 3 : Int(layout.samples_per_pixel)
         let bits = Int(layout.bits_per_sample)
-        if mlplab_tiff_is_tiled(file.handle) != 0 && bits * samplesPerPixel % 8 != 0 {
-            throw fail("tiled TIFF with \(bits)-bit samples cannot be read; save it as PNG")
-        }
         let rowBytes = Int(clamping: mlplab_tiff_row_bytes(file.handle))
         guard rowBytes >= (width * samplesPerPixel * bits + 7) / 8, rowBytes <= Int(Int32.max) / height else {
             throw fail("the TIFF's row size is inconsistent with its header (\(file.message))")

@@ -104,9 +104,9 @@ public struct ImageFolderReport: Codable, Equatable, Sendable {
 /// are found recursively, in torchvision's order (folders by path, then file names sorted).
 /// Images are decoded in parallel (`GrayImage.decode`) and converted to gray as Pillow does.
 public enum ImageFolder {
-    /// The extensions read as images (compared in lower case): those of torchvision's
-    /// IMG_EXTENSIONS that `GrayImage.decode` reads (JPEG, PNG, BMP, PGM/PPM, TGA, GIF, TIFF,
-    /// WebP); other files are ignored, as torchvision does.
+    /// The extensions read as images (compared in lower case): torchvision's IMG_EXTENSIONS
+    /// (.jpg .jpeg .png .ppm .bmp .pgm .tif .tiff .webp), plus .tga and .gif, which torchvision
+    /// leaves out; other files are ignored, as torchvision does.
     public static let imageExtensions: Set<String> = ["jpg", "jpeg", "png", "bmp", "pgm", "ppm", "tga", "gif", "tif", "tiff", "webp"]
 
     /// Whether `name` ends in one of `imageExtensions`, in any case (plain Swift: bridging to

@@ -17,7 +17,7 @@ let package = Package(
         // The library: data, model, training, the compute-engine seam.
         .target(
             name: "MLPLab",
-            dependencies: ["CDNNL", "COpenMP", "CStb", "CZlib"]
+            dependencies: ["CDNNL", "COpenMP", "CStb", "CZlib", "CJPEG", "CWebP", "CTIFF"]
         ),
         // The thin command-line tool.
         .executableTarget(
@@ -40,6 +40,10 @@ let package = Package(
         .systemLibrary(name: "COpenMP", path: "Sources/COpenMP"),
         .systemLibrary(name: "CStb", path: "Sources/CStb"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        // JPEG through libjpeg-turbo, as Pillow decodes it; the shim keeps libjpeg's longjmp in C.
+        .systemLibrary(name: "CJPEG", path: "Sources/CJPEG"),
+        .systemLibrary(name: "CWebP", path: "Sources/CWebP"),
+        .systemLibrary(name: "CTIFF", path: "Sources/CTIFF"),
 
         // Benchmarks behind BENCHMARKS.md (bench/run); not part of the tests.
         .executableTarget(

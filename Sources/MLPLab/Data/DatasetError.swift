@@ -72,7 +72,7 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable {
         case let .noClassFolders(path):
             return "'\(path)' has no class folders: put each class's images in a sub-folder named after the class (as torchvision's ImageFolder expects)."
         case let .emptyClass(path):
-            return "class folder '\(path)' has no images (.jpg .jpeg .png .bmp .pgm .ppm .tga .gif). Add images or remove the folder."
+            return "class folder '\(path)' has no images (.jpg .jpeg .png .bmp .pgm .ppm .tga .gif .tif .tiff .webp). Add images or remove the folder."
         case let .cannotDecode(path, reason):
             return "cannot decode '\(path)': \(reason). Remove or replace the file, or pass --skip-unreadable to skip such files."
         case let .imageTooLarge(path, width, height, limit):

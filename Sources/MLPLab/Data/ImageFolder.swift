@@ -103,11 +103,12 @@ public struct ImageFolderReport: Codable, Equatable, Sendable {
 /// Classes are the sub-folders sorted by name (so class indices match a PyTorch model trained
 /// on the same folder); hidden entries (leading ".") are skipped. Inside a class folder, files
 /// are found recursively, in torchvision's order (folders by path, then file names sorted).
-/// Images are decoded in parallel with stb_image and converted to gray as Pillow does.
+/// Images are decoded in parallel (`GrayImage.decode`) and converted to gray as Pillow does.
 public enum ImageFolder {
-    /// The extensions read as images (compared in lower case), the formats stb_image decodes;
-    /// other files are ignored, as torchvision does.
-    public static let imageExtensions: Set<String> = ["jpg", "jpeg", "png", "bmp", "pgm", "ppm", "tga", "gif"]
+    /// The extensions read as images (compared in lower case): torchvision's IMG_EXTENSIONS
+    /// (.jpg .jpeg .png .ppm .bmp .pgm .tif .tiff .webp), plus .tga and .gif, which torchvision
+    /// leaves out; other files are ignored, as torchvision does.
+    public static let imageExtensions: Set<String> = ["jpg", "jpeg", "png", "bmp", "pgm", "ppm", "tga", "gif", "tif", "tiff", "webp"]
 
     /// Whether `name` ends in one of `imageExtensions`, in any case (plain Swift: bridging to
     /// NSString per file costs more than the rest of the scan).

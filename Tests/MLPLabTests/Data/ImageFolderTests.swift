@@ -29,19 +29,62 @@ struct ImageFolderTests {
         #expect(report.skipped.isEmpty && !report.fromCache)
     }
 
-    @Test("color to gray matches Pillow's convert('L') bit for bit")
-    func grayConversionMatchesPillow() throws {
+    /// One image of pillow-gray.json (written by scripts/make-pillow-fixture.py with Pillow).
+    struct PillowFixture: Decodable {
+        var mode: String
+        var format: String
+        var note: String
+        var file_base64: String
+        var width: Int?
+        var height: Int?
+        var gray_base64: String?
+        /// What Pillow raised instead of opening the file: MLPLab must refuse it too.
+        var pillow_error: String?
+        var name: String { "\(format) \(mode)\(note.isEmpty ? "" : " (\(note))")" }
+    }
+
+    static func pillowFixtures() throws -> (version: String, images: [PillowFixture]) {
+        struct File: Decodable { var pillow_version: String; var images: [PillowFixture] }
         let url = try #require(Bundle.module.url(forResource: "pillow-gray", withExtension: "json", subdirectory: "Fixtures"))
-        let fixture = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
-        let images = try #require(fixture["images"] as? [[String: Any]])
-        #expect(images.count == 6)
-        for entry in images {
-            let data = try #require(Data(base64Encoded: entry["file_base64"] as! String))
-            let image = try GrayImage.decode(data, path: "\(entry["mode"]!).\(entry["format"]!)")
-            let expected = (entry["gray"] as! [Int]).map(UInt8.init)
-            #expect(image.width == entry["width"] as? Int && image.height == entry["height"] as? Int)
-            let differing = zip(image.pixels, expected).filter { $0 != $1 }.count
-            #expect(image.pixels == expected, "\(entry["mode"]!) \(entry["format"]!): \(differing) pixels differ from Pillow")
+        let file = try JSONDecoder().decode(File.self, from: Data(contentsOf: url))
+        return (file.pillow_version, file.images)
+    }
+
+    @Test("every format and mode decodes to the gray bytes of Pillow's convert('L'), bit for bit")
+    func grayConversionMatchesPillow() throws {
+        let (version, images) = try Self.pillowFixtures()
+        #expect(version.hasPrefix("13."))
+        // Every format, and the modes issue 14 found wrong, are in the fixture.
+        let formats = Set(images.map(\.format))
+        #expect(formats == ["PNG", "BMP", "TGA", "PGM", "PPM", "PBM", "GIF", "JPEG", "WEBP", "TIFF"])
+        for required in ["PNG I;16", "BMP BGR;16 (565)", "PGM L maxval 100", "GIF P+transparency", "JPEG RGB 4:2:0", "JPEG CMYK",
+                         "JPEG RGB progressive", "WEBP RGBA lossless", "TIFF RGB;16", "PGM L (P2)", "PPM RGB (P3)"] {
+            #expect(images.contains { "\($0.format) \($0.mode)" == required }, "fixture lacks \(required)")
+        }
+        for fixture in images {
+            let data = try #require(Data(base64Encoded: fixture.file_base64))
+            if let pillowError = fixture.pillow_error {
+                #expect(throws: DatasetError.self, "\(fixture.name): Pillow refuses it (\(pillowError)), so must MLPLab") {
+                    try GrayImage.decode(data, path: fixture.name)
+                }
+                continue
+            }
+            let image: GrayImage
+            do {
+                image = try GrayImage.decode(data, path: fixture.name)
+            } catch {
+                Issue.record("\(fixture.name): Pillow reads it, MLPLab refuses it: \(error)")
+                continue
+            }
+            let expected = [UInt8](try #require(Data(base64Encoded: fixture.gray_base64 ?? "")))
+            #expect(image.width == fixture.width && image.height == fixture.height,
+                    "\(fixture.name): \(image.width)×\(image.height), Pillow \(fixture.width ?? 0)×\(fixture.height ?? 0)")
+            #expect(GrayImage.dimensions(of: [UInt8](data)) == ImageSize(width: image.width, height: image.height),
+                    "\(fixture.name): the header-only size differs from the decoded one")
+            guard image.pixels.count == expected.count else { continue }
+            let differences = zip(image.pixels, expected).map { abs(Int($0) - Int($1)) }
+            let differing = differences.filter { $0 != 0 }.count
+            #expect(differing == 0, "\(fixture.name): \(differing) of \(expected.count) pixels differ from Pillow, by up to \(differences.max() ?? 0)")
         }
     }
 

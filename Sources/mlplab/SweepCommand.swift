@@ -69,7 +69,10 @@ struct SweepCommand: AsyncParsableCommand {
             Terminal.clearStatus()
             Terminal.error(Ranks.prefix + "[\(number)/\(total)] \(label)\(reused ? " (reused)" : "")")
         }
-        sweep.onBatch = { [epochs] epoch, batch, count in Terminal.status("  epoch \(epoch)/\(epochs), batch \(batch)/\(count)") }
+        sweep.onBatch = { [epochs] epoch, batch, count in
+            FaultInjection.check(epoch: epoch, batch: batch)
+            Terminal.status("  epoch \(epoch)/\(epochs), batch \(batch)/\(count)")
+        }
         sweep.onRunFinished = { result, folder in try RunReport.write(result, to: folder) }
         let runs: [StudyRun]
         do {

@@ -17,7 +17,7 @@ let package = Package(
         // The library: data, model, training, the compute-engine seam.
         .target(
             name: "MLPLab",
-            dependencies: ["CDNNL", "COpenMP", "CStb", "CZlib", "CJPEG", "CWebP", "CTIFF"]
+            dependencies: ["CDNNL", "CMPI", "COpenMP", "CStb", "CZlib", "CJPEG", "CWebP", "CTIFF"]
         ),
         // The thin command-line tool.
         .executableTarget(
@@ -37,6 +37,7 @@ let package = Package(
 
         // Implementation details: Debian's C libraries through module maps.
         .systemLibrary(name: "CDNNL", path: "Sources/CDNNL"),
+        .systemLibrary(name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi-c"),
         .systemLibrary(name: "COpenMP", path: "Sources/COpenMP"),
         .systemLibrary(name: "CStb", path: "Sources/CStb"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),

@@ -16,4 +16,9 @@ struct MLPLabCommand: AsyncParsableCommand {
         version: MLPLabVersion.string,
         subcommands: [StudyCommand.self, TrainCommand.self, SweepCommand.self, LRFindCommand.self, EvaluateCommand.self, PredictCommand.self, InfoCommand.self, SamplesCommand.self, DistributionCommand.self, ModelCommand.self, MakeProductFolderCommand.self, DoctorCommand.self]
     )
+
+    /// Starts MPI first when a launcher started this process (see `Ranks`).
+    static func main() async {
+        await Ranks.main(self)
+    }
 }

@@ -55,12 +55,16 @@ struct StudyCommand: AsyncParsableCommand {
     func run() async throws {
         let clock = ContinuousClock()
         let start = clock.now
-        let folder = try ReportFolder(path: output, kind: .study, force: force)
+        let folder = try ReportFolder.open(path: output, kind: .study, force: force, communicator: Ranks.communicator)
         let configuration = configuration
         let dataset = try dataOptions.load(threads: runOptions.threadCount)
-        Terminal.error("study of \(dataset.name) (\(configuration.preset.rawValue)): \(configuration.plannedRuns) runs into \(output)/")
+        if Ranks.isLeader {
+            let spread = Ranks.communicator.map { " over \($0.size) processes, \(configuration.threads) thread\(configuration.threads == 1 ? "" : "s") each" } ?? ""
+            Terminal.error("study of \(dataset.name) (\(configuration.preset.rawValue)): \(configuration.plannedRuns) runs into \(output)/\(spread)")
+        }
 
         let study = Study(dataset: dataset, configuration: configuration, runsDirectory: output + "/runs")
+        study.communicator = Ranks.communicator
         study.onRunFinished = { result, folder in try RunReport.write(result, to: folder) }
         var runStart = clock.now
         var finishedSeconds: [Double] = []
@@ -70,7 +74,7 @@ struct StudyCommand: AsyncParsableCommand {
             runStart = clock.now
             current = (number, label, epochs)
             Terminal.clearStatus()
-            Terminal.error("[\(number)/\(planned)] \(label)\(reused ? " (reused)" : "")")
+            Terminal.error(Ranks.prefix + "[\(number)/\(planned)] \(label)\(reused ? " (reused)" : "")")
         }
         study.onBatch = { epoch, batch, count in
             guard Terminal.stderrIsTerminal else { return }
@@ -84,10 +88,11 @@ struct StudyCommand: AsyncParsableCommand {
             result = try await Interrupt.cancellingOnSignal { try study.run() }
         } catch is CancellationError {
             Terminal.clearStatus()
-            Terminal.error("stopped at a safe point; finished runs are kept. Run the same command again to continue.")
+            if Ranks.isLeader { Terminal.error("stopped at a safe point; finished runs are kept. Run the same command again to continue.") }
             throw ExitCode(130)
         }
         Terminal.clearStatus()
+        guard let folder else { return }  // rank 0 writes the report
         try StudyReport.write(result, dataset: dataset, to: output)
         _ = folder
         print("wrote \(output)/index.html, report.md, results.json: \(StudyReport.partCount) parts, \(result.runsTrained) runs trained, \(result.runsReused) reused, \(Format.duration((clock.now - start).seconds))")

@@ -60,25 +60,30 @@ struct SweepCommand: AsyncParsableCommand {
 
     func run() async throws {
         let grid = try grid()
-        let folder = try ReportFolder(path: output, kind: .sweep, force: force)
+        let folder = try ReportFolder.open(path: output, kind: .sweep, force: force, communicator: Ranks.communicator)
         let dataset = try dataOptions.load(threads: runOptions.threadCount)
         let sweep = Sweep(grid: grid, dataset: dataset, data: dataOptions.configuration(), hiddenSizes: widths.hidden?.widths,
                           training: training, directory: output + "/runs")
+        sweep.communicator = Ranks.communicator
         sweep.onRunStart = { number, total, label, reused in
             Terminal.clearStatus()
-            Terminal.error("[\(number)/\(total)] \(label)\(reused ? " (reused)" : "")")
+            Terminal.error(Ranks.prefix + "[\(number)/\(total)] \(label)\(reused ? " (reused)" : "")")
         }
-        sweep.onBatch = { [epochs] epoch, batch, count in Terminal.status("  epoch \(epoch)/\(epochs), batch \(batch)/\(count)") }
+        sweep.onBatch = { [epochs] epoch, batch, count in
+            FaultInjection.check(epoch: epoch, batch: batch)
+            Terminal.status("  epoch \(epoch)/\(epochs), batch \(batch)/\(count)")
+        }
         sweep.onRunFinished = { result, folder in try RunReport.write(result, to: folder) }
         let runs: [StudyRun]
         do {
             runs = try await Interrupt.cancellingOnSignal { try sweep.run() }
         } catch is CancellationError {
             Terminal.clearStatus()
-            Terminal.error("stopped at a safe point; run the same command again to continue.")
+            if Ranks.isLeader { Terminal.error("stopped at a safe point; run the same command again to continue.") }
             throw ExitCode(130)
         }
         Terminal.clearStatus()
+        guard let folder else { return }  // rank 0 writes the report
         try SweepReport.write(runs, to: output)
         print(SweepReport.table(runs).text)
         if let best = SweepReport.best(runs) { print("best on validation: \(best.label)") }

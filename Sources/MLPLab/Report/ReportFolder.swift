@@ -77,4 +77,15 @@ public final class ReportFolder {
         let listed = entries.prefix(3).map { "'\(OneLine.escaped($0))'" }.joined(separator: ", ") + (entries.count > 3 ? ", …" : "")
         throw CheckpointError.folderNotFree(path: path, reason: "it holds files MLPLab did not write (\(listed)), and a \(kind.rawValue) writes \(kind.entries.joined(separator: ", ")) there", fix: fix)
     }
+
+    /// Opens the folder for a report written by a job spread over `communicator`'s ranks: rank 0
+    /// opens and checks it as `init` does (the others wait and fail with it), then every rank
+    /// checks that it sees the same folder (`Communicator.checkShared`). Returns the folder on
+    /// rank 0 (which alone writes the report), nil on the others. Without a communicator, `init`.
+    public static func open(path: String, kind: Kind, force: Bool = false, communicator: Communicator?) throws -> ReportFolder? {
+        guard let communicator, communicator.size > 1 else { return try ReportFolder(path: path, kind: kind, force: force) }
+        let folder = try communicator.onLeader { try ReportFolder(path: path, kind: kind, force: force) }
+        try communicator.checkShared(path)
+        return folder
+    }
 }

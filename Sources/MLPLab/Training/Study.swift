@@ -131,7 +131,13 @@ public final class Study {
     }
 
     private let store: RunStore
-    private var runNumber = 0
+
+    /// The ranks to spread each stage's runs over (`mpirun -np N mlplab study`); nil: this
+    /// process trains every run. Every rank runs the same study and returns the same result.
+    public var communicator: Communicator? {
+        get { store.communicator }
+        set { store.communicator = newValue }
+    }
 
     /// A study of `dataset`; nothing is trained or written until `run()`.
     public init(dataset: Dataset, configuration: StudyConfiguration, runsDirectory: String) {
@@ -139,9 +145,8 @@ public final class Study {
         self.configuration = configuration
         self.runsDirectory = runsDirectory
         store = RunStore(directory: runsDirectory, dataset: dataset, data: configuration.data)
-        store.onRunStart = { [unowned self] label, epochs, reused in
-            runNumber += 1
-            onRunStart?(runNumber, configuration.plannedRuns, label, epochs, reused)
+        store.onRunStart = { [unowned self] number, label, epochs, reused in
+            onRunStart?(number, configuration.plannedRuns, label, epochs, reused)
         }
     }
 
@@ -156,10 +161,6 @@ public final class Study {
         return (model, training)
     }
 
-    func run(_ label: String, model: ModelConfiguration, training: TrainingConfiguration, trainLimit: Int?? = .none) throws -> StudyRun {
-        try store.run(label, model: model, training: training, trainLimit: trainLimit)
-    }
-
     /// The validation accuracy a run is judged by (its best epoch; a diverged run before it diverged).
     /// A run diverged before its first epoch ended has no validation accuracy and scores 0: the
     /// test split is never used to choose.
@@ -171,68 +172,78 @@ public final class Study {
 
     // MARK: the study
 
-    /// Trains every part's runs in the assignment's order and returns them under their names,
-    /// with the learning rate and momentum chosen on validation.
+    /// Trains every part's runs and returns them under their names, with the learning rate and
+    /// momentum chosen on validation.
+    ///
+    /// The runs go in five stages, each holding the runs that depend only on earlier stages'
+    /// choices: (1) Parts 3–5, the coarse rates and lr 0.2; (2) the fine rates; (3) the finer
+    /// rates; (4) Parts 7 and 8 at the chosen rate; (5) Parts 9–12 at the chosen rate and
+    /// momentum. Alone, a stage's runs go in the order listed here; with a `communicator` they
+    /// are spread over the ranks (`RunStore.runAll`).
     public func run() throws -> StudyResult {
         let clock = ContinuousClock()
         let start = clock.now
         let (baseModel, baseTraining) = baseline()
-
-        // Part 3: raw pixels, three seeds.
-        var withoutNormalization: [StudyRun] = []
-        for offset in 0..<3 {
+        func request(_ label: String, model: ModelConfiguration = baseModel, _ change: (inout TrainingConfiguration) -> Void)
+            -> RunStore.Request {
             var training = baseTraining
-            training.inputScaling = .raw
-            training.seed = configuration.seed + UInt64(offset)
-            withoutNormalization.append(try run("raw seed \(training.seed)", model: baseModel, training: training))
+            change(&training)
+            return RunStore.Request(label, model: model, training: training)
+        }
+        func lrRequest(_ lr: Double) -> RunStore.Request {
+            request("lr \(Format.trimmed(lr))") { $0.optimizer.learningRate = lr }
         }
 
-        // Part 4: ÷255.
-        let withNormalization = try run("baseline", model: baseModel, training: baseTraining)
-
-        // Part 5: zero initialization.
+        // Stage 1. Part 3: raw pixels, three seeds. Part 4: ÷255. Part 5: zero initialization.
+        // Part 6: the coarse learning rates and the large extreme.
         var zeroModel = baseModel
         zeroModel.initialization = .zero
-        let zeroInitialization = try run("zero init", model: zeroModel, training: baseTraining)
-
-        // Part 6: learning rates, coarse → fine → finer, and the extremes.
-        func lrRun(_ lr: Double) throws -> StudyRun {
-            var training = baseTraining
-            training.optimizer.learningRate = lr
-            return try run("lr \(Format.trimmed(lr))", model: baseModel, training: training)
+        let rawRequests = (0..<3).map { offset in
+            request("raw seed \(configuration.seed + UInt64(offset))") {
+                $0.inputScaling = .raw
+                $0.seed = configuration.seed + UInt64(offset)
+            }
         }
-        let coarse = try configuration.coarseLearningRates.map(lrRun)
+        let coarseRates = configuration.coarseLearningRates
+        let first = try store.runAll(rawRequests + [request("baseline") { _ in }, request("zero init", model: zeroModel) { _ in }]
+                                     + coarseRates.map(lrRequest) + [lrRequest(0.2)])
+        let withoutNormalization = Array(first[0..<3])
+        let withNormalization = first[3], zeroInitialization = first[4]
+        let coarse = Array(first[5..<(5 + coarseRates.count)])
+        let large = first[5 + coarseRates.count]
+
+        // Stages 2 and 3: fine, then finer rates around the best so far.
         let bestCoarse = Study.best(coarse)
         let fineGrid = Study.fineGrid(around: bestCoarse, in: coarse, points: configuration.finePoints)
-        let fine = try fineGrid.map(lrRun)
+        let fine = try store.runAll(fineGrid.map(lrRequest))
         let bestFine = Study.best(coarse + fine)
         let finerGrid = Study.finerGrid(around: bestFine.result.record.training.optimizer.learningRate, grid: fineGrid,
                                         points: configuration.finerPoints)
-        let finer = try finerGrid.map(lrRun)
+        let finer = try store.runAll(finerGrid.map(lrRequest))
         let bestLR = Study.best(coarse + fine + finer)
         let learningRate = bestLR.result.record.training.optimizer.learningRate
         let learningRatePart = StudyResult.LearningRatePart(coarse: coarse, fine: fine, finer: finer, small: coarse[0],
-                                                            large: try lrRun(0.2), best: bestLR)
+                                                            large: large, best: bestLR)
 
-        // Part 7: batch size, at the chosen rate and at two fixed rates.
-        func batchRun(_ batch: Int, _ lr: Double) throws -> StudyRun {
-            var training = baseTraining
-            training.batchSize = batch
-            training.optimizer.learningRate = lr
-            return try run("batch \(batch) lr \(Format.trimmed(lr))", model: baseModel, training: training)
+        // Stage 4. Part 7: batch size, at the chosen rate and at two fixed rates. Part 8: momentum.
+        func batchRequest(_ batch: Int, _ lr: Double) -> RunStore.Request {
+            request("batch \(batch) lr \(Format.trimmed(lr))") {
+                $0.batchSize = batch
+                $0.optimizer.learningRate = lr
+            }
         }
-        let batchSize = StudyResult.BatchSizePart(batch32: try batchRun(32, learningRate), batch128: try batchRun(128, learningRate),
-                                                  batch128HighRate: try batchRun(128, 0.1), batch128LowRate: try batchRun(128, 0.01),
-                                                  baseline: bestLR)
-
-        // Part 8: momentum.
-        var momentumRuns: [StudyRun] = []
-        for momentum in [0.5, 0.9, 0.98] {
-            var training = baseTraining
-            training.optimizer.learningRate = learningRate
-            training.optimizer.momentum = momentum
-            momentumRuns.append(try run("lr \(Format.trimmed(learningRate)) momentum \(momentum)", model: baseModel, training: training))
-        }
+        let momenta = [0.5, 0.9, 0.98]
+        let fourth = try store.runAll([batchRequest(32, learningRate), batchRequest(128, learningRate), batchRequest(128, 0.1),
+                                       batchRequest(128, 0.01)]
+                                      + momenta.map { momentum in
+                                          request("lr \(Format.trimmed(learningRate)) momentum \(momentum)") {
+                                              $0.optimizer.learningRate = learningRate
+                                              $0.optimizer.momentum = momentum
+                                          }
+                                      })
+        let batchSize = StudyResult.BatchSizePart(batch32: fourth[0], batch128: fourth[1], batch128HighRate: fourth[2],
+                                                  batch128LowRate: fourth[3], baseline: bestLR)
+        let momentumRuns = Array(fourth[4...])
         let finiteMomentum = momentumRuns.filter { $0.result.divergence == nil }
         let bestMomentumRun = finiteMomentum.isEmpty ? nil : Study.best(finiteMomentum)
         let momentum = bestMomentumRun.map { Study.score($0) > Study.score(bestLR) ? $0.result.record.training.optimizer.momentum : 0 } ?? 0
@@ -244,38 +255,35 @@ public final class Study {
         best.optimizer.momentum = momentum
         let bestSoFar = momentum == 0 ? bestLR : momentumRuns.first { $0.result.record.training.optimizer.momentum == momentum }!
 
-        // Part 9: more epochs.
+        // Stage 5. Part 9: more epochs. Part 10: activations. Part 11: weight decay. Part 12,
+        // beyond the assignment: the chosen rate and momentum as they are (a rate chosen without
+        // momentum is too large with it), plus a little weight decay, a cosine schedule and
+        // early stopping.
         var long = best
         long.epochs = configuration.longEpochs
-        let epochs = StudyResult.EpochsPart(long: try run("\(configuration.longEpochs) epochs", model: baseModel, training: long),
-                                            short: bestSoFar)
-
-        // Part 10: activations.
-        func activationRun(_ activation: Activation) throws -> StudyRun {
+        func activationRequest(_ activation: Activation) -> RunStore.Request {
             var model = baseModel
             model.activation = activation
-            return try run(activation.rawValue, model: model, training: best)
+            return RunStore.Request(activation.rawValue, model: model, training: best)
         }
-        let activation = StudyResult.ActivationPart(tanh: try activationRun(.tanh), leakyRelu: try activationRun(.leakyReLU),
-                                                    relu: bestSoFar)
-
-        // Part 11: weight decay.
-        func decayRun(_ decay: Double) throws -> StudyRun {
+        func decayRequest(_ decay: Double) -> RunStore.Request {
             var training = best
             training.optimizer.weightDecay = decay
-            return try run("weight decay \(decay)", model: baseModel, training: training)
+            return RunStore.Request("weight decay \(decay)", model: baseModel, training: training)
         }
-        let weightDecay = StudyResult.WeightDecayPart(strong: try decayRun(0.1), weak: try decayRun(0.01), without: bestSoFar)
-
-        // Part 12: beyond the assignment.
-        // The chosen learning rate and momentum as they are (a rate chosen without momentum is
-        // too large with it), plus a little weight decay, a cosine schedule and early stopping.
         var beyond = best
         beyond.optimizer.weightDecay = 5e-4
         beyond.schedule = .cosine
         beyond.epochs = configuration.beyondEpochs
         beyond.patience = max(3, configuration.beyondEpochs / 4)
-        let beyondRun = try run("beyond cosine", model: baseModel, training: beyond, trainLimit: .some(configuration.beyondTrainLimit))
+        let fifth = try store.runAll([RunStore.Request("\(configuration.longEpochs) epochs", model: baseModel, training: long),
+                                      activationRequest(.tanh), activationRequest(.leakyReLU), decayRequest(0.1), decayRequest(0.01),
+                                      RunStore.Request("beyond cosine", model: baseModel, training: beyond,
+                                                       trainLimit: .some(configuration.beyondTrainLimit))])
+        let epochs = StudyResult.EpochsPart(long: fifth[0], short: bestSoFar)
+        let activation = StudyResult.ActivationPart(tanh: fifth[1], leakyRelu: fifth[2], relu: bestSoFar)
+        let weightDecay = StudyResult.WeightDecayPart(strong: fifth[3], weak: fifth[4], without: bestSoFar)
+        let beyondRun = fifth[5]
 
         let split = try DatasetSplit.make(for: dataset, data: configuration.data, seed: configuration.seed)
         return StudyResult(configuration: configuration, dataName: dataset.name, classNames: dataset.classNames,
@@ -286,7 +294,7 @@ public final class Study {
                            momentum: momentumPart, epochs: epochs, activation: activation, weightDecay: weightDecay,
                            beyond: beyondRun, choices: .init(learningRate: learningRate, momentum: momentum),
                            machine: CPUInfo.current().summary,
-                           engine: "\(MatMul.engineVersion) (\(MatMul.instructionSet)), \(configuration.threads) threads",
+                           engine: "\(MatMul.engineVersion) (\(MatMul.instructionSet)), \(configuration.threads) threads\(store.communicator.map { " × \($0.size) processes" } ?? "")",
                            seconds: (clock.now - start).seconds, runsTrained: store.trained, runsReused: store.reused)
     }
 

@@ -32,13 +32,19 @@ public final class Sweep {
         store = RunStore(directory: directory, dataset: dataset, data: data)
     }
 
-    /// Trains (or reuses) every point in order.
+    /// The ranks to spread the runs over (`mpirun -np N mlplab sweep`); nil: this process
+    /// trains every run. Every rank runs the same sweep and returns the same runs.
+    public var communicator: Communicator? {
+        get { store.communicator }
+        set { store.communicator = newValue }
+    }
+
+    /// Trains (or reuses) every point: in order alone, longest first over the ranks of a
+    /// `communicator`. Returns the runs in the points' order.
     public func run() throws -> [StudyRun] {
-        var number = 0
-        store.onRunStart = { [unowned self] label, _, reused in
-            number += 1
+        store.onRunStart = { [unowned self] number, label, _, reused in
             onRunStart?(number, points.count, label, reused)
         }
-        return try points.map { try store.run($0.label, model: $0.model, training: $0.training) }
+        return try store.runAll(points.map { RunStore.Request($0.label, model: $0.model, training: $0.training) })
     }
 }

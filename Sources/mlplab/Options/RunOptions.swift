@@ -9,12 +9,13 @@ struct RunOptions: ParsableArguments {
     var seed: UInt64?
 
     @Option(parsing: .unconditional, help: ArgumentHelp(
-        "Threads, 1 to \(TrainingConfiguration.maximumThreads) (default: all cores). Same seed and threads give bit-identical results.",
+        "Threads, 1 to \(TrainingConfiguration.maximumThreads) (default: all cores; under mpirun, the node's cores shared among its processes). Same seed and threads give bit-identical results.",
         valueName: "n"))
     var threads: Int?
 
-    /// The thread count to use: the one given, else every core.
-    var threadCount: Int { threads ?? ProcessInfo.processInfo.activeProcessorCount }
+    /// The thread count to use: the one given, else every core, shared among the processes an
+    /// MPI launcher started on this node.
+    var threadCount: Int { threads ?? Launch.detect().defaultThreads() }
 
     func validate() throws {
         var configuration = TrainingConfiguration()

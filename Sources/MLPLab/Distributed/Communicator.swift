@@ -1,0 +1,199 @@
+import CMPI
+import Foundation
+
+/// The processes of an MPI job, and the few collective operations MLPLab needs: the only type
+/// that calls MPI (Open MPI, through Sources/CMPI).
+///
+/// Made once per process by `start(_:)`, and only when the launch asks for it (`Launch.usesMPI`):
+/// a process started without a launcher never initializes MPI. Every operation is collective
+/// (all ranks call it, in the same order) unless its comment says otherwise. MPI errors are
+/// returned, not fatal, and thrown as `DistributedError`.
+public final class Communicator: @unchecked Sendable {
+    /// This process's rank, 0 ..< size.
+    public let rank: Int
+    /// Processes in the job.
+    public let size: Int
+    /// How the launcher started this process (its node's share of the job).
+    public let launch: Launch
+
+    private let world: MPI_Comm
+
+    nonisolated(unsafe) private static var current: Communicator?
+    nonisolated(unsafe) private static var started = false
+
+    /// The job's communicator once `start` made it; nil in a process on its own.
+    public static var shared: Communicator? { current }
+
+    /// Initializes MPI when `launch` asks for it (`usesMPI`) and returns the communicator; nil
+    /// (and no MPI call) otherwise. Calling it again returns the first result.
+    public static func start(_ launch: Launch = .detect()) throws -> Communicator? {
+        if started { return current }
+        started = true
+        guard launch.usesMPI else { return nil }
+        var provided: Int32 = 0
+        try check(MPI_Init_thread(nil, nil, mlplab_mpi_thread_funneled(), &provided), "MPI_Init_thread")
+        let world = mlplab_mpi_comm_world()!
+        MPI_Comm_set_errhandler(world, mlplab_mpi_errors_return())
+        var rank: Int32 = 0, size: Int32 = 0
+        MPI_Comm_rank(world, &rank)
+        MPI_Comm_size(world, &size)
+        current = Communicator(rank: Int(rank), size: Int(size), launch: launch, world: world)
+        return current
+    }
+
+    private init(rank: Int, size: Int, launch: Launch, world: MPI_Comm) {
+        self.rank = rank
+        self.size = size
+        self.launch = launch
+        self.world = world
+    }
+
+    /// Ends MPI; call once, when every rank is done (the tool does so before it exits).
+    public func finish() {
+        MPI_Finalize()
+    }
+
+    /// Ends the whole job now, every rank with `code`: for a rank that cannot go on alone.
+    /// (Not collective.)
+    public func abort(code: Int32) -> Never {
+        MPI_Abort(world, code)
+        exit(code)
+    }
+
+    // MARK: Collectives
+
+    /// Waits until every rank has called it.
+    public func barrier() throws {
+        try Self.check(MPI_Barrier(world), "MPI_Barrier")
+    }
+
+    /// Whether every rank passed `true`: how ranks agree that a step went well everywhere.
+    public func all(_ value: Bool) throws -> Bool {
+        try minimum([value ? 1 : 0])[0] == 1
+    }
+
+    /// The element-wise sum of every rank's `values` (the same count on each).
+    public func sum(_ values: [Int64]) throws -> [Int64] { try reduce(values, mlplab_mpi_sum()) }
+
+    /// The element-wise maximum of every rank's `values`.
+    public func maximum(_ values: [Int64]) throws -> [Int64] { try reduce(values, mlplab_mpi_max()) }
+
+    /// The element-wise minimum of every rank's `values`.
+    public func minimum(_ values: [Int64]) throws -> [Int64] { try reduce(values, mlplab_mpi_min()) }
+
+    /// The element-wise sum of every rank's `values`.
+    public func sum(_ values: [Double]) throws -> [Double] {
+        var result = values
+        try result.withUnsafeMutableBufferPointer { buffer in
+            try allreduce(UnsafeMutableRawPointer(buffer.baseAddress), count: buffer.count, type: mlplab_mpi_double(), op: mlplab_mpi_sum())
+        }
+        return result
+    }
+
+    /// Replaces `buffer` with the element-wise sum of every rank's buffer (the same count on each).
+    public func sumInPlace(_ buffer: UnsafeMutableBufferPointer<Float>) throws {
+        try allreduce(UnsafeMutableRawPointer(buffer.baseAddress), count: buffer.count, type: mlplab_mpi_float(), op: mlplab_mpi_sum())
+    }
+
+    /// `bytes` from rank `root`, on every rank (the other ranks' arguments are ignored).
+    public func broadcast(_ bytes: [UInt8], from root: Int = 0) throws -> [UInt8] {
+        var count = [Int64(bytes.count)]
+        try count.withUnsafeMutableBufferPointer { buffer in
+            try Self.check(MPI_Bcast(buffer.baseAddress, 1, mlplab_mpi_int64(), Int32(root), world), "MPI_Bcast")
+        }
+        var data = rank == root ? bytes : [UInt8](repeating: 0, count: Int(count[0]))
+        try data.withUnsafeMutableBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            try Self.check(MPI_Bcast(base, Int32(buffer.count), mlplab_mpi_byte(), Int32(root), world), "MPI_Bcast")
+        }
+        return data
+    }
+
+    private func reduce(_ values: [Int64], _ op: MPI_Op) throws -> [Int64] {
+        var result = values
+        try result.withUnsafeMutableBufferPointer { buffer in
+            try allreduce(UnsafeMutableRawPointer(buffer.baseAddress), count: buffer.count, type: mlplab_mpi_int64(), op: op)
+        }
+        return result
+    }
+
+    /// In-place allreduce of `count` elements at `base`, in pieces that fit MPI's Int32 counts.
+    private func allreduce(_ base: UnsafeMutableRawPointer?, count: Int, type: MPI_Datatype, op: MPI_Op) throws {
+        guard let base, count > 0 else { return }
+        var elementSize: Int32 = 0
+        MPI_Type_size(type, &elementSize)
+        let piece = 1 << 30
+        var done = 0
+        while done < count {
+            let n = min(piece, count - done)
+            try Self.check(MPI_Allreduce(mlplab_mpi_in_place(), base + done * Int(elementSize), Int32(n), type, op, world), "MPI_Allreduce")
+            done += n
+        }
+    }
+
+    static func check(_ code: Int32, _ call: String) throws {
+        guard code != mlplab_mpi_success() else { return }
+        var length: Int32 = 0
+        var text = [CChar](repeating: 0, count: 512)
+        MPI_Error_string(code, &text, &length)
+        throw DistributedError.mpi(call: call, reason: String(decoding: text.prefix(Int(length)).map { UInt8(bitPattern: $0) }, as: UTF8.self))
+    }
+}
+
+/// What can go wrong across ranks; each says what to do.
+public enum DistributedError: Error, CustomStringConvertible, Equatable {
+    /// An MPI call failed (a rank died, the network broke).
+    case mpi(call: String, reason: String)
+    /// Another rank stopped with an error of its own (printed by that rank).
+    case otherRankFailed
+    /// The output folder is not one filesystem on every rank.
+    case notShared(path: String, ranks: [Int])
+
+    /// The message, with the fix.
+    public var description: String {
+        switch self {
+        case let .mpi(call, reason):
+            return "\(call) failed: \(reason). Another rank may have died; finished runs and checkpoints are kept: run the same command again to continue."
+        case .otherRankFailed:
+            return "another rank stopped with an error (its message is above); finished runs and checkpoints are kept: fix the cause and run the same command again."
+        case let .notShared(path, ranks):
+            return "'\(path)' is not the same folder on every rank (rank\(ranks.count == 1 ? "" : "s") \(ranks.map(String.init).joined(separator: ", ")) cannot see what rank 0 wrote there): put it on a filesystem all nodes share (NFS, Lustre, GPFS), or run on one node."
+        }
+    }
+}
+
+extension Communicator {
+    /// Throws `DistributedError.notShared` on every rank unless `folder` (which rank 0 can write)
+    /// is the same folder on every rank: rank 0 writes a file with a fresh token there, and every
+    /// rank must read that token back. How a spread study or sweep makes sure its run folders,
+    /// which any rank may train and every rank reads, are shared.
+    public func checkShared(_ folder: String) throws {
+        let name = "\(folder)/.mlplab-shared-check"
+        var token = [UInt8]()
+        if rank == 0 {
+            token = Array("\(ProcessInfo.processInfo.globallyUniqueString)\n".utf8)
+            try? AtomicFile.write(Data(token), to: name)
+        }
+        token = try broadcast(token)
+        let seen = FileManager.default.contents(atPath: name).map { [UInt8]($0) == token } ?? false
+        var flags = [Int64](repeating: 0, count: size)
+        flags[rank] = seen ? 0 : 1
+        let missing = try maximum(flags).enumerated().filter { $0.element != 0 }.map(\.offset)
+        if rank == 0 { unlink(name) }
+        if !missing.isEmpty { throw DistributedError.notShared(path: folder, ranks: missing) }
+    }
+
+    /// Runs `body` on rank 0 alone and makes every rank agree on how it went: rank 0 gets the
+    /// value (or its error), the other ranks nil (or `DistributedError.otherRankFailed`).
+    public func onLeader<T>(_ body: () throws -> T) throws -> T? {
+        var outcome: Result<T, any Error>?
+        if rank == 0 { outcome = Result { try body() } }
+        let ok: Bool
+        if case .failure = outcome { ok = false } else { ok = true }
+        guard try all(ok) else {
+            if case let .failure(error) = outcome { throw error }
+            throw DistributedError.otherRankFailed
+        }
+        return try outcome?.get()
+    }
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+import MLPLab
+
+/// The MPI job this process is part of, if any: started before the command runs when a launcher
+/// (mpirun, srun) started the process (`Launch.detect`), never otherwise. Rank 0 prints results
+/// and writes reports; the others print only the runs they train, prefixed with their rank.
+enum Ranks {
+    nonisolated(unsafe) static var communicator: Communicator?
+
+    /// This process's rank (0 alone).
+    static var rank: Int { communicator?.rank ?? 0 }
+    /// Whether this process prints results and writes reports: rank 0, or a process alone.
+    static var isLeader: Bool { rank == 0 }
+    /// "rank 1: " on ranks other than 0; "" on rank 0 and alone.
+    static var prefix: String { isLeader ? "" : "rank \(rank): " }
+
+    /// Runs the command line in an MPI job or alone, and exits with its code. In a job, MPI is
+    /// ended on every path, errors are printed by rank 0 (another rank prints only its own,
+    /// prefixed), and what every rank agreed on (`otherRankFailed`) is not printed twice.
+    static func main(_ command: MLPLabCommand.Type) async -> Never {
+        let launch = Launch.detect()
+        do { communicator = try Communicator.start(launch) } catch {
+            Terminal.error("Error: cannot start MPI: \(error)")
+            exit(1)
+        }
+        var code: Int32 = 0
+        do {
+            var parsed = try command.parseAsRoot()
+            if let communicator, communicator.size > 1, !(parsed is StudyCommand || parsed is SweepCommand) {
+                throw ValidationError("'\(type(of: parsed).configuration.commandName ?? "this command")' runs in one process; start it without mpirun or srun (study and sweep spread their runs over processes).")
+            }
+            if var asynchronous = parsed as? any AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try parsed.run()
+            }
+        } catch {
+            code = command.exitCode(for: error).rawValue
+            let message = command.fullMessage(for: error)
+            let agreed = error as? DistributedError == .otherRankFailed || error is ValidationError || error is CleanExit
+            if !message.isEmpty && (isLeader || !agreed) {
+                if code == 0 { print(message) } else { Terminal.error(prefix + message) }
+            }
+        }
+        communicator?.finish()
+        exit(code)
+    }
+}

@@ -1,0 +1,38 @@
+import MLPLab
+import Testing
+
+/// Reading how a process was started from its launcher's environment.
+struct LaunchTests {
+    @Test("no launcher: one process, no MPI; MLPLAB_MPI=1 forces MPI, MLPLAB_MPI=0 ignores a launcher")
+    func aloneUnlessLaunched() {
+        #expect(Launch.detect([:]) == .single && !Launch.detect([:]).usesMPI)
+        #expect(Launch.detect(["MLPLAB_MPI": "1"]).usesMPI)
+        let mpirun = ["OMPI_COMM_WORLD_SIZE": "4", "OMPI_COMM_WORLD_RANK": "3", "OMPI_COMM_WORLD_LOCAL_SIZE": "2",
+                      "OMPI_COMM_WORLD_LOCAL_RANK": "1"]
+        #expect(Launch.detect(mpirun) == Launch(rank: 3, size: 4, localRank: 1, localSize: 2))
+        #expect(Launch.detect(mpirun).usesMPI)
+        #expect(Launch.detect(mpirun.merging(["MLPLAB_MPI": "0"]) { $1 }) == .single)
+    }
+
+    @Test("srun with PMIx: rank and size from Slurm; a batch script without srun is not a launch")
+    func slurm() {
+        let srun = ["PMIX_RANK": "1", "SLURM_NTASKS": "4", "SLURM_PROCID": "1", "SLURM_LOCALID": "1", "SLURM_NNODES": "2",
+                    "SLURM_STEP_TASKS_PER_NODE": "2(x2)"]
+        #expect(Launch.detect(srun) == Launch(rank: 1, size: 4, localRank: 1, localSize: 2))
+        #expect(Launch.detect(["SLURM_NTASKS": "4", "SLURM_PROCID": "0"]) == .single)
+    }
+
+    @Test("threads default to the node's cores shared among its processes, at least one")
+    func threadsPerRank() {
+        #expect(Launch(rank: 0, size: 4, localRank: 0, localSize: 2).defaultThreads(cores: 8) == 4)
+        #expect(Launch(rank: 0, size: 4, localRank: 0, localSize: 4).defaultThreads(cores: 2) == 1)
+        #expect(Launch.single.defaultThreads(cores: 6) == 6)
+    }
+
+    @Test("inconsistent launcher variables are no launch, not a crash")
+    func nonsense() {
+        #expect(Launch.detect(["OMPI_COMM_WORLD_SIZE": "2", "OMPI_COMM_WORLD_RANK": "5"]) == .single)
+        #expect(Launch.detect(["OMPI_COMM_WORLD_SIZE": "x", "OMPI_COMM_WORLD_RANK": "0"]) == .single)
+        #expect(Launch.detect(["OMPI_COMM_WORLD_SIZE": "0", "OMPI_COMM_WORLD_RANK": "0"]) == .single)
+    }
+}

@@ -150,8 +150,8 @@ public final class RunStore {
 
 extension RunFolder {
     /// The finished result in the run folder at `path`, read without taking its lock (every
-    /// writer is done): for the ranks of a spread study to read each other's runs. Throws when
-    /// the folder holds no finished run of `record`.
+    /// writer is done): for the ranks of a spread study to read each other's runs. Checked as
+    /// `readResult` checks it; throws when the folder holds no finished run of `record`.
     static func storedResult(at path: String, for record: RunRecord) throws -> RunResult {
         let file = path + "/" + File.result.rawValue
         guard let data = FileManager.default.contents(atPath: file) else {
@@ -161,6 +161,7 @@ extension RunFolder {
         do { result = try JSONCoding.decode(RunResult.self, from: data) } catch {
             throw CheckpointError.damagedRunFile(path: file, reason: "it cannot be read (\(describe(error)))")
         }
+        if let problem = result.inconsistency { throw CheckpointError.damagedRunFile(path: file, reason: problem) }
         if let difference = result.record.firstDifference(from: record) {
             throw CheckpointError.configurationDiffers(path: path, field: difference.field, stored: difference.stored, given: difference.given)
         }

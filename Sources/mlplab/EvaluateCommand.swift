@@ -7,7 +7,7 @@ struct EvaluateCommand: ParsableCommand {
         commandName: "evaluate",
         abstract: "Overall and per-class accuracy of a trained model on a data set's test split, with charts.",
         discussion: """
-            The test split is the data set's official one (Fashion-MNIST) or, for a folder, the stratified --test fraction with the seed. A run folder is scored on its own split: its --test, --val, --subset and seed, unless given here.
+            The test split is the data set's official one (Fashion-MNIST) or, for a folder, the stratified --test fraction with the seed. A run folder is scored on its own test split, rebuilt from its data, --test and seed: other data, or another --test or --seed, is refused (that split would hold images the run trained on); give the run's model.safetensors instead to score any split. A model file alone trains nothing and is scored on the split asked for.
 
             Examples:
               mlplab evaluate runs/lr0.053 fashion-mnist
@@ -39,6 +39,7 @@ struct EvaluateCommand: ParsableCommand {
         let dataset = try dataOptions.load(data, threads: classifier.threads)
         try classifier.check(against: dataset)
         let splitSeed = seed ?? stored?.training.seed ?? 1
+        try stored?.checkOwnTestSplit(of: dataset, data: data, seed: splitSeed, path: model)
         let split = try DatasetSplit.make(for: dataset, data: data, seed: splitSeed)
         let evaluation = try classifier.evaluate(split.test, of: dataset)
         let report = ModelEvaluation(model: path, dataset: dataset, data: data, seed: splitSeed, evaluation: evaluation)

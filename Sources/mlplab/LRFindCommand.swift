@@ -59,7 +59,7 @@ struct LRFindCommand: AsyncParsableCommand {
             throw ExitCode.validationFailure
         }
         try AtomicFile.write(Data(result.chart.svg.utf8), to: output)
-        print(String(format: "lowest smoothed loss %.4f at lr %.3g over %d batches", result.lowestLoss,
+        print(String(format: "lowest smoothed loss %.4f at lr %.3g over %ld batches", result.lowestLoss,
                      result.minimumLossRate, result.losses.count))
         print(String(format: "suggested lr: %.3g (%@)", result.suggestion, LearningRateFinder.Result.rule))
         print("chart: \(output)")

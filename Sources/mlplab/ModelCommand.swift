@@ -33,6 +33,6 @@ struct ModelCommand: ParsableCommand {
         for (name, count) in model.namedParameterCounts {
             print("\(name) -> \(count)")
         }
-        print(String(format: "total -> %d (%.1f MB as float32)", model.parameterCount, Double(model.parameterCount * 4) / 1e6))
+        print(String(format: "total -> %ld (%.1f MB as float32)", model.parameterCount, Double(model.parameterCount * 4) / 1e6))
     }
 }

@@ -52,7 +52,7 @@ struct PredictCommand: ParsableCommand {
             }
         }
         guard !decoded.isEmpty else {
-            Terminal.error("Error: none of the \(images.count) image\(images.count == 1 ? "" : "s") could be read (each is named above); nothing to predict. Check the paths.")
+            Terminal.error("Error: none of the \(images.count) image\(images.count == 1 ? "" : "s") could be used (each is named above, with why); nothing to predict. Fix or replace them, or raise --max-pixels if they are too large.")
             throw ExitCode.failure
         }
         let predictions = try classifier.predict(decoded, names: names, top: top)

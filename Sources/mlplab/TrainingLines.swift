@@ -42,7 +42,7 @@ final class TrainingLines {
             Terminal.clearStatus()
             let validation = metrics.validationAccuracy.map { "  val acc \(Format.number($0))" } ?? ""
             let width = String(training.epochs).count
-            say(String(format: "epoch %\(width)d/%d  loss %@  train acc %@%@  %.2f s", metrics.epoch, training.epochs,
+            say(String(format: "epoch %\(width)ld/%ld  loss %@  train acc %@%@  %.2f s", metrics.epoch, training.epochs,
                        Format.number(metrics.loss), Format.number(metrics.trainAccuracy), validation, metrics.seconds))
         case .finished:
             break

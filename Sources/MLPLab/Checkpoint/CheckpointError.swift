@@ -32,6 +32,8 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
     case cannotWrite(path: String, reason: String)
     case folderNotFree(path: String, reason: String, fix: String)
     case damagedRunFile(path: String, reason: String)
+    case nonFiniteWeights(path: String, tensor: String)
+    case splitDiffers(path: String, reason: String)
 
     /// The message: what is wrong, with which file, and what to do about it, in one line
     /// whatever the names hold (`OneLine`).
@@ -56,6 +58,8 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
             return "'\(path)' is not a run folder (no config.json and checkpoint.safetensors). Give the folder that 'mlplab train' printed, e.g. runs/<name>."
         case let .locked(path, pid):
             return "'\(path)' is in use by another training (process \(pid)). Wait for it to finish, or use another --name."
+        case let .configurationDiffers(path, field, stored, given) where field.hasPrefix("the data's contents"):
+            return "cannot resume '\(path)': the data differs from the data that run trained on (fingerprint \(stored) then, \(given) now: images added, removed or changed). Give the run's data as it was, or start a new run with another --name."
         case let .configurationDiffers(path, field, stored, given):
             return "cannot resume '\(path)': \(field) was \(stored) in that run, \(given) now. Repeat the original command with --resume, or start a new run with another --name."
         case let .alreadyFinished(path, epochs, canContinue):
@@ -73,6 +77,10 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
             default:
                 return "'\(path)' cannot be used: \(reason). It was edited or damaged: undo the change, or start a new run with another --name."
             }
+        case let .nonFiniteWeights(path, tensor):
+            return "'\(path)': \(tensor) holds nan or infinite weights: the run that wrote it diverged, and its predictions would be nan or meaningless. Use the model of a run that did not diverge (its summary.md says), or train again with a lower --lr."
+        case let .splitDiffers(path, reason):
+            return "cannot score '\(path)' on its own test split: \(reason). Give the run's data and leave out --test and --seed, or evaluate its model file ('\(path)/model.safetensors') to score any split of any data."
         case let .folderNotFree(path, reason, fix):
             return "cannot use '\(path)': \(reason). \(fix)"
         case let .cannotWrite(path, reason):

@@ -38,7 +38,7 @@ public enum ProductFolder {
                 let start = index * width * height
                 let image = GrayImage(width: width, height: height, pixels: Array(dataset.pixels[start..<(start + width * height)]))
                     .resized(width: imageSize.width, height: imageSize.height)
-                let path = "\(temporary)/\(folderName(dataset.classNames[label]))/\(String(format: "%05d", written[label])).jpg"
+                let path = "\(temporary)/\(folderName(dataset.classNames[label]))/\(String(format: "%05ld", written[label])).jpg"
                 try image.jpegData(quality: quality).write(to: URL(fileURLWithPath: path))
                 written[label] += 1
             }

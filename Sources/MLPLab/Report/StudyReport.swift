@@ -54,7 +54,7 @@ public enum StudyReport {
     }
 
     static func duration(_ seconds: Double) -> String {
-        seconds < 90 ? String(format: "%.0f s", seconds) : String(format: "%d min %02d s", Int(seconds) / 60, Int(seconds) % 60)
+        seconds < 90 ? String(format: "%.0f s", seconds) : String(format: "%ld min %02ld s", Int(seconds) / 60, Int(seconds) % 60)
     }
 
     static func header(_ result: StudyResult) -> [String] {

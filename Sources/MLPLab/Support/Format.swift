@@ -54,8 +54,8 @@ public enum Format {
         if seconds < 60 { return String(format: "%.0f s", seconds) }
         let whole = Int(seconds.rounded())
         return whole >= 3600
-            ? String(format: "%d:%02d:%02d", whole / 3600, whole / 60 % 60, whole % 60)
-            : String(format: "%d:%02d", whole / 60, whole % 60)
+            ? String(format: "%ld:%02ld:%02ld", whole / 3600, whole / 60 % 60, whole % 60)
+            : String(format: "%ld:%02ld", whole / 60, whole % 60)
     }
 
     /// "512 bytes", "178 MB", "8.0 GB".

@@ -99,7 +99,25 @@ public final class Classifier {
             throw CheckpointError.tooLargeForMemory(path: path, neededBytes: needed, availableBytes: availableMemory,
                                                     purpose: "to classify images (its weights, and the activations of \(chunkSize) images at a time)")
         }
-        return try ModelFile(tensors, path: path)
+        let file = try ModelFile(tensors, path: path)
+        if let tensor = firstNonFiniteTensor(file) { throw CheckpointError.nonFiniteWeights(path: path, tensor: tensor) }
+        return file
+    }
+
+    /// The name of the first tensor holding a nan or an infinity ("layer2.bias"), or nil. Such
+    /// weights come from a run that diverged (`--continue-on-nan` keeps training and saving): the
+    /// probabilities they give are nan, or plausible numbers when ReLU turns nan into 0.
+    static func firstNonFiniteTensor(_ file: ModelFile) -> String? {
+        guard let bad = file.parameters.firstIndex(where: { !$0.isFinite }) else { return nil }
+        let sizes = file.configuration.layerSizes
+        var offset = 0
+        for layer in 0..<(sizes.count - 1) {
+            let weights = sizes[layer] * sizes[layer + 1], biases = sizes[layer + 1]
+            if bad < offset + weights { return "layer\(layer + 1).weight" }
+            if bad < offset + weights + biases { return "layer\(layer + 1).bias" }
+            offset += weights + biases
+        }
+        return "a parameter"
     }
 
     /// The model file `source` means: `source`/model.safetensors when it is a folder (a run

@@ -15,6 +15,12 @@ extension Divergence {
         if configuration.inputScaling == .raw {
             return "the inputs are not scaled to 0…1: pixels enter as 0…255 (--no-normalize), so activations and gradients are about 255× too large and the updates overflow. Drop --no-normalize (divide by 255), or lower --lr about 1000×."
         }
+        // Weight decay alone scales every weight by (1 − lr·λ) per step (more with momentum): at
+        // lr·λ/(1−momentum) ≥ 1 the weights flip sign and grow, whatever the data says.
+        let decayStep = sgd.learningRate * sgd.weightDecay / (1 - min(sgd.momentum, 0.999))
+        if sgd.weightDecay > 0 && decayStep >= 1 {
+            return "weight decay \(Format.significant(sgd.weightDecay)) is too strong for lr \(Format.significant(sgd.learningRate)): each step takes lr·λ\(sgd.momentum > 0 ? "/(1−momentum)" : "") = \(Format.significant(decayStep)) of every weight away, more than the weight itself, so the weights flip sign and grow. Use --weight-decay \(Format.significant(min(sgd.weightDecay / 10, 0.01))) or lower (the assignment's values are 0.01 and 0.1 at lr 0.01)."
+        }
         if sgd.momentum >= 0.95 {
             return "momentum \(sgd.momentum) is too high: the steps add up to lr/(1−momentum) = \(Format.significant(effectiveStep)) per unit gradient and overshoot. Use --momentum 0.9 or lower, or lower --lr."
         }

@@ -39,12 +39,17 @@ public struct LearningRateFinder {
         public var lowestLoss: Double { smoothed.filter(\.isFinite).min() ?? .nan }
     }
 
-    /// Throws `ConfigurationError` unless 0 < start < end (finite) and steps, if set, is at least 2.
+    /// The fewest steps a test takes: over fewer, the smoothed loss (β = 0.98) has hardly moved
+    /// from the first batch's, and its minimum says nothing about the rate.
+    public static let minimumSteps = 10
+
+    /// Throws `ConfigurationError` unless 0 < start < end (finite) and steps, if set, is at least
+    /// `minimumSteps`.
     public func validate() throws {
         guard start > 0, end > start, end.isFinite else {
             throw ConfigurationError(setting: "--start and --end", value: "\(start), \(end)", rule: "must be positive, --start below --end")
         }
-        if let steps { try Check.whole(steps, "--steps", in: 2...Int.max) }
+        if let steps { try Check.whole(steps, "--steps", in: Self.minimumSteps...Int.max) }
     }
 
     /// Runs the test on a fresh model of `model` trained as `training` says (its batch size,
@@ -63,20 +68,20 @@ public struct LearningRateFinder {
     }
 
     /// Runs the test on `run`'s model and training split (the model's weights change: use a fresh
-    /// run). Throws `ConfigurationError` when the training split holds fewer than two batches
-    /// (no curve to read), and `CancellationError` when the task running it is cancelled.
+    /// run). Throws `ConfigurationError` when the training split holds fewer than `minimumSteps`
+    /// batches (no curve to read), and `CancellationError` when the task running it is cancelled.
     public func run(_ run: TrainingRun) throws -> Result {
         var order = run.split.train
         var generator = RandomGenerator(seed: run.configuration.seed, stream: .shuffle, index: 0)
         generator.shuffle(&order)
         let batchSize = run.configuration.batchSize
         let batches = (order.count + batchSize - 1) / batchSize
-        guard batches >= 2 else {
+        guard batches >= Self.minimumSteps else {
             throw ConfigurationError(setting: "--batch-size", value: batchSize,
-                                     rule: "must leave at least two batches in the \(order.count) training images",
-                                     fix: "use --batch-size \(max(1, order.count / 2)) or less, or more data")
+                                     rule: "must leave at least \(Self.minimumSteps) batches in the \(order.count) training images (a curve of fewer steps says nothing)",
+                                     fix: "use --batch-size \(max(1, order.count / Self.minimumSteps)) or less, or more data")
         }
-        let count = max(2, min(steps ?? min(batches, 400), batches))
+        let count = max(Self.minimumSteps, min(steps ?? min(batches, 400), batches))
         var rates: [Double] = [], losses: [Double] = [], smoothed: [Double] = []
         var average = 0.0
         for step in 0..<count {

@@ -36,16 +36,23 @@ extension RunFolder {
         if FileManager.default.fileExists(atPath: path + "/" + File.config.rawValue) {
             throw CheckpointError.folderNotFree(path: path, reason: "it already holds a run", fix: "Continue it with 'mlplab train --resume \(path)', or choose another --name.")
         }
+        try checkHoldsNoOtherFiles(path)
+    }
+
+    /// Throws unless the folder at `path`, which holds no run, is missing or holds nothing but a
+    /// lock and stale temporaries of MLPLab's (a study's or sweep's run folders are checked too,
+    /// before their first run writes into them).
+    static func checkHoldsNoOtherFiles(_ path: String, fix: String = "Choose another --name, or move them away.") throws {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return }
         guard isDirectory.boolValue else {
-            throw CheckpointError.folderNotFree(path: path, reason: "a file of that name is in the way", fix: "Choose another --name.")
+            throw CheckpointError.folderNotFree(path: path, reason: "a file of that name is in the way", fix: fix)
         }
         let others = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [])
             .filter { $0 != ".lock" && !isTemporaryName($0) }.sorted()
         guard others.isEmpty else {
             let listed = others.prefix(3).map { "'\(OneLine.escaped($0))'" }.joined(separator: ", ") + (others.count > 3 ? ", …" : "")
-            throw CheckpointError.folderNotFree(path: path, reason: "it already holds files that are not a run's (\(listed)), which a run's files could replace", fix: "Choose another --name, or move them away.")
+            throw CheckpointError.folderNotFree(path: path, reason: "it already holds files that are not a run's (\(listed)), which a run's files could replace", fix: fix)
         }
     }
 }

@@ -68,6 +68,17 @@ public struct RunRecord: Codable, Equatable, Sendable {
     /// The first setting, as a dotted path of config.json's keys, in which `other` would train
     /// differently from this record (data, model, training, then the data's contents), with
     /// both values; nil if none.
+    ///
+    /// With `epochsLast`, a different `training.epochs` is named only when nothing else differs:
+    /// after `--resume RUN --epochs N` with another change, the change is what to report.
+    public func firstDifference(from other: RunRecord, epochsLast: Bool) -> (field: String, stored: String, given: String)? {
+        guard epochsLast else { return firstDifference(from: other) }
+        var same = other
+        same.training.epochs = training.epochs
+        return firstDifference(from: same) ?? firstDifference(from: other)
+    }
+
+    /// `firstDifference(from:epochsLast:)` in key order, `training.epochs` among the rest.
     public func firstDifference(from other: RunRecord) -> (field: String, stored: String, given: String)? {
         let parts: [(String, [String: String], [String: String])] = [
             ("data", Self.flatten(data), Self.flatten(other.data)),

@@ -138,7 +138,8 @@ public final class RunStore {
     }
 
     private func train(_ record: RunRecord, in folder: RunFolder) throws -> RunResult {
-        try Training.run(record, on: dataset, in: folder) { [onBatch, onRunFinished] event in
+        if !folder.hasRun { try RunFolder.checkHoldsNoOtherFiles(folder.path, fix: "Move them away, or choose another --output folder.") }
+        return try Training.run(record, on: dataset, in: folder) { [onBatch, onRunFinished] event in
             switch event {
             case let .batch(epoch, batch, count): onBatch?(epoch, batch, count)
             case let .finished(result): try onRunFinished?(result, folder)

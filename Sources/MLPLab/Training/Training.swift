@@ -49,7 +49,7 @@ public enum Training {
             if let stored = try folder.readRecord() {
                 if record.continues(stored) {
                     checkpoint = try folder.continueRun(stored, as: record)
-                } else if let difference = stored.firstDifference(from: record) {
+                } else if let difference = stored.firstDifference(from: record, epochsLast: true) {
                     throw CheckpointError.configurationDiffers(path: folder.path, field: difference.field, stored: difference.stored, given: difference.given)
                 } else {
                     checkpoint = try folder.readCheckpoint(for: stored)

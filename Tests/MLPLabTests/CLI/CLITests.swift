@@ -28,8 +28,10 @@ struct CLITests {
         (["model", "--inputs", "4000000000000000000"], "--inputs must be at most"),
         (["study", "--val", "0"], "--val must be above 0 for a study"),
         (["train", "--name", "a/b"], "--name must be a plain folder name"),
-        (["lr-find", "fashion-mnist", "--subset", "100", "--batch-size", "101"], "--batch-size must leave at least two batches"),
-        (["lr-find", "fashion-mnist", "--subset", "100", "--batch-size", "100"], "--batch-size must leave at least two batches"),
+        (["lr-find", "fashion-mnist", "--subset", "100", "--batch-size", "101"], "--batch-size must leave at least 10 batches"),
+        (["lr-find", "fashion-mnist", "--subset", "100", "--batch-size", "100"], "--batch-size must leave at least 10 batches"),
+        (["lr-find", "fashion-mnist", "--subset", "300", "--hidden", "8", "--batch-size", "150"], "--batch-size must leave at least 10 batches"),
+        (["lr-find", "fashion-mnist", "--steps", "5"], "--steps must be at least 10"),
     ])
     func badOptionsAreRejected(arguments: [String], message: String) throws {
         let result = try Tool.run(arguments)
@@ -65,6 +67,12 @@ struct CLITests {
         let result = try Tool.run(["train", "fashion-mnist", "--data-dir", directory.path, "--epochs", "1"])
         #expect(result.status == 1)
         #expect(result.stderr.contains("train-images-idx3-ubyte' is truncated"), "\(result.stderr)")
+    }
+
+    @Test("model prints totals past 2³¹ as they are, not wrapped to negative numbers")
+    func largeTotalsDoNotWrap() throws {
+        let result = try Tool.run(["model", "--inputs", "50000", "--hidden", "50000"])
+        #expect(result.status == 0 && result.stdout.contains("total -> 2500550010 ("), "\(result.stdout)")
     }
 
     @Test("the model listing matches the assignment's")

@@ -181,9 +181,14 @@ struct RunFolderTests {
         #expect(report.samples == result.splitSizes.test && report.samples == 40, "scored \(report.samples) images")
         #expect(report.accuracy == result.testAccuracy)
         #expect(report.split == "a stratified 50 % test split, seed 3")
-        // Another fraction, given here, is another split: the one asked for.
+        // Another fraction or seed for a run folder would score images it trained on: refused,
+        // naming the model file, which scores any split asked for.
         let other = try Tool.run(["evaluate", runs + "/f", folder.path, "--test", "0.25", "--json", "--no-cache"])
-        #expect(try JSONCoding.decode(ModelEvaluation.self, from: Data(other.stdout.utf8)).samples == 20)
+        #expect(other.status == 1 && other.stderr.contains("--test 0.25 is not the run's 0.5") && other.stderr.contains("f/model.safetensors"), "\(other.stderr)")
+        let reseeded = try Tool.run(["evaluate", runs + "/f", folder.path, "--seed", "4", "--no-cache"])
+        #expect(reseeded.status == 1 && reseeded.stderr.contains("--seed 4 is not the run's 3"), "\(reseeded.stderr)")
+        let anySplit = try Tool.run(["evaluate", runs + "/f/model.safetensors", folder.path, "--test", "0.25", "--json", "--no-cache"])
+        #expect(try JSONCoding.decode(ModelEvaluation.self, from: Data(anySplit.stdout.utf8)).samples == 20)
     }
 
     @Test("evaluate reproduces the run's test accuracy; predict ranks classes; mismatches are named")

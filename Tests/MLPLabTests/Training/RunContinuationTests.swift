@@ -69,9 +69,9 @@ struct RunContinuationTests {
         #expect(throws: CheckpointError.self) {
             try Training.run(Self.record(epochs: 12, patience: 1, learningRate: 1e-7), on: Self.dataset, in: try RunFolder(path: root + "/early"))
         }
-        // More epochs and a new rate: not the same run.
+        // More epochs and a new rate: not the same run, and the rate is what is named.
         _ = try Training.run(Self.record(epochs: 1), on: Self.dataset, in: try RunFolder(path: root + "/other"))
-        #expect(throws: CheckpointError.configurationDiffers(path: root + "/other", field: "training.epochs", stored: "1", given: "2")) {
+        #expect(throws: CheckpointError.configurationDiffers(path: root + "/other", field: "training.optimizer.learning_rate", stored: "0.05", given: "0.1")) {
             try Training.run(Self.record(epochs: 2, learningRate: 0.1), on: Self.dataset, in: try RunFolder(path: root + "/other"))
         }
     }
@@ -164,5 +164,71 @@ struct RunFileAdviceTests {
             }
         }
         #expect("\(CheckpointError.damagedRunFile(path: "runs/a/result.json", reason: "x"))".contains("mlplab train --resume runs/a"))
+    }
+}
+
+/// Second adversarial pass: stored models, splits, run folders of studies, diagnoses.
+struct AdversarialRegressionTests {
+    @Test("a model file holding nan weights (a diverged run's) is refused, naming the tensor")
+    func nonFiniteWeightsAreRefused() throws {
+        let root = try TestSupport.temporaryDirectory().path
+        _ = try Training.run(RunContinuationTests.record(epochs: 1), on: RunContinuationTests.dataset, in: try RunFolder(path: root + "/r"))
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: root + "/r/model.safetensors")))
+        let headerLength = bytes[0..<8].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
+        let header = try #require(try JSONSerialization.jsonObject(with: Data(bytes[8..<(8 + headerLength)])) as? [String: Any])
+        let bias = try #require((header["layer2.bias"] as? [String: Any])?["data_offsets"] as? [Int])
+        let nan = Float.nan.bitPattern
+        for k in 0..<4 { bytes[8 + headerLength + bias[0] + k] = UInt8(truncatingIfNeeded: nan >> (8 * k)) }
+        try Data(bytes).write(to: URL(fileURLWithPath: root + "/r/model.safetensors"))
+        #expect(throws: CheckpointError.nonFiniteWeights(path: root + "/r/model.safetensors", tensor: "layer2.bias")) {
+            try Classifier(contentsOf: root + "/r")
+        }
+    }
+
+    @Test("evaluating a run on changed data, or on another --test or --seed, is refused: that split would hold training images")
+    func evaluateChecksTheRunsOwnSplit() throws {
+        let record = RunContinuationTests.record(epochs: 1)
+        let dataset = RunContinuationTests.dataset
+        try record.checkOwnTestSplit(of: dataset, data: record.data, seed: record.training.seed, path: "r")
+        var other = record.data
+        other.testFraction = 0.5
+        #expect(throws: CheckpointError.self) { try record.checkOwnTestSplit(of: dataset, data: other, seed: record.training.seed, path: "r") }
+        #expect(throws: CheckpointError.self) { try record.checkOwnTestSplit(of: dataset, data: record.data, seed: 99, path: "r") }
+        let changed = SyntheticData.quadrants(count: 399)
+        do {
+            try record.checkOwnTestSplit(of: changed, data: record.data, seed: record.training.seed, path: "r")
+            Issue.record("changed data was accepted")
+        } catch {
+            #expect("\(error)".contains("the data differs") && "\(error)".contains("r/model.safetensors"), "\(error)")
+        }
+    }
+
+    @Test("a sweep's or study's run folder holding a user's files is refused, the files left as they were")
+    func storeRunFoldersWithOtherFilesAreRefused() throws {
+        let root = try TestSupport.temporaryDirectory().path
+        let record = RunContinuationTests.record(epochs: 1)
+        let store = RunStore(directory: root + "/runs", dataset: RunContinuationTests.dataset, data: record.data)
+        let folder = store.folderPath("lr 0.05", record: store.plan(model: record.model, training: record.training))
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try Data("mine".utf8).write(to: URL(fileURLWithPath: folder + "/summary.md"))
+        do {
+            _ = try store.run("lr 0.05", model: record.model, training: record.training)
+            Issue.record("a run folder holding a user's summary.md was trained into")
+        } catch {
+            #expect("\(error)".contains("'summary.md'") && "\(error)".contains("--output"), "\(error)")
+        }
+        #expect(try String(contentsOfFile: folder + "/summary.md", encoding: .utf8) == "mine")
+    }
+
+    @Test("a divergence from too strong a weight decay names --weight-decay, not the rate")
+    func weightDecayDivergenceNamesWeightDecay() {
+        var training = TrainingConfiguration()
+        training.optimizer = SGDConfiguration(learningRate: 1, weightDecay: 50)
+        let text = Divergence.diagnose(training, firstGradientNorm: 1, lastFiniteGradientNorm: 1)
+        #expect(text.contains("--weight-decay") && !text.contains("--lr 0.1 or lower"), "\(text)")
+        training.optimizer = SGDConfiguration(learningRate: 0.01, weightDecay: 1e6)
+        #expect(Divergence.diagnose(training, firstGradientNorm: 1, lastFiniteGradientNorm: 1).contains("--weight-decay 0.01 or lower"))
+        training.optimizer = SGDConfiguration(learningRate: 0.01, weightDecay: 0.1)
+        #expect(!Divergence.diagnose(training, firstGradientNorm: 1, lastFiniteGradientNorm: 1).contains("--weight-decay"))
     }
 }

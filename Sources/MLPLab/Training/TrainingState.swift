@@ -118,7 +118,7 @@ extension Checkpoint where State == TrainingState {
         let file = try SafeTensors(contentsOf: path)
         if let key = file.metadata[Self.recordKeyName], key != record.checkpointKey {
             let config = (path as NSString).deletingLastPathComponent + "/" + RunFolder.File.config.rawValue
-            throw CheckpointError.damagedRunFile(path: config, reason: "it is not the configuration its checkpoint was trained with: it was edited since")
+            throw CheckpointError.damagedRunFile(path: config, reason: "its checkpoint was trained under another configuration, so config.json was edited since")
         }
         try self.init(file: file, path: path, configuration: record.model, hasMomentum: record.training.optimizer.momentum != 0)
         if let problem = state.inconsistency(with: record, trainingSamples: trainingSamples) {

@@ -63,12 +63,12 @@ public struct TrainingState: CheckpointState {
     public func inconsistency(with record: RunRecord, trainingSamples: Int? = nil) -> String? {
         let epochs = history.count, batchSize = record.training.batchSize
         if epochs > record.training.epochs {
-            return "holds \(epochs) epochs, more than the \(record.training.epochs) its config.json asks for"
+            return "has \(epochs) epochs in 'history', more than config.json's 'training.epochs' (\(record.training.epochs))"
         }
         if record.data.validationFraction == 0, bestEpoch != nil || history.contains(where: { $0.validationAccuracy != nil }) {
-            return "has validation accuracies, but its config.json has no validation split"
+            return "has a 'best_epoch' or 'validation_accuracy', but config.json's 'data.validation_fraction' is 0"
         }
-        if stoppedEarly, record.training.patience == nil { return "stopped early, but its config.json sets no patience" }
+        if stoppedEarly, record.training.patience == nil { return "has 'stopped_early' true, but config.json sets no 'training.patience'" }
         let counts = "has 'step_count' \(stepCount) and 'samples_trained' \(samplesTrained)"
         let (capacity, overflow) = stepCount.multipliedReportingOverflow(by: batchSize)
         if !overflow, samplesTrained > capacity {

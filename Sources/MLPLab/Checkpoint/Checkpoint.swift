@@ -54,14 +54,16 @@ public struct Checkpoint<State: CheckpointState> {
     }
 
     /// Writes a checkpoint straight from buffers (a training's own), without copying the weights.
+    /// `metadata` is stored beside "format" and "state" (a run's `recordKey`).
     public static func write(state: State, parameters: UnsafeBufferPointer<Float>, momentum: UnsafeBufferPointer<Float>,
-                             best: UnsafeBufferPointer<Float>?, configuration: ModelConfiguration, to path: String) throws {
+                             best: UnsafeBufferPointer<Float>?, configuration: ModelConfiguration,
+                             metadata: [String: String] = [:], to path: String) throws {
         let stateJSON = try JSONCoding.string(state, pretty: false)
         var tensors = ModelFile.tensorViews(of: parameters, configuration: configuration)
         if !momentum.isEmpty { tensors += ModelFile.tensorViews(of: momentum, configuration: configuration, prefix: "momentum.") }
         if let best { tensors += ModelFile.tensorViews(of: best, configuration: configuration, prefix: "best.") }
         do {
-            try SafeTensors.write(metadata: ["format": format, "state": stateJSON], tensors: tensors, to: path)
+            try SafeTensors.write(metadata: metadata.merging(["format": format, "state": stateJSON]) { $1 }, tensors: tensors, to: path)
         } catch let error as AtomicFileError {
             throw CheckpointError.cannotWrite(path: path, reason: error.reason)
         }
@@ -81,8 +83,10 @@ public struct Checkpoint<State: CheckpointState> {
         guard file.metadata["format"] == Checkpoint.format, let stateJSON = file.metadata["state"] else {
             throw CheckpointError.badMetadata(path: path, key: "format", reason: "is not \(Checkpoint.format)")
         }
-        guard let state = try? JSONCoding.decode(State.self, from: Data(stateJSON.utf8)) else {
-            throw CheckpointError.badMetadata(path: path, key: "state", reason: "is not a valid checkpoint state")
+        let state: State
+        do { state = try JSONCoding.decode(State.self, from: Data(stateJSON.utf8)) } catch {
+            let problem = JSONCoding.problem(decoding: State.self, from: Data(stateJSON.utf8), error: error)
+            throw CheckpointError.badMetadata(path: path, key: "state", reason: "cannot be read (\(problem))")
         }
         if let problem = state.inconsistency {
             throw CheckpointError.badMetadata(path: path, key: "state", reason: problem)

@@ -27,6 +27,7 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
     case notARun(path: String)
     case locked(path: String, pid: String)
     case configurationDiffers(path: String, field: String, stored: String, given: String)
+    case otherData(path: String, trainedOn: String, given: String, source: String)
     case alreadyFinished(path: String, epochs: Int, canContinue: Bool)
     case cannotContinue(path: String, epochs: Int, reason: String)
     case cannotWrite(path: String, reason: String)
@@ -62,6 +63,8 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
             return "cannot resume '\(path)': the data differs from the data that run trained on (fingerprint \(stored) then, \(given) now: images added, removed or changed). Give the run's data as it was, or start a new run with another --name."
         case let .configurationDiffers(path, field, stored, given):
             return "cannot resume '\(path)': \(field) was \(stored) in that run, \(given) now. Repeat the original command with --resume, or start a new run with another --name."
+        case let .otherData(path, trainedOn, given, source):
+            return "cannot continue '\(path)' on this data: it was trained on \(trainedOn), and the data given is \(given). Give the run's data ('\(source)', or leave the data out), or train this data in a new run with another --name."
         case let .alreadyFinished(path, epochs, canContinue):
             let more = canContinue ? "Train it further with --resume \(path) --epochs N (N above \(epochs)), or start" : "Start"
             return "'\(path)' has finished its \(epochs) epoch\(epochs == 1 ? "" : "s"); nothing to resume (its result is in result.json). \(more) a new run with another --name."
@@ -72,6 +75,8 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
             switch (path as NSString).lastPathComponent {
             case "checkpoint.safetensors":
                 return "'\(path)' cannot be used: \(reason). The checkpoint was damaged (a disk or copy error, or an edit): restore it from a backup, or start the run again with another --name."
+            case "model.safetensors", "last.safetensors":
+                return "'\(path)' cannot be used: \(reason). The run wrote it there, so it was damaged since (a disk or copy error, or an edit): remove \(folder)/result.json and run 'mlplab train --resume \(folder)' to write it again from the run's checkpoint, or train the run again with another --name."
             case "result.json":
                 return "'\(path)' cannot be used: \(reason). Remove it and run 'mlplab train --resume \(folder)' to write it again from the run's checkpoint."
             default:

@@ -88,6 +88,19 @@ public final class RunFolder {
         try? FileManager.default.removeItem(atPath: path)
     }
 
+    /// `error`, about the contents of the model file at `path`, with a run's advice when the
+    /// file is one a run wrote into its own folder (model.safetensors or last.safetensors beside
+    /// a config.json): it was damaged there, so the fix is the run's (write it again from the
+    /// checkpoint, or retrain), not a model file's ("copy it again"). Other errors and files
+    /// are returned as they are.
+    public static func asRunFileError(_ error: CheckpointError, path: String) -> CheckpointError {
+        let folder = (path as NSString).deletingLastPathComponent
+        guard let problem = error.problem,
+              [File.model.rawValue, File.lastModel.rawValue].contains((path as NSString).lastPathComponent),
+              FileManager.default.fileExists(atPath: (folder.isEmpty ? "." : folder) + "/" + File.config.rawValue) else { return error }
+        return .damagedRunFile(path: path, reason: problem)
+    }
+
     /// Whether a run was started in this folder before (it has a config.json).
     public var hasRun: Bool { FileManager.default.fileExists(atPath: path(of: .config)) }
 
@@ -114,27 +127,23 @@ public final class RunFolder {
     }
 
     /// `file` decoded from MLPLab's JSON; nil when it does not exist. A file that exists but
-    /// does not decode is an error naming it.
+    /// does not decode is an error naming it and the key, as the file spells it.
     public func readJSON<T: Decodable>(_ type: T.Type, from file: File) throws -> T? {
         guard let data = FileManager.default.contents(atPath: path(of: file)) else { return nil }
         do { return try JSONCoding.decode(type, from: data) } catch {
-            throw CheckpointError.damagedRunFile(path: path(of: file), reason: "it cannot be read (\(Self.describe(error)))")
+            throw CheckpointError.damagedRunFile(path: path(of: file), reason: "it cannot be read (\(Self.describe(error, decoding: type, from: data)))")
         }
     }
 
-    /// A decoding error in a few words: the key path and what was wrong.
-    static func describe(_ error: any Error) -> String {
-        guard let error = error as? DecodingError else { return "\(error)" }
-        func key(_ context: DecodingError.Context) -> String {
-            context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
-        }
-        switch error {
-        case let .keyNotFound(missing, context): return "no '\([key(context), missing.stringValue].filter { !$0.isEmpty }.joined(separator: "."))'"
-        case let .typeMismatch(_, context), let .valueNotFound(_, context): return "'\(key(context))' has the wrong type"
-        case let .dataCorrupted(context): return context.codingPath.isEmpty ? "not valid JSON" : "'\(key(context))' is not valid"
-        @unknown default: return "\(error)"
-        }
+    /// A decoding error in a few words: the key path, in the file's snake_case, and what was
+    /// wrong (see `JSONCoding.problem`).
+    static func describe<T: Decodable>(_ error: any Error, decoding type: T.Type, from data: Data) -> String {
+        JSONCoding.problem(decoding: type, from: data, error: error)
     }
+
+    /// A decoding error in a few words, when the data is not at hand: the key path, in the
+    /// file's snake_case, and what was wrong.
+    static func describe(_ error: any Error) -> String { JSONCoding.problem(error) }
 
     /// "20261127-235901" plus a counter if needed: a new folder name under `directory`.
     public static func newName(in directory: String) -> String {

@@ -86,7 +86,10 @@ public final class Classifier {
     public convenience init(contentsOf source: String, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
                             availableMemory: Double = MemoryBudget.physicalMemory) throws {
         let path = Classifier.modelPath(for: source)
-        let file = try Classifier.read(path, availableMemory: availableMemory)
+        let file: ModelFile
+        do { file = try Classifier.read(path, availableMemory: availableMemory) } catch let error as CheckpointError {
+            throw RunFolder.asRunFileError(error, path: path)  // a run's own model file gets the run's advice
+        }
         self.init(file, path: path, threads: threads)
     }
 

@@ -26,14 +26,14 @@ public struct EpochMetrics: Codable, Equatable, Sendable {
         func isFraction(_ value: Double) -> Bool { value >= 0 && value <= 1 }
         func isMagnitude(_ value: Double) -> Bool { value.isNaN || value >= 0 }
         func isFinite(_ value: Double) -> Bool { value.isFinite && value >= 0 }
-        if !isFinite(seconds) || seconds > 1e12 { return "has epoch \(epoch) taking \(seconds) seconds, not a time a training takes" }
-        if !isFraction(trainAccuracy) { return "has epoch \(epoch) with a train accuracy of \(trainAccuracy), outside 0…1" }
+        if !isFinite(seconds) || seconds > 1e12 { return "has epoch \(epoch) with 'seconds' \(seconds), not a time a training takes" }
+        if !isFraction(trainAccuracy) { return "has epoch \(epoch) with 'train_accuracy' \(trainAccuracy), outside 0…1" }
         if let validationAccuracy, !isFraction(validationAccuracy) {
-            return "has epoch \(epoch) with a validation accuracy of \(validationAccuracy), outside 0…1"
+            return "has epoch \(epoch) with 'validation_accuracy' \(validationAccuracy), outside 0…1"
         }
-        if !isMagnitude(loss) { return "has epoch \(epoch) with a negative loss (\(loss))" }
-        if !isMagnitude(gradientNorm) { return "has epoch \(epoch) with a negative gradient norm (\(gradientNorm))" }
-        if !isFinite(learningRate) { return "has epoch \(epoch) with a learning rate of \(learningRate)" }
+        if !isMagnitude(loss) { return "has epoch \(epoch) with a negative 'loss' (\(loss))" }
+        if !isMagnitude(gradientNorm) { return "has epoch \(epoch) with a negative 'gradient_norm' (\(gradientNorm))" }
+        if !isFinite(learningRate) { return "has epoch \(epoch) with 'learning_rate' \(learningRate)" }
         return nil
     }
 }
@@ -58,10 +58,10 @@ public struct Divergence: Codable, Equatable, Sendable {
     /// Why this divergence cannot come from a training of `epochs` finished epochs, or nil: its
     /// epoch is not one of them, its batch is below 1 or past any count, or a norm is negative.
     public func inconsistency(epochs: Int) -> String? {
-        guard (1...max(epochs, 1)).contains(epoch), epochs >= 1 else { return "has a divergence in epoch \(epoch), which it did not train" }
-        guard (1...(1 << 52)).contains(batch) else { return "has a divergence in batch \(batch)" }
+        guard (1...max(epochs, 1)).contains(epoch), epochs >= 1 else { return "has a 'divergence' in epoch \(epoch), which it did not train" }
+        guard (1...(1 << 52)).contains(batch) else { return "has a 'divergence' in batch \(batch)" }
         guard [firstGradientNorm, lastFiniteGradientNorm].allSatisfy({ $0.isNaN || $0 >= 0 }) else {
-            return "has a divergence with a negative gradient norm"
+            return "has a 'divergence' with a negative gradient norm"
         }
         return nil
     }

@@ -55,11 +55,11 @@ extension RunRecord {
         let record: RunRecord
         do { record = try JSONCoding.decode(RunRecord.self, from: data) } catch {
             throw CheckpointError.damagedRunFile(path: path + "/" + RunFolder.File.config.rawValue,
-                                                 reason: "it cannot be read (\(RunFolder.describe(error)))")
+                                                 reason: "it cannot be read (\(RunFolder.describe(error, decoding: RunRecord.self, from: data)))")
         }
         do { try record.validate() } catch let error as ConfigurationError {
             throw CheckpointError.damagedRunFile(path: path + "/" + RunFolder.File.config.rawValue,
-                                                 reason: error.description.trimmingCharacters(in: ["."]))
+                                                 reason: error.inStoredRecord().description.trimmingCharacters(in: ["."]))
         }
         return record
     }

@@ -17,6 +17,20 @@ extension RunFolder {
         return (folder, try folder.recordToResume())
     }
 
+    /// Throws `CheckpointError.otherData` when this folder holds a run trained on data of another
+    /// shape (image size or class count) than `record`'s, which was made from the data given
+    /// now: continuing it on that data cannot work, and the error says which data it needs.
+    /// A folder without a run passes.
+    public func checkSameData(_ record: RunRecord) throws {
+        guard let stored = try readRecord(),
+              stored.imageWidth != record.imageWidth || stored.imageHeight != record.imageHeight
+              || stored.classNames.count != record.classNames.count else { return }
+        func describe(_ record: RunRecord) -> String {
+            "'\(record.data.source)' (\(record.imageWidth)×\(record.imageHeight) images, \(record.classNames.count) class\(record.classNames.count == 1 ? "" : "es"))"
+        }
+        throw CheckpointError.otherData(path: path, trainedOn: describe(stored), given: describe(record), source: stored.data.source)
+    }
+
     /// Throws `CheckpointError.alreadyFinished` when this folder holds `record`'s run finished:
     /// resuming it would train nothing. (`Training.run` returns such a result; the tool's
     /// `--resume` asks for work and says what would give it some.)
@@ -28,7 +42,7 @@ extension RunFolder {
 
     /// Prepares this folder, which holds `stored`'s run, to train on as `record`: the same run
     /// with more epochs (`record.continues(stored)`). Returns the checkpoint to continue from
-    /// (nil when no epoch was saved yet).
+    /// (nil when no epoch was saved yet); `trainingSamples` as in `readCheckpoint`.
     ///
     /// The added epochs follow the run's schedule over the new total: with a constant rate the
     /// run is the one `record` would give from the start, bit for bit; with the step schedule the
@@ -39,7 +53,7 @@ extension RunFolder {
     ///
     /// The stored result.json is removed first (the run is unfinished again), then config.json
     /// is rewritten with `record`; model.safetensors stays until the longer run replaces it.
-    public func continueRun(_ stored: RunRecord, as record: RunRecord) throws -> TrainingCheckpoint? {
+    public func continueRun(_ stored: RunRecord, as record: RunRecord, trainingSamples: Int? = nil) throws -> TrainingCheckpoint? {
         let done = stored.training.epochs
         func refuse(_ reason: String) -> CheckpointError {
             .cannotContinue(path: path, epochs: done, reason: reason)
@@ -47,7 +61,7 @@ extension RunFolder {
         if stored.training.schedule == .cosine {
             throw refuse("its cosine schedule lowered the rate to 0 over \(done) epochs, and more epochs would raise it again midway: that is not the run --epochs \(record.training.epochs) gives. Start a new run with --epochs \(record.training.epochs) and another --name")
         }
-        let checkpoint = try readCheckpoint(for: stored)
+        let checkpoint = try readCheckpoint(for: stored, trainingSamples: trainingSamples)
         if let state = checkpoint?.state {
             if let divergence = state.divergence, !stored.training.continueOnNonFinite {
                 throw refuse("it diverged in epoch \(divergence.epoch); more epochs would not train it. Start a new run with the change its diagnosis names")

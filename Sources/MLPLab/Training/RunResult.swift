@@ -60,7 +60,10 @@ extension RunResult {
     /// class and print its numbers. Checks the record as a typed one, then every count, fraction
     /// and time against it: one entry per class, accuracies within 0…1, times within 0…10¹² seconds.
     public var inconsistency: String? {
-        do { try record.validate() } catch { return "its record's \(error)".trimmingCharacters(in: ["."]) }
+        do { try record.validate() } catch {
+            let named = (error as? ConfigurationError).map { "\($0.inStoredRecord(prefix: "record."))" } ?? "its record's \(error)"
+            return named.trimmingCharacters(in: ["."])
+        }
         let classes = record.classNames.count, count = 0...(1 << 52)
         func isFraction(_ value: Double?) -> Bool { value.map { $0 >= 0 && $0 <= 1 } ?? true }
         func isTime(_ value: Double) -> Bool { value.isFinite && value >= 0 && value <= 1e12 }
@@ -70,6 +73,13 @@ extension RunResult {
         guard epochs.count <= record.training.epochs, epochs.enumerated().allSatisfy({ $0.element.epoch == $0.offset + 1 }) else {
             return "'epochs' does not hold epochs 1, 2, … up to the \(record.training.epochs) asked for"
         }
+        // A finished run trained every epoch asked for, unless early stopping or a divergence
+        // (when it stops on one) ended it sooner, after at least one.
+        let endedSooner = stoppedEarly || (divergence != nil && !record.training.continueOnNonFinite)
+        guard endedSooner ? !epochs.isEmpty : epochs.count == record.training.epochs else {
+            return "'epochs' holds \(epochs.count) epoch\(epochs.count == 1 ? "" : "s"), but a finished run of 'record.training.epochs' \(record.training.epochs) holds \(endedSooner ? "at least 1" : "\(record.training.epochs)")"
+        }
+        if stoppedEarly, record.training.patience == nil { return "'stopped_early' is true, but its record sets no 'patience'" }
         if let problem = epochs.lazy.compactMap(\.inconsistency).first { return "it \(problem)" }
         if let problem = divergence?.inconsistency(epochs: epochs.count) { return "it \(problem)" }
         for (key, value) in [("train_accuracy", trainAccuracy as Double?), ("test_accuracy", testAccuracy), ("best_validation_accuracy", bestValidationAccuracy)] {

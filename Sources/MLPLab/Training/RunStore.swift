@@ -160,7 +160,7 @@ extension RunFolder {
         }
         var result: RunResult
         do { result = try JSONCoding.decode(RunResult.self, from: data) } catch {
-            throw CheckpointError.damagedRunFile(path: file, reason: "it cannot be read (\(describe(error)))")
+            throw CheckpointError.damagedRunFile(path: file, reason: "it cannot be read (\(describe(error, decoding: RunResult.self, from: data)))")
         }
         if let problem = result.inconsistency { throw CheckpointError.damagedRunFile(path: file, reason: problem) }
         if let difference = result.record.firstDifference(from: record) {

@@ -36,6 +36,7 @@ public enum Training {
     public static func run(_ record: RunRecord, on dataset: Dataset, in folder: RunFolder? = nil,
                            events: ((TrainingEvent) throws -> Void)? = nil) throws -> RunResult {
         if let folder, let result = try folder.finishedResult(for: record) { return result }
+        try folder?.checkSameData(record)
         try record.validate()
         guard record.model.inputSize == dataset.featureCount, record.model.classCount == dataset.classCount else {
             throw CheckpointError.dataMismatch(path: folder?.path ?? "the configuration",
@@ -48,11 +49,11 @@ public enum Training {
         if let folder {
             if let stored = try folder.readRecord() {
                 if record.continues(stored) {
-                    checkpoint = try folder.continueRun(stored, as: record)
+                    checkpoint = try folder.continueRun(stored, as: record, trainingSamples: split.train.count)
                 } else if let difference = stored.firstDifference(from: record, epochsLast: true) {
                     throw CheckpointError.configurationDiffers(path: folder.path, field: difference.field, stored: difference.stored, given: difference.given)
                 } else {
-                    checkpoint = try folder.readCheckpoint(for: stored)
+                    checkpoint = try folder.readCheckpoint(for: stored, trainingSamples: split.train.count)
                 }
             } else {
                 try folder.writeJSON(record, to: .config)
@@ -63,7 +64,7 @@ public enum Training {
         try events?(.started(run, resumedAfterEpoch: run.history.count))
         try run.train(onBatch: { epoch, batch, count in try? events?(.batch(epoch: epoch, batch: batch, batchCount: count)) },
                       onEpoch: { metrics in
-                          try folder?.saveCheckpoint(run)
+                          try folder?.saveCheckpoint(run, record: record)
                           try events?(.epoch(metrics))
                       })
         // The last weights go to last.safetensors first; then the kept (best-on-validation)
@@ -93,7 +94,7 @@ extension RunFolder {
     public func readRecord() throws -> RunRecord? {
         guard let record = try readJSON(RunRecord.self, from: .config) else { return nil }
         do { try record.validate() } catch let error as ConfigurationError {
-            throw CheckpointError.damagedRunFile(path: path(of: .config), reason: error.description.trimmingCharacters(in: ["."]))
+            throw CheckpointError.damagedRunFile(path: path(of: .config), reason: error.inStoredRecord().description.trimmingCharacters(in: ["."]))
         }
         return record
     }
@@ -108,18 +109,20 @@ extension RunFolder {
         return result
     }
 
-    /// Saves the state after an epoch: the checkpoint, then metrics.jsonl rewritten from the
-    /// run's history (so it always matches the checkpoint, also after a resume).
-    public func saveCheckpoint(_ run: TrainingRun) throws {
-        try TrainingCheckpoint.write(run, to: path(of: .checkpoint))
+    /// Saves the state after an epoch: the checkpoint (marked with `record`'s key, see
+    /// `RunRecord.checkpointKey`), then metrics.jsonl rewritten from the run's history (so it
+    /// always matches the checkpoint, also after a resume).
+    public func saveCheckpoint(_ run: TrainingRun, record: RunRecord) throws {
+        try TrainingCheckpoint.write(run, record: record, to: path(of: .checkpoint))
         try writeJSONLines(run.history, to: .metrics)
     }
 
-    /// The folder's checkpoint for a run of `record`, nil when it has none yet.
-    public func readCheckpoint(for record: RunRecord) throws -> TrainingCheckpoint? {
+    /// The folder's checkpoint for a run of `record`, nil when it has none yet;
+    /// `trainingSamples`, the run's training split, when known, checks its counts.
+    public func readCheckpoint(for record: RunRecord, trainingSamples: Int? = nil) throws -> TrainingCheckpoint? {
         guard contains(.checkpoint) else { return nil }
         // The checkpoint is the run's own file: its problems get the run's advice, not a model file's.
-        do { return try TrainingCheckpoint(contentsOf: path(of: .checkpoint), record: record) } catch let error as CheckpointError {
+        do { return try TrainingCheckpoint(contentsOf: path(of: .checkpoint), record: record, trainingSamples: trainingSamples) } catch let error as CheckpointError {
             guard let problem = error.problem else { throw error }
             throw CheckpointError.damagedRunFile(path: path(of: .checkpoint), reason: problem)
         }

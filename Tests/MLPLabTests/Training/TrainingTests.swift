@@ -76,7 +76,7 @@ struct TrainingTests {
         try folder.writeJSON(record, to: .config)
         #expect(throws: CheckpointError.self) { _ = try folder.readRecord() }
         do { _ = try folder.readRecord() } catch {
-            #expect("\(error)".contains("config.json' cannot be used: --batch-size must be at least 1 (got 0)"), "\(error)")
+            #expect("\(error)".contains("config.json' cannot be used: 'training.batch_size' must be at least 1 (got 0)"), "\(error)")
         }
         #expect(throws: ConfigurationError(setting: "--batch-size", value: "0", rule: "must be at least 1", fix: "the assignment uses 64")) {
             try Training.run(record, on: Self.dataset)

@@ -38,7 +38,7 @@ public enum RunReport {
         var lines: [String] = []
         lines.append("# Run \(Markdown.escape(name))")
         lines.append("")
-        lines.append("- data: `\(Markdown.escape(record.data.source))` (\(record.imageWidth)×\(record.imageHeight), \(record.classNames.count) classes), \(sizes.train) train, \(sizes.validation) validation, \(sizes.test) test")
+        lines.append("- data: \(Markdown.escape(record.data.source)) (\(record.imageWidth)×\(record.imageHeight), \(record.classNames.count) classes), \(sizes.train) train, \(sizes.validation) validation, \(sizes.test) test")
         lines.append("- model: \(record.modelDescription)")
         lines.append("- SGD: \(record.trainingDescription)")
         lines.append("- machine: \(record.cpu); \(record.engineDescription(precision: result.productPrecision)); MLPLab \(record.mlplabVersion)")
@@ -72,9 +72,12 @@ public enum RunReport {
 
 /// Text placed inside markdown: table cells and headings.
 enum Markdown {
-    /// Escapes what would break a line or a table cell: backslashes and pipes get a backslash,
-    /// then line breaks and control characters become visible escapes (`OneLine`: "\n", "\x1b").
+    /// Escapes what would break a line or a table cell, or be read as markup: `&`, `<` and `>`
+    /// become entities (Markdown renders raw HTML, so a class named `<script>` would run), then
+    /// backslashes and pipes get a backslash, then line breaks and control characters become
+    /// visible escapes (`OneLine`: "\n", "\x1b").
     static func escape(_ text: String) -> String {
-        OneLine.escaped(text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "|", with: "\\|"))
+        let entities = text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+        return OneLine.escaped(entities.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "|", with: "\\|"))
     }
 }

@@ -50,10 +50,10 @@ struct DataOptionsTests {
         #expect(info.stdout.contains("70000 images of 14×14"), "\(info.stdout)")
     }
 
-    @Test("class and file names with a newline, a pipe or a control character: one-line errors, intact tables and SVGs")
+    @Test("class and file names with a newline, a pipe, a control character or HTML: one-line errors, intact tables and SVGs")
     func namesWithLineBreaksAreEscaped() throws {
         let folder = try FolderBuilder()
-        let classes = ["li\nne", "pi|pe", "be\u{7}ll"]
+        let classes = ["li\nne", "pi|pe", "be\u{7}ll", "<b>&amp;"]
         for (c, name) in classes.enumerated() {
             for i in 0..<12 { try folder.write("\(name)/\(i).png", FolderBuilder.image(seed: c * 20 + i)) }
         }
@@ -79,6 +79,8 @@ struct DataOptionsTests {
         let rows = summary.split(separator: "\n").filter { $0.hasPrefix("| ") && $0.hasSuffix(" |") }
         #expect(rows.contains { $0.hasPrefix("| li\\nne | ") } && rows.contains { $0.hasPrefix("| pi\\|pe | ") }
                 && rows.contains { $0.hasPrefix("| be\\x07ll | ") }, "\(summary)")
+        // Markdown renders raw HTML: <, > and & become entities (adversarial finding 19).
+        #expect(rows.contains { $0.hasPrefix("| &lt;b&gt;&amp;amp; | ") } && !summary.contains("<b>"), "\(summary)")
         #expect(!summary.contains("\u{7}") && !summary.contains("li\nne"))
         for chart in ["per-class.svg", "confusion.svg", "loss.svg"] {
             let svg = try String(contentsOfFile: runs + "/n/" + chart, encoding: .utf8)

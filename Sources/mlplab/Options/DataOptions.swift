@@ -42,7 +42,7 @@ struct DataOptions: ParsableArguments {
     var maximumFiles: Int?
 
     @Option(name: .customLong("max-decoded-bytes"), parsing: .unconditional, help: ArgumentHelp(
-        "Refuse image folders whose images would decode to more bytes than this, checked from the first image's header before decoding (default: \(ImageFolderOptions().maximumDecodedBytes)).",
+        "Refuse image folders whose images would decode to more bytes than this, checked from the first image's header before decoding, and a --resize that would bring any data set past it (default: \(ImageFolderOptions().maximumDecodedBytes)).",
         valueName: "n"))
     var maximumDecodedBytes: Int?
 

@@ -43,6 +43,18 @@ struct DataOptionsTests {
         #expect(try JSONCoding.decode(ModelEvaluation.self, from: Data(evaluation.stdout.utf8)).samples == 20)
     }
 
+    @Test("--resize past --max-decoded-bytes on IDX data is one line and exit 1 in info and train, not a crash (adversarial 1)")
+    func resizePastTheLimitOnIDXData() throws {
+        let data = try Self.idxFolder()
+        for arguments in [["info", data, "--resize", "65536x65536"], ["info", data, "--resize", "100x100", "--max-decoded-bytes", "100000"],
+                          ["train", data, "--resize", "65536x65536", "--epochs", "1", "--hidden", "4", "--threads", "1",
+                           "--run-dir", try TestSupport.temporaryDirectory("runs").path]] {
+            let result = try Tool.run(arguments)
+            #expect(result.status == 1 && result.stderr.split(separator: "\n").count == 1, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains("--resize") && result.stderr.contains("--max-decoded-bytes"), "\(result.stderr)")
+        }
+    }
+
     @Test("--resize on Fashion-MNIST gives 14×14 images", .enabled(if: TestSupport.fashionMNISTAvailable))
     func resizeAppliesToFashionMNIST() throws {
         let info = try Tool.run(["info", "fashion-mnist", "--resize", "14x14"])

@@ -24,7 +24,7 @@ struct EvaluateCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("Seed of the split (a run folder's own seed by default).", valueName: "n"))
     var seed: UInt64?
 
-    @Option(name: .shortAndLong, parsing: .unconditional, help: ArgumentHelp("Write per-class.svg and confusion.svg here (default: the run folder; none for a bare model file).", valueName: "folder"))
+    @Option(name: .shortAndLong, parsing: .unconditional, help: ArgumentHelp("Write evaluation-per-class.svg and evaluation-confusion.svg here (default: the run folder, beside the training's own charts; none for a bare model file). A file of those names that MLPLab did not draw is refused, never replaced.", valueName: "folder"))
     var output: String?
 
     @Flag(help: "Print JSON instead of a table.")
@@ -43,7 +43,7 @@ struct EvaluateCommand: ParsableCommand {
         let evaluation = try classifier.evaluate(split.test, of: dataset)
         let report = ModelEvaluation(model: path, dataset: dataset, data: data, seed: splitSeed, evaluation: evaluation)
         let chartFolder = output ?? (path == model ? nil : model)
-        if let chartFolder { try EvaluationCharts.write(evaluation, classNames: dataset.classNames, to: chartFolder) }
+        let charts = try chartFolder.map { try EvaluationCharts.write(evaluation, classNames: dataset.classNames, to: $0) } ?? []
         if json {
             print(try JSONCoding.string(report))
             return
@@ -51,6 +51,6 @@ struct EvaluateCommand: ParsableCommand {
         print(OneLine.escaped("\(path) on \(dataset.name), \(report.split): accuracy \(Format.number(report.accuracy)) (\(evaluation.correct.reduce(0, +)) of \(report.samples) test images), loss \(Format.number(report.loss))"))
         print("")
         print(report.table.text)
-        if let chartFolder { print("\ncharts: \(chartFolder)/per-class.svg, \(chartFolder)/confusion.svg") }
+        if !charts.isEmpty { print("\ncharts: " + charts.map(OneLine.escaped).joined(separator: ", ")) }
     }
 }

@@ -7,7 +7,7 @@ struct EvaluateCommand: ParsableCommand {
         commandName: "evaluate",
         abstract: "Overall and per-class accuracy of a trained model on a data set's test split, with charts.",
         discussion: """
-            The test split is the data set's official one (Fashion-MNIST) or, for a folder, the stratified --test fraction with the seed. A run folder is scored on its own split: its --test, --val, --subset and seed, unless given here.
+            The test split is the data set's official one (Fashion-MNIST) or, for a folder, the stratified --test fraction with the seed. A run folder is scored on its own split: its --test, --val, --subset and seed, unless given here. A model trained with --resize reads the data resized to its size, as in training.
 
             Examples:
               mlplab evaluate runs/lr0.053 fashion-mnist
@@ -35,7 +35,8 @@ struct EvaluateCommand: ParsableCommand {
         let path = classifier.path
         // A run folder is scored on its own split: its data settings and seed, unless given here.
         let stored = try RunRecord.stored(in: model)
-        let data = dataOptions.configuration(base: stored?.data ?? DataConfiguration())
+        // A model trained with --resize reads the data resized as its training did.
+        let data = classifier.preparing(dataOptions.configuration(base: stored?.data ?? DataConfiguration()))
         let dataset = try dataOptions.load(data, threads: classifier.threads)
         try classifier.check(against: dataset)
         let splitSeed = seed ?? stored?.training.seed ?? 1

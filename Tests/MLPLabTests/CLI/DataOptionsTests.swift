@@ -41,6 +41,14 @@ struct DataOptionsTests {
         let evaluation = try Tool.run(["evaluate", runs + "/r", "--json"])
         #expect(evaluation.status == 0, "\(evaluation.stderr)")
         #expect(try JSONCoding.decode(ModelEvaluation.self, from: Data(evaluation.stdout.utf8)).samples == 20)
+        // The model file records the resize (adversarial 13): predict resizes a 4×4 image as training
+        // did, and evaluate given the bare model file reads the data resized.
+        let png = runs + "/four.png"
+        try GrayImage(width: 4, height: 4, pixels: (0..<16).map { UInt8($0 * 16) }).pngData().write(to: URL(fileURLWithPath: png))
+        let predicted = try Tool.run(["predict", runs + "/r", png])
+        #expect(predicted.status == 0 && predicted.stdout.hasPrefix(png + ": "), "\(predicted.stderr)")
+        let bare = try Tool.run(["evaluate", runs + "/r/model.safetensors", data, "--json"])
+        #expect(bare.status == 0, "\(bare.stderr)")
     }
 
     @Test("--resize past --max-decoded-bytes on IDX data is one line and exit 1 in info and train, not a crash (adversarial 1)")

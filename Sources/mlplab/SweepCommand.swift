@@ -61,7 +61,7 @@ struct SweepCommand: AsyncParsableCommand {
     func run() async throws {
         let grid = try grid()
         let folder = try ReportFolder.open(path: output, kind: .sweep, force: force, communicator: Ranks.communicator)
-        let dataset = try dataOptions.load(threads: runOptions.threadCount)
+        let (dataset, skipped) = try dataOptions.loadReporting(dataOptions.configuration(), threads: runOptions.threadCount)
         let sweep = Sweep(grid: grid, dataset: dataset, data: dataOptions.configuration(), hiddenSizes: widths.hidden?.widths,
                           training: training, directory: output + "/runs")
         sweep.communicator = Ranks.communicator
@@ -73,7 +73,7 @@ struct SweepCommand: AsyncParsableCommand {
             FaultInjection.check(epoch: epoch, batch: batch)
             Terminal.status("  epoch \(epoch)/\(epochs), batch \(batch)/\(count)")
         }
-        sweep.onRunFinished = { result, folder in try RunReport.write(result, to: folder) }
+        sweep.onRunFinished = { result, folder in try RunReport.write(result, to: folder, skipped: skipped) }
         let runs: [StudyRun]
         do {
             runs = try await Interrupt.cancellingOnSignal { try sweep.run() }

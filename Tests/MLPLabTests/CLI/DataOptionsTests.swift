@@ -108,6 +108,26 @@ struct DataOptionsTests {
         }
     }
 
+    @Test("every file --skip-unreadable skipped is in info --json and the run's summary.md; the note says where (adversarial 15)")
+    func everySkippedFileIsListed() throws {
+        let folder = try FolderBuilder.twoClasses(perClass: 10)
+        let bad = (0..<5).map { "boots/bad\($0).jpg" }
+        for path in bad { try folder.write(path, Data("not an image".utf8)) }
+        let info = try Tool.run(["info", folder.path, "--no-cache", "--skip-unreadable", "--json"])
+        #expect(info.status == 0, "\(info.stderr)")
+        #expect(info.stderr.contains("skipped 5 unreadable files") && info.stderr.contains("info --json") && info.stderr.contains("summary.md"), "\(info.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(info.stdout.utf8)) as? [String: Any])
+        let listed = try #require(object["skipped"] as? [[String: Any]])
+        #expect(Set(listed.compactMap { $0["path"] as? String }) == Set(bad) && listed.allSatisfy { $0["reason"] is String }, "\(info.stdout)")
+
+        let runs = try TestSupport.temporaryDirectory("runs").path
+        let train = try Tool.run(["train", folder.path, "--no-cache", "--skip-unreadable", "--epochs", "1", "--hidden", "4",
+                                  "--threads", "1", "--run-dir", runs, "--name", "s"])
+        #expect(train.status == 0, "\(train.stderr)")
+        let summary = try String(contentsOfFile: runs + "/s/summary.md", encoding: .utf8)
+        #expect(summary.contains("## Skipped files") && bad.allSatisfy { summary.contains("| \($0) | ") }, "\(summary)")
+    }
+
     @Test("a dangling link named README or notes.txt does not stop train; a dangling image link does, naming --skip-unreadable")
     func danglingLinksEndToEnd() throws {
         let folder = try FolderBuilder.twoClasses(perClass: 10)

@@ -84,7 +84,7 @@ struct TrainCommand: AsyncParsableCommand {
             }
         } catch is CancellationError {
             Terminal.clearStatus()
-            Terminal.error("stopped after epoch \(lines.epochsDone) of \(record.training.epochs); the checkpoint in \(folder.path) is intact. Continue with: mlplab train --resume \(folder.path)")
+            Terminal.error("stopped after epoch \(lines.epochsDone) of \(record.training.epochs); the checkpoint in \(OneLine.escaped(folder.path)) is intact. Continue with: mlplab train --resume \(OneLine.escaped(folder.path))")
             throw ExitCode(130)
         }
         lines.finish(result)

@@ -63,6 +63,22 @@ struct DataOptionsTests {
         }
     }
 
+    @Test("a bad --name is a usage error naming it; a --run-dir with a line break is printed escaped (adversarial 16)")
+    func badNamesAndEscapedRunLine() throws {
+        let data = try Self.idxFolder()
+        let runs = try TestSupport.temporaryDirectory("runs").path
+        for name in ["new\nline", String(repeating: "n", count: 300)] {
+            let refused = try Tool.run(["train", data, "--epochs", "1", "--hidden", "4", "--threads", "1", "--run-dir", runs, "--name", name])
+            #expect(refused.status == 64 && refused.stderr.contains("--name") && refused.stdout.isEmpty, "\(refused.stderr)")
+        }
+        try FileManager.default.createSymbolicLink(atPath: runs + "/dl", withDestinationPath: runs + "/nowhere")
+        let dangling = try Tool.run(["train", data, "--epochs", "1", "--hidden", "4", "--threads", "1", "--run-dir", runs, "--name", "dl"])
+        #expect(dangling.status == 1 && dangling.stderr.contains("symbolic link") && !dangling.stderr.contains("disk has space"), "\(dangling.stderr)")
+        let trained = try Tool.run(["train", data, "--epochs", "1", "--hidden", "4", "--threads", "1", "--run-dir", runs + "/new\nline", "--name", "r"])
+        #expect(trained.status == 0, "\(trained.stderr)")
+        #expect(trained.stdout.contains("run     \(runs)/new\\nline/r") && !trained.stdout.contains("new\nline"), "\(trained.stdout)")
+    }
+
     @Test("--resize on Fashion-MNIST gives 14×14 images", .enabled(if: TestSupport.fashionMNISTAvailable))
     func resizeAppliesToFashionMNIST() throws {
         let info = try Tool.run(["info", "fashion-mnist", "--resize", "14x14"])

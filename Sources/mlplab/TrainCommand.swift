@@ -27,7 +27,7 @@ struct TrainCommand: AsyncParsableCommand {
     @Option(name: .customLong("run-dir"), parsing: .unconditional, help: ArgumentHelp("Folder that holds run folders.", valueName: "folder"))
     var runDirectory: String = "runs"
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Name of this run's folder (default: the date and time).", valueName: "name"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Name of this run's folder (default: the date and time): one plain name of at most 255 bytes, without /, a leading dot or control characters.", valueName: "name"))
     var name: String?
 
     @Option(parsing: .unconditional, help: ArgumentHelp("Continue the run in this folder from its last checkpoint. Other options may be left out; any given must match the run's, except a larger --epochs, which trains a finished run further.", valueName: "run folder"))

@@ -7,7 +7,7 @@ struct EvaluateCommand: ParsableCommand {
         commandName: "evaluate",
         abstract: "Overall and per-class accuracy of a trained model on a data set's test split, with charts.",
         discussion: """
-            The test split is the data set's official one (Fashion-MNIST) or, for a folder, the stratified --test fraction with the seed. A run folder is scored on its own test split, rebuilt from its data, --test and seed: other data, or another --test or --seed, is refused (that split would hold images the run trained on); give the run's model.safetensors instead to score any split. A model file alone trains nothing and is scored on the split asked for.
+            The test split is the data set's official one (Fashion-MNIST) or, for a folder, the stratified --test fraction with the seed. A run folder is scored on its own test split, rebuilt from its data, --test and seed: other data, or another --test or --seed, is refused (that split would hold images the run trained on); give the run's model.safetensors instead to score any split. A model file alone trains nothing and is scored on the split asked for. A model trained with --resize reads the data resized to its size, as in training.
 
             Examples:
               mlplab evaluate runs/lr0.053 fashion-mnist
@@ -24,7 +24,7 @@ struct EvaluateCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("Seed of the split (a run folder's own seed by default).", valueName: "n"))
     var seed: UInt64?
 
-    @Option(name: .shortAndLong, parsing: .unconditional, help: ArgumentHelp("Write per-class.svg and confusion.svg here (default: the run folder; none for a bare model file).", valueName: "folder"))
+    @Option(name: .shortAndLong, parsing: .unconditional, help: ArgumentHelp("Write evaluation-per-class.svg and evaluation-confusion.svg here (default: the run folder, beside the training's own charts; none for a bare model file). A file of those names that MLPLab did not draw is refused, never replaced.", valueName: "folder"))
     var output: String?
 
     @Flag(help: "Print JSON instead of a table.")
@@ -35,7 +35,8 @@ struct EvaluateCommand: ParsableCommand {
         let path = classifier.path
         // A run folder is scored on its own split: its data settings and seed, unless given here.
         let stored = try RunRecord.stored(in: model)
-        let data = dataOptions.configuration(base: stored?.data ?? DataConfiguration())
+        // A model trained with --resize reads the data resized as its training did.
+        let data = classifier.preparing(dataOptions.configuration(base: stored?.data ?? DataConfiguration()))
         let dataset = try dataOptions.load(data, threads: classifier.threads)
         try classifier.check(against: dataset)
         let splitSeed = seed ?? stored?.training.seed ?? 1
@@ -44,7 +45,7 @@ struct EvaluateCommand: ParsableCommand {
         let evaluation = try classifier.evaluate(split.test, of: dataset)
         let report = ModelEvaluation(model: path, dataset: dataset, data: data, seed: splitSeed, evaluation: evaluation)
         let chartFolder = output ?? (path == model ? nil : model)
-        if let chartFolder { try EvaluationCharts.write(evaluation, classNames: dataset.classNames, to: chartFolder) }
+        let charts = try chartFolder.map { try EvaluationCharts.write(evaluation, classNames: dataset.classNames, to: $0) } ?? []
         if json {
             print(try JSONCoding.string(report))
             return
@@ -52,6 +53,6 @@ struct EvaluateCommand: ParsableCommand {
         print(OneLine.escaped("\(path) on \(dataset.name), \(report.split): accuracy \(Format.number(report.accuracy)) (\(evaluation.correct.reduce(0, +)) of \(report.samples) test images), loss \(Format.number(report.loss))"))
         print("")
         print(report.table.text)
-        if let chartFolder { print("\ncharts: \(chartFolder)/per-class.svg, \(chartFolder)/confusion.svg") }
+        if !charts.isEmpty { print("\ncharts: " + charts.map(OneLine.escaped).joined(separator: ", ")) }
     }
 }

@@ -22,9 +22,9 @@ struct InfoCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let dataset = try dataOptions.load()
+        let (dataset, skipped) = try dataOptions.loadReporting(dataOptions.configuration(), threads: ProcessInfo.processInfo.activeProcessorCount)
         let split = try DatasetSplit.make(for: dataset, data: dataOptions.configuration(), seed: seed)
-        let summary = DatasetSummary(dataset, split: split)
+        let summary = DatasetSummary(dataset, split: split, skipped: skipped)
         if json {
             print(try JSONCoding.string(summary))
             return

@@ -7,7 +7,7 @@ struct PredictCommand: ParsableCommand {
         commandName: "predict",
         abstract: "Class probabilities of new images from a trained model, preprocessed as in training.",
         discussion: """
-            Each image is decoded and converted to gray as in training (Pillow's formula) and scaled as the model's metadata says; it must have the model's input size.
+            Each image is decoded and converted to gray as in training (Pillow's formula) and scaled as the model's metadata says. A model trained with --resize resizes an image of another size as training did (its file records the resize); other models take only images of their input size.
 
             Examples:
               mlplab predict runs/lr0.053 shoe.png

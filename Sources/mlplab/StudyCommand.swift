@@ -57,7 +57,7 @@ struct StudyCommand: AsyncParsableCommand {
         let start = clock.now
         let folder = try ReportFolder.open(path: output, kind: .study, force: force, communicator: Ranks.communicator)
         let configuration = configuration
-        let dataset = try dataOptions.load(threads: runOptions.threadCount)
+        let (dataset, skipped) = try dataOptions.loadReporting(dataOptions.configuration(), threads: runOptions.threadCount)
         if Ranks.isLeader {
             let spread = Ranks.communicator.map { " over \($0.size) processes, \(configuration.threads) thread\(configuration.threads == 1 ? "" : "s") each" } ?? ""
             Terminal.error("study of \(dataset.name) (\(configuration.preset.rawValue)): \(configuration.plannedRuns) runs into \(output)/\(spread)")
@@ -65,7 +65,7 @@ struct StudyCommand: AsyncParsableCommand {
 
         let study = Study(dataset: dataset, configuration: configuration, runsDirectory: output + "/runs")
         study.communicator = Ranks.communicator
-        study.onRunFinished = { result, folder in try RunReport.write(result, to: folder) }
+        study.onRunFinished = { result, folder in try RunReport.write(result, to: folder, skipped: skipped) }
         var runStart = clock.now
         var finishedSeconds: [Double] = []
         var current = (number: 0, label: "", epochs: 0)

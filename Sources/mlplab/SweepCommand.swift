@@ -7,7 +7,7 @@ struct SweepCommand: AsyncParsableCommand {
         commandName: "sweep",
         abstract: "Train every combination of the given values; print a table and draw an overlay chart.",
         discussion: """
-            Each option takes a list (0.01,0.02) or a range: 0.001:0.128:x2 (×2 steps) or 0.032:0.064:+0.004. Runs live in <output>/runs/ keyed by their configuration, so a sweep run again reuses finished runs. Writes <output>/loss.svg, <output>/accuracy.svg and <output>/sweep.md.
+            Each option takes a list (0.01,0.02) or a range: 0.001:0.128:x2 (×2 steps) or 0.032:0.064:+0.004; a list or range holds at most \(ValueList.maximumCount) values and the sweep at most \(SweepGrid.maximumCount) combinations. Runs live in <output>/runs/ keyed by their configuration, so a sweep run again reuses finished runs. Writes <output>/loss.svg, <output>/accuracy.svg and <output>/sweep.md.
 
             Examples:
               mlplab sweep fashion-mnist --lr 0.001:0.128:x2 --epochs 5
@@ -61,7 +61,7 @@ struct SweepCommand: AsyncParsableCommand {
     func run() async throws {
         let grid = try grid()
         let folder = try ReportFolder.open(path: output, kind: .sweep, force: force, communicator: Ranks.communicator)
-        let dataset = try dataOptions.load(threads: runOptions.threadCount)
+        let (dataset, skipped) = try dataOptions.loadReporting(dataOptions.configuration(), threads: runOptions.threadCount)
         let sweep = Sweep(grid: grid, dataset: dataset, data: dataOptions.configuration(), hiddenSizes: widths.hidden?.widths,
                           training: training, directory: output + "/runs")
         sweep.communicator = Ranks.communicator
@@ -73,7 +73,7 @@ struct SweepCommand: AsyncParsableCommand {
             FaultInjection.check(epoch: epoch, batch: batch)
             Terminal.status("  epoch \(epoch)/\(epochs), batch \(batch)/\(count)")
         }
-        sweep.onRunFinished = { result, folder in try RunReport.write(result, to: folder) }
+        sweep.onRunFinished = { result, folder in try RunReport.write(result, to: folder, skipped: skipped) }
         let runs: [StudyRun]
         do {
             runs = try await Interrupt.cancellingOnSignal { try sweep.run() }

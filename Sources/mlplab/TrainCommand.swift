@@ -27,7 +27,7 @@ struct TrainCommand: AsyncParsableCommand {
     @Option(name: .customLong("run-dir"), parsing: .unconditional, help: ArgumentHelp("Folder that holds run folders.", valueName: "folder"))
     var runDirectory: String = "runs"
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Name of this run's folder (default: the date and time).", valueName: "name"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Name of this run's folder (default: the date and time): one plain name of at most 255 bytes, without /, a leading dot or control characters.", valueName: "name"))
     var name: String?
 
     @Option(parsing: .unconditional, help: ArgumentHelp("Continue the run in this folder from its last checkpoint. Other options may be left out; any given must match the run's, except a larger --epochs, which trains a finished run further.", valueName: "run folder"))
@@ -45,30 +45,31 @@ struct TrainCommand: AsyncParsableCommand {
 
     /// The run folder, the record of what to train, and the data: a new run, or the stored run
     /// with the options given here applied (`Training.run` names any that differ).
-    func prepare() throws -> (RunFolder, RunRecord, Dataset) {
+    /// Also returns every file --skip-unreadable skipped, for summary.md.
+    func prepare() throws -> (RunFolder, RunRecord, Dataset, [ImageFolderReport.SkippedFile]) {
         if let resume {
             let (folder, stored) = try RunFolder.resuming(resume)
             let data = dataOptions.configuration(base: stored.data)
             let training = trainingOptions.configuration(base: stored.training)
-            let dataset = try dataOptions.load(data, threads: training.threads)
+            let (dataset, skipped) = try dataOptions.loadReporting(data, threads: training.threads)
             let model = modelOptions.configuration(inputSize: dataset.featureCount, classCount: dataset.classCount, base: stored.model)
             let record = RunRecord(command: stored.command, data: data, dataset: dataset, model: model, training: training)
             try folder.checkUnfinished(record)
-            return (folder, record, dataset)
+            return (folder, record, dataset, skipped)
         }
         let training = trainingOptions.configuration()
         let path = try RunFolder.pathForNewRun(in: runDirectory, name: name)
-        let dataset = try dataOptions.load(threads: training.threads)
+        let (dataset, skipped) = try dataOptions.loadReporting(dataOptions.configuration(), threads: training.threads)
         let folder = try RunFolder.openForNewRun(at: path)
         let model = modelOptions.configuration(inputSize: dataset.featureCount, classCount: dataset.classCount)
         return (folder, RunRecord(command: ["mlplab"] + CommandLine.arguments.dropFirst(), data: dataOptions.configuration(),
-                                  dataset: dataset, model: model, training: training), dataset)
+                                  dataset: dataset, model: model, training: training), dataset, skipped)
     }
 
     func run() async throws {
         // A file-size limit (or quota) must give an error from write(), not kill the process.
         signal(SIGXFSZ, SIG_IGN)
-        let (folder, record, dataset) = try prepare()
+        let (folder, record, dataset, skipped) = try prepare()
         // A failure before the run's first file (a model too large) leaves no empty folder behind.
         defer { folder.discardIfUnstarted() }
         let lines = TrainingLines(record: record, dataset: dataset, folder: folder.path, toStderr: json)
@@ -77,13 +78,13 @@ struct TrainCommand: AsyncParsableCommand {
             result = try await Interrupt.cancellingOnSignal {
                 try Training.run(record, on: dataset, in: folder) { event in
                     if case let .batch(epoch, batch, _) = event { FaultInjection.check(epoch: epoch, batch: batch) }
-                    if case let .finished(result) = event { try RunReport.write(result, to: folder) }
+                    if case let .finished(result) = event { try RunReport.write(result, to: folder, skipped: skipped) }
                     lines.show(event)
                 }
             }
         } catch is CancellationError {
             Terminal.clearStatus()
-            Terminal.error("stopped after epoch \(lines.epochsDone) of \(record.training.epochs); the checkpoint in \(folder.path) is intact. Continue with: mlplab train --resume \(folder.path)")
+            Terminal.error("stopped after epoch \(lines.epochsDone) of \(record.training.epochs); the checkpoint in \(OneLine.escaped(folder.path)) is intact. Continue with: mlplab train --resume \(OneLine.escaped(folder.path))")
             throw ExitCode(130)
         }
         lines.finish(result)

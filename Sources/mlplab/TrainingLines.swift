@@ -19,7 +19,10 @@ final class TrainingLines {
         progress = TrainingProgress(epochs: record.training.epochs, batchSize: record.training.batchSize)
     }
 
+    /// Prints one line; a path or name in it (a --run-dir holding a newline) is escaped, so
+    /// each line stays one line.
     private func say(_ line: String) {
+        let line = OneLine.escaped(line)
         if toStderr { Terminal.error(line) } else { print(line) }
     }
 

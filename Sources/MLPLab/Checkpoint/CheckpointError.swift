@@ -31,6 +31,8 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
     case alreadyFinished(path: String, epochs: Int, canContinue: Bool)
     case cannotContinue(path: String, epochs: Int, reason: String)
     case cannotWrite(path: String, reason: String)
+    /// A folder could not be made at `path` (`Folder.create`): the reason and fix follow errno.
+    case cannotCreate(path: String, reason: String, fix: String)
     case folderNotFree(path: String, reason: String, fix: String)
     case damagedRunFile(path: String, reason: String)
     case nonFiniteWeights(path: String, tensor: String)
@@ -88,6 +90,8 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
             return "cannot score '\(path)' on its own test split: \(reason). Give the run's data and leave out --test and --seed, or evaluate its model file ('\(path)/model.safetensors') to score any split of any data."
         case let .folderNotFree(path, reason, fix):
             return "cannot use '\(path)': \(reason). \(fix)"
+        case let .cannotCreate(path, reason, fix):
+            return "cannot create '\(path)': \(reason). \(fix)"
         case let .cannotWrite(path, reason):
             return "cannot write '\(path)': \(reason). Check that the folder is writable and the disk has space; the previous files are intact."
         }

@@ -9,12 +9,10 @@ public final class FolderLock {
     /// process's id into `.lock`. Throws `CheckpointError.locked`, naming the holder's id, when
     /// another process holds it.
     public init(path: String) throws {
-        do { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) } catch {
-            throw CheckpointError.cannotWrite(path: path, reason: "cannot create the folder (\(error.localizedDescription))")
-        }
+        try Folder.create(path)
         let lockPath = path + "/.lock"
         let descriptor = open(lockPath, O_RDWR | O_CREAT, 0o644)
-        guard descriptor >= 0 else { throw CheckpointError.cannotWrite(path: lockPath, reason: String(cString: strerror(errno))) }
+        guard descriptor >= 0 else { throw Folder.error(creating: lockPath, errno: errno) }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             let owner = (try? String(contentsOfFile: lockPath, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
             close(descriptor)

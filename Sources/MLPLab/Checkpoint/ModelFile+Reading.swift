@@ -23,6 +23,7 @@ extension ModelFile {
         imageWidth = description.imageWidth
         imageHeight = description.imageHeight
         inputScaling = description.inputScaling
+        resized = description.resized
         parameters = try ModelFile.parameters(from: file, configuration: configuration, path: path)
     }
 
@@ -35,7 +36,7 @@ extension ModelFile {
 
     /// A model file's metadata, checked, and its tensors' names and shapes checked against it.
     private static func describe(_ file: SafeTensors, path: String) throws
-        -> (configuration: ModelConfiguration, classNames: [String], imageWidth: Int, imageHeight: Int, inputScaling: InputScaling) {
+        -> (configuration: ModelConfiguration, classNames: [String], imageWidth: Int, imageHeight: Int, inputScaling: InputScaling, resized: Bool) {
         let metadata = MetadataReader(values: file.metadata, path: path)
         let classNames = try metadata.decode("classes", as: [String].self, kind: "a JSON list of class names")
         try metadata.require(!classNames.isEmpty, "classes", "is an empty list; a model has at least one class")
@@ -53,6 +54,12 @@ extension ModelFile {
         let (inputSize, overflow) = width.multipliedReportingOverflow(by: height)
         try metadata.require(!overflow && inputSize <= ModelConfiguration.maximumInputSize, "input_width/input_height",
                              "give \(width)×\(height) pixels, more than the 2^40 inputs a model may have")
+        // "resized_to", when present, names the input size the training resized to: nothing else.
+        let resized = file.metadata[ModelFile.resizedKey] != nil
+        if let text = file.metadata[ModelFile.resizedKey] {
+            try metadata.require(ImageSize(text).map { $0.width == width && $0.height == height } ?? false, ModelFile.resizedKey,
+                                 "is not the input size \(width)x\(height) written as WIDTHxHEIGHT")
+        }
         let initialization = file.metadata["initialization"].flatMap(Initialization.init(rawValue:)) ?? .torch
         let configuration = ModelConfiguration(inputSize: inputSize, hiddenSizes: hidden, classCount: classNames.count,
                                                activation: activation, initialization: initialization)
@@ -64,7 +71,7 @@ extension ModelFile {
         }
         try ModelFile.checkTensorNames(in: file, are: ModelFile.tensorNames(configuration), path: path)
         _ = try ModelFile.tensors(in: file, configuration: configuration, path: path)
-        return (configuration, classNames, width, height, scaling)
+        return (configuration, classNames, width, height, scaling, resized)
     }
 
     /// The tensors a model of `configuration` has, each name led by `prefix`: "layer1.weight",

@@ -17,6 +17,10 @@ public struct ModelFile {
     public var imageHeight: Int
     /// How pixel bytes were turned into inputs in training; prediction must do the same.
     public var inputScaling: InputScaling
+    /// Whether training brought its images to imageWidth × imageHeight with `--resize`
+    /// (metadata "resized_to"): then an image of another size is resized the same way before
+    /// prediction, as training did, instead of refused. False for files written before the key.
+    public var resized = false
     /// In the model's buffer order.
     public var parameters: [Float]
 
@@ -24,19 +28,20 @@ public struct ModelFile {
     public static let format = "mlplab-mlp"
 
     /// A model file holding a copy of `model`'s parameters.
-    public init(model: MLP, classNames: [String], imageWidth: Int, imageHeight: Int, inputScaling: InputScaling) {
+    public init(model: MLP, classNames: [String], imageWidth: Int, imageHeight: Int, inputScaling: InputScaling, resized: Bool = false) {
         configuration = model.configuration
         self.classNames = classNames
         self.imageWidth = imageWidth
         self.imageHeight = imageHeight
         self.inputScaling = inputScaling
+        self.resized = resized
         parameters = model.parameters.array
     }
 
     /// The model file of `model` trained on `dataset` (its classes and image size).
-    public init(dataset: Dataset, model: MLP, scaling: InputScaling) {
+    public init(dataset: Dataset, model: MLP, scaling: InputScaling, resized: Bool = false) {
         self.init(model: model, classNames: dataset.classNames, imageWidth: dataset.imageWidth,
-                  imageHeight: dataset.imageHeight, inputScaling: scaling)
+                  imageHeight: dataset.imageHeight, inputScaling: scaling, resized: resized)
     }
 
     /// A model with these parameters, ready for `forward`.
@@ -47,16 +52,20 @@ public struct ModelFile {
     }
 
     /// The file's string metadata: format, version, classes and hidden sizes (as JSON), activation,
-    /// initialization, input width, height and scaling.
+    /// initialization, input width, height and scaling, and "resized_to" ("14x14") when
+    /// training resized its images (absent otherwise, so such files read as before).
     public var metadata: [String: String] {
         ModelFile.metadata(configuration: configuration, classNames: classNames, imageWidth: imageWidth,
-                           imageHeight: imageHeight, inputScaling: inputScaling)
+                           imageHeight: imageHeight, inputScaling: inputScaling, resized: resized)
     }
 
+    /// The metadata key that marks a model trained on `--resize`d images.
+    public static let resizedKey = "resized_to"
+
     static func metadata(configuration: ModelConfiguration, classNames: [String], imageWidth: Int, imageHeight: Int,
-                         inputScaling: InputScaling) -> [String: String] {
+                         inputScaling: InputScaling, resized: Bool = false) -> [String: String] {
         func json<T: Encodable>(_ value: T) -> String { (try? JSONCoding.string(value, pretty: false)) ?? "[]" }
-        return [
+        var metadata = [
             "format": ModelFile.format,
             "mlplab_version": MLPLabVersion.string,
             "classes": json(classNames),
@@ -67,6 +76,8 @@ public struct ModelFile {
             "input_height": String(imageHeight),
             "input_scaling": inputScaling.rawValue,
         ]
+        if resized { metadata[resizedKey] = "\(imageWidth)x\(imageHeight)" }
+        return metadata
     }
 
     /// Views of `values` (parameters, or a buffer of the same layout) as tensors named `prefix` +
@@ -102,9 +113,11 @@ public struct ModelFile {
     }
 
     /// Writes `model` as a model file, straight from its parameter buffer (no copy in memory).
-    public static func write(_ model: MLP, dataset: Dataset, scaling: InputScaling, to path: String) throws {
+    /// `resized`: the data set was brought to its size by `--resize` (see `resized`).
+    public static func write(_ model: MLP, dataset: Dataset, scaling: InputScaling, resized: Bool = false, to path: String) throws {
         let metadata = ModelFile.metadata(configuration: model.configuration, classNames: dataset.classNames,
-                                          imageWidth: dataset.imageWidth, imageHeight: dataset.imageHeight, inputScaling: scaling)
+                                          imageWidth: dataset.imageWidth, imageHeight: dataset.imageHeight, inputScaling: scaling,
+                                          resized: resized)
         try write(UnsafeBufferPointer(model.parameters.buffer), configuration: model.configuration, metadata: metadata, to: path)
     }
 
@@ -120,7 +133,9 @@ public struct ModelFile {
     /// Checks that this model can be used on `dataset`: same input size and the same classes.
     public func check(against dataset: Dataset, path: String) throws {
         guard imageWidth == dataset.imageWidth, imageHeight == dataset.imageHeight else {
-            throw CheckpointError.dataMismatch(path: path, reason: "it takes \(imageWidth)×\(imageHeight) images, the data has \(dataset.imageWidth)×\(dataset.imageHeight)")
+            // A model trained on resized images fits this data resized as it was.
+            let hint = resized ? "; it was trained with --resize \(imageWidth)x\(imageHeight), so pass that" : ""
+            throw CheckpointError.dataMismatch(path: path, reason: "it takes \(imageWidth)×\(imageHeight) images, the data has \(dataset.imageWidth)×\(dataset.imageHeight)\(hint)")
         }
         guard classNames == dataset.classNames else {
             throw CheckpointError.dataMismatch(path: path, reason: "it knows \(classNames.count) classes (\(classNames.prefix(3).joined(separator: ", "))…), the data has \(dataset.classCount) (\(dataset.classNames.prefix(3).joined(separator: ", "))…)")

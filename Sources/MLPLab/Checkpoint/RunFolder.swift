@@ -70,12 +70,12 @@ public final class RunFolder {
     public static func checkCanCreate(_ path: String) throws {
         let directory = (path as NSString).deletingLastPathComponent
         let parent = directory.isEmpty ? "." : directory
-        do { try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true) } catch {
-            throw CheckpointError.cannotWrite(path: parent, reason: "cannot create the folder (\(error.localizedDescription))")
-        }
+        try Folder.create(parent)
+        // The run's own name: a dangling link there is found now, not after the data is read.
+        try Folder.checkNotDanglingLink(path)
         let probe = parent + "/.mlplab-probe-\(getpid())"
         let descriptor = open(probe, O_WRONLY | O_CREAT | O_EXCL, 0o600)
-        guard descriptor >= 0 else { throw CheckpointError.cannotWrite(path: path, reason: String(cString: strerror(errno))) }
+        guard descriptor >= 0 else { throw Folder.error(creating: path, errno: errno) }
         close(descriptor)
         unlink(probe)
     }

@@ -17,7 +17,7 @@ extension DataConfiguration {
                      progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> (dataset: Dataset, report: ImageFolderReport?) {
         try validate()
         if source == FashionMNIST.name {
-            return (resized(try FashionMNIST.load(directory: FashionMNIST.resolveDirectory(dataDirectory)), threads: threads), nil)
+            return (try resized(FashionMNIST.load(directory: FashionMNIST.resolveDirectory(dataDirectory)), threads: threads), nil)
         }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: source, isDirectory: &isDirectory) else {
@@ -30,15 +30,18 @@ extension DataConfiguration {
         if FashionMNIST.isPresent(in: source) {
             var dataset = try FashionMNIST.load(directory: source)
             dataset.name = source
-            return (resized(dataset, threads: threads), nil)
+            return (try resized(dataset, threads: threads), nil)
         }
         let (dataset, report) = try ImageFolder.load(source, options: imageFolder, threads: threads, cache: cache,
                                                      progress: progress)
         return (dataset, report)
     }
 
-    /// `dataset` at `imageFolder.resize`'s size, or as it is without one.
-    private func resized(_ dataset: Dataset, threads: Int) -> Dataset {
-        imageFolder.resize.map { dataset.resized(to: $0, threads: threads) } ?? dataset
+    /// `dataset` at `imageFolder.resize`'s size, or as it is without one; refused before
+    /// allocating when the result would pass `--max-decoded-bytes` or the machine's memory,
+    /// as an image folder is.
+    private func resized(_ dataset: Dataset, threads: Int) throws -> Dataset {
+        guard let size = imageFolder.resize else { return dataset }
+        return try dataset.resized(to: size, threads: threads, maximumBytes: imageFolder.maximumDecodedBytes)
     }
 }

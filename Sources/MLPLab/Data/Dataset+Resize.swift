@@ -5,10 +5,19 @@ extension Dataset {
     /// stb_image_resize), so `--resize` means the same for Fashion-MNIST, an IDX folder and an
     /// image folder. Labels, classes and the official test range are kept; the same size is
     /// returned as is. Resized on `threads` threads, each image into its own slot.
-    public func resized(to size: ImageSize, threads: Int = ProcessInfo.processInfo.activeProcessorCount) -> Dataset {
+    ///
+    /// Throws `DatasetError.resizeTooLarge` before allocating when the resized pixels would take
+    /// more than `maximumBytes` (`--max-decoded-bytes`, the bound image folders have) or more
+    /// than `availableMemory`: `--resize 65536x65536` on Fashion-MNIST asks for 300 PB, which
+    /// would otherwise end the process in the allocator instead of with a message.
+    public func resized(to size: ImageSize, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+                        maximumBytes: Int = ImageFolderOptions().maximumDecodedBytes,
+                        availableMemory: Double = MemoryBudget.physicalMemory) throws -> Dataset {
         guard size.width != imageWidth || size.height != imageHeight else { return self }
+        let totalBytes = try Self.resizedBytes(source: name, images: count, size: size, maximumBytes: maximumBytes,
+                                               availableMemory: availableMemory)
         let inputSize = featureCount, outputSize = size.width * size.height
-        var output = [UInt8](repeating: 0, count: count * outputSize)
+        var output = [UInt8](repeating: 0, count: totalBytes)
         output.withUnsafeMutableBufferPointer { buffer in
             let slots = UncheckedSendable(buffer)
             let chunk = 1024
@@ -29,5 +38,21 @@ extension Dataset {
         }
         return Dataset(name: name, classNames: classNames, imageWidth: size.width, imageHeight: size.height,
                        pixels: output, labels: labels, officialTestRange: officialTestRange)
+    }
+
+    /// images × width × height, checked in Double (which cannot overflow) against both bounds
+    /// before the Int product is formed, so the product fits an Int when it is returned.
+    static func resizedBytes(source: String, images: Int, size: ImageSize, maximumBytes: Int,
+                             availableMemory: Double) throws -> Int {
+        let bytes = Double(images) * Double(size.width) * Double(size.height)
+        if bytes > Double(maximumBytes) || bytes >= 0x1p62 {
+            throw DatasetError.resizeTooLarge(source: source, images: images, width: size.width, height: size.height,
+                                              limit: Double(maximumBytes), byMemory: false)
+        }
+        if bytes > availableMemory {
+            throw DatasetError.resizeTooLarge(source: source, images: images, width: size.width, height: size.height,
+                                              limit: availableMemory, byMemory: true)
+        }
+        return images * size.width * size.height
     }
 }

@@ -19,6 +19,9 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable {
     case symlinkLoop(path: String)
     case tooManyFiles(path: String, count: Int, limit: Int)
     case folderTooLarge(path: String, images: Int, width: Int, height: Int, limit: Int)
+    /// `--resize` would bring a loaded data set (IDX, Fashion-MNIST) to more bytes than
+    /// `--max-decoded-bytes` allows, or than the machine has (`byMemory`).
+    case resizeTooLarge(source: String, images: Int, width: Int, height: Int, limit: Double, byMemory: Bool)
     case nameNotUTF8(directory: String, escaped: String)
     case classNameNotUTF8(path: String, escaped: String)
     /// An entry of an image folder that is named as an image but cannot be read as a file: a
@@ -94,6 +97,11 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable {
             let bytes = Double(images) * Double(width) * Double(height)
             return "'\(path)' would decode to \(Format.bytes(bytes)) (\(images) images of \(width)×\(height)), more than the limit of "
                 + "\(Format.bytes(Double(limit))). Raise it with --max-decoded-bytes, or shrink the images with --resize."
+        case let .resizeTooLarge(source, images, width, height, limit, byMemory):
+            let bytes = Double(images) * Double(width) * Double(height)
+            let bound = byMemory ? "this machine's memory (\(Format.bytes(limit)))" : "the limit of \(Format.bytes(limit)) (--max-decoded-bytes)"
+            return "--resize \(width)x\(height) would bring '\(source)' to \(Format.bytes(bytes)) (\(images) images of \(width)×\(height)), more than "
+                + "\(bound). Pass a smaller --resize\(byMemory ? "" : ", or raise --max-decoded-bytes if the machine has the memory")."
         case let .andMore(first, more):
             return "\(first) (\(more) more file\(more == 1 ? "" : "s") like it.)"
         }

@@ -17,6 +17,8 @@ public struct DatasetSummary: Codable, Equatable, Sendable {
     public var split: SplitSizes
     /// Whether the test part is the data set's official test set (Fashion-MNIST's).
     public var officialTest: Bool
+    /// Every file `--skip-unreadable` left out, with why (the printed note names only a few).
+    public var skipped: [ImageFolderReport.SkippedFile]
 
     /// One class's images in all and in each part of the split.
     public struct ClassCount: Codable, Equatable, Sendable {
@@ -32,8 +34,10 @@ public struct DatasetSummary: Codable, Equatable, Sendable {
         public var test: Int
     }
 
-    /// Counts `dataset`'s images per class, in all and in each part of `split`.
-    public init(_ dataset: Dataset, split: DatasetSplit) {
+    /// Counts `dataset`'s images per class, in all and in each part of `split`; `skipped`: the
+    /// files the load left out (`ImageFolderReport.skipped`).
+    public init(_ dataset: Dataset, split: DatasetSplit, skipped: [ImageFolderReport.SkippedFile] = []) {
+        self.skipped = skipped
         let all = dataset.classCounts(of: 0..<dataset.count)
         let train = dataset.classCounts(of: split.train), validation = dataset.classCounts(of: split.validation)
         let test = dataset.classCounts(of: split.test)

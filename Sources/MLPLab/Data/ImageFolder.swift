@@ -86,7 +86,8 @@ public struct ImageFolderReport: Codable, Equatable, Sendable {
         var notes: [String] = []
         if !skipped.isEmpty {
             let examples = skipped.prefix(3).map { "\($0.path) (\($0.reason))" }.joined(separator: ", ")
-            notes.append("skipped \(skipped.count) unreadable file\(skipped.count == 1 ? "" : "s") (--skip-unreadable): \(examples)\(skipped.count > 3 ? ", …" : "")")
+            let more = skipped.count > 3 ? ", … (all \(skipped.count) with reasons: `mlplab info --json` and a run's summary.md)" : ""
+            notes.append("skipped \(skipped.count) unreadable file\(skipped.count == 1 ? "" : "s") (--skip-unreadable): \(examples)\(more)")
         }
         if let cacheProblem {
             notes.append("note: the decoded images were not cached (\(cacheProblem)); the next run decodes them again. --cache-dir chooses another folder, --no-cache skips caching.")

@@ -4,15 +4,16 @@ import Foundation
 /// epoch), `per-class.svg` (the assignment's train-vs-test bars), `confusion.svg` and
 /// `summary.md`. Every file is written atomically.
 public enum RunReport {
-    /// Writes the charts and summary.md of `result` into its run folder.
-    public static func write(_ result: RunResult, to folder: RunFolder) throws {
+    /// Writes the charts and summary.md of `result` into its run folder; `skipped`: every file
+    /// `--skip-unreadable` left out of the data, listed in summary.md.
+    public static func write(_ result: RunResult, to folder: RunFolder, skipped: [ImageFolderReport.SkippedFile] = []) throws {
         let name = (folder.path as NSString).lastPathComponent
         try folder.write(Data(lossChart(result, name: name).svg.utf8), to: .lossChart)
         try folder.write(Data(perClassChart(result, name: name).svg.utf8), to: .perClassChart)
         let confusion = ConfusionMatrixChart(title: "\(name): test confusion matrix", classNames: result.record.classNames,
                                              counts: result.testConfusion)
         try folder.write(Data(confusion.svg.utf8), to: .confusionChart)
-        try folder.write(Data(markdown(result, name: name).utf8), to: .summary)
+        try folder.write(Data(markdown(result, name: name, skipped: skipped).utf8), to: .summary)
     }
 
     /// Training loss, running train accuracy and validation accuracy per epoch.
@@ -30,15 +31,16 @@ public enum RunReport {
                         series: [("train", result.trainPerClass), ("test", result.testPerClass)])
     }
 
-    /// summary.md: the configuration, the epochs, the results, per class.
-    public static func markdown(_ result: RunResult, name: String) -> String {
+    /// summary.md: the configuration, the epochs, the results, per class, and every file
+    /// `--skip-unreadable` skipped (`skipped`), with why.
+    public static func markdown(_ result: RunResult, name: String, skipped: [ImageFolderReport.SkippedFile] = []) -> String {
         let record = result.record, training = record.training
         let number = { (value: Double?) in Format.number(value) }
         let sizes = result.splitSizes
         var lines: [String] = []
         lines.append("# Run \(Markdown.escape(name))")
         lines.append("")
-        lines.append("- data: `\(Markdown.escape(record.data.source))` (\(record.imageWidth)×\(record.imageHeight), \(record.classNames.count) classes), \(sizes.train) train, \(sizes.validation) validation, \(sizes.test) test")
+        lines.append("- data: \(Markdown.escape(record.data.source)) (\(record.imageWidth)×\(record.imageHeight), \(record.classNames.count) classes), \(sizes.train) train, \(sizes.validation) validation, \(sizes.test) test")
         lines.append("- model: \(record.modelDescription)")
         lines.append("- SGD: \(record.trainingDescription)")
         lines.append("- machine: \(record.cpu); \(record.engineDescription(precision: result.productPrecision)); MLPLab \(record.mlplabVersion)")
@@ -64,6 +66,16 @@ public enum RunReport {
             lines.append("| \(Markdown.escape(className)) | \(number(result.trainPerClass[c])) | \(number(result.testPerClass[c])) | \(images) |")
         }
         lines.append("")
+        if !skipped.isEmpty {
+            lines.append("## Skipped files (--skip-unreadable)")
+            lines.append("")
+            lines.append("\(skipped.count) file\(skipped.count == 1 ? "" : "s") of the data could not be read and \(skipped.count == 1 ? "was" : "were") left out:")
+            lines.append("")
+            lines.append("| file | reason |")
+            lines.append("|---|---|")
+            for file in skipped { lines.append("| \(Markdown.escape(file.path)) | \(Markdown.escape(file.reason)) |") }
+            lines.append("")
+        }
         lines.append("Charts: [loss](loss.svg), [per class](per-class.svg), [confusion](confusion.svg). Configuration: [config.json](config.json); per epoch: [metrics.jsonl](metrics.jsonl).")
         lines.append("")
         return lines.joined(separator: "\n")
@@ -72,9 +84,12 @@ public enum RunReport {
 
 /// Text placed inside markdown: table cells and headings.
 enum Markdown {
-    /// Escapes what would break a line or a table cell: backslashes and pipes get a backslash,
-    /// then line breaks and control characters become visible escapes (`OneLine`: "\n", "\x1b").
+    /// Escapes what would break a line or a table cell, or be read as markup: `&`, `<` and `>`
+    /// become entities (Markdown renders raw HTML, so a class named `<script>` would run), then
+    /// backslashes and pipes get a backslash, then line breaks and control characters become
+    /// visible escapes (`OneLine`: "\n", "\x1b").
     static func escape(_ text: String) -> String {
-        OneLine.escaped(text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "|", with: "\\|"))
+        let entities = text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+        return OneLine.escaped(entities.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "|", with: "\\|"))
     }
 }

@@ -130,7 +130,7 @@ public enum StudyReport {
 
     static func markdown(_ result: StudyResult, sections: [StudySection], charts: [String: String], directory: String) -> String {
         var lines = ["# MLPLab study: \(Markdown.escape(result.dataName))", ""]
-        lines += header(result).map { "- \($0)" }
+        lines += header(result).map { "- \(Markdown.escape($0))" }
         for part in sections {
             lines += ["", "## Part \(part.number). \(part.title)", "", "*\(part.question)*", "", "Configuration: \(part.configuration)", ""]
             lines += part.findings.map { "- \($0)" }
@@ -141,8 +141,10 @@ public enum StudyReport {
             if !part.runs.isEmpty {
                 lines += ["", "| " + runColumns.joined(separator: " | ") + " |", "|" + String(repeating: "---|", count: runColumns.count)]
                 for run in part.runs {
-                    var cells = runRow(run, directory: directory)
-                    cells[7] = "[\(cells[7])](\(cells[7])/summary.md)"
+                    let row = runRow(run, directory: directory)
+                    var cells = row.map(Markdown.escape)
+                    let target = row[7].addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? row[7]
+                    cells[7] = "[\(cells[7])](\(target)/summary.md)"
                     lines.append("| " + cells.joined(separator: " | ") + " |")
                 }
             }

@@ -41,12 +41,17 @@ public final class Classifier {
     public let model: MLP
     /// Class names in label order.
     public let classNames: [String]
-    /// Width in pixels of the images the model takes; other sizes are refused, not resized.
+    /// Width in pixels of the images the model takes; other sizes are refused, or resized when
+    /// the model was trained on `--resize`d images (`resizesImages`).
     public let imageWidth: Int
     /// Height in pixels of the images the model takes.
     public let imageHeight: Int
     /// How pixel bytes become the model's inputs (from the model file's metadata).
     public let inputScaling: InputScaling
+    /// Whether training resized its images to the model's size (`ModelFile.resized`): then an
+    /// image of another size is resized with the same resizer (`GrayImage.resized`) before it
+    /// is classified, preprocessed as in training.
+    public let resizesImages: Bool
     /// Threads of the engine's products (at least 1).
     public let threads: Int
     /// The model file this classifier was read from, named in errors ("model" when made from a
@@ -68,6 +73,7 @@ public final class Classifier {
         imageWidth = file.imageWidth
         imageHeight = file.imageHeight
         inputScaling = file.inputScaling
+        resizesImages = file.resized
         self.threads = threads
         self.path = path
         var metadata = file
@@ -155,16 +161,33 @@ public final class Classifier {
         }
     }
 
+    /// `data` with the model's `--resize` added when the model was trained on resized images
+    /// and `data` names none, so `evaluate` reads a data set as the training did.
+    public func preparing(_ data: DataConfiguration) -> DataConfiguration {
+        guard resizesImages, data.imageFolder.resize == nil else { return data }
+        var data = data
+        data.imageFolder.resize = ImageSize(width: imageWidth, height: imageHeight)
+        return data
+    }
+
+    /// `image` as training would have given it to the model: resized to the model's size when
+    /// the model was trained on `--resize`d images and `image` has another size, else as it is.
+    public func prepared(_ image: GrayImage) -> GrayImage {
+        guard resizesImages, image.width != imageWidth || image.height != imageHeight else { return image }
+        return image.resized(width: imageWidth, height: imageHeight)
+    }
+
     /// The image file at `path` (any format `GrayImage.decode` reads), converted to gray as in
-    /// training (Pillow's formula), after checking it has the model's size. A header claiming
-    /// more than `maximumPixels` is refused before decoding. Throws `DatasetError` when the file
-    /// cannot be read or decoded, `CheckpointError.imageSizeMismatch` for another size.
+    /// training (Pillow's formula), and resized as in training when the model was trained with
+    /// `--resize` (`prepared`). A header claiming more than `maximumPixels` is refused before
+    /// decoding. Throws `DatasetError` when the file cannot be read or decoded,
+    /// `CheckpointError.imageSizeMismatch` for another size when the model does not resize.
     public func image(contentsOf path: String, maximumPixels: Int = GrayImage.defaultMaximumPixels) throws -> GrayImage {
         let bytes: [UInt8]
         do { bytes = try FileBytes.read(path) } catch let error as FileReadError {
             throw DatasetError.unreadable(path: path, reason: error.reason)
         }
-        let image = try GrayImage.decode(bytes, path: path, maximumPixels: maximumPixels)
+        let image = prepared(try GrayImage.decode(bytes, path: path, maximumPixels: maximumPixels))
         try check(image, name: path)
         return image
     }
@@ -197,9 +220,11 @@ public final class Classifier {
         return logits
     }
 
-    /// The logits of `images`, images.count × classCount, row-major. Throws
-    /// `CheckpointError.imageSizeMismatch` (naming "images[i]") for an image of another size.
+    /// The logits of `images`, images.count × classCount, row-major, each `prepared` first.
+    /// Throws `CheckpointError.imageSizeMismatch` (naming "images[i]") for an image of another
+    /// size when the model does not resize.
     public func logits(_ images: [GrayImage]) throws -> [Float] {
+        let images = images.map(prepared)
         for (index, image) in images.enumerated() { try check(image, name: "images[\(index)]") }
         return logits(pixels: images.flatMap(\.pixels))
     }

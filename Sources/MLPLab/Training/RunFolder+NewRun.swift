@@ -2,12 +2,24 @@ import Foundation
 
 extension RunFolder {
     /// Throws `ConfigurationError` unless `name` is a plain folder name: not empty, no "/", not
-    /// starting with ".".
+    /// starting with ".", no line breaks or control characters (it is printed and written into
+    /// summary.md), and at most 255 bytes (the longest name Linux file systems take).
     public static func checkName(_ name: String) throws {
         if name.isEmpty || name.contains("/") || name.hasPrefix(".") {
-            throw ConfigurationError(setting: "--name", value: "'\(name)'", rule: "must be a plain folder name without '/' and not starting with '.'")
+            throw ConfigurationError(setting: "--name", value: "'\(OneLine.escaped(name))'", rule: "must be a plain folder name without '/' and not starting with '.'")
+        }
+        if OneLine.escaped(name) != name {
+            throw ConfigurationError(setting: "--name", value: "'\(OneLine.escaped(name))'", rule: "must not hold line breaks or control characters",
+                                     fix: "use letters, digits, '-', '_' and '.'")
+        }
+        if name.utf8.count > maximumNameBytes {
+            throw ConfigurationError(setting: "--name", value: "of \(name.utf8.count) bytes", rule: "must be at most \(maximumNameBytes) bytes, the longest file name Linux allows",
+                                     fix: "choose a shorter name")
         }
     }
+
+    /// The longest folder name, in bytes (NAME_MAX on Linux file systems).
+    public static let maximumNameBytes = 255
 
     /// Where a new run called `name` (default: the date and time) goes under `directory`,
     /// checked before any data is read: a name that holds a run already, files of someone

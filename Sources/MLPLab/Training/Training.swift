@@ -69,9 +69,10 @@ public enum Training {
                       })
         // The last weights go to last.safetensors first; then the kept (best-on-validation)
         // ones take their place for the evaluation and model.safetensors. No copy is held.
-        try folder?.writeModel(run, as: .lastModel)
+        let resized = record.data.imageFolder.resize != nil
+        try folder?.writeModel(run, resized: resized, as: .lastModel)
         run.useBestParameters()
-        try folder?.writeModel(run, as: .model)
+        try folder?.writeModel(run, resized: resized, as: .model)
         let train = run.evaluate(split.train)
         let test = run.evaluate(split.test)
         let result = RunResult(
@@ -128,8 +129,9 @@ extension RunFolder {
         }
     }
 
-    /// Writes the run's current weights as a model file (`.model` or `.lastModel`).
-    public func writeModel(_ run: TrainingRun, as file: File) throws {
-        try ModelFile.write(run.model, dataset: run.dataset, scaling: run.configuration.inputScaling, to: path(of: file))
+    /// Writes the run's current weights as a model file (`.model` or `.lastModel`); `resized`:
+    /// the run's data was `--resize`d, which the file records so that `predict` resizes too.
+    public func writeModel(_ run: TrainingRun, resized: Bool = false, as file: File) throws {
+        try ModelFile.write(run.model, dataset: run.dataset, scaling: run.configuration.inputScaling, resized: resized, to: path(of: file))
     }
 }

@@ -26,7 +26,7 @@ struct DataOptions: ParsableArguments {
             transform: DataOptions.parseSize)
     var resize: ImageSize?
 
-    @Flag(name: .customLong("skip-unreadable"), help: "Skip images that cannot be read or decoded, and list them, instead of stopping.")
+    @Flag(name: .customLong("skip-unreadable"), help: "Skip images that cannot be read or decoded instead of stopping; a few are named on stderr, all of them in info --json and the run's summary.md.")
     var skipUnreadable = false
 
     @Option(name: .customLong("cache-dir"), parsing: .unconditional, help: ArgumentHelp("Where decoded image folders are cached (default: ~/.cache/mlplab).", valueName: "folder"))
@@ -42,7 +42,7 @@ struct DataOptions: ParsableArguments {
     var maximumFiles: Int?
 
     @Option(name: .customLong("max-decoded-bytes"), parsing: .unconditional, help: ArgumentHelp(
-        "Refuse image folders whose images would decode to more bytes than this, checked from the first image's header before decoding (default: \(ImageFolderOptions().maximumDecodedBytes)).",
+        "Refuse image folders whose images would decode to more bytes than this, checked from the first image's header before decoding, and a --resize that would bring any data set past it (default: \(ImageFolderOptions().maximumDecodedBytes)).",
         valueName: "n"))
     var maximumDecodedBytes: Int?
 
@@ -85,10 +85,16 @@ struct DataOptions: ParsableArguments {
     /// Loads `configuration`'s data set with a progress bar while a folder decodes, and says on
     /// stderr which files were skipped or ignored.
     func load(_ configuration: DataConfiguration, threads: Int) throws -> Dataset {
+        try loadReporting(configuration, threads: threads).dataset
+    }
+
+    /// `load`, also returning every file `--skip-unreadable` skipped (the note on stderr names
+    /// only a few), for `info --json` and a run's summary.md.
+    func loadReporting(_ configuration: DataConfiguration, threads: Int) throws -> (dataset: Dataset, skipped: [ImageFolderReport.SkippedFile]) {
         let bar = ProgressBar(label: "decoding")
         let (dataset, report) = try configuration.load(threads: threads, cache: cache, progress: { bar.update($0, of: $1) })
         bar.finish()
         report?.notes.forEach(Terminal.error)
-        return dataset
+        return (dataset, report?.skipped ?? [])
     }
 }

@@ -41,6 +41,42 @@ struct DataOptionsTests {
         let evaluation = try Tool.run(["evaluate", runs + "/r", "--json"])
         #expect(evaluation.status == 0, "\(evaluation.stderr)")
         #expect(try JSONCoding.decode(ModelEvaluation.self, from: Data(evaluation.stdout.utf8)).samples == 20)
+        // The model file records the resize (adversarial 13): predict resizes a 4×4 image as training
+        // did, and evaluate given the bare model file reads the data resized.
+        let png = runs + "/four.png"
+        try GrayImage(width: 4, height: 4, pixels: (0..<16).map { UInt8($0 * 16) }).pngData().write(to: URL(fileURLWithPath: png))
+        let predicted = try Tool.run(["predict", runs + "/r", png])
+        #expect(predicted.status == 0 && predicted.stdout.hasPrefix(png + ": "), "\(predicted.stderr)")
+        let bare = try Tool.run(["evaluate", runs + "/r/model.safetensors", data, "--json"])
+        #expect(bare.status == 0, "\(bare.stderr)")
+    }
+
+    @Test("--resize past --max-decoded-bytes on IDX data is one line and exit 1 in info and train, not a crash (adversarial 1)")
+    func resizePastTheLimitOnIDXData() throws {
+        let data = try Self.idxFolder()
+        for arguments in [["info", data, "--resize", "65536x65536"], ["info", data, "--resize", "100x100", "--max-decoded-bytes", "100000"],
+                          ["train", data, "--resize", "65536x65536", "--epochs", "1", "--hidden", "4", "--threads", "1",
+                           "--run-dir", try TestSupport.temporaryDirectory("runs").path]] {
+            let result = try Tool.run(arguments)
+            #expect(result.status == 1 && result.stderr.split(separator: "\n").count == 1, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains("--resize") && result.stderr.contains("--max-decoded-bytes"), "\(result.stderr)")
+        }
+    }
+
+    @Test("a bad --name is a usage error naming it; a --run-dir with a line break is printed escaped (adversarial 16)")
+    func badNamesAndEscapedRunLine() throws {
+        let data = try Self.idxFolder()
+        let runs = try TestSupport.temporaryDirectory("runs").path
+        for name in ["new\nline", String(repeating: "n", count: 300)] {
+            let refused = try Tool.run(["train", data, "--epochs", "1", "--hidden", "4", "--threads", "1", "--run-dir", runs, "--name", name])
+            #expect(refused.status == 64 && refused.stderr.contains("--name") && refused.stdout.isEmpty, "\(refused.stderr)")
+        }
+        try FileManager.default.createSymbolicLink(atPath: runs + "/dl", withDestinationPath: runs + "/nowhere")
+        let dangling = try Tool.run(["train", data, "--epochs", "1", "--hidden", "4", "--threads", "1", "--run-dir", runs, "--name", "dl"])
+        #expect(dangling.status == 1 && dangling.stderr.contains("symbolic link") && !dangling.stderr.contains("disk has space"), "\(dangling.stderr)")
+        let trained = try Tool.run(["train", data, "--epochs", "1", "--hidden", "4", "--threads", "1", "--run-dir", runs + "/new\nline", "--name", "r"])
+        #expect(trained.status == 0, "\(trained.stderr)")
+        #expect(trained.stdout.contains("run     \(runs)/new\\nline/r") && !trained.stdout.contains("new\nline"), "\(trained.stdout)")
     }
 
     @Test("--resize on Fashion-MNIST gives 14×14 images", .enabled(if: TestSupport.fashionMNISTAvailable))
@@ -50,10 +86,10 @@ struct DataOptionsTests {
         #expect(info.stdout.contains("70000 images of 14×14"), "\(info.stdout)")
     }
 
-    @Test("class and file names with a newline, a pipe or a control character: one-line errors, intact tables and SVGs")
+    @Test("class and file names with a newline, a pipe, a control character or HTML: one-line errors, intact tables and SVGs")
     func namesWithLineBreaksAreEscaped() throws {
         let folder = try FolderBuilder()
-        let classes = ["li\nne", "pi|pe", "be\u{7}ll"]
+        let classes = ["li\nne", "pi|pe", "be\u{7}ll", "<b>&amp;"]
         for (c, name) in classes.enumerated() {
             for i in 0..<12 { try folder.write("\(name)/\(i).png", FolderBuilder.image(seed: c * 20 + i)) }
         }
@@ -79,11 +115,33 @@ struct DataOptionsTests {
         let rows = summary.split(separator: "\n").filter { $0.hasPrefix("| ") && $0.hasSuffix(" |") }
         #expect(rows.contains { $0.hasPrefix("| li\\nne | ") } && rows.contains { $0.hasPrefix("| pi\\|pe | ") }
                 && rows.contains { $0.hasPrefix("| be\\x07ll | ") }, "\(summary)")
+        // Markdown renders raw HTML: <, > and & become entities (adversarial finding 19).
+        #expect(rows.contains { $0.hasPrefix("| &lt;b&gt;&amp;amp; | ") } && !summary.contains("<b>"), "\(summary)")
         #expect(!summary.contains("\u{7}") && !summary.contains("li\nne"))
         for chart in ["per-class.svg", "confusion.svg", "loss.svg"] {
             let svg = try String(contentsOfFile: runs + "/n/" + chart, encoding: .utf8)
             _ = try ElementCounter.parse(svg)
         }
+    }
+
+    @Test("every file --skip-unreadable skipped is in info --json and the run's summary.md; the note says where (adversarial 15)")
+    func everySkippedFileIsListed() throws {
+        let folder = try FolderBuilder.twoClasses(perClass: 10)
+        let bad = (0..<5).map { "boots/bad\($0).jpg" }
+        for path in bad { try folder.write(path, Data("not an image".utf8)) }
+        let info = try Tool.run(["info", folder.path, "--no-cache", "--skip-unreadable", "--json"])
+        #expect(info.status == 0, "\(info.stderr)")
+        #expect(info.stderr.contains("skipped 5 unreadable files") && info.stderr.contains("info --json") && info.stderr.contains("summary.md"), "\(info.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(info.stdout.utf8)) as? [String: Any])
+        let listed = try #require(object["skipped"] as? [[String: Any]])
+        #expect(Set(listed.compactMap { $0["path"] as? String }) == Set(bad) && listed.allSatisfy { $0["reason"] is String }, "\(info.stdout)")
+
+        let runs = try TestSupport.temporaryDirectory("runs").path
+        let train = try Tool.run(["train", folder.path, "--no-cache", "--skip-unreadable", "--epochs", "1", "--hidden", "4",
+                                  "--threads", "1", "--run-dir", runs, "--name", "s"])
+        #expect(train.status == 0, "\(train.stderr)")
+        let summary = try String(contentsOfFile: runs + "/s/summary.md", encoding: .utf8)
+        #expect(summary.contains("## Skipped files") && bad.allSatisfy { summary.contains("| \($0) | ") }, "\(summary)")
     }
 
     @Test("a dangling link named README or notes.txt does not stop train; a dangling image link does, naming --skip-unreadable")

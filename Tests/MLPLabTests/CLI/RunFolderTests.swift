@@ -201,7 +201,9 @@ struct RunFolderTests {
         let report = try #require(try JSONSerialization.jsonObject(with: Data(evaluation.stdout.utf8)) as? [String: Any])
         #expect(report["accuracy"] as? Double == summary["test_accuracy"] as? Double)
         #expect((report["classes"] as? [Any])?.count == 10)
-        #expect(FileManager.default.fileExists(atPath: runs + "/e/confusion.svg"))
+        // evaluate's charts sit beside the training's, which stay train against test (adversarial 8).
+        #expect(FileManager.default.fileExists(atPath: runs + "/e/evaluation-confusion.svg"))
+        #expect(try String(contentsOfFile: runs + "/e/per-class.svg", encoding: .utf8).contains(">train<"))
 
         // Two test images as PNG files: an ankle boot (test image 0) and a trouser (test image 2).
         let dataset = try FashionMNIST.load(directory: FashionMNIST.resolveDirectory(nil))

@@ -42,6 +42,27 @@ struct ModelFileTests {
         }
     }
 
+    @Test("a model trained with --resize records it as resized_to; a file without the key reads as not resized (adversarial 13)")
+    func resizeIsRecorded() throws {
+        let plain = try ModelFile(Self.file(), path: "m.safetensors")
+        #expect(!plain.resized && Self.file().metadata[ModelFile.resizedKey] == nil)
+        var resized = plain
+        resized.resized = true
+        let file = resized.safeTensors
+        #expect(file.metadata[ModelFile.resizedKey] == "2x2")
+        #expect(try ModelFile(file, path: "m.safetensors").resized)
+    }
+
+    @Test("a resized_to that is not the input size is refused, naming the key", arguments: ["3x3", "2x2x2", "", "2X2 ", "1e1x2"])
+    func badResizeIsRefused(value: String) throws {
+        var file = Self.file()
+        file.metadata[ModelFile.resizedKey] = value
+        #expect(throws: CheckpointError.badMetadata(path: "m.safetensors", key: ModelFile.resizedKey,
+                                                    reason: "is not the input size 2x2 written as WIDTHxHEIGHT")) {
+            try ModelFile(file, path: "m.safetensors")
+        }
+    }
+
     @Test("metadata that disagrees with the tensors is refused, naming the tensor", arguments: [
         ("hidden_sizes", "[1000000]", "layer1.weight"),   // in range, but the file holds 3 units
         ("hidden_sizes", "[]", "layer2.weight"),          // fewer layers than the file holds

@@ -149,6 +149,31 @@ struct ClassifierTests {
         }
     }
 
+    @Test("a model trained with --resize resizes an image of another size as training did; others refuse it (adversarial 13)")
+    func resizedModelResizesImages() throws {
+        let run = try Self.trainedRun()
+        let folder = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try ModelFile(dataset: run.dataset, model: run.model, scaling: .unitRange, resized: true).write(to: folder.path + "/model.safetensors")
+        let classifier = try Classifier(contentsOf: folder.path, threads: 1)
+        #expect(classifier.resizesImages)
+        let large = GrayImage(width: 20, height: 12, pixels: (0..<240).map { UInt8($0 % 251) })
+        let png = folder.path + "/large.png"
+        try large.pngData().write(to: URL(fileURLWithPath: png))
+        let expected = large.resized(width: 8, height: 8)
+        #expect(try classifier.image(contentsOf: png) == expected)
+        #expect(try classifier.logits([large]) == classifier.logits([expected]))
+        // A data set of another size is read resized: evaluate's configuration gets the model's size.
+        #expect(classifier.preparing(DataConfiguration()).imageFolder.resize == ImageSize(width: 8, height: 8))
+        // Without the key the image is refused, as before.
+        try ModelFile(dataset: run.dataset, model: run.model, scaling: .unitRange).write(to: folder.path + "/model.safetensors")
+        let plain = try Classifier(contentsOf: folder.path, threads: 1)
+        #expect(!plain.resizesImages && plain.preparing(DataConfiguration()).imageFolder.resize == nil)
+        #expect(throws: CheckpointError.imageSizeMismatch(image: png, width: 20, height: 12, modelWidth: 8, modelHeight: 8)) {
+            try plain.image(contentsOf: png)
+        }
+    }
+
     @Test("data or images that do not fit the model are refused with the model's and image's names")
     func mismatchesAreNamed() throws {
         let run = try Self.trainedRun()

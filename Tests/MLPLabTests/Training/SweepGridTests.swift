@@ -1,3 +1,4 @@
+import Foundation
 import MLPLab
 import Testing
 
@@ -38,5 +39,13 @@ struct SweepGridTests {
     @Test("more than 500 combinations are refused")
     func tooLarge() {
         #expect(throws: ConfigurationError.self) { try SweepGrid(learningRates: "0.001:0.5:+0.001", momenta: "0,0.5,0.9") }
+    }
+
+    @Test("the README states both limits as the code has them: values per list or range, combinations per sweep")
+    func readmeStatesTheLimits() throws {
+        let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../README.md").standardizedFileURL
+        let text = try String(contentsOf: readme, encoding: .utf8).replacingOccurrences(of: "\n", with: " ")
+        #expect(text.contains("range up to \(Format.grouped(Double(ValueList.maximumCount))) values"), "README: ranges")
+        #expect(text.contains("a sweep up to \(SweepGrid.maximumCount) combinations"), "README: sweep combinations")
     }
 }

@@ -1,0 +1,39 @@
+import Foundation
+import MLPLab
+import Testing
+
+/// evaluate's charts (adversarial finding 8): names of their own beside a run's training charts,
+/// and a user's file of those names refused, not replaced.
+struct EvaluationChartsTests {
+    static let evaluation = Evaluation(confusion: [[3, 1], [0, 4]], loss: 0.5)
+
+    @Test("the charts leave a run's per-class.svg and confusion.svg alone and replace their own")
+    func ownNamesBesideTheRunsCharts() throws {
+        let folder = try TestSupport.temporaryDirectory().path
+        try Data("training chart".utf8).write(to: URL(fileURLWithPath: folder + "/per-class.svg"))
+        try Data("training chart".utf8).write(to: URL(fileURLWithPath: folder + "/confusion.svg"))
+        let paths = try EvaluationCharts.write(Self.evaluation, classNames: ["a", "b"], to: folder)
+        #expect(paths == EvaluationCharts.fileNames.map { folder + "/" + $0 })
+        #expect(EvaluationCharts.fileNames == ["evaluation-per-class.svg", "evaluation-confusion.svg"])
+        for name in ["per-class.svg", "confusion.svg"] {
+            #expect(try String(contentsOfFile: folder + "/" + name, encoding: .utf8) == "training chart")
+        }
+        // Evaluating again replaces evaluate's own charts.
+        _ = try EvaluationCharts.write(Evaluation(confusion: [[4, 0], [0, 4]], loss: 0.1), classNames: ["a", "b"], to: folder)
+    }
+
+    @Test("a file of the charts' names that MLPLab did not draw is refused, naming it, and neither chart is written")
+    func usersFileIsRefused() throws {
+        let folder = try TestSupport.temporaryDirectory().path
+        let mine = folder + "/evaluation-confusion.svg"
+        try Data("<svg>my own drawing</svg>".utf8).write(to: URL(fileURLWithPath: mine))
+        do {
+            _ = try EvaluationCharts.write(Self.evaluation, classNames: ["a", "b"], to: folder)
+            Issue.record("a user's file was replaced")
+        } catch let error as CheckpointError {
+            #expect("\(error)".contains("evaluation-confusion.svg") && "\(error)".contains("MLPLab did not draw"), "\(error)")
+        }
+        #expect(try String(contentsOfFile: mine, encoding: .utf8) == "<svg>my own drawing</svg>")
+        #expect(!FileManager.default.fileExists(atPath: folder + "/evaluation-per-class.svg"))
+    }
+}

@@ -42,15 +42,9 @@ struct PredictCommand: ParsableCommand {
     func run() throws {
         let classifier = try Classifier(contentsOf: model)
         // Decode and check every image before computing anything.
-        var decoded: [GrayImage] = [], names: [String] = []
-        for path in images {
-            do {
-                decoded.append(try classifier.image(contentsOf: path, maximumPixels: maximumPixels))
-                names.append(path)
-            } catch let error as DatasetError where skipUnreadable {
-                Terminal.error("skipped: \(error)")
-            }
-        }
+        let (decoded, names, skipped) = try classifier.images(contentsOf: images, maximumPixels: maximumPixels,
+                                                              skippingUnreadable: skipUnreadable)
+        for file in skipped { Terminal.error("skipped: \(file.error)") }
         guard !decoded.isEmpty else {
             Terminal.error("Error: none of the \(images.count) image\(images.count == 1 ? "" : "s") could be used (each is named above, with why); nothing to predict. Fix or replace them, or raise --max-pixels if they are too large.")
             throw ExitCode.failure

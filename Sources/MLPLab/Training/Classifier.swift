@@ -192,6 +192,26 @@ public final class Classifier {
         return image
     }
 
+    /// The image files at `paths`, as `image(contentsOf:maximumPixels:)` reads each, in order.
+    /// With `skippingUnreadable`, a file that cannot be read or decoded is left out and returned
+    /// in `skipped` with its error (what `predict --skip-unreadable` lists); without it, the first
+    /// such error is thrown. Another size is always thrown.
+    public func images(contentsOf paths: [String], maximumPixels: Int = GrayImage.defaultMaximumPixels,
+                       skippingUnreadable: Bool = false)
+        throws -> (images: [GrayImage], paths: [String], skipped: [(path: String, error: DatasetError)])
+    {
+        var images: [GrayImage] = [], kept: [String] = [], skipped: [(path: String, error: DatasetError)] = []
+        for path in paths {
+            do {
+                images.append(try image(contentsOf: path, maximumPixels: maximumPixels))
+                kept.append(path)
+            } catch let error as DatasetError where skippingUnreadable {
+                skipped.append((path, error))
+            }
+        }
+        return (images, kept, skipped)
+    }
+
     // MARK: Logits and probabilities
 
     /// The logits of images given as bytes, rows × classCount, row-major.

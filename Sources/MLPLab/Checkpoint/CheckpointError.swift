@@ -73,8 +73,8 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
         case let .cannotContinue(path, epochs, reason):
             return "cannot train '\(path)' past its \(epochs) epoch\(epochs == 1 ? "" : "s"): \(reason)."
         case let .damagedRunFile(path, reason):
-            let folder = (path as NSString).deletingLastPathComponent
-            switch (path as NSString).lastPathComponent {
+            let folder = PathName.parent(of: path)
+            switch PathName.lastComponent(of: path) {
             case "checkpoint.safetensors":
                 return "'\(path)' cannot be used: \(reason). The checkpoint was damaged (a disk or copy error, or an edit): restore it from a backup, or start the run again with another --name."
             case "model.safetensors", "last.safetensors":

@@ -15,7 +15,7 @@ enum Folder {
                                                fix: "Move the file away, or choose another place (--run-dir, --name, -o).")
         }
         try checkNotDanglingLink(path)
-        let parent = (path as NSString).deletingLastPathComponent
+        let parent = PathName.parent(of: path)
         if !parent.isEmpty, parent != path { try create(parent) }
         if mkdir(path, 0o777) != 0 {
             let code = errno

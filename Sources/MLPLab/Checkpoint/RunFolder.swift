@@ -68,7 +68,7 @@ public final class RunFolder {
     /// this before reading its data, so a place it could never save to is one error at once,
     /// not after the load, and an interrupted load leaves no empty run folder.
     public static func checkCanCreate(_ path: String) throws {
-        let directory = (path as NSString).deletingLastPathComponent
+        let directory = PathName.parent(of: path)
         let parent = directory.isEmpty ? "." : directory
         try Folder.create(parent)
         // The run's own name: a dangling link there is found now, not after the data is read.
@@ -94,9 +94,9 @@ public final class RunFolder {
     /// checkpoint, or retrain), not a model file's ("copy it again"). Other errors and files
     /// are returned as they are.
     public static func asRunFileError(_ error: CheckpointError, path: String) -> CheckpointError {
-        let folder = (path as NSString).deletingLastPathComponent
+        let folder = PathName.parent(of: path)
         guard let problem = error.problem,
-              [File.model.rawValue, File.lastModel.rawValue].contains((path as NSString).lastPathComponent),
+              [File.model.rawValue, File.lastModel.rawValue].contains(PathName.lastComponent(of: path)),
               FileManager.default.fileExists(atPath: (folder.isEmpty ? "." : folder) + "/" + File.config.rawValue) else { return error }
         return .damagedRunFile(path: path, reason: problem)
     }

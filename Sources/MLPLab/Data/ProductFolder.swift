@@ -23,8 +23,8 @@ public enum ProductFolder {
             throw DatasetError.tooSmall(what: "class '\(dataset.classNames[label])'", count: available[label],
                                         needed: "\(count) are needed at --scale \(scale)")
         }
-        let parent = (output as NSString).deletingLastPathComponent
-        let temporary = (parent.isEmpty ? "." : parent) + "/.\((output as NSString).lastPathComponent).partial-\(getpid())"
+        let parent = PathName.parent(of: output)
+        let temporary = (parent.isEmpty ? "." : parent) + "/.\(PathName.lastComponent(of: output)).partial-\(getpid())"
         try? FileManager.default.removeItem(atPath: temporary)
         do {
             var written = [Int](repeating: 0, count: dataset.classCount)

@@ -7,7 +7,7 @@ public enum RunReport {
     /// Writes the charts and summary.md of `result` into its run folder; `skipped`: every file
     /// `--skip-unreadable` left out of the data, listed in summary.md.
     public static func write(_ result: RunResult, to folder: RunFolder, skipped: [ImageFolderReport.SkippedFile] = []) throws {
-        let name = (folder.path as NSString).lastPathComponent
+        let name = PathName.lastComponent(of: folder.path)
         try folder.write(Data(lossChart(result, name: name).svg.utf8), to: .lossChart)
         try folder.write(Data(perClassChart(result, name: name).svg.utf8), to: .perClassChart)
         let confusion = ConfusionMatrixChart(title: "\(name): test confusion matrix", classNames: result.record.classNames,

@@ -10,9 +10,9 @@ public enum AtomicFile {
 
     /// Streams the file's contents through `body`, so large files need not be built in memory.
     public static func write(to path: String, _ body: (FileHandle) throws -> Void) throws {
-        let url = URL(fileURLWithPath: path)
-        let directory = url.deletingLastPathComponent().path
-        let temporary = "\(directory)/.\(url.lastPathComponent).tmp-\(getpid())"
+        let parent = PathName.parent(of: path)
+        let directory = parent.isEmpty ? "." : parent
+        let temporary = "\(directory)/.\(PathName.lastComponent(of: path)).tmp-\(getpid())"
         guard FileManager.default.createFile(atPath: temporary, contents: nil) else {
             throw AtomicFileError(path: path, reason: "cannot create a file in '\(directory)' (\(String(cString: strerror(errno))))")
         }

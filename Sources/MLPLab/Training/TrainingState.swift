@@ -117,7 +117,7 @@ extension Checkpoint where State == TrainingState {
     public init(contentsOf path: String, record: RunRecord, trainingSamples: Int? = nil) throws {
         let file = try SafeTensors(contentsOf: path)
         if let key = file.metadata[Self.recordKeyName], key != record.checkpointKey {
-            let config = (path as NSString).deletingLastPathComponent + "/" + RunFolder.File.config.rawValue
+            let config = PathName.parent(of: path) + "/" + RunFolder.File.config.rawValue
             throw CheckpointError.damagedRunFile(path: config, reason: "its checkpoint was trained under another configuration, so config.json was edited since")
         }
         try self.init(file: file, path: path, configuration: record.model, hasMomentum: record.training.optimizer.momentum != 0)

@@ -19,6 +19,6 @@ static inline MPI_Status *mlplab_mpi_status_ignore(void) { return MPI_STATUS_IGN
 static inline MPI_Status *mlplab_mpi_statuses_ignore(void) { return MPI_STATUSES_IGNORE; }
 static inline int mlplab_mpi_success(void) { return MPI_SUCCESS; }
 static inline void *mlplab_mpi_in_place(void) { return MPI_IN_PLACE; }
-static inline int mlplab_mpi_thread_funneled(void) { return MPI_THREAD_FUNNELED; }
+static inline int mlplab_mpi_thread_serialized(void) { return MPI_THREAD_SERIALIZED; }
 static inline int mlplab_mpi_lock_exclusive(void) { return MPI_LOCK_EXCLUSIVE; }
 static inline MPI_Errhandler mlplab_mpi_errors_return(void) { return MPI_ERRORS_RETURN; }

@@ -27,8 +27,8 @@ enum Ranks {
         var code: Int32 = 0
         do {
             var parsed = try command.parseAsRoot()
-            if let communicator, communicator.size > 1, !(parsed is StudyCommand || parsed is SweepCommand) {
-                throw ValidationError("'\(type(of: parsed).configuration.commandName ?? "this command")' runs in one process; start it without mpirun or srun (study and sweep spread their runs over processes).")
+            if let communicator, communicator.size > 1, !(parsed is StudyCommand || parsed is SweepCommand || parsed is TrainCommand) {
+                throw ValidationError("'\(type(of: parsed).configuration.commandName ?? "this command")' runs in one process; start it without mpirun or srun (study and sweep spread their runs over processes, train its batches).")
             }
             if var asynchronous = parsed as? any AsyncParsableCommand {
                 try await asynchronous.run()

@@ -69,28 +69,43 @@ struct TrainCommand: AsyncParsableCommand {
     func run() async throws {
         // A file-size limit (or quota) must give an error from write(), not kill the process.
         signal(SIGXFSZ, SIG_IGN)
-        let (folder, record, dataset, skipped) = try prepare()
+        let ranks = Ranks.communicator.flatMap { $0.size > 1 ? $0 : nil }
+        // Data-parallel, rank 0 alone reads the options against the run folder and opens it; the
+        // others load the data the record names.
+        var prepared: (folder: RunFolder, dataset: Dataset, skipped: [ImageFolderReport.SkippedFile])?
+        var record = try ranks.fromLeader { () -> RunRecord in
+            let (folder, record, dataset, skipped) = try prepare()
+            prepared = (folder, dataset, skipped)
+            return record
+        }
         // A failure before the run's first file (a model too large) leaves no empty folder behind.
-        defer { folder.discardIfUnstarted() }
-        let lines = TrainingLines(record: record, dataset: dataset, folder: folder.path, toStderr: json)
+        defer { prepared?.folder.discardIfUnstarted() }
+        let dataset = try ranks.agreeing { try prepared?.dataset ?? record.data.load(threads: record.training.threads, cache: dataOptions.cache, progress: nil).dataset }
+        if let ranks { record.processes = ranks.size }
+        let folder = prepared?.folder
+        let lines = folder.map { TrainingLines(record: record, dataset: dataset, folder: $0.path, toStderr: json) }
         let result: RunResult
         do {
             result = try await Interrupt.cancellingOnSignal {
-                try Training.run(record, on: dataset, in: folder) { event in
+                try Training.run(record, on: dataset, in: folder, communicator: ranks) { event in
                     if case let .batch(epoch, batch, _) = event { FaultInjection.check(epoch: epoch, batch: batch) }
-                    if case let .finished(result) = event { try RunReport.write(result, to: folder, skipped: skipped) }
-                    lines.show(event)
+                    if case let .finished(result) = event, let folder { try RunReport.write(result, to: folder, skipped: prepared?.skipped ?? []) }
+                    lines?.show(event)
                 }
             }
         } catch is CancellationError {
-            Terminal.clearStatus()
-            Terminal.error("stopped after epoch \(lines.epochsDone) of \(record.training.epochs); the checkpoint in \(OneLine.escaped(folder.path)) is intact. Continue with: mlplab train --resume \(OneLine.escaped(folder.path))")
+            if let lines, let folder {
+                Terminal.clearStatus()
+                Terminal.error("stopped after epoch \(lines.epochsDone) of \(record.training.epochs); the checkpoint in \(OneLine.escaped(folder.path)) is intact. Continue with: mlplab train --resume \(OneLine.escaped(folder.path))")
+            }
             throw ExitCode(130)
         }
-        lines.finish(result)
-        if json { print(try JSONCoding.string(result)) }
+        if let lines {
+            lines.finish(result)
+            if json { print(try JSONCoding.string(result)) }
+        }
         if let divergence = result.divergence {
-            Terminal.error("mlplab: \(lines.describe(divergence)): \(divergence.diagnosis)")
+            if let lines { Terminal.error("mlplab: \(lines.describe(divergence)): \(divergence.diagnosis)") }
             if !record.training.continueOnNonFinite { throw ExitCode(3) }
         }
     }

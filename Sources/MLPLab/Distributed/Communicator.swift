@@ -8,6 +8,9 @@ import Foundation
 /// a process started without a launcher never initializes MPI. Every operation is collective
 /// (all ranks call it, in the same order) unless its comment says otherwise. MPI errors are
 /// returned, not fatal, and thrown as `DistributedError`.
+///
+/// MPI runs at `MPI_THREAD_SERIALIZED`: the calls may come from any thread (a Swift task moves
+/// between them), one at a time.
 public final class Communicator: @unchecked Sendable {
     /// This process's rank, 0 ..< size.
     public let rank: Int
@@ -31,7 +34,7 @@ public final class Communicator: @unchecked Sendable {
         started = true
         guard launch.usesMPI else { return nil }
         var provided: Int32 = 0
-        try check(MPI_Init_thread(nil, nil, mlplab_mpi_thread_funneled(), &provided), "MPI_Init_thread")
+        try check(MPI_Init_thread(nil, nil, mlplab_mpi_thread_serialized(), &provided), "MPI_Init_thread")
         let world = mlplab_mpi_comm_world()!
         MPI_Comm_set_errhandler(world, mlplab_mpi_errors_return())
         var rank: Int32 = 0, size: Int32 = 0
@@ -95,6 +98,29 @@ public final class Communicator: @unchecked Sendable {
         try allreduce(UnsafeMutableRawPointer(buffer.baseAddress), count: buffer.count, type: mlplab_mpi_float(), op: mlplab_mpi_sum())
     }
 
+    /// Replaces `buffer` with the element-wise sum of every rank's buffer, allocating nothing
+    /// (the training step's loss and counts).
+    public func sumInPlace(_ buffer: UnsafeMutableBufferPointer<Double>) throws {
+        try allreduce(UnsafeMutableRawPointer(buffer.baseAddress), count: buffer.count, type: mlplab_mpi_double(), op: mlplab_mpi_sum())
+    }
+
+    /// Replaces `buffer` with the element-wise sum of every rank's buffer.
+    public func sumInPlace(_ buffer: UnsafeMutableBufferPointer<Int64>) throws {
+        try allreduce(UnsafeMutableRawPointer(buffer.baseAddress), count: buffer.count, type: mlplab_mpi_int64(), op: mlplab_mpi_sum())
+    }
+
+    /// Overwrites `buffer` on every rank with rank `root`'s (the same count on each).
+    public func broadcast(_ buffer: UnsafeMutableBufferPointer<Float>, from root: Int = 0) throws {
+        guard let base = buffer.baseAddress else { return }
+        let piece = 1 << 30
+        var done = 0
+        while done < buffer.count {
+            let n = min(piece, buffer.count - done)
+            try Self.check(MPI_Bcast(base + done, Int32(n), mlplab_mpi_float(), Int32(root), world), "MPI_Bcast")
+            done += n
+        }
+    }
+
     /// `bytes` from rank `root`, on every rank (the other ranks' arguments are ignored).
     public func broadcast(_ bytes: [UInt8], from root: Int = 0) throws -> [UInt8] {
         var count = [Int64(bytes.count)]
@@ -107,6 +133,27 @@ public final class Communicator: @unchecked Sendable {
             try Self.check(MPI_Bcast(base, Int32(buffer.count), mlplab_mpi_byte(), Int32(root), world), "MPI_Bcast")
         }
         return data
+    }
+
+    /// Starts summing `count` floats at `base` over every rank in place, without waiting: the
+    /// sum is there once `wait` has returned for the request stored in `request`. Counts above
+    /// Int32.max are refused (a layer's gradient is far smaller).
+    func startSum(_ base: UnsafeMutablePointer<Float>, count: Int, request: UnsafeMutablePointer<MPI_Request?>) throws {
+        precondition(count <= Int(Int32.max), "Communicator.startSum: \(count) floats in one request")
+        try Self.check(MPI_Iallreduce(mlplab_mpi_in_place(), base, Int32(count), mlplab_mpi_float(), mlplab_mpi_sum(), world, request),
+                       "MPI_Iallreduce")
+    }
+
+    /// Lets started requests move on (Open MPI advances nonblocking collectives only inside MPI
+    /// calls) without waiting for them.
+    func progress(_ requests: UnsafeMutablePointer<MPI_Request?>, count: Int) throws {
+        var done: Int32 = 0
+        try Self.check(MPI_Testall(Int32(count), requests, &done, mlplab_mpi_statuses_ignore()), "MPI_Testall")
+    }
+
+    /// Waits for `count` started requests.
+    func wait(_ requests: UnsafeMutablePointer<MPI_Request?>, count: Int) throws {
+        try Self.check(MPI_Waitall(Int32(count), requests, mlplab_mpi_statuses_ignore()), "MPI_Waitall")
     }
 
     private func reduce(_ values: [Int64], _ op: MPI_Op) throws -> [Int64] {
@@ -148,6 +195,10 @@ public enum DistributedError: Error, CustomStringConvertible, Equatable {
     case otherRankFailed
     /// The output folder is not one filesystem on every rank.
     case notShared(path: String, ranks: [Int])
+    /// Data-parallel ranks hold different parameters after `epoch` (they must stay identical).
+    case parametersDiffer(epoch: Int)
+    /// Data-parallel ranks read different data (`fingerprints`, by rank).
+    case dataDiffers(fingerprints: [String])
 
     /// The message, with the fix.
     public var description: String {
@@ -158,6 +209,10 @@ public enum DistributedError: Error, CustomStringConvertible, Equatable {
             return "another rank stopped with an error (its message is above); finished runs and checkpoints are kept: fix the cause and run the same command again."
         case let .notShared(path, ranks):
             return "'\(path)' is not the same folder on every rank (rank\(ranks.count == 1 ? "" : "s") \(ranks.map(String.init).joined(separator: ", ")) cannot see what rank 0 wrote there): put it on a filesystem all nodes share (NFS, Lustre, GPFS), or run on one node."
+        case let .parametersDiffer(epoch):
+            return "the ranks' parameters differ after epoch \(epoch), so their gradients no longer belong to one model (an MPI reduction that is not the same on every rank, or a rank with another build): the last checkpoint is kept; resume it in one process (mlplab train --resume RUN) to rule out MPI."
+        case let .dataDiffers(fingerprints):
+            return "the ranks read different data (fingerprints by rank: \(fingerprints.joined(separator: ", "))): every node must see the same images at the same path; copy the folder to every node or put it on a shared filesystem."
         }
     }
 }
@@ -195,5 +250,53 @@ extension Communicator {
             throw DistributedError.otherRankFailed
         }
         return try outcome?.get()
+    }
+}
+
+extension Communicator {
+    /// Every rank's `text`, in rank order, on every rank.
+    public func gather(_ text: String) throws -> [String] {
+        try (0..<size).map { root in String(decoding: try broadcast(Array(text.utf8), from: root), as: UTF8.self) }
+    }
+
+    /// Runs `body` on every rank and makes them agree on how it went: when it threw anywhere,
+    /// every rank throws (its own error, or `DistributedError.otherRankFailed` where it did not
+    /// throw), so that no rank goes on to a collective the others never reach.
+    public func agreeing<T>(_ body: () throws -> T) throws -> T {
+        let outcome = Result { try body() }
+        let ok: Bool
+        if case .failure = outcome { ok = false } else { ok = true }
+        guard try all(ok) else {
+            if case let .failure(error) = outcome { throw error }
+            throw DistributedError.otherRankFailed
+        }
+        return try outcome.get()
+    }
+
+    /// Runs `body` on rank 0 alone and gives its value to every rank (sent as JSON); an error
+    /// on rank 0 is thrown there and as `DistributedError.otherRankFailed` elsewhere.
+    public func fromLeader<T: Codable>(_ body: () throws -> T) throws -> T {
+        let value = try onLeader(body)
+        let bytes = try broadcast(rank == 0 ? [UInt8](try JSONCoding.encode(Shared(value: value!), pretty: false)) : [])
+        if let value { return value }
+        return try JSONCoding.decode(Shared<T>.self, from: Data(bytes)).value
+    }
+
+    private struct Shared<T: Codable>: Codable { var value: T }
+}
+
+/// The forms of `agreeing` and `fromLeader` that also serve a process alone (no communicator):
+/// `body` then just runs.
+extension Optional where Wrapped == Communicator {
+    /// `Communicator.agreeing`, or `body()` alone.
+    public func agreeing<T>(_ body: () throws -> T) throws -> T {
+        guard let communicator = self else { return try body() }
+        return try communicator.agreeing(body)
+    }
+
+    /// `Communicator.fromLeader`, or `body()` alone.
+    public func fromLeader<T: Codable>(_ body: () throws -> T) throws -> T {
+        guard let communicator = self else { return try body() }
+        return try communicator.fromLeader(body)
     }
 }

@@ -77,8 +77,13 @@ public final class MLP {
     /// are returned (0 when no layer is fused). Each activation's derivative and the bias gradient
     /// below it are one pass. Uses the workspace's two scratch buffers for dL/dz of the hidden
     /// layers, alternately, and its Gram scratch for the norms.
+    ///
+    /// `observer` is told of each layer, last first, as soon as its gradients (weights and bias)
+    /// are written and before the layers below it are backpropagated: data-parallel training
+    /// starts summing them over its processes there (`DataParallel`).
     @discardableResult
-    public func backward(_ workspace: Workspace, rows: Int, engine: MatMul, weightUpdates: [WeightUpdate?] = []) -> Double {
+    public func backward(_ workspace: Workspace, rows: Int, engine: MatMul, weightUpdates: [WeightUpdate?] = [],
+                         observer: LayerGradientObserver? = nil) -> Double {
         precondition(rows <= workspace.trainingCapacity, "MLP.backward: \(rows) rows, the workspace's backward holds \(workspace.trainingCapacity)")
         var fusedSquares = 0.0
         var outputGradient = workspace.logitGradient.prefix(rows: rows)
@@ -98,6 +103,9 @@ public final class MLP {
                            parameters: parameters, gradients: workspace.gradients, weightUpdate: update,
                            biasGradientIsWritten: index < layers.count - 1, engine: engine,
                            weightCopy: workspace.weightCopy(index, for: engine))
+            // The bias gradient was written with the activation's derivative one layer up (or
+            // by `Linear.backward` for the last layer): the layer's gradients are complete.
+            observer?.gradientsReady(layer: index, range: layer.offset..<layer.biasRange.upperBound, gradients: workspace.gradients)
             if let inputGradient {
                 configuration.activation.backward(output: input, gradient: inputGradient,
                                                   biasGradient: layers[index - 1].bias(in: workspace.gradients))
@@ -117,4 +125,12 @@ public final class MLP {
             classes[row] = Int32(best)
         }
     }
+}
+
+
+/// Told by `MLP.backward` as soon as a layer's parameter gradients are complete.
+public protocol LayerGradientObserver: AnyObject {
+    /// Layer `layer`'s weight and bias gradients, adjacent at `range` of `gradients`, are written
+    /// and will not change again in this backward.
+    func gradientsReady(layer: Int, range: Range<Int>, gradients: FloatBuffer)
 }

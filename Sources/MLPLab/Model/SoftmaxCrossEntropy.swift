@@ -11,12 +11,17 @@ public enum SoftmaxCrossEntropy {
     /// Reads `logits` (rows × classes) and `labels` (rows); writes `gradient` (rows × classes,
     /// may not alias `logits`). A non-finite logit gives a non-finite loss: it is reported, never
     /// hidden. Returns the mean loss, summed in Double.
-    public static func lossAndGradient(logits: Matrix, labels: UnsafePointer<Int32>, gradient: Matrix) -> Double {
+    ///
+    /// `batchRows`, when given, is the rows of the whole batch these rows are part of (a share
+    /// of it, in data-parallel training): the gradient is divided by it instead, so that the
+    /// shares' gradients add up to the batch's. The returned loss stays the mean over `logits`' rows.
+    public static func lossAndGradient(logits: Matrix, labels: UnsafePointer<Int32>, gradient: Matrix,
+                                       batchRows: Int? = nil) -> Double {
         precondition(gradient.rows == logits.rows && gradient.columns == logits.columns,
                      "SoftmaxCrossEntropy: gradient must have the logits' shape")
         let rows = logits.rows, classes = logits.columns
         guard rows > 0 else { return 0 }
-        let scale = 1 / Float(rows)
+        let scale = 1 / Float(batchRows ?? rows)
         var total = 0.0
         for row in 0..<rows {
             let z = logits.base + row * classes

@@ -16,6 +16,7 @@ extension RunRecord {
 
     /// "oneDNN 2.6.3 (avx2), 2 threads, products in f32".
     public func engineDescription(precision: Precision) -> String {
-        "\(engine) (\(instructionSet)), \(training.threads) thread\(training.threads == 1 ? "" : "s"), products in \(precision.rawValue)"
+        let processes = self.processes.map { " × \($0) processes (data-parallel)" } ?? ""
+        return "\(engine) (\(instructionSet)), \(training.threads) thread\(training.threads == 1 ? "" : "s")\(processes), products in \(precision.rawValue)"
     }
 }

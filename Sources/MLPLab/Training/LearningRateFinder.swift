@@ -88,7 +88,7 @@ public struct LearningRateFinder {
             let rate = start * pow(end / start, Double(step) / Double(count - 1))
             let rows = order[(step * batchSize)..<min(order.count, (step + 1) * batchSize)]
             if Task.isCancelled { throw CancellationError() }
-            let loss = run.step(rows, learningRate: rate).loss
+            let loss = try run.step(rows, learningRate: rate).loss
             rates.append(rate)
             losses.append(loss)
             average = 0.98 * average + 0.02 * loss

@@ -29,6 +29,10 @@ public struct RunRecord: Codable, Equatable, Sendable {
     public var instructionSet: String
     /// The CPU, as `CPUInfo.summary` describes it; recorded, not compared.
     public var cpu: String
+    /// Processes that trained the run data-parallel (`mpirun -np N mlplab train`), each with
+    /// `training.threads` threads; nil (left out of config.json) for one. Recorded, not compared:
+    /// a run may be resumed with another number, which changes only the sums' rounding.
+    public var processes: Int?
 
     /// A record of a run starting now: the data's fingerprint, classes and image size are taken
     /// from `dataset`, the engine and CPU from this machine. `command` is ["mlplab"] by default,
@@ -59,6 +63,9 @@ public struct RunRecord: Codable, Equatable, Sendable {
               !imageWidth.multipliedReportingOverflow(by: imageHeight).overflow else {
             throw ConfigurationError(setting: "model input size", value: model.inputSize,
                                      rule: "must equal the images' \(imageWidth)×\(imageHeight) pixels")
+        }
+        if let processes, !(2...(1 << 24)).contains(processes) {
+            throw ConfigurationError(setting: "'processes'", value: processes, rule: "must be 2 to 16777216 when present (a run of one process leaves it out)")
         }
         guard classNames.count == model.classCount else {
             throw ConfigurationError(setting: "model class count", value: model.classCount, rule: "must equal the data's \(classNames.count) classes")

@@ -69,6 +69,12 @@ public final class SGD {
         if !momentum.isEmpty { momentumBuffer.copy(from: momentum) }
     }
 
+    /// Restores the step count alone, the momentum buffer having been filled in place (a
+    /// data-parallel rank receiving rank 0's state).
+    public func restore(stepCount: Int) {
+        self.stepCount = stepCount
+    }
+
     /// Whether the update can be folded into weight-gradient products (plain SGD, with or
     /// without weight decay).
     public var canFuse: Bool { configuration.momentum == 0 }

@@ -33,48 +33,51 @@ public enum Training {
     /// when the training would not fit in memory, and `CancellationError` when the task is
     /// cancelled. An error `events` throws is rethrown, except for `.batch` events, whose errors
     /// are ignored. A stored finished result is returned without any event.
+    ///
+    /// With a `communicator` of more than one process, every rank calls it with the same record
+    /// and data, and they train one model data-parallel (see `DataParallel`); rank 0 alone passes
+    /// the run folder, whose checkpoint it reads and shares. `events` come on every rank, with the
+    /// same values; an error anywhere stops every rank (`DistributedError.otherRankFailed` on the
+    /// others), so that none waits for the rest.
     public static func run(_ record: RunRecord, on dataset: Dataset, in folder: RunFolder? = nil,
+                           communicator: Communicator? = nil,
                            events: ((TrainingEvent) throws -> Void)? = nil) throws -> RunResult {
-        if let folder, let result = try folder.finishedResult(for: record) { return result }
-        try folder?.checkSameData(record)
-        try record.validate()
-        guard record.model.inputSize == dataset.featureCount, record.model.classCount == dataset.classCount else {
-            throw CheckpointError.dataMismatch(path: folder?.path ?? "the configuration",
-                                               reason: "it is for \(record.model.inputSize) inputs and \(record.model.classCount) classes, the data has \(dataset.featureCount) and \(dataset.classCount)")
-        }
-        let split = try DatasetSplit.make(for: dataset, data: record.data, seed: record.training.seed)
-        try MemoryBudget.check(model: record.model, training: record.training, validation: !split.validation.isEmpty,
-                               trainingSamples: split.train.count, otherBytes: dataset.pixels.count)
-        var checkpoint: TrainingCheckpoint?
-        if let folder {
-            if let stored = try folder.readRecord() {
-                if record.continues(stored) {
-                    checkpoint = try folder.continueRun(stored, as: record, trainingSamples: split.train.count)
-                } else if let difference = stored.firstDifference(from: record, epochsLast: true) {
-                    throw CheckpointError.configurationDiffers(path: folder.path, field: difference.field, stored: difference.stored, given: difference.given)
-                } else {
-                    checkpoint = try folder.readCheckpoint(for: stored, trainingSamples: split.train.count)
-                }
-            } else {
-                try folder.writeJSON(record, to: .config)
+        let ranks = communicator.flatMap { $0.size > 1 ? $0 : nil }
+        precondition(folder == nil || (ranks?.rank ?? 0) == 0, "Training.run: only rank 0 holds the run folder")
+        if let ranks { try DataParallel.checkSameData(dataset, communicator: ranks) }
+        if let result = try ranks.fromLeader({ try folder?.finishedResult(for: record) }) { return result }
+        let split = try ranks.agreeing { () -> DatasetSplit in
+            try folder?.checkSameData(record)
+            try record.validate()
+            guard record.model.inputSize == dataset.featureCount, record.model.classCount == dataset.classCount else {
+                throw CheckpointError.dataMismatch(path: folder?.path ?? "the configuration",
+                                                   reason: "it is for \(record.model.inputSize) inputs and \(record.model.classCount) classes, the data has \(dataset.featureCount) and \(dataset.classCount)")
             }
+            let split = try DatasetSplit.make(for: dataset, data: record.data, seed: record.training.seed)
+            try MemoryBudget.check(model: record.model, training: record.training, validation: !split.validation.isEmpty,
+                                   trainingSamples: split.train.count, otherBytes: dataset.pixels.count)
+            return split
         }
-        let run = TrainingRun(dataset: dataset, split: split, model: record.model, configuration: record.training)
+        let checkpoint = try ranks.agreeing { try folder.flatMap { try startOrContinue(record, in: $0, trainingSamples: split.train.count) } }
+        let run = TrainingRun(dataset: dataset, split: split, model: record.model, configuration: record.training, communicator: ranks)
         if let checkpoint { run.restore(checkpoint) }
-        try events?(.started(run, resumedAfterEpoch: run.history.count))
+        try run.shareState()
+        try ranks.agreeing { try events?(.started(run, resumedAfterEpoch: run.history.count)) }
         try run.train(onBatch: { epoch, batch, count in try? events?(.batch(epoch: epoch, batch: batch, batchCount: count)) },
                       onEpoch: { metrics in
-                          try folder?.saveCheckpoint(run, record: record)
-                          try events?(.epoch(metrics))
+                          try ranks.agreeing {
+                              try folder?.saveCheckpoint(run, record: record)
+                              try events?(.epoch(metrics))
+                          }
                       })
         // The last weights go to last.safetensors first; then the kept (best-on-validation)
         // ones take their place for the evaluation and model.safetensors. No copy is held.
         let resized = record.data.imageFolder.resize != nil
-        try folder?.writeModel(run, resized: resized, as: .lastModel)
+        try ranks.agreeing { try folder?.writeModel(run, resized: resized, as: .lastModel) }
         run.useBestParameters()
-        try folder?.writeModel(run, resized: resized, as: .model)
-        let train = run.evaluate(split.train)
-        let test = run.evaluate(split.test)
+        try ranks.agreeing { try folder?.writeModel(run, resized: resized, as: .model) }
+        let train = try run.evaluate(split.train)
+        let test = try run.evaluate(split.test)
         let result = RunResult(
             runFolder: folder?.path, record: record, splitSizes: split.sizes, epochs: run.history,
             trainAccuracy: train.accuracy, testAccuracy: test.accuracy,
@@ -84,9 +87,28 @@ public enum Training {
             productPrecision: run.precision,
             nonZeroParameters: run.model.parameters.buffer.reduce(0) { $0 + ($1 != 0 ? 1 : 0) },
             parameterCount: run.model.parameters.count)
-        try events?(.finished(result))
-        try folder?.writeJSON(result, to: .result)
+        try ranks.agreeing {
+            try events?(.finished(result))
+            try folder?.writeJSON(result, to: .result)
+        }
         return result
+    }
+
+    /// Writes `record` to a folder without one; else the checkpoint to continue from (nil when
+    /// the run has none yet), after checking that the folder holds this run (or the same run
+    /// with fewer epochs, `RunFolder.continueRun`).
+    private static func startOrContinue(_ record: RunRecord, in folder: RunFolder, trainingSamples: Int) throws -> TrainingCheckpoint? {
+        guard let stored = try folder.readRecord() else {
+            try folder.writeJSON(record, to: .config)
+            return nil
+        }
+        if record.continues(stored) {
+            return try folder.continueRun(stored, as: record, trainingSamples: trainingSamples)
+        }
+        if let difference = stored.firstDifference(from: record, epochsLast: true) {
+            throw CheckpointError.configurationDiffers(path: folder.path, field: difference.field, stored: difference.stored, given: difference.given)
+        }
+        return try folder.readCheckpoint(for: stored, trainingSamples: trainingSamples)
     }
 }
 

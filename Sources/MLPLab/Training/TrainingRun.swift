@@ -28,6 +28,9 @@ public final class TrainingRun {
     public let plan: UpdatePlan
     /// This step's fused updates, one per layer (nil: plain), rewritten in place every step.
     private var weightUpdates: [WeightUpdate?]
+    /// The other processes of a data-parallel training (`mpirun -np N mlplab train`), nil alone:
+    /// each step then computes this rank's share of the batch and sums the gradient over all.
+    public let parallel: DataParallel?
 
     /// Epochs finished so far.
     public private(set) var history: [EpochMetrics] = []
@@ -70,8 +73,13 @@ public final class TrainingRun {
 
     /// `fuseUpdates: false` keeps every update in the optimizer's own pass (the reference path
     /// the fused one is tested against; the results agree to rounding).
+    ///
+    /// With a `communicator` of more than one process, the run is one rank of a data-parallel
+    /// training (see `DataParallel`): every rank must make it with the same arguments, and call
+    /// `train`, `step`, `evaluate` and `shareState` together, in the same order. Updates are not
+    /// fused then (the gradient must exist to be summed).
     public init(dataset: Dataset, split: DatasetSplit, model modelConfiguration: ModelConfiguration,
-                configuration: TrainingConfiguration, fuseUpdates: Bool = true) {
+                configuration: TrainingConfiguration, fuseUpdates: Bool = true, communicator: Communicator? = nil) {
         precondition(modelConfiguration.inputSize == dataset.featureCount, "TrainingRun: model input differs from the data")
         precondition(modelConfiguration.classCount == dataset.classCount, "TrainingRun: model classes differ from the data")
         self.dataset = dataset
@@ -84,7 +92,8 @@ public final class TrainingRun {
         model.initialize(seed: configuration.seed)
         optimizer = SGD(configuration: configuration.optimizer, parameterCount: modelConfiguration.parameterCount)
         let stepRows = TrainingRun.stepRows(batchSize: configuration.batchSize, trainingSamples: split.train.count)
-        plan = UpdatePlan(layers: model.layers, batchSize: stepRows, optimizer: optimizer, enabled: fuseUpdates)
+        parallel = communicator.flatMap { $0.size > 1 ? DataParallel(communicator: $0, layers: modelConfiguration.layerSizes.count - 1) : nil }
+        plan = UpdatePlan(layers: model.layers, batchSize: stepRows, optimizer: optimizer, enabled: fuseUpdates && parallel == nil)
         weightUpdates = Array(repeating: nil, count: model.layers.count)
         workspace = Workspace(configuration: modelConfiguration,
                               capacity: max(stepRows, TrainingRun.evaluationBatch),
@@ -105,10 +114,12 @@ public final class TrainingRun {
     /// configuration says to continue) or when validation accuracy has not improved for
     /// `patience` epochs. When the task running it is cancelled (checked after every batch), it
     /// throws `CancellationError`: the unfinished epoch is dropped, so the state is the last
-    /// finished epoch's, which `onEpoch` has seen (and a run folder has saved).
+    /// finished epoch's, which `onEpoch` has seen (and a run folder has saved). Data-parallel,
+    /// a cancellation on any rank stops every rank at the same step; an MPI failure throws
+    /// `DistributedError`.
     public func train(onBatch: BatchObserver? = nil, onEpoch: ((EpochMetrics) throws -> Void)? = nil) throws {
         while !isFinished {
-            guard let metrics = trainEpoch(history.count + 1, onBatch: onBatch) else { throw CancellationError() }
+            guard let metrics = try trainEpoch(history.count + 1, onBatch: onBatch) else { throw CancellationError() }
             history.append(metrics)
             if let accuracy = metrics.validationAccuracy, accuracy > (bestValidationAccuracy ?? -1), divergence == nil {
                 bestValidationAccuracy = accuracy
@@ -137,8 +148,9 @@ public final class TrainingRun {
     }
 
     /// One pass over the training split in a seeded order; nil when the task running it was
-    /// cancelled before its last batch.
-    public func trainEpoch(_ epoch: Int, onBatch: BatchObserver? = nil) -> EpochMetrics? {
+    /// cancelled before its last batch (data-parallel: on any rank). Throws `DistributedError`
+    /// when the ranks cannot reach each other or their parameters differ at the epoch's end.
+    public func trainEpoch(_ epoch: Int, onBatch: BatchObserver? = nil) throws -> EpochMetrics? {
         var order = split.train
         var generator = RandomGenerator(seed: configuration.seed, stream: .shuffle, index: UInt64(epoch))
         generator.shuffle(&order)
@@ -154,7 +166,7 @@ public final class TrainingRun {
         let start = clock.now
         for batch in 0..<batchCount {
             let rows = order[(batch * batchSize)..<min(order.count, (batch + 1) * batchSize)]
-            let result = step(rows, learningRate: learningRate)
+            let result = try step(rows, learningRate: learningRate)
             lossSum += result.loss
             normSum += result.gradientNorm
             correct += result.correct
@@ -175,14 +187,15 @@ public final class TrainingRun {
                 if !configuration.continueOnNonFinite { break }
             }
             onBatch?(epoch, batch + 1, batchCount)
-            if Task.isCancelled && batch + 1 < batchCount {
+            if result.stopRequested && batch + 1 < batchCount {
                 trainingSeconds += (clock.now - start).seconds
                 return nil
             }
         }
         let seconds = (clock.now - start).seconds
         trainingSeconds += seconds
-        let validationAccuracy = split.validation.isEmpty ? nil : accuracy(on: split.validation)
+        try parallel?.checkIdentical(model.parameters, epoch: epoch)
+        let validationAccuracy = split.validation.isEmpty ? nil : try accuracy(on: split.validation)
         let trainAccuracy = Double(correct) / Double(max(seen, 1))
         if let explosion, divergence == nil, (validationAccuracy ?? trainAccuracy) <= majorityShare + 0.01 {
             // The loss blew up and the model ended the epoch no better than guessing: collapsed.
@@ -205,30 +218,59 @@ public final class TrainingRun {
         public var gradientNorm: Double
         /// Samples of the batch the model classified correctly before the update.
         public var correct: Int
+        /// Whether the task running the step was cancelled (data-parallel: on any rank, so that
+        /// every rank stops after the same step).
+        public var stopRequested: Bool
     }
 
     /// One SGD step on the samples `indices` (a slice of the epoch's order). Allocates nothing
     /// in MLPLab's code (the step benchmark counts it; the engine's own calls do allocate).
+    ///
+    /// Data-parallel, `indices` is the whole batch on every rank: this rank computes its share
+    /// (`DataParallel.share`), the gradient is summed over the ranks, and the loss, accuracy and
+    /// gradient norm returned are the whole batch's, the same on every rank. Throws
+    /// `DistributedError` only then, when the ranks cannot reach each other.
     @discardableResult
-    public func step(_ indices: ArraySlice<Int>, learningRate: Double) -> StepResult {
-        let rows = indices.count
-        BatchLoader.gather(indices, from: dataset, scaling: configuration.inputScaling,
-                           into: workspace.input, labels: workspace.labels)
-        let logits = model.forward(workspace, rows: rows, engine: engine)
-        MLP.predictions(logits: logits, into: workspace.predictions)
-        var correct = 0
-        for row in 0..<rows where workspace.predictions[row] == workspace.labels[row] { correct += 1 }
-        let loss = SoftmaxCrossEntropy.lossAndGradient(logits: logits, labels: workspace.labels,
-                                                       gradient: workspace.logitGradient.prefix(rows: rows))
-        for (index, layer) in model.layers.enumerated() {
-            weightUpdates[index] = plan.fusedLayers[index]
-                ? optimizer.weightUpdate(layer.weightRange, parameters: model.parameters, learningRate: learningRate)
-                : nil
+    public func step(_ indices: ArraySlice<Int>, learningRate: Double) throws -> StepResult {
+        var mine = indices
+        if let parallel {
+            let share = parallel.share(of: indices.count)
+            mine = indices[(indices.startIndex + share.lowerBound)..<(indices.startIndex + share.upperBound)]
         }
-        let fusedSquares = model.backward(workspace, rows: rows, engine: engine, weightUpdates: weightUpdates)
+        let rows = mine.count
+        var loss = 0.0, correct = 0, fusedSquares = 0.0
+        if rows > 0 || parallel == nil {
+            BatchLoader.gather(mine, from: dataset, scaling: configuration.inputScaling,
+                               into: workspace.input, labels: workspace.labels)
+            let logits = model.forward(workspace, rows: rows, engine: engine)
+            MLP.predictions(logits: logits, into: workspace.predictions)
+            for row in 0..<rows where workspace.predictions[row] == workspace.labels[row] { correct += 1 }
+            loss = SoftmaxCrossEntropy.lossAndGradient(logits: logits, labels: workspace.labels,
+                                                       gradient: workspace.logitGradient.prefix(rows: rows), batchRows: indices.count)
+            for (index, layer) in model.layers.enumerated() {
+                weightUpdates[index] = plan.fusedLayers[index]
+                    ? optimizer.weightUpdate(layer.weightRange, parameters: model.parameters, learningRate: learningRate)
+                    : nil
+            }
+            fusedSquares = model.backward(workspace, rows: rows, engine: engine, weightUpdates: weightUpdates, observer: parallel)
+        } else if let parallel {
+            // A batch with fewer rows than ranks: this rank adds a zero gradient, layer by layer as the others do.
+            workspace.gradients.fill(0)
+            for (index, layer) in model.layers.enumerated().reversed() {
+                parallel.gradientsReady(layer: index, range: layer.offset..<layer.biasRange.upperBound, gradients: workspace.gradients)
+            }
+        }
+        var stopRequested = Task.isCancelled
+        if let parallel {
+            try parallel.finishSums()
+            let sums = try parallel.sumStep(lossSum: loss * Double(rows), correct: correct, stop: stopRequested)
+            loss = sums.lossSum / Double(max(indices.count, 1))
+            correct = sums.correct
+            stopRequested = sums.stop
+        }
         let norm = optimizer.step(parameters: model.parameters, gradients: workspace.gradients, plan: plan,
                                   fusedSquares: fusedSquares, learningRate: learningRate, threads: configuration.threads)
-        return StepResult(loss: loss, gradientNorm: norm, correct: correct)
+        return StepResult(loss: loss, gradientNorm: norm, correct: correct, stopRequested: stopRequested)
     }
 
     /// The loop's state now, as a checkpoint keeps it.
@@ -240,15 +282,34 @@ public final class TrainingRun {
 
     /// Puts the run back in the state a checkpoint saved after its last finished epoch.
     public func restore(_ checkpoint: TrainingCheckpoint) {
-        let state = checkpoint.state
         model.parameters.copy(from: checkpoint.parameters)
-        optimizer.restore(stepCount: state.stepCount, momentum: checkpoint.momentum)
+        optimizer.restore(stepCount: checkpoint.state.stepCount, momentum: checkpoint.momentum)
+        if let best = checkpoint.bestParameters { bestParameters?.copy(from: best) }
+        restore(checkpoint.state)
+    }
+
+    /// Data-parallel: gives every rank rank 0's state (parameters, momentum, best weights, the
+    /// loop's state), as after rank 0 alone has read a checkpoint; nothing alone. Collective.
+    public func shareState() throws {
+        guard let parallel else { return }
+        let communicator = parallel.communicator
+        let bytes = try communicator.broadcast(parallel.rank == 0 ? [UInt8](try JSONCoding.encode(state, pretty: false)) : [])
+        try communicator.broadcast(model.parameters.buffer)
+        try communicator.broadcast(optimizer.momentumBuffer.buffer)
+        if let bestParameters { try communicator.broadcast(bestParameters.buffer) }
+        guard parallel.rank != 0 else { return }
+        let state = try JSONCoding.decode(TrainingState.self, from: Data(bytes))
+        optimizer.restore(stepCount: state.stepCount)
+        restore(state)
+    }
+
+    /// The loop's counters and history from `state`; the buffers are the caller's.
+    private func restore(_ state: TrainingState) {
         history = state.history
         divergence = state.divergence
         stoppedEarly = state.stoppedEarly
         bestValidationAccuracy = state.bestValidationAccuracy
         bestEpoch = state.bestEpoch
-        if let best = checkpoint.bestParameters { bestParameters?.copy(from: best) }
         firstGradientNorm = state.firstGradientNorm
         lastFiniteGradientNorm = state.lastFiniteGradientNorm
         trainingSeconds = history.reduce(0) { $0 + $1.seconds }
@@ -256,13 +317,21 @@ public final class TrainingRun {
     }
 
     /// The fraction of `indices` the model classifies correctly.
-    public func accuracy(on indices: [Int]) -> Double {
-        let evaluation = evaluate(indices)
-        return evaluation.accuracy
+    public func accuracy(on indices: [Int]) throws -> Double {
+        try evaluate(indices).accuracy
     }
 
     /// Predictions for `indices`: overall and per-class correct counts, and the mean loss.
-    public func evaluate(_ indices: [Int]) -> Evaluation {
+    /// Data-parallel, each rank evaluates its share of `indices` and every rank gets the sum
+    /// (throwing `DistributedError` when the ranks cannot reach each other); alone, it never throws.
+    public func evaluate(_ indices: [Int]) throws -> Evaluation {
+        guard let parallel else { return evaluateHere(indices) }
+        let share = parallel.share(of: indices.count)
+        return try parallel.sum(evaluateHere(Array(indices[share])), count: indices.count)
+    }
+
+    /// `evaluate` on this process's rows alone.
+    private func evaluateHere(_ indices: [Int]) -> Evaluation {
         var confusion = [[Int]](repeating: [Int](repeating: 0, count: dataset.classCount), count: dataset.classCount)
         var lossSum = 0.0
         let chunk = workspace.capacity

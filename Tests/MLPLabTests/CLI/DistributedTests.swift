@@ -2,8 +2,9 @@ import Foundation
 import MLPLab
 import Testing
 
-/// Studies and sweeps spread over two MPI ranks (`mpirun -np 2`, one thread each) against one
-/// process: the same numbers, and a killed rank leaves everything resumable.
+/// Studies, sweeps and training spread over two MPI ranks (`mpirun -np 2`, one thread each)
+/// against one process: the same numbers (training: to the rounding of a sum in another order),
+/// and a killed rank leaves everything resumable.
 @Suite(.serialized, .enabled(if: TestSupport.fashionMNISTAvailable && MPIRun.path != nil))
 struct DistributedTests {
     static let mpirun = MPIRun.path
@@ -98,9 +99,113 @@ struct DistributedTests {
 
     @Test("commands that do not spread refuse to run under mpirun, once, with exit 64")
     func otherCommandsRefuse() throws {
-        let result = try Self.spread(2, ["train", "fashion-mnist", "--epochs", "1"])
+        let result = try Self.spread(2, ["lr-find", "fashion-mnist", "--subset", "1280"])
         #expect(result.status != 0)
         #expect(result.stderr.components(separatedBy: "runs in one process").count == 2, "\(result.stderr)")
+    }
+
+    // MARK: Data-parallel training
+
+    /// 1,280 training images in batches of 64: 20 steps an epoch.
+    static let train = ["train", "fashion-mnist", "--subset", "1280", "--hidden", "64,32", "--lr", "0.05", "--momentum", "0.5",
+                        "--batch-size", "64", "--threads", "1"]
+
+    /// The parameters of a model file.
+    static func parameters(_ path: String) throws -> [Float] { try ModelFile(contentsOf: path).parameters }
+
+    /// ‖a − b‖ / ‖a‖.
+    static func relativeDifference(_ a: [Float], _ b: [Float]) -> Double {
+        precondition(a.count == b.count)
+        var difference = 0.0, norm = 0.0
+        for (x, y) in zip(a, b) {
+            difference += Double(x - y) * Double(x - y)
+            norm += Double(x) * Double(x)
+        }
+        return (difference / max(norm, .leastNormalMagnitude)).squareRoot()
+    }
+
+    static func metrics(_ folder: String) throws -> [[String: Any]] {
+        try String(contentsOfFile: folder + "/metrics.jsonl", encoding: .utf8).split(separator: "\n").map {
+            try #require(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
+    }
+
+    @Test("train over 2 ranks against 1 process: parameters after 20 steps within 1e-5, each epoch's loss within 1e-4, the same test accuracy; --resume continues over 2 ranks")
+    func trainOverTwoRanksEqualsOneProcess() throws {
+        let runs = try TestSupport.temporaryDirectory().path
+        let alone = try Tool.run(Self.train + ["--epochs", "1", "--run-dir", runs, "--name", "alone"])
+        #expect(alone.status == 0, "\(alone.stderr)")
+        let spread = try Self.spread(2, Self.train + ["--epochs", "1", "--run-dir", runs, "--name", "spread"])
+        #expect(spread.status == 0, "\(spread.stderr)")
+        #expect(spread.stdout.components(separatedBy: "epoch 1/1").count == 2, "rank 0 alone prints: \(spread.stdout)")
+        #expect(spread.stdout.contains("× 2 processes (data-parallel)"), "\(spread.stdout)")
+        let a = try Self.parameters(runs + "/alone/last.safetensors"), b = try Self.parameters(runs + "/spread/last.safetensors")
+        #expect(!a.isEmpty && a.count == b.count)
+        #expect(Self.relativeDifference(a, b) <= 1e-5, "parameters after 20 steps differ by \(Self.relativeDifference(a, b))")
+        let config = try #require(Self.json(runs + "/spread/config.json") as? [String: Any])
+        #expect(config["processes"] as? Int == 2)
+        #expect((try Self.json(runs + "/alone/config.json") as? [String: Any])?["processes"] == nil)
+
+        // Two more epochs each: the 2-rank run resumes over 2 ranks.
+        #expect(try Tool.run(["train", "--resume", runs + "/alone", "--epochs", "3"]).status == 0)
+        let resumed = try Self.spread(2, ["train", "--resume", runs + "/spread", "--epochs", "3"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        let lossesA = try Self.metrics(runs + "/alone").map { $0["loss"] as? Double ?? .nan }
+        let lossesB = try Self.metrics(runs + "/spread").map { $0["loss"] as? Double ?? .nan }
+        #expect(lossesA.count == 3 && lossesB.count == 3)
+        for (x, y) in zip(lossesA, lossesB) { #expect(abs(x - y) <= 1e-4 * abs(x), "epoch loss \(x) alone, \(y) over 2 ranks") }
+        let resultA = try #require(Self.json(runs + "/alone/result.json") as? [String: Any])
+        let resultB = try #require(Self.json(runs + "/spread/result.json") as? [String: Any])
+        let testA = try #require(resultA["test_accuracy"] as? Double), testB = try #require(resultB["test_accuracy"] as? Double)
+        #expect((testA * 1000).rounded() == (testB * 1000).rounded(), "test accuracy \(testA) alone, \(testB) over 2 ranks")
+        #expect(testA > 0.5, "the model learned (test accuracy \(testA))")
+    }
+
+    @Test("a batch with fewer rows than ranks (the epoch's last, of 1 row): that rank adds nothing, and the step equals one process's")
+    func lastBatchOfOneRow() throws {
+        let runs = try TestSupport.temporaryDirectory().path
+        let arguments = ["train", "fashion-mnist", "--subset", "1281", "--hidden", "32", "--epochs", "2", "--threads", "1", "--run-dir", runs]
+        #expect(try Tool.run(arguments + ["--name", "alone"]).status == 0)
+        let spread = try Self.spread(2, arguments + ["--name", "spread"])
+        #expect(spread.status == 0, "\(spread.stderr)")
+        let a = try Self.parameters(runs + "/alone/last.safetensors"), b = try Self.parameters(runs + "/spread/last.safetensors")
+        #expect(Self.relativeDifference(a, b) <= 1e-5)
+        let resultB = try #require(Self.json(runs + "/spread/result.json") as? [String: Any])
+        #expect((resultB["split_sizes"] as? [String: Any])?["train"] as? Int == 1281, "\(resultB["split_sizes"] ?? "")")
+    }
+
+    @Test("kill -9 of one rank mid-epoch: the job ends, the checkpoint stays, and --resume gives the uninterrupted model (over 2 ranks bit for bit; in one process to rounding)")
+    func killedRankLeavesTrainingResumable() throws {
+        let runs = try TestSupport.temporaryDirectory().path
+        let arguments = Self.train + ["--epochs", "3", "--run-dir", runs]
+        let whole = try Self.spread(2, arguments + ["--name", "whole"])
+        #expect(whole.status == 0, "\(whole.stderr)")
+        for name in ["cut", "cut-alone"] {
+            let killed = try Self.spread(2, arguments + ["--name", name], environment: ["MLPLAB_FAULT_KILL_AT": "2:5", "MLPLAB_FAULT_RANK": "1"])
+            #expect(killed.status != 0, "the job should fail when a rank is killed")
+            #expect(killed.stderr.contains("rank 1") && killed.stderr.contains("signal 9"), "mpirun names the rank that died: \(killed.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: "\(runs)/\(name)/result.json"))
+            #expect(try Self.metrics("\(runs)/\(name)").count == 1, "the checkpoint of epoch 1 stays")
+        }
+        let again = try Self.spread(2, ["train", "--resume", runs + "/cut"])
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(try Self.parameters(runs + "/cut/model.safetensors") == Self.parameters(runs + "/whole/model.safetensors"))
+        #expect(Self.same(try Self.json(runs + "/cut/result.json"), try Self.json(runs + "/whole/result.json")))
+        // Resumed by one process: the same training to rounding.
+        let alone = try Tool.run(["train", "--resume", runs + "/cut-alone"])
+        #expect(alone.status == 0, "\(alone.stderr)")
+        let a = try Self.parameters(runs + "/whole/last.safetensors"), b = try Self.parameters(runs + "/cut-alone/last.safetensors")
+        #expect(Self.relativeDifference(a, b) <= 1e-5)
+    }
+
+    @Test("data-parallel errors stop every rank with one message: a run folder holding another run")
+    func dataParallelErrorIsPrintedOnce() throws {
+        let runs = try TestSupport.temporaryDirectory().path
+        #expect(try Tool.run(Self.train + ["--epochs", "1", "--run-dir", runs, "--name", "one"]).status == 0)
+        let result = try Self.spread(2, ["train", "--resume", runs + "/one", "--lr", "0.1"])
+        #expect(result.status != 0)
+        #expect(result.stderr.components(separatedBy: "Error:").count == 2, "one message, from rank 0: \(result.stderr)")
+        #expect(result.stderr.contains("learning_rate"), "\(result.stderr)")
     }
 }
 

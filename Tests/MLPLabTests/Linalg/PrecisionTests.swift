@@ -138,7 +138,7 @@ struct PrecisionTests {
         let difference = TestSupport.maximumDifference(float32.model.parameters.array, bf16.model.parameters.array)
         #expect(difference > 0, "bf16 must change something")
         #expect(difference < 0.05, "largest parameter difference \(difference)")
-        let accuracies = [float32, bf16].map { $0.accuracy(on: split.test) }
+        let accuracies = try [float32, bf16].map { try $0.accuracy(on: split.test) }
         #expect(accuracies[0] > 0.9 && abs(accuracies[0] - accuracies[1]) <= 0.02, "\(accuracies)")
         for (a, b) in zip(float32.history, bf16.history) { #expect(abs(a.loss - b.loss) < 0.02 + 0.05 * a.loss) }
     }

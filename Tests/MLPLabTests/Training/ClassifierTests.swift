@@ -74,7 +74,7 @@ struct ClassifierTests {
         let classifier = Self.classifier(run)
         #expect(run.split.train.count > Classifier.chunkSize)
         for indices in [run.split.test, run.split.train, Array(0..<run.dataset.count), []] {
-            let expected = run.evaluate(indices)
+            let expected = try run.evaluate(indices)
             let evaluation = try classifier.evaluate(indices, of: run.dataset)
             #expect(evaluation == expected)
             #expect(evaluation.loss.bitPattern == expected.loss.bitPattern)

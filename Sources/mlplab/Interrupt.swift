@@ -1,28 +1,35 @@
 import Dispatch
 import Foundation
 
-/// Ctrl-C: the first cancels the task that trains, which stops at the next safe point (after
-/// the current batch; the last checkpoint stays as it is) with `CancellationError`; a second
-/// one exits at once. Signals stay here, in the tool: the library only sees cancellation.
+/// Ctrl-C (SIGINT) or SIGTERM: the first cancels the task that trains, which stops at the next
+/// safe point (after the current batch; the last checkpoint stays as it is) with
+/// `CancellationError`; a second one exits at once. SIGTERM is what `kill`, Slurm's `scancel` and
+/// time limit, and `mpirun` on Ctrl-C send every process before SIGKILL: a batch is short enough
+/// to stop in the seconds they wait. Under MPI, rank 0 alone says so; the ranks agree to stop
+/// after the same batch. Signals stay here, in the tool: the library only sees cancellation.
 enum Interrupt {
-    nonisolated(unsafe) private static var source: DispatchSourceSignal?
+    nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
     nonisolated(unsafe) private static var task: UnsafeCurrentTask?
     nonisolated(unsafe) private static var requested = false
 
-    /// Runs `body` in the current task, cancelling the task on the first Ctrl-C.
+    /// Runs `body` in the current task, cancelling the task on the first SIGINT or SIGTERM.
     static func cancellingOnSignal<T>(_ body: () throws -> T) async throws -> T {
         task = withUnsafeCurrentTask { $0 }
-        signal(SIGINT, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-        source.setEventHandler {
-            if requested { exit(130) }
-            requested = true
-            Terminal.clearStatus()
-            Terminal.error("stopping at the end of this batch (Ctrl-C again to quit at once)…")
-            task?.cancel()
+        for number in [SIGINT, SIGTERM] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                if requested { exit(128 + number) }
+                requested = true
+                if Ranks.isLeader {
+                    Terminal.clearStatus()
+                    Terminal.error("stopping at the end of this batch (\(number == SIGINT ? "Ctrl-C" : "SIGTERM") again to quit at once)…")
+                }
+                task?.cancel()
+            }
+            source.resume()
+            sources.append(source)
         }
-        source.resume()
-        Interrupt.source = source
         return try body()
     }
 }

@@ -198,6 +198,16 @@ struct DistributedTests {
         #expect(Self.relativeDifference(a, b) <= 1e-5)
     }
 
+    @Test("a diverging data-parallel training stops every rank with exit 3 and rank 0's diagnosis, printed once")
+    func divergenceStopsEveryRank() throws {
+        let runs = try TestSupport.temporaryDirectory().path
+        let result = try Self.spread(2, ["train", "fashion-mnist", "--subset", "1280", "--hidden", "32", "--lr", "50", "--epochs", "3",
+                                         "--threads", "1", "--run-dir", runs, "--name", "d"])
+        #expect(result.status == 3, "\(result.stderr)")
+        #expect(result.stderr.components(separatedBy: "the learning rate is too high").count == 2, "\(result.stderr)")
+        #expect(try Self.metrics(runs + "/d").count == 1, "stopped after the epoch it diverged in")
+    }
+
     @Test("data-parallel errors stop every rank with one message: a run folder holding another run")
     func dataParallelErrorIsPrintedOnce() throws {
         let runs = try TestSupport.temporaryDirectory().path

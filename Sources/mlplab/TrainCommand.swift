@@ -17,6 +17,7 @@ struct TrainCommand: AsyncParsableCommand {
               mlplab train --resume runs/lr0.053
               mlplab train --resume runs/lr0.053 --epochs 20
               mlplab train fashion-mnist --no-normalize --epochs 2 --seed 2
+              mpirun -np 4 mlplab train products --batch-size 1024   (data-parallel: each process computes a share of every batch)
             """
     )
 

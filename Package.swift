@@ -53,6 +53,11 @@ let package = Package(
             path: "bench/StepBenchmark"
         ),
         .target(name: "AllocationCounter", path: "bench/AllocationCounter"),
+        .executableTarget(
+            name: "data-parallel-benchmark",
+            dependencies: ["MLPLab"],
+            path: "bench/DataParallelBenchmark"
+        ),
 
         .testTarget(
             name: "MLPLabTests",

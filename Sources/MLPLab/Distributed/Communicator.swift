@@ -33,6 +33,11 @@ public final class Communicator: @unchecked Sendable {
         if started { return current }
         started = true
         guard launch.usesMPI else { return nil }
+        // Open MPI's nonblocking allreduce (libnbc) picks, by default, an algorithm that summed the
+        // assignment's 115 MB gradient over 2 ranks in 145–180 ms, against 80–92 ms with the ring
+        // (and 76–92 ms blocking; BENCHMARKS.md). The ring is also what the scaling model assumes.
+        // A value the user set is kept.
+        setenv("OMPI_MCA_coll_libnbc_iallreduce_algorithm", "1", 0)
         var provided: Int32 = 0
         try check(MPI_Init_thread(nil, nil, mlplab_mpi_thread_serialized(), &provided), "MPI_Init_thread")
         let world = mlplab_mpi_comm_world()!

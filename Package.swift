@@ -37,7 +37,8 @@ let package = Package(
 
         // Implementation details: Debian's C libraries through module maps.
         .systemLibrary(name: "CDNNL", path: "Sources/CDNNL"),
-        .systemLibrary(name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi-c"),
+        // Open MPI, opened with dlopen only under a launcher (see Sources/CMPI/include/CMPI.h).
+        .target(name: "CMPI", path: "Sources/CMPI"),
         .systemLibrary(name: "COpenMP", path: "Sources/COpenMP"),
         .systemLibrary(name: "CStb", path: "Sources/CStb"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),

@@ -7,7 +7,8 @@ import Foundation
 /// Made once per process by `start(_:)`, and only when the launch asks for it (`Launch.usesMPI`):
 /// a process started without a launcher never initializes MPI. Every operation is collective
 /// (all ranks call it, in the same order) unless its comment says otherwise. MPI errors are
-/// returned, not fatal, and thrown as `DistributedError`.
+/// returned, not fatal, and thrown as `DistributedError`. libmpi is opened (dlopen) by `start`
+/// alone, so a process on its own never loads it.
 ///
 /// MPI runs at `MPI_THREAD_SERIALIZED`: the calls may come from any thread (a Swift task moves
 /// between them), one at a time.
@@ -18,8 +19,6 @@ public final class Communicator: @unchecked Sendable {
     public let size: Int
     /// How the launcher started this process (its node's share of the job).
     public let launch: Launch
-
-    private let world: MPI_Comm
 
     nonisolated(unsafe) private static var current: Communicator?
     nonisolated(unsafe) private static var started = false
@@ -38,33 +37,31 @@ public final class Communicator: @unchecked Sendable {
         // (and 76–92 ms blocking; BENCHMARKS.md). The ring is also what the scaling model assumes.
         // A value the user set is kept.
         setenv("OMPI_MCA_coll_libnbc_iallreduce_algorithm", "1", 0)
-        var provided: Int32 = 0
-        try check(MPI_Init_thread(nil, nil, mlplab_mpi_thread_serialized(), &provided), "MPI_Init_thread")
-        let world = mlplab_mpi_comm_world()!
-        MPI_Comm_set_errhandler(world, mlplab_mpi_errors_return())
+        var reason = [CChar](repeating: 0, count: 512)
+        guard mlplab_mpi_load(&reason, Int32(reason.count)) == 0 else {
+            throw DistributedError.cannotLoad(reason: String(decoding: reason.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+        }
         var rank: Int32 = 0, size: Int32 = 0
-        MPI_Comm_rank(world, &rank)
-        MPI_Comm_size(world, &size)
-        current = Communicator(rank: Int(rank), size: Int(size), launch: launch, world: world)
+        try check(mlplab_mpi_init(&rank, &size), "MPI_Init_thread")
+        current = Communicator(rank: Int(rank), size: Int(size), launch: launch)
         return current
     }
 
-    private init(rank: Int, size: Int, launch: Launch, world: MPI_Comm) {
+    private init(rank: Int, size: Int, launch: Launch) {
         self.rank = rank
         self.size = size
         self.launch = launch
-        self.world = world
     }
 
     /// Ends MPI; call once, when every rank is done (the tool does so before it exits).
     public func finish() {
-        MPI_Finalize()
+        mlplab_mpi_finalize()
     }
 
     /// Ends the whole job now, every rank with `code`: for a rank that cannot go on alone.
     /// (Not collective.)
     public func abort(code: Int32) -> Never {
-        MPI_Abort(world, code)
+        mlplab_mpi_abort(code)
         exit(code)
     }
 
@@ -72,7 +69,7 @@ public final class Communicator: @unchecked Sendable {
 
     /// Waits until every rank has called it.
     public func barrier() throws {
-        try Self.check(MPI_Barrier(world), "MPI_Barrier")
+        try Self.check(mlplab_mpi_barrier(), "MPI_Barrier")
     }
 
     /// Whether every rank passed `true`: how ranks agree that a step went well everywhere.
@@ -81,37 +78,37 @@ public final class Communicator: @unchecked Sendable {
     }
 
     /// The element-wise sum of every rank's `values` (the same count on each).
-    public func sum(_ values: [Int64]) throws -> [Int64] { try reduce(values, mlplab_mpi_sum()) }
+    public func sum(_ values: [Int64]) throws -> [Int64] { try reduce(values, MLPLAB_MPI_SUM) }
 
     /// The element-wise maximum of every rank's `values`.
-    public func maximum(_ values: [Int64]) throws -> [Int64] { try reduce(values, mlplab_mpi_max()) }
+    public func maximum(_ values: [Int64]) throws -> [Int64] { try reduce(values, MLPLAB_MPI_MAX) }
 
     /// The element-wise minimum of every rank's `values`.
-    public func minimum(_ values: [Int64]) throws -> [Int64] { try reduce(values, mlplab_mpi_min()) }
+    public func minimum(_ values: [Int64]) throws -> [Int64] { try reduce(values, MLPLAB_MPI_MIN) }
 
     /// The element-wise sum of every rank's `values`.
     public func sum(_ values: [Double]) throws -> [Double] {
         var result = values
         try result.withUnsafeMutableBufferPointer { buffer in
-            try allreduce(UnsafeMutableRawPointer(buffer.baseAddress), count: buffer.count, type: mlplab_mpi_double(), op: mlplab_mpi_sum())
+            try allreduce(UnsafeMutableRawPointer(buffer.baseAddress), count: buffer.count, type: MLPLAB_MPI_DOUBLE, op: MLPLAB_MPI_SUM)
         }
         return result
     }
 
     /// Replaces `buffer` with the element-wise sum of every rank's buffer (the same count on each).
     public func sumInPlace(_ buffer: UnsafeMutableBufferPointer<Float>) throws {
-        try allreduce(UnsafeMutableRawPointer(buffer.baseAddress), count: buffer.count, type: mlplab_mpi_float(), op: mlplab_mpi_sum())
+        try allreduce(UnsafeMutableRawPointer(buffer.baseAddress), count: buffer.count, type: MLPLAB_MPI_FLOAT, op: MLPLAB_MPI_SUM)
     }
 
     /// Replaces `buffer` with the element-wise sum of every rank's buffer, allocating nothing
     /// (the training step's loss and counts).
     public func sumInPlace(_ buffer: UnsafeMutableBufferPointer<Double>) throws {
-        try allreduce(UnsafeMutableRawPointer(buffer.baseAddress), count: buffer.count, type: mlplab_mpi_double(), op: mlplab_mpi_sum())
+        try allreduce(UnsafeMutableRawPointer(buffer.baseAddress), count: buffer.count, type: MLPLAB_MPI_DOUBLE, op: MLPLAB_MPI_SUM)
     }
 
     /// Replaces `buffer` with the element-wise sum of every rank's buffer.
     public func sumInPlace(_ buffer: UnsafeMutableBufferPointer<Int64>) throws {
-        try allreduce(UnsafeMutableRawPointer(buffer.baseAddress), count: buffer.count, type: mlplab_mpi_int64(), op: mlplab_mpi_sum())
+        try allreduce(UnsafeMutableRawPointer(buffer.baseAddress), count: buffer.count, type: MLPLAB_MPI_INT64, op: MLPLAB_MPI_SUM)
     }
 
     /// Overwrites `buffer` on every rank with rank `root`'s (the same count on each).
@@ -121,7 +118,7 @@ public final class Communicator: @unchecked Sendable {
         var done = 0
         while done < buffer.count {
             let n = min(piece, buffer.count - done)
-            try Self.check(MPI_Bcast(base + done, Int32(n), mlplab_mpi_float(), Int32(root), world), "MPI_Bcast")
+            try Self.check(mlplab_mpi_bcast(base + done, Int32(n), MLPLAB_MPI_FLOAT, Int32(root)), "MPI_Bcast")
             done += n
         }
     }
@@ -130,12 +127,12 @@ public final class Communicator: @unchecked Sendable {
     public func broadcast(_ bytes: [UInt8], from root: Int = 0) throws -> [UInt8] {
         var count = [Int64(bytes.count)]
         try count.withUnsafeMutableBufferPointer { buffer in
-            try Self.check(MPI_Bcast(buffer.baseAddress, 1, mlplab_mpi_int64(), Int32(root), world), "MPI_Bcast")
+            try Self.check(mlplab_mpi_bcast(buffer.baseAddress, 1, MLPLAB_MPI_INT64, Int32(root)), "MPI_Bcast")
         }
         var data = rank == root ? bytes : [UInt8](repeating: 0, count: Int(count[0]))
         try data.withUnsafeMutableBufferPointer { buffer in
             guard let base = buffer.baseAddress else { return }
-            try Self.check(MPI_Bcast(base, Int32(buffer.count), mlplab_mpi_byte(), Int32(root), world), "MPI_Bcast")
+            try Self.check(mlplab_mpi_bcast(base, Int32(buffer.count), MLPLAB_MPI_BYTE, Int32(root)), "MPI_Bcast")
         }
         return data
     }
@@ -143,52 +140,48 @@ public final class Communicator: @unchecked Sendable {
     /// Starts summing `count` floats at `base` over every rank in place, without waiting: the
     /// sum is there once `wait` has returned for the request stored in `request`. Counts above
     /// Int32.max are refused (a layer's gradient is far smaller).
-    func startSum(_ base: UnsafeMutablePointer<Float>, count: Int, request: UnsafeMutablePointer<MPI_Request?>) throws {
+    func startSum(_ base: UnsafeMutablePointer<Float>, count: Int, requests: UnsafeMutableRawPointer, index: Int) throws {
         precondition(count <= Int(Int32.max), "Communicator.startSum: \(count) floats in one request")
-        try Self.check(MPI_Iallreduce(mlplab_mpi_in_place(), base, Int32(count), mlplab_mpi_float(), mlplab_mpi_sum(), world, request),
-                       "MPI_Iallreduce")
+        try Self.check(mlplab_mpi_iallreduce_sum_float(base, Int32(count), requests, Int32(index)), "MPI_Iallreduce")
     }
 
     /// Lets started requests move on (Open MPI advances nonblocking collectives only inside MPI
     /// calls) without waiting for them.
-    func progress(_ requests: UnsafeMutablePointer<MPI_Request?>, count: Int) throws {
-        var done: Int32 = 0
-        try Self.check(MPI_Testall(Int32(count), requests, &done, mlplab_mpi_statuses_ignore()), "MPI_Testall")
+    func progress(_ requests: UnsafeMutableRawPointer, count: Int) throws {
+        try Self.check(mlplab_mpi_testall(requests, Int32(count)), "MPI_Testall")
     }
 
     /// Waits for `count` started requests.
-    func wait(_ requests: UnsafeMutablePointer<MPI_Request?>, count: Int) throws {
-        try Self.check(MPI_Waitall(Int32(count), requests, mlplab_mpi_statuses_ignore()), "MPI_Waitall")
+    func wait(_ requests: UnsafeMutableRawPointer, count: Int) throws {
+        try Self.check(mlplab_mpi_waitall(requests, Int32(count)), "MPI_Waitall")
     }
 
-    private func reduce(_ values: [Int64], _ op: MPI_Op) throws -> [Int64] {
+    private func reduce(_ values: [Int64], _ op: mlplab_mpi_op) throws -> [Int64] {
         var result = values
         try result.withUnsafeMutableBufferPointer { buffer in
-            try allreduce(UnsafeMutableRawPointer(buffer.baseAddress), count: buffer.count, type: mlplab_mpi_int64(), op: op)
+            try allreduce(UnsafeMutableRawPointer(buffer.baseAddress), count: buffer.count, type: MLPLAB_MPI_INT64, op: op)
         }
         return result
     }
 
     /// In-place allreduce of `count` elements at `base`, in pieces that fit MPI's Int32 counts.
-    private func allreduce(_ base: UnsafeMutableRawPointer?, count: Int, type: MPI_Datatype, op: MPI_Op) throws {
+    private func allreduce(_ base: UnsafeMutableRawPointer?, count: Int, type: mlplab_mpi_type, op: mlplab_mpi_op) throws {
         guard let base, count > 0 else { return }
-        var elementSize: Int32 = 0
-        MPI_Type_size(type, &elementSize)
+        let elementSize = mlplab_mpi_type_size(type)
         let piece = 1 << 30
         var done = 0
         while done < count {
             let n = min(piece, count - done)
-            try Self.check(MPI_Allreduce(mlplab_mpi_in_place(), base + done * Int(elementSize), Int32(n), type, op, world), "MPI_Allreduce")
+            try Self.check(mlplab_mpi_allreduce(base + done * Int(elementSize), Int32(n), type, op), "MPI_Allreduce")
             done += n
         }
     }
 
     static func check(_ code: Int32, _ call: String) throws {
-        guard code != mlplab_mpi_success() else { return }
-        var length: Int32 = 0
+        guard code != 0 else { return }  // MPI_SUCCESS
         var text = [CChar](repeating: 0, count: 512)
-        MPI_Error_string(code, &text, &length)
-        throw DistributedError.mpi(call: call, reason: String(decoding: text.prefix(Int(length)).map { UInt8(bitPattern: $0) }, as: UTF8.self))
+        mlplab_mpi_error_string(code, &text, Int32(text.count))
+        throw DistributedError.mpi(call: call, reason: String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
     }
 }
 
@@ -196,6 +189,9 @@ public final class Communicator: @unchecked Sendable {
 public enum DistributedError: Error, CustomStringConvertible, Equatable {
     /// An MPI call failed (a rank died, the network broke).
     case mpi(call: String, reason: String)
+    /// Open MPI's library could not be opened (a launcher started the process, but libmpi is
+    /// missing or another MPI's).
+    case cannotLoad(reason: String)
     /// Another rank stopped with an error of its own (printed by that rank).
     case otherRankFailed
     /// The output folder is not one filesystem on every rank.
@@ -210,6 +206,8 @@ public enum DistributedError: Error, CustomStringConvertible, Equatable {
         switch self {
         case let .mpi(call, reason):
             return "\(call) failed: \(reason). Another rank may have died; finished runs and checkpoints are kept: run the same command again to continue."
+        case let .cannotLoad(reason):
+            return reason + "."
         case .otherRankFailed:
             return "another rank stopped with an error (its message is above); finished runs and checkpoints are kept: fix the cause and run the same command again."
         case let .notShared(path, ranks):

@@ -19,7 +19,8 @@ import Foundation
 public final class DataParallel: LayerGradientObserver {
     /// The job's ranks (more than one).
     public let communicator: Communicator
-    private let requests: UnsafeMutablePointer<MPI_Request?>
+    /// One MPI request per layer (opaque: MPI's type stays in Sources/CMPI).
+    private let requests: UnsafeMutableRawPointer
     private let layerCount: Int
     private var started = 0
     /// The first MPI error of the step's exchanges, thrown by `finishSums`.
@@ -31,14 +32,13 @@ public final class DataParallel: LayerGradientObserver {
     public init(communicator: Communicator, layers: Int) {
         self.communicator = communicator
         layerCount = layers
-        requests = .allocate(capacity: max(layers, 1))
-        requests.initialize(repeating: mlplab_mpi_request_null(), count: max(layers, 1))
+        requests = mlplab_mpi_requests_create(Int32(layers))
         scalars = .allocate(capacity: 3)
         scalars.initialize(repeating: 0, count: 3)
     }
 
     deinit {
-        requests.deallocate()
+        mlplab_mpi_requests_free(requests)
         scalars.deallocate()
     }
 
@@ -70,7 +70,7 @@ public final class DataParallel: LayerGradientObserver {
         guard failure == nil else { return }
         precondition(started < layerCount, "DataParallel: more layers than the model has")
         do {
-            try communicator.startSum(gradients.base + range.lowerBound, count: range.count, request: requests + started)
+            try communicator.startSum(gradients.base + range.lowerBound, count: range.count, requests: requests, index: started)
             started += 1
             try communicator.progress(requests, count: started)
         } catch {

@@ -55,6 +55,11 @@ let package = Package(
         ),
         .target(name: "AllocationCounter", path: "bench/AllocationCounter"),
         .executableTarget(
+            name: "layout-benchmark",
+            dependencies: ["MLPLab"],
+            path: "bench/LayoutBenchmark"
+        ),
+        .executableTarget(
             name: "data-parallel-benchmark",
             dependencies: ["MLPLab"],
             path: "bench/DataParallelBenchmark"

@@ -71,10 +71,11 @@ for (inputSize, hidden, classes) in [(4800, [3600, 2400, 1200], 52), (784, [588,
     var flops = 0.0
     let sizes = configuration.layerSizes
     for (index, (n, m)) in zip(sizes, sizes.dropFirst()).enumerated() {
-        // forward x·Wᵀ (batch×n · n×m), weight gradient dzᵀ·x (m×batch · batch×n),
-        // input gradient dz·W (batch×m · m×n) for all but the first layer.
-        var shapes: [(Int, Int, Int, Bool, Bool)] = [(batch, m, n, false, true), (m, n, batch, true, false)]
-        if index > 0 { shapes.append((batch, n, m, false, false)) }
+        // As the step runs them, the weight stored S = Wᵀ (n × m, see MLP+Layout.swift): forward
+        // x·S (batch×n · n×m), weight gradient xᵀ·dz (n×batch · batch×m), input gradient dz·Sᵀ
+        // (batch×m · m×n) for all but the first layer.
+        var shapes: [(Int, Int, Int, Bool, Bool)] = [(batch, m, n, false, false), (n, m, batch, true, false)]
+        if index > 0 { shapes.append((batch, n, m, false, true)) }
         for (rows, columns, inner, transposeA, transposeB) in shapes {
             let rate = MatMulBenchmark.gigaflops(m: rows, n: columns, k: inner, transposeA: transposeA, transposeB: transposeB,
                                                  repeats: steps, engine: engine)
@@ -89,12 +90,12 @@ for (inputSize, hidden, classes) in [(4800, [3600, 2400, 1200], 52), (784, [588,
     // would be oneDNN's slow reference code, worth knowing before reading the speeds.
     var kernels: [String: Int] = [:]
     for (index, (n, m)) in zip(sizes, sizes.dropFirst()).enumerated() {
-        kernels["forward " + engine.implementationName(m: batch, n: m, k: n, transposeB: true, bias: true,
+        kernels["forward " + engine.implementationName(m: batch, n: m, k: n, bias: true,
                                                        activation: index < hidden.count ? Activation.relu.elementwise : nil), default: 0] += 1
-        kernels["weight gradient " + engine.implementationName(m: m, n: n, k: batch, transposeA: true), default: 0] += 1
-        kernels["fused update " + engine.implementationName(m: m, n: n, k: batch, transposeA: true, scale: -0.001, accumulate: 1),
+        kernels["weight gradient " + engine.implementationName(m: n, n: m, k: batch, transposeA: true), default: 0] += 1
+        kernels["fused update " + engine.implementationName(m: n, n: m, k: batch, transposeA: true, scale: -0.001, accumulate: 1),
                 default: 0] += 1
-        if index > 0 { kernels["input gradient " + engine.implementationName(m: batch, n: n, k: m), default: 0] += 1 }
+        if index > 0 { kernels["input gradient " + engine.implementationName(m: batch, n: n, k: m, transposeB: true), default: 0] += 1 }
     }
     kernelLines.append("\(configuration.shapeDescription): " + kernels.sorted { $0.key < $1.key }.map { "\($0.key) ×\($0.value)" }
         .joined(separator: ", "))

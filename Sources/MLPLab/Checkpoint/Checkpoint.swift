@@ -54,14 +54,18 @@ public struct Checkpoint<State: CheckpointState> {
     }
 
     /// Writes a checkpoint straight from buffers (a training's own), without copying the weights.
-    /// `metadata` is stored beside "format" and "state" (a run's `recordKey`).
+    /// `metadata` is stored beside "format" and "state" (a run's `recordKey`). With
+    /// `trainingOrder` the buffers hold their weights [in, out] (a training's, see MLP+Layout.swift)
+    /// and are written in PyTorch's order, as every file is.
     public static func write(state: State, parameters: UnsafeBufferPointer<Float>, momentum: UnsafeBufferPointer<Float>,
                              best: UnsafeBufferPointer<Float>?, configuration: ModelConfiguration,
-                             metadata: [String: String] = [:], to path: String) throws {
+                             metadata: [String: String] = [:], trainingOrder: Bool = false, to path: String) throws {
         let stateJSON = try JSONCoding.string(state, pretty: false)
-        var tensors = ModelFile.tensorViews(of: parameters, configuration: configuration)
-        if !momentum.isEmpty { tensors += ModelFile.tensorViews(of: momentum, configuration: configuration, prefix: "momentum.") }
-        if let best { tensors += ModelFile.tensorViews(of: best, configuration: configuration, prefix: "best.") }
+        var tensors = ModelFile.tensorViews(of: parameters, configuration: configuration, trainingOrder: trainingOrder)
+        if !momentum.isEmpty {
+            tensors += ModelFile.tensorViews(of: momentum, configuration: configuration, prefix: "momentum.", trainingOrder: trainingOrder)
+        }
+        if let best { tensors += ModelFile.tensorViews(of: best, configuration: configuration, prefix: "best.", trainingOrder: trainingOrder) }
         do {
             try SafeTensors.write(metadata: metadata.merging(["format": format, "state": stateJSON]) { $1 }, tensors: tensors, to: path)
         } catch let error as AtomicFileError {

@@ -21,7 +21,8 @@ public struct ModelFile {
     /// (metadata "resized_to"): then an image of another size is resized the same way before
     /// prediction, as training did, instead of refused. False for files written before the key.
     public var resized = false
-    /// In the model's buffer order.
+    /// In PyTorch's order (`layer1.weight` [out, in], `layer1.bias`, …), as the file stores them;
+    /// `makeModel` puts them in the training order.
     public var parameters: [Float]
 
     /// The "format" metadata that marks a model file (a checkpoint's is "mlplab-checkpoint").
@@ -35,7 +36,7 @@ public struct ModelFile {
         self.imageHeight = imageHeight
         self.inputScaling = inputScaling
         self.resized = resized
-        parameters = model.parameters.array
+        parameters = model.pyTorchParameters
     }
 
     /// The model file of `model` trained on `dataset` (its classes and image size).
@@ -47,7 +48,7 @@ public struct ModelFile {
     /// A model with these parameters, ready for `forward`.
     public func makeModel() -> MLP {
         let model = MLP(configuration: configuration)
-        model.parameters.copy(from: parameters)
+        model.load(pyTorchParameters: parameters)
         return model
     }
 
@@ -81,11 +82,14 @@ public struct ModelFile {
     }
 
     /// Views of `values` (parameters, or a buffer of the same layout) as tensors named `prefix` +
-    /// PyTorch's names, for writing without a copy. `values` must outlive the views.
-    public static func tensorViews(of values: UnsafeBufferPointer<Float>, configuration: ModelConfiguration, prefix: String = "") -> [SafeTensors.TensorView] {
+    /// PyTorch's names, for writing without a copy. `values` must outlive the views. With
+    /// `trainingOrder` the weights in `values` are stored [in, out] (a training buffer, see
+    /// MLP+Layout.swift) and are written as PyTorch's [out, in]; else `values` is in PyTorch's order.
+    public static func tensorViews(of values: UnsafeBufferPointer<Float>, configuration: ModelConfiguration, prefix: String = "",
+                                   trainingOrder: Bool = false) -> [SafeTensors.TensorView] {
         MLP.layout(configuration).enumerated().flatMap { index, layer in
             [SafeTensors.TensorView(name: "\(prefix)layer\(index + 1).weight", shape: [layer.outputSize, layer.inputSize],
-                                    values: UnsafeBufferPointer(rebasing: values[layer.weightRange])),
+                                    values: UnsafeBufferPointer(rebasing: values[layer.weightRange]), storedTransposed: trainingOrder),
              SafeTensors.TensorView(name: "\(prefix)layer\(index + 1).bias", shape: [layer.outputSize],
                                     values: UnsafeBufferPointer(rebasing: values[layer.biasRange]))]
         }
@@ -118,13 +122,14 @@ public struct ModelFile {
         let metadata = ModelFile.metadata(configuration: model.configuration, classNames: dataset.classNames,
                                           imageWidth: dataset.imageWidth, imageHeight: dataset.imageHeight, inputScaling: scaling,
                                           resized: resized)
-        try write(UnsafeBufferPointer(model.parameters.buffer), configuration: model.configuration, metadata: metadata, to: path)
+        try write(UnsafeBufferPointer(model.parameters.buffer), configuration: model.configuration, metadata: metadata,
+                  trainingOrder: true, to: path)
     }
 
     private static func write(_ values: UnsafeBufferPointer<Float>, configuration: ModelConfiguration, metadata: [String: String],
-                              to path: String) throws {
+                              trainingOrder: Bool = false, to path: String) throws {
         do {
-            try SafeTensors.write(metadata: metadata, tensors: tensorViews(of: values, configuration: configuration), to: path)
+            try SafeTensors.write(metadata: metadata, tensors: tensorViews(of: values, configuration: configuration, trainingOrder: trainingOrder), to: path)
         } catch let error as AtomicFileError {
             throw CheckpointError.cannotWrite(path: path, reason: error.reason)
         }

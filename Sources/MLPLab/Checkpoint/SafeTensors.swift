@@ -51,13 +51,19 @@ public struct SafeTensors {
         public var shape: [Int]
         /// The elements in row-major order, in memory the caller owns and keeps alive until written.
         public var values: UnsafeBufferPointer<Float>
+        /// Whether `values` hold the 2-D tensor transposed (shape [a, b] stored as [b, a]
+        /// row-major: a training-order weight): the writer then transposes it as it goes.
+        public var storedTransposed: Bool
 
-        /// A view; `values.count` must equal the product of `shape` (a precondition).
-        public init(name: String, shape: [Int], values: UnsafeBufferPointer<Float>) {
+        /// A view; `values.count` must equal the product of `shape` (a precondition), and a
+        /// `storedTransposed` one must be 2-D.
+        public init(name: String, shape: [Int], values: UnsafeBufferPointer<Float>, storedTransposed: Bool = false) {
             precondition(shape.reduce(1, *) == values.count, "SafeTensors.TensorView: shape and values disagree")
+            precondition(!storedTransposed || shape.count == 2, "SafeTensors.TensorView: only a matrix is stored transposed")
             self.name = name
             self.shape = shape
             self.values = values
+            self.storedTransposed = storedTransposed
         }
     }
 
@@ -91,14 +97,33 @@ public struct SafeTensors {
     }
 
     /// Writes a safetensors file atomically (see `AtomicFile`) straight from `tensors`' memory,
-    /// in pieces of at most 16 MB, so writing a 115 MB model holds no copy of it.
+    /// in pieces of at most 16 MB, so writing a 115 MB model holds no copy of it (a tensor stored
+    /// transposed goes through one 16 MB scratch, a piece of rows at a time).
     public static func write(metadata: [String: String], tensors: [TensorView], to path: String) throws {
         let header = try SafeTensors.header(metadata: metadata, tensors: tensors.map { ($0.name, $0.shape, $0.values.count) })
         try AtomicFile.write(to: path) { handle in
             try handle.write(contentsOf: header)
             let piece = 1 << 22  // floats: 16 MB
+            var scratch: UnsafeMutablePointer<Float>?
+            defer { scratch?.deallocate() }
             for tensor in tensors {
                 guard let base = tensor.values.baseAddress else { continue }
+                if tensor.storedTransposed {
+                    // Rows of the tensor are columns of what is stored ([shape[1], shape[0]]).
+                    let rows = tensor.shape[0], columns = tensor.shape[1]
+                    let stored = Matrix(UnsafeMutablePointer(mutating: base), rows: columns, columns: rows)
+                    let rowsPerPiece = max(1, piece / max(columns, 1))
+                    let buffer = scratch ?? .allocate(capacity: rowsPerPiece * max(columns, 1))
+                    scratch = buffer
+                    var row = 0
+                    while row < rows {
+                        let end = min(rows, row + rowsPerPiece)
+                        stored.transposed(columns: row..<end, into: buffer)
+                        try handle.write(contentsOf: Data(bytesNoCopy: buffer, count: (end - row) * columns * 4, deallocator: .none))
+                        row = end
+                    }
+                    continue
+                }
                 var start = 0
                 while start < tensor.values.count {
                     let count = min(piece, tensor.values.count - start)

@@ -1,8 +1,11 @@
 /// A fully connected layer, `y = x·Wᵀ + b`, as a view into the model's parameter buffer.
 ///
-/// Layout (as `nn.Linear`): `weight` is `[outputSize, inputSize]` row-major, followed directly by
-/// `bias` `[outputSize]`. The same offsets address the gradient buffer, which has the parameters'
-/// layout, so the optimizer sees one flat array and a checkpoint is one block.
+/// Layout: the weight stored transposed, S = Wᵀ, `[inputSize, outputSize]` row-major (the
+/// training order, see MLP+Layout.swift; `nn.Linear`'s W is `[outputSize, inputSize]`), followed
+/// directly by `bias` `[outputSize]`. Then the forward is x·S and the weight gradient xᵀ·dz, both
+/// with row-major right operands, which the engine multiplies fastest (BENCHMARKS.md, "Weight
+/// layouts"). The same offsets address the gradient buffer, which has the parameters' layout, so
+/// the optimizer sees one flat array.
 public struct Linear: Sendable, Equatable {
     /// Features in, the weight's column count (784 for a first layer on 28×28 images).
     public let inputSize: Int
@@ -30,9 +33,10 @@ public struct Linear: Sendable, Equatable {
     /// The bias's floats in the parameter buffer.
     public var biasRange: Range<Int> { biasOffset..<(biasOffset + outputSize) }
 
-    /// The weight in `buffer` (parameters or gradients) as an (outputSize × inputSize) row-major view.
+    /// The weight in `buffer` (parameters or gradients) as stored: S = Wᵀ, an
+    /// (inputSize × outputSize) row-major view.
     public func weight(in buffer: FloatBuffer) -> Matrix {
-        Matrix(buffer.base + offset, rows: outputSize, columns: inputSize)
+        Matrix(buffer.base + offset, rows: inputSize, columns: outputSize)
     }
 
     /// The first of the bias's `outputSize` floats in `buffer` (parameters or gradients).
@@ -40,13 +44,14 @@ public struct Linear: Sendable, Equatable {
         buffer.base + biasOffset
     }
 
-    /// `output = activation(input · Wᵀ + b)`, bias and activation fused into the engine's product.
+    /// `output = activation(input · Wᵀ + b)` = activation(input · S + b), bias and activation fused
+    /// into the engine's product.
     ///
     /// Reads `input` (batch × inputSize) and the parameters; writes `output` (batch × outputSize).
     /// A bf16 engine converts the weight into `weightCopy` when given, for `backward` to reuse.
     public func forward(input: Matrix, parameters: FloatBuffer, output: Matrix, activation: Activation?, engine: MatMul,
                         weightCopy: InputCopy? = nil) {
-        engine.multiply(input, weight(in: parameters), transposeB: true, into: output,
+        engine.multiply(input, weight(in: parameters), into: output,
                         bias: bias(in: parameters), activation: activation?.elementwise,
                         conversion: weightCopy.map { .fill($0) } ?? .perProduct)
     }
@@ -54,11 +59,11 @@ public struct Linear: Sendable, Equatable {
     /// Gradients of the loss with respect to this layer's parameters and, optionally, its input.
     ///
     /// Reads `input` (batch × inputSize, what `forward` saw) and `outputGradient` = dz = dL/dz
-    /// (batch × outputSize, already divided by the batch size by the loss). Writes dL/dx = dz·W
-    /// into `inputGradient` when given (the first layer needs none), first, while W is still the
-    /// one `forward` used. Then the weight gradient dzᵀ·x: into `gradients` (overwritten) when
-    /// `weightUpdate` is nil, else the engine writes the optimizer's update in its place
-    /// (`weightUpdate.destination = scale·dzᵀ·x + accumulate·destination`). dL/db = Σ_rows dz goes
+    /// (batch × outputSize, already divided by the batch size by the loss). Writes dL/dx = dz·W =
+    /// dz·Sᵀ into `inputGradient` when given (the first layer needs none), first, while S is still
+    /// the one `forward` used. Then the weight gradient, stored as S is: dL/dS = xᵀ·dz, into
+    /// `gradients` (overwritten) when `weightUpdate` is nil, else the engine writes the optimizer's
+    /// update in its place (`weightUpdate.destination = scale·xᵀ·dz + accumulate·destination`). dL/db = Σ_rows dz goes
     /// into `gradients` unless `biasGradientIsWritten` (the activation's backward summed it).
     /// `weightCopy`: the one `forward` filled, whose bf16 weight dz·W then reads.
     public func backward(input: Matrix, outputGradient: Matrix, inputGradient: Matrix?,
@@ -66,15 +71,15 @@ public struct Linear: Sendable, Equatable {
                          weightUpdate: WeightUpdate? = nil, biasGradientIsWritten: Bool = false, engine: MatMul,
                          weightCopy: InputCopy? = nil) {
         if let inputGradient {
-            engine.multiply(outputGradient, weight(in: parameters), into: inputGradient,
+            engine.multiply(outputGradient, weight(in: parameters), transposeB: true, into: inputGradient,
                             conversion: weightCopy.map { .reuse($0) } ?? .perProduct)
         }
         if let weightUpdate {
-            engine.multiply(outputGradient, transposeA: true, input,
-                            into: Matrix(weightUpdate.destination, rows: outputSize, columns: inputSize),
+            engine.multiply(input, transposeA: true, outputGradient,
+                            into: Matrix(weightUpdate.destination, rows: inputSize, columns: outputSize),
                             scale: weightUpdate.scale, accumulate: weightUpdate.accumulate)
         } else {
-            engine.multiply(outputGradient, transposeA: true, input, into: weight(in: gradients))
+            engine.multiply(input, transposeA: true, outputGradient, into: weight(in: gradients))
         }
         if !biasGradientIsWritten {
             Linear.columnSums(outputGradient, into: bias(in: gradients))
@@ -118,7 +123,8 @@ public struct Linear: Sendable, Equatable {
 /// `destination` being the weights themselves (plain SGD). Made by
 /// `SGD.weightUpdate(…)`.
 public struct WeightUpdate {
-    /// The weight matrix, (outputSize × inputSize) row-major, read and overwritten in place.
+    /// The weight matrix as stored, S = Wᵀ (inputSize × outputSize) row-major, read and
+    /// overwritten in place.
     public var destination: UnsafeMutablePointer<Float>
     /// The factor on dL/dW: −learningRate for SGD.
     public var scale: Float

@@ -1,14 +1,16 @@
 /// A multi-layer perceptron: Linear → activation, repeated, then a final Linear to the logits.
 ///
 /// All parameters live in one contiguous `FloatBuffer` in PyTorch's `named_parameters()` order
-/// (`layer1.weight`, `layer1.bias`, `layer2.weight`, …); each `Linear` is a view into it.
+/// (`layer1.weight`, `layer1.bias`, `layer2.weight`, …), each weight stored transposed, [in, out]
+/// (the training order, see MLP+Layout.swift: `pyTorchParameters` gives PyTorch's); each
+/// `Linear` is a view into it.
 public final class MLP {
     /// The shape the model was built from; fixed for the model's life.
     public let configuration: ModelConfiguration
     /// One view per Linear, input side first: `layerSizes.count - 1` layers, the last giving logits.
     public let layers: [Linear]
-    /// Every weight and bias, `configuration.parameterCount` floats in `named_parameters()` order;
-    /// the layers are views into it.
+    /// Every weight and bias, `configuration.parameterCount` floats in `named_parameters()` order,
+    /// each weight [in, out] (the training order); the layers are views into it.
     public let parameters: FloatBuffer
 
     /// A model with all parameters zero; call `initialize(seed:)` or load a checkpoint.
@@ -32,15 +34,18 @@ public final class MLP {
     }
 
     /// Draws every parameter from the configured initialization, layer by layer, weight then
-    /// bias, from the run's `initialization` random stream.
+    /// bias, from the run's `initialization` random stream, in PyTorch's order (a weight row by
+    /// row as [out, in]), each weight element stored at its place in the training order.
     public func initialize(seed: UInt64) {
         var generator = RandomGenerator(seed: seed, stream: .initialization)
         for layer in layers {
             let (weightBound, biasBound) = configuration.initialization.bounds(
                 inputSize: layer.inputSize, outputSize: layer.outputSize)
             let weight = parameters.base + layer.offset
-            for i in 0..<layer.weightCount {
-                weight[i] = weightBound == 0 ? 0 : generator.nextFloat(in: -weightBound, weightBound)
+            for output in 0..<layer.outputSize {
+                for input in 0..<layer.inputSize {
+                    weight[input * layer.outputSize + output] = weightBound == 0 ? 0 : generator.nextFloat(in: -weightBound, weightBound)
+                }
             }
             let bias = layer.bias(in: parameters)
             for i in 0..<layer.outputSize {

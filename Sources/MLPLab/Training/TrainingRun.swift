@@ -280,11 +280,18 @@ public final class TrainingRun {
                       firstGradientNorm: firstGradientNorm, lastFiniteGradientNorm: lastFiniteGradientNorm)
     }
 
-    /// Puts the run back in the state a checkpoint saved after its last finished epoch.
+    /// Puts the run back in the state a checkpoint saved after its last finished epoch (its
+    /// tensors in PyTorch's order, put in the training order here).
     public func restore(_ checkpoint: TrainingCheckpoint) {
-        model.parameters.copy(from: checkpoint.parameters)
-        optimizer.restore(stepCount: checkpoint.state.stepCount, momentum: checkpoint.momentum)
-        if let best = checkpoint.bestParameters { bestParameters?.copy(from: best) }
+        let configuration = model.configuration
+        model.load(pyTorchParameters: checkpoint.parameters)
+        if !checkpoint.momentum.isEmpty {
+            MLP.load(pyTorchOrder: checkpoint.momentum, into: optimizer.momentumBuffer, configuration: configuration)
+        }
+        optimizer.restore(stepCount: checkpoint.state.stepCount)
+        if let best = checkpoint.bestParameters, let bestParameters {
+            MLP.load(pyTorchOrder: best, into: bestParameters, configuration: configuration)
+        }
         restore(checkpoint.state)
     }
 

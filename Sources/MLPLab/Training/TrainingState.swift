@@ -95,10 +95,15 @@ public struct TrainingState: CheckpointState {
 public typealias TrainingCheckpoint = Checkpoint<TrainingState>
 
 extension Checkpoint where State == TrainingState {
-    /// The state of `run` now, copied out of its buffers.
+    /// The state of `run` now, copied out of its buffers into PyTorch's order (as a checkpoint
+    /// file holds it).
     public init(run: TrainingRun) {
-        self.init(parameters: run.model.parameters.array, momentum: run.optimizer.momentumBuffer.array,
-                  bestParameters: run.bestEpoch == nil ? nil : run.bestParameters?.array, state: run.state)
+        let configuration = run.model.configuration
+        func pyTorch(_ buffer: FloatBuffer) -> [Float] {
+            buffer.count == 0 ? [] : MLP.pyTorchOrder(UnsafeBufferPointer(buffer.buffer), configuration: configuration)
+        }
+        self.init(parameters: pyTorch(run.model.parameters), momentum: pyTorch(run.optimizer.momentumBuffer),
+                  bestParameters: run.bestEpoch == nil ? nil : run.bestParameters.map(pyTorch), state: run.state)
     }
 
     /// Reads and checks a training checkpoint for a model of `configuration`.
@@ -142,6 +147,6 @@ extension Checkpoint where State == TrainingState {
                   momentum: UnsafeBufferPointer(run.optimizer.momentumBuffer.buffer),
                   best: run.bestEpoch == nil ? nil : run.bestParameters.map { UnsafeBufferPointer($0.buffer) },
                   configuration: run.model.configuration,
-                  metadata: record.map { [Self.recordKeyName: $0.checkpointKey] } ?? [:], to: path)
+                  metadata: record.map { [Self.recordKeyName: $0.checkpointKey] } ?? [:], trainingOrder: true, to: path)
     }
 }

@@ -98,7 +98,15 @@ struct SafeTensorsTests {
         #expect(raw.tensors.map(\.name).sorted() == ["layer1.bias", "layer1.weight", "layer2.bias", "layer2.weight", "layer3.bias", "layer3.weight"])
         #expect(raw["layer1.weight"]?.shape == [5, 12] && raw["layer3.bias"]?.shape == [3])
         let read = try ModelFile(contentsOf: path)
-        #expect(read.parameters == model.parameters.array)
+        #expect(read.parameters == model.pyTorchParameters)
+        #expect(read.makeModel().parameters.array == model.parameters.array, "back in the training order, bit for bit")
+        // The file holds W [out, in] as PyTorch does; the model stores S = Wᵀ [in, out].
+        let weight = try #require(raw["layer1.weight"])
+        for output in 0..<5 {
+            for input in 0..<12 {
+                #expect(weight.values[output * 12 + input] == model.parameters[input * 5 + output])
+            }
+        }
         #expect(read.configuration == configuration && read.classNames == ["x", "y", "z"])
         #expect(read.imageWidth == 4 && read.imageHeight == 3 && read.inputScaling == .raw)
     }

@@ -25,8 +25,11 @@ struct MLPTests {
                                                        gradient: workspace.logitGradient.prefix(rows: rows))
         model.backward(workspace, rows: rows, engine: engine)
 
+        // The reference reads PyTorch's order (each weight [out, in]); the model trains with its
+        // weights [in, out]: the conversions at the edge are part of what is checked.
         let reference = ReferenceMLP(sizes: configuration.layerSizes, activation: activation)
-        var theta = model.parameters.array.map(Double.init)
+        var theta = model.pyTorchParameters.map(Double.init)
+        let gradients = MLP.pyTorchOrder(UnsafeBufferPointer(workspace.gradients.buffer), configuration: configuration)
         let x = inputs.array.map(Double.init)
         #expect(abs(reference.loss(parameters: theta, inputs: x, labels: labels) - loss) < 1e-5)
 
@@ -40,7 +43,7 @@ struct MLPTests {
             let minus = reference.loss(parameters: theta, inputs: x, labels: labels)
             theta[i] = saved
             let numeric = (plus - minus) / (2 * h)
-            let analytic = Double(workspace.gradients.base[i])
+            let analytic = Double(gradients[i])
             worst = max(worst, abs(numeric - analytic) / (1e-4 + abs(numeric)))
         }
         #expect(worst < 1e-2, "\(activation): largest relative difference \(worst)")

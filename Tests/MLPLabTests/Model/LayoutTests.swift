@@ -1,0 +1,95 @@
+import Foundation
+import MLPLab
+import Testing
+
+/// The two parameter orders (MLP+Layout.swift): training buffers store each weight [in, out],
+/// files and `pyTorchParameters` [out, in]. Every conversion at the edges, bit for bit.
+struct LayoutTests {
+    @Test("a transpose in tiles equals the naive one, for shapes around the tile size", arguments: [(1, 1), (1, 70), (70, 1), (31, 33), (64, 65), (37, 53)])
+    func transpose(rows: Int, columns: Int) {
+        let source = TestSupport.randomBuffer(rows * columns, seed: 4)
+        let matrix = Matrix(source.base, rows: rows, columns: columns)
+        let full = FloatBuffer(count: rows * columns)
+        matrix.transposed(columns: 0..<columns, into: full.base)
+        for r in 0..<rows { for c in 0..<columns { #expect(full[c * rows + r] == matrix[r, c]) } }
+        // A middle range of columns: those rows of the transpose only.
+        if columns > 2 {
+            let part = FloatBuffer(count: rows * columns)
+            matrix.transposed(columns: 1..<(columns - 1), into: part.base)
+            #expect(Array(part.buffer.prefix((columns - 2) * rows)) == Array(full.buffer[rows..<((columns - 1) * rows)]))
+        }
+    }
+
+    @Test("PyTorch's order and back gives the same bits; a weight element (o, i) moves to i·out + o, biases stay")
+    func roundTrip() {
+        let configuration = ModelConfiguration(inputSize: 7, hiddenSizes: [5, 3], classCount: 2)
+        let model = MLP(configuration: configuration)
+        model.initialize(seed: 11)
+        let pyTorch = model.pyTorchParameters
+        let layer = model.layers[1]
+        for output in 0..<layer.outputSize {
+            for input in 0..<layer.inputSize {
+                #expect(pyTorch[layer.offset + output * layer.inputSize + input] == model.parameters[layer.offset + input * layer.outputSize + output])
+            }
+        }
+        #expect(Array(pyTorch[layer.biasRange]) == Array(model.parameters.buffer[layer.biasRange]))
+        let copy = MLP(configuration: configuration)
+        copy.load(pyTorchParameters: pyTorch)
+        #expect(copy.parameters.array == model.parameters.array)
+    }
+
+    @Test("initialization draws in PyTorch's order: the file of a fresh model is the same whatever the storage")
+    func initializationOrder() {
+        // The first weight PyTorch draws is layer1.weight[0, 0], then [0, 1]: row by row of [out, in].
+        let configuration = ModelConfiguration(inputSize: 3, hiddenSizes: [2], classCount: 2)
+        let model = MLP(configuration: configuration)
+        model.initialize(seed: 5)
+        var generator = RandomGenerator(seed: 5, stream: .initialization)
+        let (bound, _) = configuration.initialization.bounds(inputSize: 3, outputSize: 2)
+        let expected = (0..<6).map { _ in generator.nextFloat(in: -bound, bound) }
+        #expect(Array(model.pyTorchParameters.prefix(6)) == expected)
+    }
+
+    @Test("a tensor stored transposed is written as its transpose, across the writer's 16 MB pieces")
+    func transposedTensorWriting() throws {
+        // 2,100 × 2,000 floats = 16.8 MB: two pieces of rows.
+        let rows = 2100, columns = 2000
+        let stored = TestSupport.randomBuffer(rows * columns, seed: 8)  // [columns, rows] of the tensor
+        let path = try TestSupport.temporaryDirectory().appendingPathComponent("t.safetensors").path
+        try SafeTensors.write(metadata: [:], tensors: [
+            SafeTensors.TensorView(name: "w", shape: [rows, columns], values: UnsafeBufferPointer(stored.buffer), storedTransposed: true),
+            SafeTensors.TensorView(name: "b", shape: [3], values: UnsafeBufferPointer(rebasing: stored.buffer[0..<3])),
+        ], to: path)
+        let file = try SafeTensors(contentsOf: path)
+        let w = try #require(file["w"])
+        #expect(w.shape == [rows, columns])
+        let expected = FloatBuffer(count: rows * columns)
+        Matrix(stored.base, rows: columns, columns: rows).transposed(columns: 0..<rows, into: expected.base)
+        #expect(w.values == expected.array)
+        #expect(file["b"]?.values == Array(stored.buffer[0..<3]))
+    }
+
+    @Test("a training's checkpoint and model file hold PyTorch's order; resuming restores the training buffers bit for bit")
+    func checkpointEdges() throws {
+        let dataset = SyntheticData.quadrants(count: 300, seed: 2)
+        let split = DatasetSplit(train: Array(0..<200), validation: Array(200..<250), test: Array(250..<300))
+        var training = TrainingConfiguration()
+        training.epochs = 2
+        training.batchSize = 16
+        training.optimizer = SGDConfiguration(learningRate: 0.1, momentum: 0.9)
+        let model = ModelConfiguration(inputSize: 64, hiddenSizes: [5], classCount: 4)
+        let run = TrainingRun(dataset: dataset, split: split, model: model, configuration: training)
+        try run.train()
+        let path = try TestSupport.temporaryDirectory().appendingPathComponent("checkpoint.safetensors").path
+        try TrainingCheckpoint.write(run, to: path)
+        let checkpoint = try TrainingCheckpoint(contentsOf: path, configuration: model, hasMomentum: true)
+        #expect(checkpoint.parameters == run.model.pyTorchParameters)
+        #expect(checkpoint.momentum == MLP.pyTorchOrder(UnsafeBufferPointer(run.optimizer.momentumBuffer.buffer), configuration: model))
+        #expect(TrainingCheckpoint(run: run).parameters == checkpoint.parameters, "in memory as in the file")
+        let resumed = TrainingRun(dataset: dataset, split: split, model: model, configuration: training)
+        resumed.restore(checkpoint)
+        #expect(resumed.model.parameters.array == run.model.parameters.array)
+        #expect(resumed.optimizer.momentumBuffer.array == run.optimizer.momentumBuffer.array)
+        #expect(resumed.bestParameters?.array == run.bestParameters?.array)
+    }
+}

@@ -92,4 +92,44 @@ struct LayoutTests {
         #expect(resumed.optimizer.momentumBuffer.array == run.optimizer.momentumBuffer.array)
         #expect(resumed.bestParameters?.array == run.bestParameters?.array)
     }
+
+    @Test("three SGD steps on the [in, out] buffers equal three steps of a Double reference in PyTorch's order, to rounding")
+    func stepsMatchTheReference() {
+        let configuration = ModelConfiguration(inputSize: 6, hiddenSizes: [5, 4], classCount: 3, activation: .tanh, initialization: .torch)
+        let model = MLP(configuration: configuration)
+        model.initialize(seed: 13)
+        let rows = 4, lr = 0.1
+        let inputs = TestSupport.randomBuffer(rows * 6, seed: 17, scale: 1)
+        let labels = [2, 0, 1, 2]
+        let workspace = Workspace(configuration: configuration, capacity: rows)
+        let engine = MatMul()
+        let sgd = SGD(configuration: SGDConfiguration(learningRate: lr), parameterCount: configuration.parameterCount)
+        let reference = ReferenceMLP(sizes: configuration.layerSizes, activation: .tanh)
+        var theta = model.pyTorchParameters.map(Double.init)
+        let x = inputs.array.map(Double.init)
+        for _ in 0..<3 {
+            workspace.input.base.update(from: inputs.base, count: rows * 6)
+            for (row, label) in labels.enumerated() { workspace.labels[row] = Int32(label) }
+            let logits = model.forward(workspace, rows: rows, engine: engine)
+            _ = SoftmaxCrossEntropy.lossAndGradient(logits: logits, labels: workspace.labels, gradient: workspace.logitGradient.prefix(rows: rows))
+            model.backward(workspace, rows: rows, engine: engine)
+            sgd.step(parameters: model.parameters, gradients: workspace.gradients, threads: 1)
+            // The reference: central differences in Double, PyTorch's order.
+            let h = 1e-6
+            var gradient = [Double](repeating: 0, count: theta.count)
+            for i in theta.indices {
+                let saved = theta[i]
+                theta[i] = saved + h
+                let plus = reference.loss(parameters: theta, inputs: x, labels: labels)
+                theta[i] = saved - h
+                let minus = reference.loss(parameters: theta, inputs: x, labels: labels)
+                theta[i] = saved
+                gradient[i] = (plus - minus) / (2 * h)
+            }
+            for i in theta.indices { theta[i] -= lr * gradient[i] }
+        }
+        let trained = model.pyTorchParameters.map(Double.init)
+        let worst = zip(trained, theta).map { abs($0 - $1) }.max() ?? .infinity
+        #expect(worst < 1e-5, "largest difference after 3 steps: \(worst)")
+    }
 }

@@ -1,7 +1,7 @@
 /// A matrix converted once to a bf16 engine's input format and read by several products.
 ///
 /// A bf16 product converts its float32 inputs before multiplying. A layer's weight is an input of
-/// two products per step, the forward `x·Wᵀ` and the backward `dz·W`, and it does not change
+/// two products per step, the forward `x·S` and the backward `dz·Sᵀ` (S = Wᵀ, as training stores it), and it does not change
 /// between them; converting it once (the forward fills the copy, the backward reuses it) halves
 /// the conversion traffic, which on the assignment's model is 115 MB read and 58 MB written per
 /// conversion. Holds bf16 bit patterns for `.bfloat16`, bf16-rounded floats for

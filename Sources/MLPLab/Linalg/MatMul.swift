@@ -8,7 +8,7 @@ import COpenMP
 ///     C = activation(scale · op(A) · op(B) + bias) + accumulate · C      op(X) = X or Xᵀ
 ///
 /// (`accumulate` and `activation` are not used together). With `scale` and `accumulate` the
-/// optimizer's update folds into the weight-gradient product: `W = (1 − lr·λ)·W − lr·(dzᵀ·x)` is one
+/// optimizer's update folds into the weight-gradient product: `S = (1 − lr·λ)·S − lr·(xᵀ·dz)` (S = Wᵀ, as training stores the weight) is one
 /// product, no gradient buffer written or read again (see `MatMul.WeightUpdate` and the optimizer that builds it).
 ///
 /// where `A` and `B` are views as stored in memory and the transposes cost nothing (they are

@@ -2,7 +2,7 @@
 public enum MatMulBenchmark {
     /// A product to time: its label and shape, (m × k) · (k × n), operands transposed or not.
     public struct Shape: Sendable {
-        /// What the result is printed beside, e.g. "forward  x·Wᵀ   64×4800 · 4800×3600".
+        /// What the result is printed beside, e.g. "forward  x·S    64×4800 · 4800×3600".
         public var label: String
         /// The product's sizes as multiplied: (m × k) · (k × n) gives (m × n).
         public var m, n, k: Int
@@ -11,12 +11,14 @@ public enum MatMulBenchmark {
         public var transposeA = false, transposeB = false
     }
 
-    /// The three products of the assignment's first layer (4800 → 3600) at batch 64: the forward
-    /// x·Wᵀ and the backward's two, what `mlplab doctor` times.
+    /// The three products of the assignment's first layer (4800 → 3600) at batch 64, as training
+    /// runs them with the weight stored S = Wᵀ (MLP+Layout.swift): the forward x·S and the
+    /// backward's two (the input gradient dz·Sᵀ is the one a hidden layer of this size has), what
+    /// `mlplab doctor` times.
     public static let assignmentFirstLayer: [Shape] = [
-        Shape(label: "forward  x·Wᵀ   64×4800 · 4800×3600", m: 64, n: 3600, k: 4800, transposeB: true),
-        Shape(label: "backward dz·W   64×3600 · 3600×4800", m: 64, n: 4800, k: 3600),
-        Shape(label: "backward dzᵀ·x  3600×64 · 64×4800  ", m: 3600, n: 4800, k: 64, transposeA: true),
+        Shape(label: "forward  x·S    64×4800 · 4800×3600", m: 64, n: 3600, k: 4800),
+        Shape(label: "backward dz·Sᵀ  64×3600 · 3600×4800", m: 64, n: 4800, k: 3600, transposeB: true),
+        Shape(label: "backward xᵀ·dz  4800×64 · 64×3600  ", m: 4800, n: 3600, k: 64, transposeA: true),
     ]
 
     /// GFLOP/s of `shape` (see `gigaflops(m:n:k:…)`).

@@ -115,17 +115,7 @@ struct LayoutTests {
             model.backward(workspace, rows: rows, engine: engine)
             sgd.step(parameters: model.parameters, gradients: workspace.gradients, threads: 1)
             // The reference: central differences in Double, PyTorch's order.
-            let h = 1e-6
-            var gradient = [Double](repeating: 0, count: theta.count)
-            for i in theta.indices {
-                let saved = theta[i]
-                theta[i] = saved + h
-                let plus = reference.loss(parameters: theta, inputs: x, labels: labels)
-                theta[i] = saved - h
-                let minus = reference.loss(parameters: theta, inputs: x, labels: labels)
-                theta[i] = saved
-                gradient[i] = (plus - minus) / (2 * h)
-            }
+            let gradient = reference.numericGradient(parameters: theta, inputs: x, labels: labels)
             for i in theta.indices { theta[i] -= lr * gradient[i] }
         }
         let trained = model.pyTorchParameters.map(Double.init)

@@ -41,4 +41,18 @@ struct ReferenceMLP {
         }
         return total / Double(rows)
     }
+
+    /// dL/dθ by central differences (L(θ+h) − L(θ−h)) / 2h, in `parameters`' order.
+    func numericGradient(parameters: [Double], inputs: [Double], labels: [Int], h: Double = 1e-6) -> [Double] {
+        var theta = parameters
+        return theta.indices.map { i in
+            let saved = theta[i]
+            theta[i] = saved + h
+            let plus = loss(parameters: theta, inputs: inputs, labels: labels)
+            theta[i] = saved - h
+            let minus = loss(parameters: theta, inputs: inputs, labels: labels)
+            theta[i] = saved
+            return (plus - minus) / (2 * h)
+        }
+    }
 }

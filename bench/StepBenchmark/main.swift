@@ -2,6 +2,7 @@
 // allocations it makes.
 //
 //   swift run -c release step-benchmark [--threads N] [--steps N] [--precision f32|bf16|bf16-emulated]
+//   step-benchmark --profile sgd|momentum [--steps N]     # only the assignment's step, N times, for perf
 //
 // For each model (the assignment's 4800-3600-2400-1200-52 and Fashion-MNIST's 784-588-392-196-10)
 // at batch 64, on random preloaded data, with plain SGD (the assignment's) and with momentum 0.9:
@@ -25,9 +26,10 @@ import MLPLab
 var threads = ProcessInfo.processInfo.activeProcessorCount
 var steps = 30
 var requestedPrecision = Precision.float32
+var profiledMomentum: Double?  // --profile: run the assignment's step alone, with this momentum
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 func usage() -> Never {
-    FileHandle.standardError.write(Data("usage: step-benchmark [--threads N] [--steps N] [--precision f32|bf16|bf16-emulated]\n".utf8))
+    FileHandle.standardError.write(Data("usage: step-benchmark [--threads N] [--steps N] [--precision f32|bf16|bf16-emulated] [--profile sgd|momentum]\n".utf8))
     exit(64)
 }
 while let argument = arguments.next() {
@@ -36,6 +38,8 @@ while let argument = arguments.next() {
     case ("--threads", let count?, _) where count >= 1: threads = count
     case ("--steps", let count?, _) where count >= 1: steps = count
     case ("--precision", _, let precision?): requestedPrecision = precision
+    case ("--profile", _, _) where value == "sgd": profiledMomentum = 0
+    case ("--profile", _, _) where value == "momentum": profiledMomentum = 0.9
     default: usage()
     }
 }
@@ -48,6 +52,36 @@ let cpu = CPUInfo.current()
 print("cpu     \(cpu.summary)")
 print("engine  \(MatMul.engineVersion) (\(MatMul.instructionSet)), \(threads) threads, batch 64, \(steps) steps, medians")
 print("precision \(precision.rawValue)\(precisionNote.map { " (asked for \(requestedPrecision.rawValue): \($0))" } ?? "")")
+
+// --profile: the assignment's step alone (fused where `UpdatePlan` says, as training runs it), so
+// that `perf record` sees nothing else: perf record -g .build/release/step-benchmark --profile sgd --steps 200
+if let momentum = profiledMomentum {
+    let configuration = ModelConfiguration(inputSize: 4800, hiddenSizes: [3600, 2400, 1200], classCount: 52)
+    var generator = RandomGenerator(seed: 1, stream: .samples)
+    let count = 4096
+    let dataset = Dataset(name: "random", classNames: (0..<52).map { "c\($0)" }, imageWidth: 4800, imageHeight: 1,
+                          pixels: (0..<(count * 4800)).map { _ in UInt8(truncatingIfNeeded: generator.next()) },
+                          labels: (0..<count).map { Int32($0 % 52) })
+    var trainingConfiguration = TrainingConfiguration()
+    trainingConfiguration.threads = threads
+    trainingConfiguration.precision = precision
+    trainingConfiguration.optimizer = SGDConfiguration(learningRate: 0.001, momentum: momentum)
+    let run = TrainingRun(dataset: dataset, split: DatasetSplit(train: Array(0..<count), validation: [], test: []),
+                          model: configuration, configuration: trainingConfiguration, fuseUpdates: true)
+    let clock = ContinuousClock()
+    let order = Array(0..<count)
+    var times: [Double] = []
+    for s in 0..<(steps + 3) {
+        let first = s * 64 % count
+        let start = clock.now
+        try! run.step(order[first..<(first + 64)], learningRate: 0.001)
+        if s >= 3 { times.append((clock.now - start).seconds) }
+    }
+    print(String(format: "profile: %@, momentum %.1f, %d steps, median step %.2f ms",
+                 configuration.shapeDescription, momentum, steps, median(times) * 1e3))
+    exit(0)
+}
+
 print("")
 print("model                       optimizer      fused ms  plain ms  products ms  products/step  samples/s  step GFLOP/s  products GFLOP/s  allocs/step")
 

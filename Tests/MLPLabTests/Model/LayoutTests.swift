@@ -122,4 +122,35 @@ struct LayoutTests {
         let worst = zip(trained, theta).map { abs($0 - $1) }.max() ?? .infinity
         #expect(worst < 1e-5, "largest difference after 3 steps: \(worst)")
     }
+
+    @Test("a model file holding PyTorch's order predicts and evaluates as a Double forward in that order")
+    func predictAndEvaluateEdges() throws {
+        let dataset = SyntheticData.quadrants(count: 40, seed: 5)
+        let configuration = ModelConfiguration(inputSize: 64, hiddenSizes: [7, 5], classCount: 4, activation: .relu)
+        // Parameters chosen in PyTorch's order, as a torch state_dict would hold them.
+        var generator = RandomGenerator(seed: 21, stream: .samples)
+        let pyTorch = (0..<configuration.parameterCount).map { _ in Float(Double(generator.next() % 2001) / 1000 - 1) * 0.2 }
+        let model = MLP(configuration: configuration)
+        model.load(pyTorchParameters: pyTorch)
+        let folder = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appendingPathComponent("model.safetensors").path
+        try ModelFile(dataset: dataset, model: model, scaling: .unitRange).write(to: path)
+
+        let classifier = try Classifier(contentsOf: path, threads: 1)
+        let reference = ReferenceMLP(sizes: configuration.layerSizes, activation: .relu)
+        let theta = pyTorch.map(Double.init)
+        let logits = classifier.logits(pixels: dataset.pixels)
+        var expected: [[Double]] = []
+        for row in 0..<dataset.count {
+            let x = dataset.pixels[(row * 64)..<((row + 1) * 64)].map { Double($0) / 255 }
+            expected.append(reference.logits(parameters: theta, input: x[...]))
+            for c in 0..<4 {
+                #expect(abs(Double(logits[row * 4 + c]) - expected[row][c]) < 1e-5, "row \(row), class \(c)")
+            }
+        }
+        let evaluation = try classifier.evaluate(Array(0..<dataset.count), of: dataset)
+        let correct = expected.enumerated().filter { row, z in z.firstIndex(of: z.max()!)! == Int(dataset.labels[row]) }.count
+        #expect(evaluation.correct.reduce(0, +) == correct)
+    }
 }

@@ -16,25 +16,32 @@ struct ReferenceMLP {
         }
     }
 
+    /// The logits of one input row, parameters laid out as PyTorch's named_parameters (weight
+    /// [out, in], then bias) per layer.
+    func logits(parameters: [Double], input: ArraySlice<Double>) -> [Double] {
+        var a = Array(input)
+        var offset = 0
+        for l in 0..<(sizes.count - 1) {
+            let (n, m) = (sizes[l], sizes[l + 1])
+            var z = [Double](repeating: 0, count: m)
+            for o in 0..<m {
+                var sum = parameters[offset + n * m + o]
+                for i in 0..<n { sum += parameters[offset + o * n + i] * a[i] }
+                z[o] = sum
+            }
+            offset += n * m + m
+            a = l == sizes.count - 2 ? z : z.map(f)
+        }
+        return a
+    }
+
     /// Mean cross-entropy of `inputs` (rows × sizes[0]) with `labels`, parameters laid out as
     /// PyTorch's named_parameters (weight [out, in], then bias) per layer.
     func loss(parameters: [Double], inputs: [Double], labels: [Int]) -> Double {
         let rows = labels.count
         var total = 0.0
         for r in 0..<rows {
-            var a = Array(inputs[(r * sizes[0])..<((r + 1) * sizes[0])])
-            var offset = 0
-            for l in 0..<(sizes.count - 1) {
-                let (n, m) = (sizes[l], sizes[l + 1])
-                var z = [Double](repeating: 0, count: m)
-                for o in 0..<m {
-                    var sum = parameters[offset + n * m + o]
-                    for i in 0..<n { sum += parameters[offset + o * n + i] * a[i] }
-                    z[o] = sum
-                }
-                offset += n * m + m
-                a = l == sizes.count - 2 ? z : z.map(f)
-            }
+            let a = logits(parameters: parameters, input: inputs[(r * sizes[0])..<((r + 1) * sizes[0])])
             let maximum = a.max()!
             let logSum = Foundation.log(a.map { Foundation.exp($0 - maximum) }.reduce(0, +)) + maximum
             total += logSum - a[labels[r]]

@@ -16,7 +16,8 @@ public enum TrainingEvent {
 
 /// The one entry point that trains a configuration: `Training.run(record, on: dataset)`.
 ///
-/// With a run folder it saves a checkpoint and metrics.jsonl after every epoch, continues from
+/// With a run folder it saves a checkpoint and metrics.jsonl after every epoch, appends the
+/// curves to a TensorBoard event file as it goes (`TrainingEventLog`), continues from
 /// the folder's checkpoint when the folder holds the same run, returns the stored result when
 /// the run has finished already, and writes model.safetensors (the kept weights),
 /// last.safetensors and result.json. Without one it only trains and evaluates.
@@ -62,10 +63,17 @@ public enum Training {
         let run = TrainingRun(dataset: dataset, split: split, model: record.model, configuration: record.training, communicator: ranks)
         if let checkpoint { run.restore(checkpoint) }
         try run.shareState()
+        let log = try ranks.agreeing { try folder.map { try TrainingEventLog(folder: $0, record: record, run: run) } }
         try ranks.agreeing { try events?(.started(run, resumedAfterEpoch: run.history.count)) }
-        try run.train(onBatch: { epoch, batch, count in try? events?(.batch(epoch: epoch, batch: batch, batchCount: count)) },
+        try run.train(onBatch: { epoch, batch, count in
+                          log?.batch(epoch: epoch, batch: batch, loss: run.lastBatchLoss)
+                          try? events?(.batch(epoch: epoch, batch: batch, batchCount: count))
+                      },
                       onEpoch: { metrics in
                           try ranks.agreeing {
+                              // The curve first: a run killed before its checkpoint drops this
+                              // epoch's points on resume (TrainingEventLog) and writes them again.
+                              try log?.epoch(metrics)
                               try folder?.saveCheckpoint(run, record: record)
                               try events?(.epoch(metrics))
                           }
@@ -88,6 +96,7 @@ public enum Training {
             nonZeroParameters: run.model.parameters.buffer.reduce(0) { $0 + ($1 != 0 ? 1 : 0) },
             parameterCount: run.model.parameters.count)
         try ranks.agreeing {
+            try log?.finished(result)
             try events?(.finished(result))
             try folder?.writeJSON(result, to: .result)
         }

@@ -42,6 +42,9 @@ public final class TrainingRun {
     public private(set) var trainingSeconds = 0.0
     /// Training samples stepped through so far, all epochs (and, after a resume, those before it).
     public private(set) var samplesTrained = 0
+    /// The loss of the last batch trained (nan before the first): what a `BatchObserver` reads
+    /// when it logs the curve.
+    public private(set) var lastBatchLoss = Double.nan
 
     /// The best validation accuracy so far, its epoch, and a copy of the weights then (nil
     /// without a validation split).
@@ -167,6 +170,7 @@ public final class TrainingRun {
         for batch in 0..<batchCount {
             let rows = order[(batch * batchSize)..<min(order.count, (batch + 1) * batchSize)]
             let result = try step(rows, learningRate: learningRate)
+            lastBatchLoss = result.loss
             lossSum += result.loss
             normSum += result.gradientNorm
             correct += result.correct

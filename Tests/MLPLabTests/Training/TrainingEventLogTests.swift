@@ -1,0 +1,93 @@
+import Foundation
+import MLPLab
+import Testing
+
+/// The TensorBoard curves a run writes into its folder (`TrainingEventLog`): what, at which
+/// steps, equal to metrics.jsonl and result.json, and continued without a step twice after a resume.
+@Suite(.serialized)
+struct TrainingEventLogTests {
+    /// 288 training samples in batches of 4: 72 batches an epoch, three `loss/train` points each.
+    static func record(epochs: Int) -> RunRecord { RunContinuationTests.record(epochs: epochs, batchSize: 4) }
+
+    static func events(in folder: String) throws -> [TensorBoardEvent] {
+        let files = TrainingEventLog.eventFiles(in: folder)
+        #expect(files.count == 1, "\(files)")
+        let (events, damage) = try TensorBoardEventFile.events(contentsOf: folder + "/" + files[0])
+        #expect(damage == nil)
+        return events
+    }
+
+    /// (tag, step, value bits) of every scalar, in file order.
+    static func scalars(_ events: [TensorBoardEvent]) -> [String] {
+        events.flatMap { event in event.scalars.map { "\($0.tag)@\(event.step)=\($0.value.bitPattern)" } }
+    }
+
+    static func pluginValues(_ events: [TensorBoardEvent], tag: String) -> [TensorBoardEvent.SummaryValue] {
+        events.flatMap { event -> [TensorBoardEvent.SummaryValue] in
+            guard case .summary(let values) = event.content else { return [] }
+            return values.filter { $0.tag == tag }
+        }
+    }
+
+    @Test("a run's event file holds its loss every 20 batches, metrics.jsonl's values per epoch and result.json's at the end")
+    func curves() throws {
+        let root = try TestSupport.temporaryDirectory().path
+        let result = try Training.run(Self.record(epochs: 2), on: RunContinuationTests.dataset, in: try RunFolder(path: root + "/run"))
+        let events = try Self.events(in: root + "/run")
+        #expect(events.first?.content == .fileVersion("brain.Event:2"))
+        let batches = (result.splitSizes.train + 3) / 4
+        #expect(batches == 72)
+        func points(_ tag: String) -> [(Int64, Float)] {
+            events.flatMap { event in event.scalars.filter { $0.tag == tag }.map { (event.step, $0.value) } }
+        }
+        #expect(points("loss/train").map(\.0) == [20, 40, 60, 92, 112, 132])
+        #expect(points("loss/train").allSatisfy { $0.1.isFinite && $0.1 > 0 })
+        #expect(points("loss/train_epoch").map(\.0) == [Int64(batches), Int64(2 * batches)])
+        let metrics = result.epochs
+        #expect(points("loss/train_epoch").map(\.1) == metrics.map { Float($0.loss) })
+        #expect(points("accuracy/train").map(\.1) == metrics.map { Float($0.trainAccuracy) })
+        #expect(points("accuracy/validation").map(\.1) == metrics.map { Float($0.validationAccuracy!) })
+        #expect(points("learning_rate").map(\.1) == metrics.map { Float($0.learningRate) })
+        #expect(points("gradient_norm").map(\.1) == metrics.map { Float($0.gradientNorm) })
+        #expect(points("accuracy/test").map(\.0) == [Int64(2 * batches)])
+        #expect(points("accuracy/test").map(\.1) == [Float(result.testAccuracy)])
+        #expect(points("accuracy/best_validation").map(\.1) == [Float(result.bestValidationAccuracy!)])
+
+        // The hyperparameters, as HParamsPluginData { session_start_info 3 { hparams 1 … } }.
+        let start = Self.pluginValues(events, tag: TrainingEventLog.Tag.sessionStart)
+        #expect(start.count == 1 && start.first?.pluginName == "hparams")
+        let info = try #require(try ProtobufMessage.fields(of: start[0].pluginContent).first { $0.number == 3 }?.bytes)
+        var hparams: [String: ProtobufMessage.Field.Value] = [:]
+        for entry in try ProtobufMessage.fields(of: info) where entry.number == 1 {
+            let parts = try ProtobufMessage.fields(of: entry.bytes!)
+            let value = try ProtobufMessage.fields(of: parts[1].bytes!)[0]
+            hparams[parts[0].string!] = value.value
+        }
+        #expect(hparams["lr"] == .fixed64(0.05.bitPattern) && hparams["momentum"] == .fixed64(0.9.bitPattern))
+        #expect(hparams["batch_size"] == .fixed64(4.0.bitPattern) && hparams["hidden"] == .bytes(Array("24".utf8)))
+        let end = Self.pluginValues(events, tag: TrainingEventLog.Tag.sessionEnd)
+        #expect(end.count == 1)
+        #expect(try ProtobufMessage.fields(of: try ProtobufMessage.fields(of: end[0].pluginContent)[0].bytes!)[0].integer == 1,
+                "status SUCCESS")
+    }
+
+    @Test("a resumed run continues the same curve: what came after its checkpoint and its end-of-run values are dropped, no step twice")
+    func resume() throws {
+        let root = try TestSupport.temporaryDirectory().path
+        _ = try Training.run(Self.record(epochs: 3), on: RunContinuationTests.dataset, in: try RunFolder(path: root + "/whole"))
+        _ = try Training.run(Self.record(epochs: 2), on: RunContinuationTests.dataset, in: try RunFolder(path: root + "/grown"))
+        // What a run killed in epoch 3 leaves after its epoch-2 checkpoint: points of epoch 3.
+        let path = root + "/grown/" + TrainingEventLog.eventFiles(in: root + "/grown")[0]
+        let file = try TensorBoardEventFile(path: path, keeping: try TensorBoardEventFile.events(contentsOf: path).events)
+        try file.append(.scalar("loss/train", 99, step: 164, wallTime: 0))
+        try file.append(.scalar("accuracy/validation", 0.5, step: 216, wallTime: 0))
+        _ = try Training.run(Self.record(epochs: 3), on: RunContinuationTests.dataset, in: try RunFolder(path: root + "/grown"))
+
+        let whole = try Self.events(in: root + "/whole"), grown = try Self.events(in: root + "/grown")
+        #expect(Self.scalars(grown) == Self.scalars(whole))
+        let steps = grown.flatMap { event in event.scalars.map { "\($0.tag)@\(event.step)" } }
+        #expect(Set(steps).count == steps.count, "a step written twice")
+        #expect(Self.pluginValues(grown, tag: TrainingEventLog.Tag.sessionStart).count == 1)
+        #expect(Self.pluginValues(grown, tag: TrainingEventLog.Tag.sessionEnd).count == 1)
+    }
+}

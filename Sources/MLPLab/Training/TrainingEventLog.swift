@@ -21,7 +21,8 @@ import Foundation
 /// Resume continues the same curve: opening the log of a run resumed after epoch k keeps the
 /// events up to epoch k's last batch, drops the rest (written after the checkpoint the run
 /// continues from) and the finished run's end-of-run values, and rewrites the file atomically
-/// before training goes on. A `loss/train` window never spans an epoch boundary, so the points
+/// before training goes on; a run resumed without an event file gets its finished epochs' values
+/// from its history. A `loss/train` window never spans an epoch boundary, so the points
 /// after a resume are the ones an uninterrupted run writes.
 public final class TrainingEventLog {
     /// Batches per `loss/train` point (of an epoch; an epoch's last batches that fill no window
@@ -71,7 +72,12 @@ public final class TrainingEventLog {
             path = folder.path + "/" + existing
             kept = try TensorBoardEventFile.events(contentsOf: path).events.compactMap { Self.kept($0, upTo: step) }
         } else {
+            // A run resumed without an event file (made before MLPLab wrote them, or deleted):
+            // its finished epochs' values come from its history, so the curve has no gap.
             path = folder.path + "/" + TensorBoardEventFile.fileName(time: now)
+            for (index, metrics) in run.history.enumerated() {
+                kept += Self.epochEvents(metrics, step: Int64(index + 1) * Int64(batchesPerEpoch), time: now)
+            }
         }
         kept.append(Self.sessionStart(record, time: now))
         file = try TensorBoardEventFile(path: path, keeping: kept)
@@ -116,12 +122,16 @@ public final class TrainingEventLog {
     /// a failed append since the last epoch, or of these.
     public func epoch(_ metrics: EpochMetrics) throws {
         if let failedAppend { throw failedAppend }
-        let time = Date().timeIntervalSince1970
+        for event in Self.epochEvents(metrics, step: step, time: Date().timeIntervalSince1970) { try file.append(event) }
+        file.synchronize()
+    }
+
+    /// An epoch's values as events at `step`.
+    static func epochEvents(_ metrics: EpochMetrics, step: Int64, time: Double) -> [TensorBoardEvent] {
         var values: [(String, Double)] = [(Tag.epochLoss, metrics.loss), (Tag.trainAccuracy, metrics.trainAccuracy)]
         if let validation = metrics.validationAccuracy { values.append((Tag.validationAccuracy, validation)) }
         values += [(Tag.learningRate, metrics.learningRate), (Tag.gradientNorm, metrics.gradientNorm)]
-        for (tag, value) in values { try file.append(.scalar(tag, value, step: step, wallTime: time)) }
-        file.synchronize()
+        return values.map { tag, value in .scalar(tag, value, step: step, wallTime: time) }
     }
 
     /// When the run finishes: test and best validation accuracy, and the session's end.

@@ -18,8 +18,11 @@ struct RunFolderTests {
         let result = try Tool.run(Self.small + ["--run-dir", runs, "--name", "a"])
         #expect(result.status == 0, "\(result.stderr)")
         let files = try FileManager.default.contentsOfDirectory(atPath: runs + "/a").sorted()
-        #expect(files == [".lock", "checkpoint.safetensors", "config.json", "confusion.svg", "last.safetensors", "loss.svg",
-                          "metrics.jsonl", "model.safetensors", "per-class.svg", "result.json", "summary.md"])
+        let events = files.filter { $0.hasPrefix("events.out.tfevents.") }
+        #expect(events.count == 1 && events.allSatisfy { $0.hasSuffix("." + TensorBoardEventFile.hostName) })
+        #expect(files.filter { !$0.hasPrefix("events.out.tfevents.") } == [
+            ".lock", "checkpoint.safetensors", "config.json", "confusion.svg", "last.safetensors", "loss.svg",
+            "metrics.jsonl", "model.safetensors", "per-class.svg", "result.json", "summary.md"])
         let metrics = try String(contentsOfFile: runs + "/a/metrics.jsonl", encoding: .utf8).split(separator: "\n")
         #expect(metrics.count == 5)
         let first = try #require(try JSONSerialization.jsonObject(with: Data(metrics[0].utf8)) as? [String: Any])

@@ -90,4 +90,20 @@ struct TrainingEventLogTests {
         #expect(Self.pluginValues(grown, tag: TrainingEventLog.Tag.sessionStart).count == 1)
         #expect(Self.pluginValues(grown, tag: TrainingEventLog.Tag.sessionEnd).count == 1)
     }
+
+    @Test("a run resumed without an event file gets its finished epochs' values from its history: no gap")
+    func resumeWithoutEvents() throws {
+        let root = try TestSupport.temporaryDirectory().path
+        _ = try Training.run(Self.record(epochs: 3), on: RunContinuationTests.dataset, in: try RunFolder(path: root + "/whole"))
+        _ = try Training.run(Self.record(epochs: 2), on: RunContinuationTests.dataset, in: try RunFolder(path: root + "/old"))
+        for name in TrainingEventLog.eventFiles(in: root + "/old") { try FileManager.default.removeItem(atPath: root + "/old/" + name) }
+        _ = try Training.run(Self.record(epochs: 3), on: RunContinuationTests.dataset, in: try RunFolder(path: root + "/old"))
+        let perEpoch: Set<String> = ["loss/train_epoch", "accuracy/train", "accuracy/validation", "learning_rate", "gradient_norm"]
+        func epochScalars(_ folder: String) throws -> [String] {
+            try Self.events(in: folder).flatMap { event in
+                event.scalars.filter { perEpoch.contains($0.tag) }.map { "\($0.tag)@\(event.step)=\($0.value.bitPattern)" }
+            }.sorted()
+        }
+        #expect(try epochScalars(root + "/old") == epochScalars(root + "/whole"))
+    }
 }

@@ -7,7 +7,7 @@ struct TrainCommand: AsyncParsableCommand {
         commandName: "train",
         abstract: "Train an MLP with SGD; keep the model, metrics, charts and a checkpoint in a run folder.",
         discussion: """
-            Prints one line per epoch (mean training loss, running train accuracy, validation accuracy, seconds), then train and test accuracy. Everything goes to runs/<name>/: config.json, metrics.jsonl, checkpoint.safetensors (after every epoch), model.safetensors (best on validation), last.safetensors, loss.svg, per-class.svg, confusion.svg, summary.md, result.json. Ctrl-C stops at a safe point; --resume continues, giving the same model as an uninterrupted run.
+            Prints one line per epoch (mean training loss, running train accuracy, validation accuracy, seconds), then train and test accuracy. Everything goes to runs/<name>/: config.json, metrics.jsonl, checkpoint.safetensors (after every epoch), model.safetensors (best on validation), last.safetensors, loss.svg, per-class.svg, confusion.svg, summary.md, result.json, and events.out.tfevents.* (the curves for TensorBoard: tensorboard --logdir runs). Ctrl-C stops at a safe point; --resume continues, giving the same model as an uninterrupted run.
 
             Exit codes: 0 done, 1 error, 3 diverged: the loss became non-finite, or exploded and left the model no better than guessing (a diagnosis says which setting to change), 64 bad options, 130 interrupted (resumable).
 

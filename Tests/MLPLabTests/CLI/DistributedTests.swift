@@ -64,6 +64,18 @@ struct DistributedTests {
         let a = try Self.results(root + "/alone"), b = try Self.results(root + "/spread")
         #expect(a.count == 4 && Set(a.keys) == Set(b.keys))
         for (name, result) in a { #expect(Self.same(result, b[name] as Any), "\(name) differs") }
+        // Each run's TensorBoard curve sits in its own folder, the same whichever rank trained it.
+        for name in a.keys {
+            func curve(_ folder: String) throws -> [String] {
+                let files = TrainingEventLog.eventFiles(in: folder)
+                #expect(files.count == 1, "\(folder): \(files)")
+                return try TensorBoardEventFile.events(contentsOf: folder + "/" + (files.first ?? "")).events.flatMap { event in
+                    event.scalars.map { "\($0.tag)@\(event.step)=\($0.value)" }
+                }
+            }
+            let curveAlone = try curve(root + "/alone/runs/" + name), curveSpread = try curve(root + "/spread/runs/" + name)
+            #expect(!curveAlone.isEmpty && curveAlone == curveSpread, "\(name)'s events differ")
+        }
         // Again: every run is reused, on either rank.
         let again = try Self.spread(2, Self.sweep + ["-o", root + "/spread"])
         #expect(again.status == 0 && again.stdout.contains("(0 trained, 4 reused)"), "\(again.stdout) \(again.stderr)")

@@ -14,7 +14,7 @@ struct MLPLabCommand: AsyncParsableCommand {
               mlplab doctor
             """,
         version: MLPLabVersion.string,
-        subcommands: [StudyCommand.self, TrainCommand.self, SweepCommand.self, LRFindCommand.self, EvaluateCommand.self, PredictCommand.self, InfoCommand.self, SamplesCommand.self, DistributionCommand.self, ModelCommand.self, MakeProductFolderCommand.self, DoctorCommand.self]
+        subcommands: [StudyCommand.self, TrainCommand.self, SweepCommand.self, LRFindCommand.self, EvaluateCommand.self, PredictCommand.self, InfoCommand.self, RunsCommand.self, SamplesCommand.self, DistributionCommand.self, ModelCommand.self, MakeProductFolderCommand.self, DoctorCommand.self]
     )
 
     /// Starts MPI first when a launcher started this process (see `Ranks`).

@@ -16,7 +16,9 @@ struct DistributedTests {
     static func spread(_ ranks: Int, _ arguments: [String], environment: [String: String] = [:]) throws -> Tool.Result {
         let binary = try #require(Tool.binary)
         let asan = [ProcessInfo.processInfo.environment["ASAN_OPTIONS"], "fast_unwind_on_malloc=0"].compactMap { $0 }.joined(separator: ":")
-        let forMPI = ["OMPI_MCA_mca_base_component_disable_dlclose": "1", "ASAN_OPTIONS": asan]
+        // HWLOC_COMPONENTS=-gl: hwloc's GL plugin opens X displays :0-:9 at mpirun's start, and
+        // hangs there when anything listens on TCP 6000-6009 (a TensorBoard on 6006).
+        let forMPI = ["OMPI_MCA_mca_base_component_disable_dlclose": "1", "ASAN_OPTIONS": asan, "HWLOC_COMPONENTS": "-gl"]
         return try Tool.run(["--allow-run-as-root", "--oversubscribe", "-np", String(ranks), binary] + arguments,
                             environment: forMPI.merging(environment) { $1 }, executable: mpirun)
     }

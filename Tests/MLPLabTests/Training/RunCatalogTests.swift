@@ -121,4 +121,19 @@ struct RunCatalogTests {
         #expect(text.contains("test accuracy"))
         #expect(throws: RunQueryError.notARunFolder(root + "/sweep")) { try RunComparison(root + "/a", root + "/sweep") }
     }
+
+    @Test("a damaged run's note below the table and below a diff shows its name in one line, escapes and newlines visible")
+    func damagedNoteEscapesName() throws {
+        let root = try TestSupport.temporaryDirectory().path
+        let name = "bad\u{1B}[31mred\nline"
+        try FileManager.default.createDirectory(atPath: root + "/" + name, withIntermediateDirectories: true)
+        try Data("{".utf8).write(to: URL(fileURLWithPath: root + "/" + name + "/config.json"))
+        let list = try RunCatalog(folders: [root]).text
+        let comparison = try RunComparison(root + "/" + name, root + "/" + name).text
+        for text in [list, comparison] {
+            #expect(!text.contains("\u{1B}"), "\(text)")
+            let note = try #require(text.split(separator: "\n").first { $0.hasPrefix("damaged: ") }, "\(text)")
+            #expect(note.contains("bad\\x1b[31mred\\nline") && note.hasSuffix("config.json: not valid JSON"), "\(note)")
+        }
+    }
 }

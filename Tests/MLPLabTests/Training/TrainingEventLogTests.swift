@@ -106,4 +106,26 @@ struct TrainingEventLogTests {
         }
         #expect(try epochScalars(root + "/old") == epochScalars(root + "/whole"))
     }
+
+    @Test("an event file that cannot be read (a folder, a dangling link) stops a resume with one line naming it and saying to move it away")
+    func unreadableEventFile() throws {
+        let root = try TestSupport.temporaryDirectory().path
+        for kind in ["folder", "dangling link"] {
+            let folder = root + "/" + kind.replacingOccurrences(of: " ", with: "-")
+            _ = try Training.run(Self.record(epochs: 2), on: RunContinuationTests.dataset, in: try RunFolder(path: folder))
+            let path = folder + "/" + TrainingEventLog.eventFiles(in: folder)[0]
+            try FileManager.default.removeItem(atPath: path)
+            if kind == "folder" { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false) }
+            else { try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: root + "/nowhere") }
+            do {
+                _ = try Training.run(Self.record(epochs: 3), on: RunContinuationTests.dataset, in: try RunFolder(path: folder))
+                Issue.record("\(kind): the resume went on")
+            } catch let error as CheckpointError {
+                let message = error.description
+                #expect(message.contains(path) && message.contains("TensorBoard curves") && message.contains("move it out"), "\(message)")
+                #expect(message.contains(kind == "folder" ? "it is a folder" : "dangling symbolic link"), "\(message)")
+                #expect(!message.contains("\n"))
+            }
+        }
+    }
 }

@@ -69,9 +69,9 @@ public final class TrainingEventLog {
         let now = Date().timeIntervalSince1970
         var kept: [TensorBoardEvent] = []
         let path: String
-        if let existing = Self.eventFiles(in: folder.path).last {
-            path = folder.path + "/" + existing
-            kept = try TensorBoardEventFile.events(contentsOf: path).events.compactMap { Self.kept($0, upTo: step) }
+        if let (existing, events) = try Self.existingEvents(in: folder.path) {
+            path = existing
+            kept = events.compactMap { Self.kept($0, upTo: step) }
         } else {
             path = folder.path + "/" + TensorBoardEventFile.fileName(time: now)
         }
@@ -94,6 +94,15 @@ public final class TrainingEventLog {
         }.map(\.element)
         kept.append(Self.sessionStart(record, time: now))
         file = try TensorBoardEventFile(path: path, keeping: kept)
+    }
+
+    /// The path and readable events of the newest event file in `folder`, nil when it has none.
+    /// Throws `CheckpointError.damagedRunFile` when that file cannot be read: `Training.run` calls
+    /// it before it changes the folder for a resume, so that such a file stops the resume before
+    /// a finished run's result.json is removed.
+    public static func existingEvents(in folder: String) throws -> (path: String, events: [TensorBoardEvent])? {
+        guard let name = eventFiles(in: folder).last else { return nil }
+        return (folder + "/" + name, try TensorBoardEventFile.events(contentsOf: folder + "/" + name).events)
     }
 
     /// The names of the event files in `folder`, sorted (TensorBoard reads them in that order).

@@ -158,4 +158,20 @@ struct TrainingEventLogTests {
             }
         }
     }
+
+    @Test("a finished run given more epochs with an unreadable event file is refused before anything changes: result.json and config.json stay")
+    func unreadableEventFileLeavesFinishedRunIntact() throws {
+        let folder = try TestSupport.temporaryDirectory().path + "/run"
+        _ = try Training.run(Self.record(epochs: 2), on: RunContinuationTests.dataset, in: try RunFolder(path: folder))
+        let path = folder + "/" + TrainingEventLog.eventFiles(in: folder)[0]
+        let result = try Data(contentsOf: URL(fileURLWithPath: folder + "/result.json"))
+        let config = try Data(contentsOf: URL(fileURLWithPath: folder + "/config.json"))
+        try FileManager.default.removeItem(atPath: path)
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
+        #expect(throws: CheckpointError.self) {
+            try Training.run(Self.record(epochs: 3), on: RunContinuationTests.dataset, in: try RunFolder(path: folder))
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: folder + "/result.json")) == result)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: folder + "/config.json")) == config)
+    }
 }

@@ -166,4 +166,16 @@ struct RunCatalogTests {
             #expect(note.contains("bad\\x1b[31mred\\nline") && note.hasSuffix("config.json: not valid JSON"), "\(note)")
         }
     }
+
+    @Test("a key that names an object or the whole file (training, model, \"\", \".\") is an unknown key for --where and --sort, not compared as JSON text")
+    func objectKeysAreUnknown() throws {
+        let catalog = try RunCatalog(folders: [try RunFolderFixtures.make()])
+        for key in ["training", "model", "training.optimizer", "", ".", "split_sizes"] {
+            #expect(throws: RunQueryError.self, "--sort '\(key)'") { try catalog.sorted(by: key) }
+            var condition = try RunCondition(parsing: "x=1")
+            condition.key = key
+            #expect(throws: RunQueryError.self, "--where '\(key)=1'") { try catalog.filtered(by: [condition]) }
+        }
+        #expect(try names(catalog, ["training.optimizer.momentum=0.9", "split_sizes.train>0", "status=finished"]) == ["a", "sweep/lr-0.1"])
+    }
 }

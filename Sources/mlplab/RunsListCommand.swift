@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import MLPLab
 
@@ -38,6 +39,8 @@ struct RunsListCommand: ParsableCommand {
         let catalog = try RunCatalog(folders: folders.isEmpty ? ["runs"] : folders).filtered(by: conditions).sorted(by: sort, reverse: reverse)
         if json {
             for run in catalog.runs { print(run.json.line) }
+            // stdout stays JSON Lines; what could not be searched goes to stderr.
+            for note in catalog.unreadableNotes { FileHandle.standardError.write(Data((note + "\n").utf8)) }
         } else {
             print(catalog.text)
         }

@@ -79,6 +79,8 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
                 return "'\(path)' cannot be used: \(reason). The checkpoint was damaged (a disk or copy error, or an edit): restore it from a backup, or start the run again with another --name."
             case "model.safetensors", "last.safetensors":
                 return "'\(path)' cannot be used: \(reason). The run wrote it there, so it was damaged since (a disk or copy error, or an edit): remove \(folder)/result.json and run 'mlplab train --resume \(folder)' to write it again from the run's checkpoint, or train the run again with another --name."
+            case let name where TensorBoardEventFile.isEventFileName(name):
+                return "'\(path)' cannot be used: \(reason). It holds only the run's TensorBoard curves: move it out of \(folder) and run again; the finished epochs' values are written again from the run's history."
             case "result.json":
                 return "'\(path)' cannot be used: \(reason). Remove it and run 'mlplab train --resume \(folder)' to write it again from the run's checkpoint."
             default:

@@ -112,10 +112,13 @@ public final class TensorBoardEventFile {
     /// a training killed mid-write can leave a cut-short last one). Throws
     /// `CheckpointError.cannotRead` when the file cannot be read.
     public static func events(contentsOf path: String) throws -> (events: [TensorBoardEvent], damage: String?) {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw CheckpointError.damagedRunFile(path: path, reason: "it cannot be read (\(String(cString: strerror(errno))))")
+        // FileBytes, not FileManager: it says why (a folder, a pipe, a dangling link) rather than
+        // a stale errno, and never blocks on a pipe.
+        let bytes: [UInt8]
+        do { bytes = try FileBytes.read(path) } catch let error as FileReadError {
+            throw CheckpointError.damagedRunFile(path: path, reason: "it cannot be read (\(error.reason))")
         }
-        let (records, damage) = records(in: [UInt8](data))
+        let (records, damage) = records(in: bytes)
         var events: [TensorBoardEvent] = []
         for (index, record) in records.enumerated() {
             do { events.append(try TensorBoardEvent(decoding: record)) } catch {

@@ -10,14 +10,27 @@ extension RunCatalog {
     }
 
     /// The table, then one line per damaged run with what is wrong; a sentence when there are no runs.
+    /// Folders that could not be read follow, one line each, so that no run is left out unsaid.
     public var text: String {
-        guard !runs.isEmpty else { return "No run folders found." }
-        let notes = runs.compactMap { run in run.problem.map { "damaged: \(run.name): \($0)" } }
+        let notes = runs.compactMap(\.damageNote) + unreadableNotes
+        guard !runs.isEmpty else { return (["No run folders found."] + notes).joined(separator: "\n") }
         return ([table.text] + (notes.isEmpty ? [] : [""] + notes)).joined(separator: "\n")
+    }
+
+    /// "cannot read: NAME: reason. …" for each folder that could not be searched.
+    public var unreadableNotes: [String] {
+        unreadableFolders.map { "cannot read: \($0). Runs in it are not listed: give yourself read permission, or list another folder." }
     }
 }
 
 extension StoredRun {
+    /// "damaged: NAME: what is wrong", for a damaged run, in one line: the name is a folder's and
+    /// may hold anything but "/" (a newline, an escape sequence), so it is escaped (`OneLine`) as
+    /// a table cell is.
+    public var damageNote: String? {
+        problem.map { "damaged: \(OneLine.escaped(name)): \(OneLine.escaped($0))" }
+    }
+
     /// This run's line of `RunCatalog.table`.
     var tableRow: [String] {
         let dash = "–"

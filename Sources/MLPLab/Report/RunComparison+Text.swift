@@ -26,7 +26,7 @@ extension RunComparison {
             ("training time", { Format.duration($0.trainingSeconds) }),
         ]
         lines.append(TextTable(header: ["metric"] + names, rows: rows.map { title, value in [title, value(first), value(second)] }).text)
-        for run in [first, second] { if let problem = run.problem { lines.append("damaged: \(run.name): \(problem)") } }
+        lines += [first, second].compactMap(\.damageNote)
         return lines.joined(separator: "\n")
     }
 }

@@ -8,7 +8,14 @@ enum FileBytes {
     /// hang the read.
     static func read(_ path: String) throws -> [UInt8] {
         let descriptor = open(path, O_RDONLY | O_NONBLOCK)
-        guard descriptor >= 0 else { throw FileReadError(path: path, reason: String(cString: strerror(errno))) }
+        guard descriptor >= 0 else {
+            let code = errno
+            var link = stat()
+            if code == ENOENT, lstat(path, &link) == 0, (link.st_mode & S_IFMT) == S_IFLNK {
+                throw FileReadError(path: path, reason: "it is a dangling symbolic link: its target is missing")
+            }
+            throw FileReadError(path: path, reason: String(cString: strerror(code)))
+        }
         defer { close(descriptor) }
         var info = stat()
         guard fstat(descriptor, &info) == 0 else { throw FileReadError(path: path, reason: String(cString: strerror(errno))) }
@@ -20,6 +27,16 @@ enum FileBytes {
         let got = try bytes.withUnsafeMutableBytes { try readFully(descriptor, into: $0.baseAddress, count: size, path: path) }
         if got < size { bytes.removeLast(size - got) }
         return bytes
+    }
+
+    /// The contents of the regular file at `path`, or nil when there is nothing at all there.
+    /// Anything else that cannot be read (a folder, a pipe, a dangling link, no permission)
+    /// throws, so that a caller for which a missing file has a meaning (a run not finished yet)
+    /// never takes an unreadable one for missing.
+    static func readIfPresent(_ path: String) throws -> [UInt8]? {
+        var link = stat()
+        if lstat(path, &link) != 0 && errno == ENOENT { return nil }
+        return try read(path)
     }
 
     /// Reads up to `count` bytes; returns how many arrived (fewer only at the end of the file).

@@ -10,6 +10,9 @@ import Foundation
 public struct RunCatalog: Sendable {
     /// The runs found, sorted by name.
     public var runs: [StoredRun]
+    /// The folders under those listed that could not be read (no permission), as "NAME: reason",
+    /// one line each: they may hold runs, so they are named rather than skipped in silence.
+    public var unreadableFolders: [String] = []
 
     /// Finds and reads the run folders under `folders` (each may itself be a run folder). A run is
     /// named by its path relative to the folder it was found under, prefixed by that folder when
@@ -24,7 +27,12 @@ public struct RunCatalog: Sendable {
                 throw RunQueryError.notAFolder(folder)
             }
             let root = folder.count > 1 && folder.hasSuffix("/") ? String(folder.dropLast()) : folder
-            for relative in Self.runFolders(under: root) {
+            let walk = Self.walk(under: root)
+            for (relative, reason) in walk.unreadable {
+                let path = relative.isEmpty ? root : root + "/" + relative
+                unreadableFolders.append(OneLine.escaped("\(folders.count > 1 || relative.isEmpty ? path : relative): \(reason)"))
+            }
+            for relative in walk.found {
                 let path = relative.isEmpty ? root : root + "/" + relative
                 let name = folders.count > 1 || relative.isEmpty ? path : relative
                 found.append((path, name))
@@ -42,11 +50,19 @@ public struct RunCatalog: Sendable {
     }
 
     /// A catalog of runs already read.
-    public init(runs: [StoredRun]) { self.runs = runs }
+    public init(runs: [StoredRun], unreadableFolders: [String] = []) {
+        self.runs = runs
+        self.unreadableFolders = unreadableFolders
+    }
 
     /// The paths, relative to `root` ("" for `root` itself), of the run folders under it.
-    static func runFolders(under root: String) -> [String] {
+    static func runFolders(under root: String) -> [String] { walk(under: root).found }
+
+    /// The run folders under `root` (as `runFolders`) and the folders that could not be read,
+    /// with the system's reason.
+    static func walk(under root: String) -> (found: [String], unreadable: [(String, String)]) {
         var found: [String] = []
+        var unreadable: [(String, String)] = []
         var visited = Set<DirectoryWalk.Identity>()
         func visit(_ relative: String) {
             let path = relative.isEmpty ? root : root + "/" + relative
@@ -55,14 +71,19 @@ public struct RunCatalog: Sendable {
                 found.append(relative)
                 return
             }
-            guard let entries = try? DirectoryWalk.entries(of: path) else { return }
+            let entries: [DirectoryWalk.Entry]
+            do { entries = try DirectoryWalk.entries(of: path) } catch {
+                let reason = if case let DatasetError.unreadable(_, reason) = error { reason } else { "\(error)" }
+                unreadable.append((relative, reason))
+                return
+            }
             for entry in entries where entry.isUTF8 && !entry.isHidden && !entry.isSurelyNotDirectory {
                 guard case let .success(status) = DirectoryWalk.status(of: entry.rawPath), status.isDirectory else { continue }
                 visit(relative.isEmpty ? entry.name : relative + "/" + entry.name)
             }
         }
         visit("")
-        return found
+        return (found, unreadable)
     }
 
     /// Throws `RunQueryError.unknownKey` for a key that is neither a listing key nor an alias and
@@ -80,7 +101,7 @@ public struct RunCatalog: Sendable {
     /// unknown key (`checkKey`).
     public func filtered(by conditions: [RunCondition]) throws -> RunCatalog {
         for condition in conditions { try checkKey(condition.key) }
-        return RunCatalog(runs: runs.filter { run in conditions.allSatisfy { $0.matches(run) } })
+        return RunCatalog(runs: runs.filter { run in conditions.allSatisfy { $0.matches(run) } }, unreadableFolders: unreadableFolders)
     }
 
     /// The runs sorted by `key`'s value (numbers numerically, other values as text), runs without
@@ -95,6 +116,6 @@ public struct RunCatalog: Sendable {
             if order == .orderedSame { return a.run.name < b.run.name }
             return (order == .orderedAscending) != reverse
         }
-        return RunCatalog(runs: sorted.map(\.run))
+        return RunCatalog(runs: sorted.map(\.run), unreadableFolders: unreadableFolders)
     }
 }

@@ -18,7 +18,8 @@ extension StoredRun {
     public static let listingKeys = ["name", "path", "status", "epochs_done"]
 
     /// The value of `key` for this run: a listing key, an alias, then the key path in config.json,
-    /// then in result.json; nil when the run has none (an unfinished run has no `test_accuracy`).
+    /// then in result.json; nil when the run has none (an unfinished run has no `test_accuracy`)
+    /// or the key names an object rather than a value.
     public func value(for key: String) -> JSONValue? {
         switch key {
         case "name": return .text(name)
@@ -29,7 +30,12 @@ extension StoredRun {
         }
         let path = (Self.keyAliases[key] ?? key).split(separator: ".").map(String.init)
         func walk(_ value: JSONValue?) -> JSONValue? {
-            path.reduce(value) { value, key in value?[key] }.flatMap { $0 == .null ? nil : $0 }
+            // An object is no value to compare or sort by (`training`, or "" for the whole file):
+            // nil, so that `checkKey` names the keys to use instead.
+            path.reduce(value) { value, key in value?[key] }.flatMap { value in
+                if case .object = value { return nil }
+                return value == .null ? nil : value
+            }
         }
         return walk(storedConfiguration) ?? walk(storedResult)
     }

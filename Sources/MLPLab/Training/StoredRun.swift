@@ -34,18 +34,20 @@ public struct StoredRun: Sendable {
         self.path = path
         status = .damaged
         epochs = []
-        let configData = FileManager.default.contents(atPath: path + "/" + RunFolder.File.config.rawValue)
-        let resultData = FileManager.default.contents(atPath: path + "/" + RunFolder.File.result.rawValue)
-        files = StoredFiles(configuration: configData, result: resultData)
+        // A file that exists but cannot be read (a folder, a pipe, no permission) is damage,
+        // never a missing file: a result.json that cannot be read is no unfinished run.
+        let configData = Result { try Self.contents(of: .config, in: path) }
+        let resultData = Result { try Self.contents(of: .result, in: path) }
+        files = StoredFiles(configuration: (try? configData.get()) ?? nil, result: (try? resultData.get()) ?? nil)
         do {
-            record = try Self.readRecord(configData)
-            if let resultData {
+            record = try Self.readRecord(try configData.get())
+            if let resultData = try resultData.get() {
                 let result = try Self.readResult(resultData)
                 self.result = result
                 epochs = result.epochs
                 status = result.divergence != nil ? .diverged : result.stoppedEarly ? .stopped : .finished
             } else {
-                epochs = try Self.readMetrics(path + "/" + RunFolder.File.metrics.rawValue)
+                epochs = try Self.readMetrics(in: path)
                 status = locks.isHeld(folder: path) ? .running : .interrupted
             }
         } catch let error as StoredRunProblem {
@@ -86,9 +88,17 @@ public struct StoredRun: Sendable {
         var description: String { OneLine.escaped("\(file.rawValue): \(reason)") }
     }
 
+    /// The bytes of `file` in the run folder at `path`, nil when it does not exist; throws
+    /// `StoredRunProblem` when it exists but cannot be read.
+    private static func contents(of file: RunFolder.File, in path: String) throws -> Data? {
+        do { return try FileBytes.readIfPresent(path + "/" + file.rawValue).map { Data($0) } } catch let error as FileReadError {
+            throw StoredRunProblem(file: file, reason: "it cannot be read (\(error.reason))")
+        }
+    }
+
     /// config.json decoded and checked like a typed record (`RunRecord.validate`).
     private static func readRecord(_ data: Data?) throws -> RunRecord {
-        guard let data else { throw StoredRunProblem(file: .config, reason: "it cannot be read") }
+        guard let data else { throw StoredRunProblem(file: .config, reason: "it is missing") }
         let record: RunRecord
         do { record = try JSONCoding.decode(RunRecord.self, from: data) } catch {
             throw StoredRunProblem(file: .config, reason: JSONCoding.problem(decoding: RunRecord.self, from: data, error: error))
@@ -111,8 +121,8 @@ public struct StoredRun: Sendable {
 
     /// metrics.jsonl's epochs, one JSON object a line; none when the file does not exist yet
     /// (a run killed in its first epoch).
-    private static func readMetrics(_ path: String) throws -> [EpochMetrics] {
-        guard let data = FileManager.default.contents(atPath: path) else { return [] }
+    private static func readMetrics(in path: String) throws -> [EpochMetrics] {
+        guard let data = try contents(of: .metrics, in: path) else { return [] }
         let decoder = JSONCoding.decoder()
         return try data.split(separator: UInt8(ascii: "\n")).enumerated().map { index, line in
             do { return try decoder.decode(EpochMetrics.self, from: Data(line)) } catch {

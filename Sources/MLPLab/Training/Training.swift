@@ -59,7 +59,14 @@ public enum Training {
                                    trainingSamples: split.train.count, otherBytes: dataset.pixels.count)
             return split
         }
-        let checkpoint = try ranks.agreeing { try folder.flatMap { try startOrContinue(record, in: $0, trainingSamples: split.train.count) } }
+        let checkpoint = try ranks.agreeing {
+            try folder.flatMap { folder in
+                // An event file that cannot be read stops the run here, before a resume changes
+                // the folder (a finished run's result.json removed): not half-way.
+                _ = try TrainingEventLog.existingEvents(in: folder.path)
+                return try startOrContinue(record, in: folder, trainingSamples: split.train.count)
+            }
+        }
         let run = TrainingRun(dataset: dataset, split: split, model: record.model, configuration: record.training, communicator: ranks)
         if let checkpoint { run.restore(checkpoint) }
         try run.shareState()

@@ -21,9 +21,10 @@ import Foundation
 /// Resume continues the same curve: opening the log of a run resumed after epoch k keeps the
 /// events up to epoch k's last batch, drops the rest (written after the checkpoint the run
 /// continues from) and the finished run's end-of-run values, and rewrites the file atomically
-/// before training goes on; a run resumed without an event file gets its finished epochs' values
-/// from its history. A `loss/train` window never spans an epoch boundary, so the points
-/// after a resume are the ones an uninterrupted run writes.
+/// before training goes on; a run resumed without an event file, or with one damaged or cut
+/// short, gets the finished epochs' values it lacks from its history. A `loss/train` window
+/// never spans an epoch boundary, so the points after a resume are the ones an uninterrupted
+/// run writes.
 public final class TrainingEventLog {
     /// Batches per `loss/train` point (of an epoch; an epoch's last batches that fill no window
     /// are in its `loss/train_epoch` only).
@@ -68,19 +69,40 @@ public final class TrainingEventLog {
         let now = Date().timeIntervalSince1970
         var kept: [TensorBoardEvent] = []
         let path: String
-        if let existing = Self.eventFiles(in: folder.path).last {
-            path = folder.path + "/" + existing
-            kept = try TensorBoardEventFile.events(contentsOf: path).events.compactMap { Self.kept($0, upTo: step) }
+        if let (existing, events) = try Self.existingEvents(in: folder.path) {
+            path = existing
+            kept = events.compactMap { Self.kept($0, upTo: step) }
         } else {
-            // A run resumed without an event file (made before MLPLab wrote them, or deleted):
-            // its finished epochs' values come from its history, so the curve has no gap.
             path = folder.path + "/" + TensorBoardEventFile.fileName(time: now)
-            for (index, metrics) in run.history.enumerated() {
-                kept += Self.epochEvents(metrics, step: Int64(index + 1) * Int64(batchesPerEpoch), time: now)
+        }
+        // A finished epoch whose values the file lacks (a run resumed without an event file, made
+        // before MLPLab wrote them or deleted, or with one damaged or cut short before that epoch,
+        // whose events from the damage on cannot be read) gets the values it lacks from its
+        // history, so that the curve has no gap; only that epoch's `loss/train` points are lost.
+        // Value by value: a file cut short can end between two values of one epoch.
+        let logged = Set(kept.flatMap { event in event.scalars.map { "\($0.tag)@\(event.step)" } })
+        for (index, metrics) in run.history.enumerated() {
+            let epochStep = Int64(index + 1) * Int64(batchesPerEpoch)
+            kept += Self.epochEvents(metrics, step: epochStep, time: now).filter { event in
+                event.scalars.contains { !logged.contains("\($0.tag)@\(epochStep)") }
             }
         }
+        // In step order (the file version first), as an uninterrupted run writes them.
+        kept = kept.enumerated().sorted { a, b in
+            let first = a.element.isFileVersion ? -1 : a.element.step, second = b.element.isFileVersion ? -1 : b.element.step
+            return first != second ? first < second : a.offset < b.offset
+        }.map(\.element)
         kept.append(Self.sessionStart(record, time: now))
         file = try TensorBoardEventFile(path: path, keeping: kept)
+    }
+
+    /// The path and readable events of the newest event file in `folder`, nil when it has none.
+    /// Throws `CheckpointError.damagedRunFile` when that file cannot be read: `Training.run` calls
+    /// it before it changes the folder for a resume, so that such a file stops the resume before
+    /// a finished run's result.json is removed.
+    public static func existingEvents(in folder: String) throws -> (path: String, events: [TensorBoardEvent])? {
+        guard let name = eventFiles(in: folder).last else { return nil }
+        return (folder + "/" + name, try TensorBoardEventFile.events(contentsOf: folder + "/" + name).events)
     }
 
     /// The names of the event files in `folder`, sorted (TensorBoard reads them in that order).
@@ -196,5 +218,13 @@ public final class TrainingEventLog {
         }
         return TensorBoardEvent(wallTime: time, step: 0, content: .summary([
             .init(tag: Tag.sessionStart, pluginName: "hparams", pluginContent: data.bytes)]))
+    }
+}
+
+extension TensorBoardEvent {
+    /// Whether this is the file's version record, which comes first in a file.
+    var isFileVersion: Bool {
+        if case .fileVersion = content { return true }
+        return false
     }
 }

@@ -92,4 +92,20 @@ struct RunsCommandTests {
         let help = try Tool.run(["runs", "--help"])
         #expect(help.status == 0 && help.stdout.contains("diff") && help.stdout.contains("list"))
     }
+
+    @Test("a subfolder that cannot be read is named below the table (and on stderr with --json), never skipped in silence")
+    func unreadableSubfolderIsNamed() throws {
+        let root = try RunFolderFixtures.make()
+        try FileManager.default.createDirectory(atPath: root + "/secret/run", withIntermediateDirectories: true)
+        #expect(chmod(root + "/secret", 0o000) == 0)
+        defer { chmod(root + "/secret", 0o755) }
+        // Root reads any folder: the walk's own check stands in (run the listing as root and nothing is unreadable).
+        guard opendir(root + "/secret").map({ closedir($0); return false }) ?? true else { return }
+        let table = try Tool.run(["runs", root])
+        #expect(table.status == 0)
+        #expect(table.stdout.contains("cannot read: secret: Permission denied. Runs in it are not listed"), "\(table.stdout)")
+        let json = try Tool.run(["runs", root, "--json"])
+        #expect(json.stderr.contains("cannot read: secret: "), "\(json.stderr)")
+        #expect(json.stdout.split(separator: "\n").allSatisfy { $0.hasPrefix("{") })
+    }
 }

@@ -121,4 +121,61 @@ struct RunCatalogTests {
         #expect(text.contains("test accuracy"))
         #expect(throws: RunQueryError.notARunFolder(root + "/sweep")) { try RunComparison(root + "/a", root + "/sweep") }
     }
+
+    @Test("a result.json or metrics.jsonl that exists but cannot be read (a folder, a pipe, a dangling link) makes the run damaged, never unfinished")
+    func unreadableFilesAreDamage() throws {
+        let root = try RunFolderFixtures.make()
+        let record = try #require(try RunCatalog(folders: [root + "/a"]).runs.first?.record)
+        let cases: [(name: String, file: RunFolder.File, make: (String) throws -> Void, reason: String)] = [
+            ("result-folder", .result, { try FileManager.default.createDirectory(atPath: $0, withIntermediateDirectories: false) }, "it is a folder"),
+            ("result-pipe", .result, { path in #expect(mkfifo(path, 0o644) == 0) }, "not a regular file"),
+            ("result-link", .result, { try FileManager.default.createSymbolicLink(atPath: $0, withDestinationPath: root + "/nowhere") }, "dangling"),
+            ("metrics-folder", .metrics, { try FileManager.default.createDirectory(atPath: $0, withIntermediateDirectories: false) }, "it is a folder"),
+            ("metrics-pipe", .metrics, { path in #expect(mkfifo(path, 0o644) == 0) }, "not a regular file"),
+            ("config-folder", .config, { try FileManager.default.createDirectory(atPath: $0, withIntermediateDirectories: false) }, "it is a folder"),
+        ]
+        for item in cases {
+            let folder = root + "/bad/" + item.name
+            if item.file == .config {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            } else {
+                try RunFolderFixtures.write(record, .config, in: folder)
+            }
+            try item.make(folder + "/" + item.file.rawValue)
+        }
+        let runs = Dictionary(uniqueKeysWithValues: try RunCatalog(folders: [root + "/bad"]).runs.map { ($0.name, $0) })
+        for item in cases {
+            let run = try #require(runs[item.name], "\(item.name) not listed")
+            #expect(run.status == .damaged, "\(item.name): \(run.status)")
+            let problem = run.problem ?? ""
+            #expect(problem.hasPrefix(item.file.rawValue + ": it cannot be read") && problem.contains(item.reason), "\(item.name): \(problem)")
+        }
+    }
+
+    @Test("a damaged run's note below the table and below a diff shows its name in one line, escapes and newlines visible")
+    func damagedNoteEscapesName() throws {
+        let root = try TestSupport.temporaryDirectory().path
+        let name = "bad\u{1B}[31mred\nline"
+        try FileManager.default.createDirectory(atPath: root + "/" + name, withIntermediateDirectories: true)
+        try Data("{".utf8).write(to: URL(fileURLWithPath: root + "/" + name + "/config.json"))
+        let list = try RunCatalog(folders: [root]).text
+        let comparison = try RunComparison(root + "/" + name, root + "/" + name).text
+        for text in [list, comparison] {
+            #expect(!text.contains("\u{1B}"), "\(text)")
+            let note = try #require(text.split(separator: "\n").first { $0.hasPrefix("damaged: ") }, "\(text)")
+            #expect(note.contains("bad\\x1b[31mred\\nline") && note.hasSuffix("config.json: not valid JSON"), "\(note)")
+        }
+    }
+
+    @Test("a key that names an object or the whole file (training, model, \"\", \".\") is an unknown key for --where and --sort, not compared as JSON text")
+    func objectKeysAreUnknown() throws {
+        let catalog = try RunCatalog(folders: [try RunFolderFixtures.make()])
+        for key in ["training", "model", "training.optimizer", "", ".", "split_sizes"] {
+            #expect(throws: RunQueryError.self, "--sort '\(key)'") { try catalog.sorted(by: key) }
+            var condition = try RunCondition(parsing: "x=1")
+            condition.key = key
+            #expect(throws: RunQueryError.self, "--where '\(key)=1'") { try catalog.filtered(by: [condition]) }
+        }
+        #expect(try names(catalog, ["training.optimizer.momentum=0.9", "split_sizes.train>0", "status=finished"]) == ["a", "sweep/lr-0.1"])
+    }
 }

@@ -106,4 +106,72 @@ struct TrainingEventLogTests {
         }
         #expect(try epochScalars(root + "/old") == epochScalars(root + "/whole"))
     }
+
+    @Test("a run resumed with a damaged or cut-short event file keeps what reads, gets the lost epochs' values from its history, in step order")
+    func resumeWithDamagedEvents() throws {
+        let root = try TestSupport.temporaryDirectory().path
+        _ = try Training.run(Self.record(epochs: 3), on: RunContinuationTests.dataset, in: try RunFolder(path: root + "/whole"))
+        let perEpoch: Set<String> = ["loss/train_epoch", "accuracy/train", "accuracy/validation", "learning_rate", "gradient_norm"]
+        func epochScalars(_ events: [TensorBoardEvent]) -> [String] {
+            events.flatMap { event in
+                event.scalars.filter { perEpoch.contains($0.tag) }.map { "\($0.tag)@\(event.step)=\($0.value.bitPattern)" }
+            }.sorted()
+        }
+        let whole = try Self.events(in: root + "/whole")
+        // Garbage in place of the file, and the file cut in the middle of epoch 2's values.
+        let damages: [(String, ([UInt8]) -> [UInt8])] = [
+            ("garbage", { bytes in (0..<bytes.count).map { UInt8(truncatingIfNeeded: $0 &* 131 &+ 7) } }),
+            ("cut", { bytes in Array(bytes.prefix(bytes.count * 3 / 4)) }),
+        ]
+        for (name, damage) in damages {
+            let folder = root + "/" + name
+            _ = try Training.run(Self.record(epochs: 2), on: RunContinuationTests.dataset, in: try RunFolder(path: folder))
+            let path = folder + "/" + TrainingEventLog.eventFiles(in: folder)[0]
+            try Data(damage([UInt8](try Data(contentsOf: URL(fileURLWithPath: path))))).write(to: URL(fileURLWithPath: path))
+            _ = try Training.run(Self.record(epochs: 3), on: RunContinuationTests.dataset, in: try RunFolder(path: folder))
+            let events = try Self.events(in: folder)
+            #expect(epochScalars(events) == epochScalars(whole), "\(name)")
+            let steps = events.filter { event in !event.scalars.isEmpty }.map(\.step)
+            #expect(steps == steps.sorted(), "\(name): steps out of order")
+            #expect(events.first?.content == .fileVersion("brain.Event:2"))
+        }
+    }
+
+    @Test("an event file that cannot be read (a folder, a dangling link) stops a resume with one line naming it and saying to move it away")
+    func unreadableEventFile() throws {
+        let root = try TestSupport.temporaryDirectory().path
+        for kind in ["folder", "dangling link"] {
+            let folder = root + "/" + kind.replacingOccurrences(of: " ", with: "-")
+            _ = try Training.run(Self.record(epochs: 2), on: RunContinuationTests.dataset, in: try RunFolder(path: folder))
+            let path = folder + "/" + TrainingEventLog.eventFiles(in: folder)[0]
+            try FileManager.default.removeItem(atPath: path)
+            if kind == "folder" { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false) }
+            else { try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: root + "/nowhere") }
+            do {
+                _ = try Training.run(Self.record(epochs: 3), on: RunContinuationTests.dataset, in: try RunFolder(path: folder))
+                Issue.record("\(kind): the resume went on")
+            } catch let error as CheckpointError {
+                let message = error.description
+                #expect(message.contains(path) && message.contains("TensorBoard curves") && message.contains("move it out"), "\(message)")
+                #expect(message.contains(kind == "folder" ? "it is a folder" : "dangling symbolic link"), "\(message)")
+                #expect(!message.contains("\n"))
+            }
+        }
+    }
+
+    @Test("a finished run given more epochs with an unreadable event file is refused before anything changes: result.json and config.json stay")
+    func unreadableEventFileLeavesFinishedRunIntact() throws {
+        let folder = try TestSupport.temporaryDirectory().path + "/run"
+        _ = try Training.run(Self.record(epochs: 2), on: RunContinuationTests.dataset, in: try RunFolder(path: folder))
+        let path = folder + "/" + TrainingEventLog.eventFiles(in: folder)[0]
+        let result = try Data(contentsOf: URL(fileURLWithPath: folder + "/result.json"))
+        let config = try Data(contentsOf: URL(fileURLWithPath: folder + "/config.json"))
+        try FileManager.default.removeItem(atPath: path)
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
+        #expect(throws: CheckpointError.self) {
+            try Training.run(Self.record(epochs: 3), on: RunContinuationTests.dataset, in: try RunFolder(path: folder))
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: folder + "/result.json")) == result)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: folder + "/config.json")) == config)
+    }
 }

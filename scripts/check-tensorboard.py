@@ -13,7 +13,12 @@ import glob, json, os, struct, sys
 from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
 
 def f32(x):
-    return struct.unpack("<f", struct.pack("<f", x))[0]
+    """x rounded to float32; MLPLab's JSON spells non-finite numbers "nan", "inf", "-inf"."""
+    return struct.unpack("<f", struct.pack("<f", float(x)))[0]
+
+def same(a, b):
+    """Lists of floats equal, nan equal to nan (a diverged run's loss)."""
+    return len(a) == len(b) and all(x == y or (x != x and y != y) for x, y in zip(a, b))
 
 failures = runs = checked = 0
 for root in sys.argv[1:] or ["runs"]:
@@ -35,7 +40,7 @@ for root in sys.argv[1:] or ["runs"]:
                          ("gradient_norm", "gradient_norm")]:
             want = [f32(m[key]) for m in metrics if m.get(key) is not None]
             got = [v for _, v in points(tag)]
-            if got != want:
+            if not same(got, want):
                 problems.append(f"{tag}: {got} against metrics.jsonl's {want}")
             steps = [s for s, _ in points(tag)]
             if len(set(steps)) != len(steps):
@@ -47,7 +52,7 @@ for root in sys.argv[1:] or ["runs"]:
         result_path = os.path.join(folder, "result.json")
         if os.path.exists(result_path):
             result = json.load(open(result_path))
-            if [v for _, v in points("accuracy/test")] != [f32(result["test_accuracy"])]:
+            if not same([v for _, v in points("accuracy/test")], [f32(result["test_accuracy"])]):
                 problems.append(f"accuracy/test {points('accuracy/test')} against result.json's {result['test_accuracy']}")
             checked += 1
         if "_hparams_/session_start_info" not in accumulator.PluginTagToContent("hparams"):

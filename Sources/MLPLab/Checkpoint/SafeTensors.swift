@@ -96,37 +96,45 @@ public struct SafeTensors {
         return data
     }
 
+    /// Floats in one piece that `write` hands to the file by default (16 MB).
+    public static let defaultPieceFloats = 1 << 22
+
     /// Writes a safetensors file atomically (see `AtomicFile`) straight from `tensors`' memory,
-    /// in pieces of at most 16 MB, so writing a 115 MB model holds no copy of it (a tensor stored
-    /// transposed goes through one 16 MB scratch, a piece of rows at a time).
-    public static func write(metadata: [String: String], tensors: [TensorView], to path: String) throws {
+    /// in pieces of at most `pieceFloats` floats (16 MB by default; tests use small pieces to
+    /// cross their edges often), so writing a 115 MB model holds no copy of it. A tensor stored transposed goes through one scratch, a piece of whole rows at a
+    /// time; the scratch holds a piece or one row, whichever is larger, of the widest such tensor,
+    /// and each tensor's rows per piece are computed from that capacity, so no shape can write
+    /// past it (issue 23: a scratch sized for the first tensor overflowed on the second).
+    public static func write(metadata: [String: String], tensors: [TensorView], to path: String,
+                             pieceFloats: Int = SafeTensors.defaultPieceFloats) throws {
+        precondition(pieceFloats > 0, "SafeTensors.write: pieceFloats must be positive")
         let header = try SafeTensors.header(metadata: metadata, tensors: tensors.map { ($0.name, $0.shape, $0.values.count) })
+        let widestRow = tensors.filter(\.storedTransposed).map { $0.shape[1] }.max() ?? 0
+        let capacity = widestRow == 0 ? 0 : max(pieceFloats, widestRow)
         try AtomicFile.write(to: path) { handle in
             try handle.write(contentsOf: header)
-            let piece = 1 << 22  // floats: 16 MB
-            var scratch: UnsafeMutablePointer<Float>?
-            defer { scratch?.deallocate() }
+            let scratch = UnsafeMutablePointer<Float>.allocate(capacity: max(capacity, 1))
+            defer { scratch.deallocate() }
             for tensor in tensors {
-                guard let base = tensor.values.baseAddress else { continue }
+                guard let base = tensor.values.baseAddress, !tensor.values.isEmpty else { continue }
                 if tensor.storedTransposed {
                     // Rows of the tensor are columns of what is stored ([shape[1], shape[0]]).
                     let rows = tensor.shape[0], columns = tensor.shape[1]
                     let stored = Matrix(UnsafeMutablePointer(mutating: base), rows: columns, columns: rows)
-                    let rowsPerPiece = max(1, piece / max(columns, 1))
-                    let buffer = scratch ?? .allocate(capacity: rowsPerPiece * max(columns, 1))
-                    scratch = buffer
+                    let rowsPerPiece = max(1, capacity / columns)  // columns ≥ 1: the tensor is not empty
                     var row = 0
                     while row < rows {
                         let end = min(rows, row + rowsPerPiece)
-                        stored.transposed(columns: row..<end, into: buffer)
-                        try handle.write(contentsOf: Data(bytesNoCopy: buffer, count: (end - row) * columns * 4, deallocator: .none))
+                        precondition((end - row) * columns <= capacity, "SafeTensors.write: a piece larger than its scratch")
+                        stored.transposed(columns: row..<end, into: scratch)
+                        try handle.write(contentsOf: Data(bytesNoCopy: scratch, count: (end - row) * columns * 4, deallocator: .none))
                         row = end
                     }
                     continue
                 }
                 var start = 0
                 while start < tensor.values.count {
-                    let count = min(piece, tensor.values.count - start)
+                    let count = min(pieceFloats, tensor.values.count - start)
                     let bytes = Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: base + start), count: count * 4, deallocator: .none)
                     try handle.write(contentsOf: bytes)
                     start += count

@@ -67,7 +67,8 @@ let package = Package(
 
         .testTarget(
             name: "MLPLabTests",
-            dependencies: ["MLPLab"],
+            // CStb: the tests write colour JPEGs and PNGs (stb_image_write) for the image folders.
+            dependencies: ["MLPLab", "CStb"],
             resources: [.copy("Support/Fixtures")]
         ),
     ]

@@ -15,6 +15,11 @@ public enum Parallel {
     /// thread team (the one the engine's products run on: no second pool competing for the
     /// cores). Nothing is allocated: `context` points at the caller's arguments, which must
     /// stay valid for the call, and `function` captures nothing.
+    ///
+    /// OpenMP may give the region fewer threads than chunks (OMP_THREAD_LIMIT, OMP_DYNAMIC, a
+    /// call from inside another parallel region, where the team is one thread): each thread
+    /// then takes every team-size-th chunk, so every chunk runs once whatever the team. The
+    /// chunks, and so the results, depend only on `range` and `threads`.
     public static func forEachChunk(
         _ range: Range<Int>, threads: Int, minimumPerThread: Int = 1 << 15,
         context: UnsafeMutableRawPointer, _ function: ChunkFunction
@@ -27,17 +32,19 @@ public enum Parallel {
         }
         // Chunk sizes are multiples of 16 floats (64 bytes), so threads never share a cache line
         // (for ranges that start on one).
-        var job = Job(function: function, context: context, lower: range.lowerBound, count: count,
+        var job = Job(function: function, context: context, lower: range.lowerBound, count: count, chunks: chunks,
                       chunk: ((count + chunks - 1) / chunks + 15) & ~15)
         withUnsafeMutablePointer(to: &job) { pointer in
             mlplab_tsan_release(pointer)  // fork: what the caller wrote is visible to the threads
             GOMP_parallel({ raw in
                 mlplab_tsan_acquire(raw)
                 let job = raw!.assumingMemoryBound(to: Job.self).pointee
-                let index = Int(omp_get_thread_num())
-                let start = index * job.chunk
-                let end = min(job.count, start + job.chunk)
-                if start < end { job.function(job.context, index, job.lower + start, job.lower + end) }
+                let team = max(1, Int(omp_get_num_threads()))
+                for index in stride(from: Int(omp_get_thread_num()), to: job.chunks, by: team) {
+                    let start = index * job.chunk
+                    let end = min(job.count, start + job.chunk)
+                    if start < end { job.function(job.context, index, job.lower + start, job.lower + end) }
+                }
                 mlplab_tsan_release(raw)  // join: what the threads wrote is visible after the region
             }, pointer, UInt32(chunks), 0)
             mlplab_tsan_acquire(pointer)
@@ -53,7 +60,7 @@ public enum Parallel {
     private struct Job {
         let function: ChunkFunction
         let context: UnsafeMutableRawPointer
-        let lower: Int, count: Int, chunk: Int
+        let lower: Int, count: Int, chunks: Int, chunk: Int
     }
 }
 

@@ -22,6 +22,8 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable {
     /// `--resize` would bring a loaded data set (IDX, Fashion-MNIST) to more bytes than
     /// `--max-decoded-bytes` allows, or than the machine has (`byMemory`).
     case resizeTooLarge(source: String, images: Int, width: Int, height: Int, limit: Double, byMemory: Bool)
+    /// An image `GrayImage.resized` cannot bring to the `--resize` size (or a model's).
+    case cannotResize(path: String, from: ImageSize, to: ImageSize, reason: String)
     case nameNotUTF8(directory: String, escaped: String)
     case classNameNotUTF8(path: String, escaped: String)
     /// An entry of an image folder that is named as an image but cannot be read as a file: a
@@ -40,6 +42,7 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable {
         switch self {
         case let .cannotDecode(_, reason), let .unreadable(_, reason), let .unusableFile(_, reason, _): OneLine.escaped(reason)
         case let .imageTooLarge(_, width, height, limit): "it claims \(width)×\(height) pixels, more than the limit of \(limit) (--max-pixels)"
+        case let .cannotResize(_, from, to, reason): "it cannot be resized from \(from.width)×\(from.height) to \(to.width)×\(to.height): \(OneLine.escaped(reason))"
         case .nameNotUTF8: "its name is not valid UTF-8"
         case .symlinkLoop: "a symbolic link back into a folder already being read (a loop)"
         case let .andMore(first, _): first.reason
@@ -83,6 +86,9 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable {
         case let .mixedSizes(sizes, mostCommon):
             let listing = sizes.map { "\($0.size) (\($0.count) file\($0.count == 1 ? "" : "s"), e.g. \($0.examples.joined(separator: ", ")))" }
             return "the images have different sizes: \(listing.joined(separator: "; ")). Pass --resize \(mostCommon) to bring them to one size."
+        case let .cannotResize(path, from, to, reason):
+            return "cannot resize '\(path)' from \(from.width)×\(from.height) to \(to.width)×\(to.height): \(reason). "
+                + "Choose a size closer to the image's, resize that image beforehand, or pass --skip-unreadable to skip such files."
         case let .symlinkLoop(path):
             return "'\(path)' is a symbolic link back into a folder already being read (a loop). Remove the link or point it elsewhere, or pass --skip-unreadable to skip it."
         case let .nameNotUTF8(directory, escaped):

@@ -114,20 +114,6 @@ public struct GrayImage: Sendable, Equatable {
         }
     }
 
-    /// This image resized to `width × height` with stb_image_resize (Mitchell filter down,
-    /// Catmull-Rom up, as stb picks).
-    public func resized(width newWidth: Int, height newHeight: Int) -> GrayImage {
-        if newWidth == width && newHeight == height { return self }
-        var output = [UInt8](repeating: 0, count: newWidth * newHeight)
-        pixels.withUnsafeBufferPointer { input in
-            output.withUnsafeMutableBufferPointer { out in
-                _ = stbir_resize_uint8(input.baseAddress!, Int32(width), Int32(height), 0,
-                                       out.baseAddress!, Int32(newWidth), Int32(newHeight), 0, 1)
-            }
-        }
-        return GrayImage(width: newWidth, height: newHeight, pixels: output)
-    }
-
     /// PNG bytes of this image (for charts and reports).
     public func pngData() -> Data {
         encoded { context, pixels in

@@ -204,9 +204,10 @@ public enum ImageFolder {
         let featureCount = size.width * size.height
         var pixels = [UInt8](repeating: 0, count: kept.count * featureCount)
         let labels = kept.map(\.file.label)
-        pixels.withUnsafeMutableBufferPointer { buffer in
+        try pixels.withUnsafeMutableBufferPointer { buffer in
             for index in kept.indices {
-                let image = kept[index].image.resized(width: size.width, height: size.height)
+                // decodeAll refused every image that cannot be resized to `size`.
+                let image = try kept[index].image.resized(width: size.width, height: size.height, path: root + "/" + kept[index].file.relativePath)
                 image.pixels.withUnsafeBufferPointer { source in
                     (buffer.baseAddress! + index * featureCount).update(from: source.baseAddress!, count: featureCount)
                 }
@@ -250,7 +251,12 @@ public enum ImageFolder {
                     for index in (c * chunk)..<min(files.count, (c + 1) * chunk) {
                         let path = root + "/" + files[index].relativePath
                         slots.value[index] = Result {
-                            try GrayImage.decode(try FileBytes.read(path), path: path, maximumPixels: options.maximumPixels)
+                            let image = try GrayImage.decode(try FileBytes.read(path), path: path, maximumPixels: options.maximumPixels)
+                            let size = ImageSize(width: image.width, height: image.height)
+                            if let target = options.resize, let problem = GrayImage.resizeProblem(from: size, to: target) {
+                                throw DatasetError.cannotResize(path: path, from: size, to: target, reason: problem)
+                            }
+                            return image
                         }.mapError { error in
                             if let error = error as? DatasetError { return error }
                             if let error = error as? FileReadError {

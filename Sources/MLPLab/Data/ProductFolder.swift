@@ -36,9 +36,9 @@ public enum ProductFolder {
                 let label = Int(dataset.labels[index])
                 guard label < counts.count, written[label] < counts[label] else { continue }
                 let start = index * width * height
-                let image = GrayImage(width: width, height: height, pixels: Array(dataset.pixels[start..<(start + width * height)]))
-                    .resized(width: imageSize.width, height: imageSize.height)
                 let path = "\(temporary)/\(folderName(dataset.classNames[label]))/\(String(format: "%05ld", written[label])).jpg"
+                let image = try GrayImage(width: width, height: height, pixels: Array(dataset.pixels[start..<(start + width * height)]))
+                    .resized(width: imageSize.width, height: imageSize.height, path: "\(dataset.name) image \(index)")
                 try image.jpegData(quality: quality).write(to: URL(fileURLWithPath: path))
                 written[label] += 1
             }

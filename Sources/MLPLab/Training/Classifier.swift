@@ -172,9 +172,10 @@ public final class Classifier {
 
     /// `image` as training would have given it to the model: resized to the model's size when
     /// the model was trained on `--resize`d images and `image` has another size, else as it is.
-    public func prepared(_ image: GrayImage) -> GrayImage {
+    /// Throws `DatasetError.cannotResize` (naming `path`) for a size stb_image_resize cannot make.
+    public func prepared(_ image: GrayImage, path: String) throws -> GrayImage {
         guard resizesImages, image.width != imageWidth || image.height != imageHeight else { return image }
-        return image.resized(width: imageWidth, height: imageHeight)
+        return try image.resized(width: imageWidth, height: imageHeight, path: path)
     }
 
     /// The image file at `path` (any format `GrayImage.decode` reads), converted to gray as in
@@ -187,7 +188,7 @@ public final class Classifier {
         do { bytes = try FileBytes.read(path) } catch let error as FileReadError {
             throw DatasetError.unreadable(path: path, reason: error.reason)
         }
-        let image = prepared(try GrayImage.decode(bytes, path: path, maximumPixels: maximumPixels))
+        let image = try prepared(try GrayImage.decode(bytes, path: path, maximumPixels: maximumPixels), path: path)
         try check(image, name: path)
         return image
     }
@@ -244,7 +245,7 @@ public final class Classifier {
     /// Throws `CheckpointError.imageSizeMismatch` (naming "images[i]") for an image of another
     /// size when the model does not resize.
     public func logits(_ images: [GrayImage]) throws -> [Float] {
-        let images = images.map(prepared)
+        let images = try images.enumerated().map { try prepared($1, path: "images[\($0)]") }
         for (index, image) in images.enumerated() { try check(image, name: "images[\(index)]") }
         return logits(pixels: images.flatMap(\.pixels))
     }

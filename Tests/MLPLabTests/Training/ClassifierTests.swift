@@ -160,7 +160,7 @@ struct ClassifierTests {
         let large = GrayImage(width: 20, height: 12, pixels: (0..<240).map { UInt8($0 % 251) })
         let png = folder.path + "/large.png"
         try large.pngData().write(to: URL(fileURLWithPath: png))
-        let expected = large.resized(width: 8, height: 8)
+        let expected = try large.resized(width: 8, height: 8, path: png)
         #expect(try classifier.image(contentsOf: png) == expected)
         #expect(try classifier.logits([large]) == classifier.logits([expected]))
         // A data set of another size is read resized: evaluate's configuration gets the model's size.

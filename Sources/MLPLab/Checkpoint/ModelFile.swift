@@ -45,6 +45,31 @@ public struct ModelFile {
                   imageHeight: dataset.imageHeight, inputScaling: scaling, resized: resized)
     }
 
+    /// Throws `CheckpointError.badMetadata` (naming `path`) when the parts of this model file
+    /// disagree: a shape `ModelConfiguration.validate` refuses, an image size whose pixels are not
+    /// the model's inputs, a class list not as long as its outputs, or parameters not as many as
+    /// its layers hold. A file read from disk always agrees (its shape is derived from its
+    /// metadata); one built in memory, or changed after, is checked here before it is written or
+    /// classifies anything, since each of these sizes a buffer.
+    public func validate(path: String = "model") throws {
+        do { try configuration.validate() } catch let error as ConfigurationError {
+            throw CheckpointError.badMetadata(path: path, key: "hidden_sizes", reason: "describes a model MLPLab cannot hold (\(error.description.trimmingCharacters(in: ["."])))")
+        }
+        let (inputs, overflow) = imageWidth.multipliedReportingOverflow(by: imageHeight)
+        guard imageWidth >= 1, imageHeight >= 1, !overflow, inputs == configuration.inputSize else {
+            throw CheckpointError.badMetadata(path: path, key: "input_width/input_height",
+                                              reason: "give \(imageWidth)×\(imageHeight) pixels, but the model takes \(configuration.inputSize) inputs")
+        }
+        guard classNames.count == configuration.classCount else {
+            throw CheckpointError.badMetadata(path: path, key: "classes",
+                                              reason: "lists \(classNames.count) names, but the model has \(configuration.classCount) outputs")
+        }
+        guard parameters.count == configuration.parameterCount else {
+            throw CheckpointError.badMetadata(path: path, key: "hidden_sizes",
+                                              reason: "give \(configuration.parameterCount) parameters, but the file holds \(parameters.count)")
+        }
+    }
+
     /// A model with these parameters, ready for `forward`.
     public func makeModel() -> MLP {
         let model = MLP(configuration: configuration)
@@ -87,7 +112,10 @@ public struct ModelFile {
     /// MLP+Layout.swift) and are written as PyTorch's [out, in]; else `values` is in PyTorch's order.
     public static func tensorViews(of values: UnsafeBufferPointer<Float>, configuration: ModelConfiguration, prefix: String = "",
                                    trainingOrder: Bool = false) -> [SafeTensors.TensorView] {
-        MLP.layout(configuration).enumerated().flatMap { index, layer in
+        // The slices below are unchecked in release builds: a short buffer would be read past.
+        precondition(values.count == configuration.parameterCount,
+                     "ModelFile.tensorViews: \(values.count) values for a model of \(configuration.parameterCount) parameters")
+        return MLP.layout(configuration).enumerated().flatMap { index, layer in
             [SafeTensors.TensorView(name: "\(prefix)layer\(index + 1).weight", shape: [layer.outputSize, layer.inputSize],
                                     values: UnsafeBufferPointer(rebasing: values[layer.weightRange]), storedTransposed: trainingOrder),
              SafeTensors.TensorView(name: "\(prefix)layer\(index + 1).bias", shape: [layer.outputSize],
@@ -109,8 +137,10 @@ public struct ModelFile {
         }
     }
 
-    /// Writes the model file to `path` atomically; throws `CheckpointError.cannotWrite`.
+    /// Writes the model file to `path` atomically; throws `CheckpointError.cannotWrite`, and
+    /// `CheckpointError.badMetadata` for a file whose parts disagree (`validate`).
     public func write(to path: String) throws {
+        try validate(path: path)
         try parameters.withUnsafeBufferPointer { values in
             try ModelFile.write(values, configuration: configuration, metadata: metadata, to: path)
         }

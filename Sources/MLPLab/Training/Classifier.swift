@@ -65,9 +65,11 @@ public final class Classifier {
     private var workspace: Workspace?
 
     /// A classifier for the model in `file`, computing with `threads` threads (default: every
-    /// core). `path` names the model in errors.
-    public init(_ file: ModelFile, path: String = "model", threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
+    /// core). `path` names the model in errors. Throws `CheckpointError.badMetadata` when the
+    /// file's parts disagree (`ModelFile.validate`: its image size and classes size the buffers).
+    public init(_ file: ModelFile, path: String = "model", threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws {
         precondition(threads >= 1, "Classifier: threads must be at least 1 (got \(threads))")
+        try file.validate(path: path)
         model = file.makeModel()
         classNames = file.classNames
         imageWidth = file.imageWidth
@@ -96,7 +98,7 @@ public final class Classifier {
         do { file = try Classifier.read(path, availableMemory: availableMemory) } catch let error as CheckpointError {
             throw RunFolder.asRunFileError(error, path: path)  // a run's own model file gets the run's advice
         }
-        self.init(file, path: path, threads: threads)
+        try self.init(file, path: path, threads: threads)
     }
 
     /// The model file at `path`, its shape weighed against `availableMemory` before its

@@ -11,8 +11,8 @@ struct ClassifierTests {
         try TrainingRunTests.run(SyntheticData.quadrants(count: 3000), hidden: [16], epochs: 3, threads: 1)
     }
 
-    static func classifier(_ run: TrainingRun, scaling: InputScaling = .unitRange, threads: Int = 1) -> Classifier {
-        Classifier(ModelFile(dataset: run.dataset, model: run.model, scaling: scaling), threads: threads)
+    static func classifier(_ run: TrainingRun, scaling: InputScaling = .unitRange, threads: Int = 1) throws -> Classifier {
+        try Classifier(ModelFile(dataset: run.dataset, model: run.model, scaling: scaling), threads: threads)
     }
 
     /// A plain Double softmax, written independently of the library's.
@@ -25,7 +25,7 @@ struct ClassifierTests {
 
     @Test("probabilities sum to 1 and match a Double softmax of the logits within 1e-6")
     func probabilitiesMatchDoubleSoftmax() throws {
-        let classifier = Self.classifier(try Self.trainedRun())
+        let classifier = try Self.classifier(try Self.trainedRun())
         let classes = classifier.classCount
         // The model's own logits, plus rows of large, spread and equal logits (exp would
         // overflow without subtracting the maximum).
@@ -51,7 +51,7 @@ struct ClassifierTests {
           arguments: [InputScaling.unitRange, .raw])
     func logitsEqualForward(scaling: InputScaling) throws {
         let run = try Self.trainedRun()
-        let classifier = Self.classifier(run, scaling: scaling)
+        let classifier = try Self.classifier(run, scaling: scaling)
         let rows = Array(run.split.test.prefix(300))
         let workspace = Workspace(configuration: run.model.configuration, capacity: rows.count)
         BatchLoader.gather(rows[...], from: run.dataset, scaling: scaling, into: workspace.input, labels: workspace.labels)
@@ -71,7 +71,7 @@ struct ClassifierTests {
     @Test("evaluation equals TrainingRun.evaluate exactly, over one chunk and several")
     func evaluationEqualsTrainingRun() throws {
         let run = try Self.trainedRun()
-        let classifier = Self.classifier(run)
+        let classifier = try Self.classifier(run)
         #expect(run.split.train.count > Classifier.chunkSize)
         for indices in [run.split.test, run.split.train, Array(0..<run.dataset.count), []] {
             let expected = try run.evaluate(indices)
@@ -84,7 +84,7 @@ struct ClassifierTests {
 
     @Test("top ranks by probability, equal ones by lower class index, NaN last")
     func topRanksByProbabilityThenIndex() throws {
-        let classifier = Self.classifier(try Self.trainedRun())  // classes a, b, c, d
+        let classifier = try Self.classifier(try Self.trainedRun())  // classes a, b, c, d
         let ranked = classifier.top(4, of: [0.1, 0.4, 0.1, 0.4][...])
         #expect(ranked.map(\.index) == [1, 3, 0, 2])
         #expect(ranked.map(\.name) == ["b", "d", "a", "c"])
@@ -125,7 +125,7 @@ struct ClassifierTests {
             #expect(classifier.model.parameters.array == run.model.parameters.array)
         }
         let pixels = Array(run.dataset.pixels.prefix(50 * 64))
-        #expect(fromFile.logits(pixels: pixels) == Self.classifier(run, scaling: .raw).logits(pixels: pixels))
+        #expect(fromFile.logits(pixels: pixels) == (try Self.classifier(run, scaling: .raw)).logits(pixels: pixels))
     }
 
     @Test("an image file loads as its pixels, and ranks as the same image in memory (the README's example)")
@@ -177,7 +177,7 @@ struct ClassifierTests {
     @Test("data or images that do not fit the model are refused with the model's and image's names")
     func mismatchesAreNamed() throws {
         let run = try Self.trainedRun()
-        let classifier = Classifier(ModelFile(dataset: run.dataset, model: run.model, scaling: .unitRange),
+        let classifier = try Classifier(ModelFile(dataset: run.dataset, model: run.model, scaling: .unitRange),
                                     path: "runs/q/model.safetensors", threads: 1)
         try classifier.check(against: run.dataset)
         var renamed = run.dataset
@@ -195,6 +195,35 @@ struct ClassifierTests {
         let image = GrayImage(width: 9, height: 8, pixels: Array(repeating: 0, count: 72))
         #expect(throws: CheckpointError.imageSizeMismatch(image: "images[1]", width: 9, height: 8, modelWidth: 8, modelHeight: 8)) {
             try classifier.logits([run.dataset.image(at: 0), image])
+        }
+    }
+
+    @Test("a model file built in memory whose parts disagree is refused by name before it sizes a buffer: image size, classes, parameters (issue 23's audit)")
+    func inconsistentModelFileIsRefused() throws {
+        let model = MLP(configuration: ModelConfiguration(inputSize: 4, hiddenSizes: [3], classCount: 2))
+        let good = ModelFile(model: model, classNames: ["a", "b"], imageWidth: 2, imageHeight: 2, inputScaling: .unitRange)
+        _ = try Classifier(good, threads: 1)
+        // 28×28 images for a model of 4 inputs: the classifier's rows were 4 floats wide and
+        // 784 were written into each.
+        var wide = good
+        (wide.imageWidth, wide.imageHeight) = (28, 28)
+        var fewClasses = good
+        fewClasses.classNames = ["a"]
+        var reshaped = good
+        reshaped.configuration.hiddenSizes = [100_000]  // the parameters are still the small model's
+        let directory = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for (file, key) in [(wide, "input_width/input_height"), (fewClasses, "classes"), (reshaped, "hidden_sizes")] {
+            do {
+                _ = try Classifier(file, path: "m.safetensors", threads: 1)
+                Issue.record("\(key): a classifier was made")
+            } catch let error as CheckpointError {
+                guard case let .badMetadata(path, named, _) = error else { Issue.record("\(key): \(error)"); continue }
+                #expect(path == "m.safetensors" && named == key, "\(error)")
+            }
+            let path = directory.path + "/\(key.prefix(5)).safetensors"
+            #expect(throws: CheckpointError.self) { try file.write(to: path) }
+            #expect(!FileManager.default.fileExists(atPath: path))
         }
     }
 }

@@ -77,14 +77,17 @@ public struct DatasetCache: Sendable {
         let headerSize = DatasetCache.magic.count + 4 + 8
         guard let header = read(headerSize), Array(header.prefix(DatasetCache.magic.count)) == DatasetCache.magic else { return nil }
         let version = header.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 8, as: UInt32.self) }.littleEndian
-        let metadataLength = Int(header.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 12, as: UInt64.self) }.littleEndian)
-        guard version == DatasetCache.version, metadataLength >= 0, metadataLength <= fileSize - headerSize,
+        // Every stored number is checked as it is converted, so a damaged entry (any length, any
+        // count) is ignored and rebuilt, never a trap.
+        guard version == DatasetCache.version,
+              let metadataLength = Int(exactly: header.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 12, as: UInt64.self) }.littleEndian),
+              metadataLength <= fileSize - headerSize,
               let json = read(metadataLength),
               let metadata = try? JSONCoding.decode(Metadata.self, from: Data(json)),
-              metadata.key == key, metadata.count >= 0, metadata.width > 0, metadata.height > 0
-        else { return nil }
-        let pixelCount = metadata.count * metadata.width * metadata.height
-        guard fileSize == headerSize + metadataLength + 4 * metadata.count + pixelCount,
+              metadata.key == key, metadata.count >= 0, metadata.width > 0, metadata.height > 0,
+              let pixelCount = DatasetCache.product([metadata.count, metadata.width, metadata.height]),
+              let expectedSize = DatasetCache.product([4, metadata.count]).flatMap({ DatasetCache.sum([headerSize, metadataLength, $0, pixelCount]) }),
+              fileSize == expectedSize,
               let rawLabels = read(4 * metadata.count), let pixels = read(pixelCount) else { return nil }
         let labels = rawLabels.withUnsafeBytes { raw in
             (0..<metadata.count).map { Int32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * $0, as: Int32.self)) }
@@ -93,6 +96,20 @@ public struct DatasetCache: Sendable {
         let dataset = Dataset(name: name, classNames: metadata.classNames, imageWidth: metadata.width, imageHeight: metadata.height,
                               pixels: pixels, labels: labels)
         return (dataset, metadata.report)
+    }
+
+    /// The product of `factors`, or nil when it overflows an Int.
+    static func product(_ factors: [Int]) -> Int? {
+        factors.reduce(Optional(1)) { partial, factor in
+            partial.flatMap { let (value, overflow) = $0.multipliedReportingOverflow(by: factor); return overflow ? nil : value }
+        }
+    }
+
+    /// The sum of `terms`, or nil when it overflows an Int.
+    static func sum(_ terms: [Int]) -> Int? {
+        terms.reduce(Optional(0)) { partial, term in
+            partial.flatMap { let (value, overflow) = $0.addingReportingOverflow(term); return overflow ? nil : value }
+        }
     }
 
     /// Stores `dataset` under `key`, atomically, streaming the pixels to disk. A cache that

@@ -62,6 +62,8 @@ public struct ImageSize: Codable, Equatable, Hashable, Sendable, CustomStringCon
 public struct ImageFolderReport: Codable, Equatable, Sendable {
     /// Files skipped with `skipUnreadable`: path (relative to the folder) and why.
     public var skipped: [SkippedFile] = []
+    /// A report of nothing skipped, ignored or cached (what a folder read cleanly gives).
+    public init() {}
     /// Files that are not images by their extension (ignored, as torchvision does).
     public var ignoredCount = 0
     /// Up to three of the ignored files, relative to the folder, for the message.

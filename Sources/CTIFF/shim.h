@@ -110,12 +110,35 @@ static inline void mlplab_tiff_jpeg_to_rgb(TIFF *tiff) { TIFFSetField(tiff, TIFF
 /// Bytes of one decoded row (samples interleaved, as TIFFScanlineSize says).
 static inline uint64_t mlplab_tiff_row_bytes(TIFF *tiff) { return TIFFScanlineSize64(tiff); }
 
+enum {
+    MLPLAB_TIFF_OK = 0,
+    /// libtiff could not read a strip or tile (its message is in the memory's message).
+    MLPLAB_TIFF_FAILED = -1,
+    /// The tiles' sizes disagree with the pixel size the layout gives.
+    MLPLAB_TIFF_BAD_TILES = -2,
+};
+
+/// Copies `count` bits from bit 0 of `source` to bit `to` of `target`, most significant bit
+/// first (fill order 1), leaving the target's other bits as they are.
+static inline void mlplab_tiff_copy_bits(unsigned char *target, uint64_t to, const unsigned char *source, uint64_t count) {
+    for (uint64_t from = 0; from < count; from++, to++) {
+        unsigned bit = (source[from / 8] >> (7 - from % 8)) & 1u;
+        unsigned char mask = (unsigned char)(0x80u >> (to % 8));
+        target[to / 8] = (unsigned char)(bit ? target[to / 8] | mask : target[to / 8] & ~mask);
+    }
+}
+
 /// Decodes every strip or tile of the first image into `output` (height rows of
 /// mlplab_tiff_row_bytes bytes, samples interleaved, 16-bit samples in host order).
-/// Returns 0 on success, -1 on failure (libtiff's message is in the memory's message).
-static inline int mlplab_tiff_read_pixels(TIFF *tiff, unsigned char *output, uint32_t height) {
+/// `pixel_bits` is bits per sample × samples per pixel as decoded (24 for JPEG asked for RGB).
+/// Each row of a tile starts on a byte, so a tile's column 0 need not start on a byte of the
+/// image's row when pixel_bits × tile width is not a multiple of 8 (libtiff reads tile widths
+/// that are not multiples of 16, with a warning): such pixels are placed bit by bit.
+/// Returns MLPLAB_TIFF_OK, _FAILED, or _BAD_TILES when libtiff's tile or row sizes are not those
+/// of `pixel_bits` (nothing is written past a row then).
+static inline int mlplab_tiff_read_pixels(TIFF *tiff, unsigned char *output, uint32_t height, uint32_t pixel_bits) {
     uint64_t row_bytes = TIFFScanlineSize64(tiff);
-    if (row_bytes == 0) return -1;
+    if (row_bytes == 0) return MLPLAB_TIFF_FAILED;
     if (!TIFFIsTiled(tiff)) {
         uint32_t rows_per_strip = 0;
         TIFFGetFieldDefaulted(tiff, TIFFTAG_ROWSPERSTRIP, &rows_per_strip);
@@ -123,9 +146,9 @@ static inline int mlplab_tiff_read_pixels(TIFF *tiff, unsigned char *output, uin
         for (uint32_t row = 0, strip = 0; row < height; row += rows_per_strip, strip++) {
             uint32_t rows = height - row < rows_per_strip ? height - row : rows_per_strip;
             tmsize_t want = (tmsize_t)(row_bytes * rows);
-            if (TIFFReadEncodedStrip(tiff, strip, output + row_bytes * row, want) < want) return -1;
+            if (TIFFReadEncodedStrip(tiff, strip, output + row_bytes * row, want) < want) return MLPLAB_TIFF_FAILED;
         }
-        return 0;
+        return MLPLAB_TIFF_OK;
     }
     uint32_t tile_width = 0, tile_height = 0, width = 0;
     TIFFGetField(tiff, TIFFTAG_TILEWIDTH, &tile_width);
@@ -133,33 +156,29 @@ static inline int mlplab_tiff_read_pixels(TIFF *tiff, unsigned char *output, uin
     TIFFGetField(tiff, TIFFTAG_IMAGEWIDTH, &width);
     uint64_t tile_row_bytes = TIFFTileRowSize64(tiff);
     uint64_t tile_bytes = TIFFTileSize64(tiff);
-    if (tile_width == 0 || tile_height == 0 || tile_row_bytes == 0 || tile_bytes == 0) return -1;
+    if (tile_width == 0 || tile_height == 0 || tile_row_bytes == 0 || tile_bytes == 0 || pixel_bits == 0) return MLPLAB_TIFF_FAILED;
+    // Every tile row is read at tile_row_bytes apart and its columns copied into an image row:
+    // both must hold the pixels they are said to.
+    if (tile_row_bytes != ((uint64_t)tile_width * pixel_bits + 7) / 8 || tile_bytes / tile_row_bytes < tile_height
+        || row_bytes < ((uint64_t)width * pixel_bits + 7) / 8)
+        return MLPLAB_TIFF_BAD_TILES;
     unsigned char *tile = (unsigned char *)malloc((size_t)tile_bytes);
-    if (tile == NULL) return -1;
-    uint64_t pixel_bits = (tile_row_bytes * 8) / tile_width;
+    if (tile == NULL) return MLPLAB_TIFF_FAILED;
     for (uint32_t y = 0; y < height; y += tile_height) {
         for (uint32_t x = 0; x < width; x += tile_width) {
-            if (TIFFReadTile(tiff, tile, x, y, 0, 0) < 0) { free(tile); return -1; }
+            if (TIFFReadTile(tiff, tile, x, y, 0, 0) < 0) { free(tile); return MLPLAB_TIFF_FAILED; }
             uint32_t rows = height - y < tile_height ? height - y : tile_height;
             uint32_t columns = width - x < tile_width ? width - x : tile_width;
+            // (x + columns) × pixel_bits ≤ width × pixel_bits ≤ row_bytes × 8: inside the row.
             for (uint32_t r = 0; r < rows; r++) {
                 unsigned char *target = output + row_bytes * (y + r);
                 const unsigned char *source = tile + tile_row_bytes * r;
-                if (pixel_bits % 8 == 0) {
-                    memcpy(target + x * pixel_bits / 8, source, (size_t)(columns * pixel_bits / 8));
-                    continue;
-                }
-                // 1-, 2- or 4-bit pixels: a tile's column 0 need not start on a byte of the row.
-                for (uint32_t c = 0; c < columns; c++) {
-                    uint64_t from = c * pixel_bits, to = (x + c) * pixel_bits;
-                    unsigned mask = (1u << pixel_bits) - 1;
-                    unsigned value = (source[from / 8] >> (8 - pixel_bits - from % 8)) & mask;
-                    target[to / 8] = (unsigned char)((target[to / 8] & ~(mask << (8 - pixel_bits - to % 8)))
-                                                     | (value << (8 - pixel_bits - to % 8)));
-                }
+                uint64_t to = (uint64_t)x * pixel_bits, count = (uint64_t)columns * pixel_bits;
+                if (to % 8 == 0 && count % 8 == 0) memcpy(target + to / 8, source, (size_t)(count / 8));
+                else mlplab_tiff_copy_bits(target, to, source, count);
             }
         }
     }
     free(tile);
-    return 0;
+    return MLPLAB_TIFF_OK;
 }

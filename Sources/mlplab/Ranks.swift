@@ -5,6 +5,10 @@ import MLPLab
 /// The MPI job this process is part of, if any: started before the command runs when a launcher
 /// (mpirun, srun) started the process (`Launch.detect`), never otherwise. Rank 0 prints results
 /// and writes reports; the others print only the runs they train, prefixed with their rank.
+///
+/// `MLPLAB_MPI_PIECE=N` (for tests) makes every MPI call carry at most N elements instead of
+/// 2³⁰ (`Communicator.piece`): a small model's layers then go in many pieces, as a layer of more
+/// than 2³¹ floats does, which no test machine can hold.
 enum Ranks {
     nonisolated(unsafe) static var communicator: Communicator?
 
@@ -20,7 +24,13 @@ enum Ranks {
     /// prefixed), and what every rank agreed on (`otherRankFailed`) is not printed twice.
     static func main(_ command: MLPLabCommand.Type) async -> Never {
         let launch = Launch.detect()
-        do { communicator = try Communicator.start(launch) } catch {
+        let piece = ProcessInfo.processInfo.environment["MLPLAB_MPI_PIECE"]
+        let elements = piece.map { Int($0) ?? 0 } ?? 1 << 30
+        guard (1...Int(Int32.max)).contains(elements) else {
+            Terminal.error("Error: MLPLAB_MPI_PIECE is '\(piece ?? "")', not a whole number from 1 to \(Int32.max); unset it (it is for tests).")
+            exit(1)
+        }
+        do { communicator = try Communicator.start(launch, piece: elements) } catch {
             Terminal.error("Error: cannot start MPI: \(error)")
             exit(1)
         }

@@ -73,8 +73,14 @@ enum TIFFDecoder {
             throw fail("the TIFF's row size is inconsistent with its header (\(file.message))")
         }
         var raw = [UInt8](repeating: 0, count: rowBytes * height)
-        let status = raw.withUnsafeMutableBufferPointer { mlplab_tiff_read_pixels(file.handle, $0.baseAddress!, UInt32(height)) }
-        guard status == 0 else {
+        let status = raw.withUnsafeMutableBufferPointer {
+            mlplab_tiff_read_pixels(file.handle, $0.baseAddress!, UInt32(height), UInt32(samplesPerPixel * bits))
+        }
+        switch status {
+        case Int32(MLPLAB_TIFF_OK): break
+        case Int32(MLPLAB_TIFF_BAD_TILES):
+            throw fail("the TIFF's tile size is inconsistent with its \(samplesPerPixel) × \(bits)-bit pixels; save it as PNG")
+        default:
             let message = file.message
             throw fail("the TIFF image data is corrupt or truncated (libtiff: \(message.isEmpty ? "read failed" : message))")
         }

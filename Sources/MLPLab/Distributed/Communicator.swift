@@ -19,6 +19,11 @@ public final class Communicator: @unchecked Sendable {
     public let size: Int
     /// How the launcher started this process (its node's share of the job).
     public let launch: Launch
+    /// The most elements one MPI call carries: MPI counts are Int32, and a buffer may hold more
+    /// (MLPLab's limits allow a layer of more than 2³¹ floats), so every operation here goes in
+    /// pieces of at most this many. 2³⁰ unless `start` was given another; tests give a few, so
+    /// that a small model's layers go in many pieces.
+    public let piece: Int
 
     nonisolated(unsafe) private static var current: Communicator?
     nonisolated(unsafe) private static var started = false
@@ -27,8 +32,10 @@ public final class Communicator: @unchecked Sendable {
     public static var shared: Communicator? { current }
 
     /// Initializes MPI when `launch` asks for it (`usesMPI`) and returns the communicator; nil
-    /// (and no MPI call) otherwise. Calling it again returns the first result.
-    public static func start(_ launch: Launch = .detect()) throws -> Communicator? {
+    /// (and no MPI call) otherwise. Calling it again returns the first result. `piece` (1 ...
+    /// Int32.max) is the most elements one MPI call carries.
+    public static func start(_ launch: Launch = .detect(), piece: Int = 1 << 30) throws -> Communicator? {
+        precondition((1...Int(Int32.max)).contains(piece), "Communicator.start: a piece of \(piece) elements")
         if started { return current }
         started = true
         guard launch.usesMPI else { return nil }
@@ -43,14 +50,15 @@ public final class Communicator: @unchecked Sendable {
         }
         var rank: Int32 = 0, size: Int32 = 0
         try check(mlplab_mpi_init(&rank, &size), "MPI_Init_thread")
-        current = Communicator(rank: Int(rank), size: Int(size), launch: launch)
+        current = Communicator(rank: Int(rank), size: Int(size), launch: launch, piece: piece)
         return current
     }
 
-    private init(rank: Int, size: Int, launch: Launch) {
+    private init(rank: Int, size: Int, launch: Launch, piece: Int) {
         self.rank = rank
         self.size = size
         self.launch = launch
+        self.piece = piece
     }
 
     /// Ends MPI; call once, when every rank is done (the tool does so before it exits).
@@ -114,12 +122,8 @@ public final class Communicator: @unchecked Sendable {
     /// Overwrites `buffer` on every rank with rank `root`'s (the same count on each).
     public func broadcast(_ buffer: UnsafeMutableBufferPointer<Float>, from root: Int = 0) throws {
         guard let base = buffer.baseAddress else { return }
-        let piece = 1 << 30
-        var done = 0
-        while done < buffer.count {
-            let n = min(piece, buffer.count - done)
-            try Self.check(mlplab_mpi_bcast(base + done, Int32(n), MLPLAB_MPI_FLOAT, Int32(root)), "MPI_Bcast")
-            done += n
+        try forEachPiece(of: buffer.count) { offset, count in
+            try Self.check(mlplab_mpi_bcast(base + offset, count, MLPLAB_MPI_FLOAT, Int32(root)), "MPI_Bcast")
         }
     }
 
@@ -137,12 +141,18 @@ public final class Communicator: @unchecked Sendable {
         return data
     }
 
-    /// Starts summing `count` floats at `base` over every rank in place, without waiting: the
-    /// sum is there once `wait` has returned for the request stored in `request`. Counts above
-    /// Int32.max are refused (a layer's gradient is far smaller).
-    func startSum(_ base: UnsafeMutablePointer<Float>, count: Int, requests: UnsafeMutableRawPointer, index: Int) throws {
-        precondition(count <= Int(Int32.max), "Communicator.startSum: \(count) floats in one request")
-        try Self.check(mlplab_mpi_iallreduce_sum_float(base, Int32(count), requests, Int32(index)), "MPI_Iallreduce")
+    /// The MPI calls (and nonblocking requests) `count` elements take: one a piece.
+    public func pieces(_ count: Int) -> Int { (count + piece - 1) / piece }
+
+    /// Starts summing `count` floats at `base` over every rank in place, without waiting, one
+    /// request a piece (`pieces(count)` in all), stored in `requests` from index `started` on;
+    /// `started` counts each request once it is started. The sum is there once `wait` has
+    /// returned for those requests. `requests` must have room for them.
+    func startSum(_ base: UnsafeMutablePointer<Float>, count: Int, requests: UnsafeMutableRawPointer, started: inout Int) throws {
+        try forEachPiece(of: count) { offset, count in
+            try Self.check(mlplab_mpi_iallreduce_sum_float(base + offset, count, requests, Int32(started)), "MPI_Iallreduce")
+            started += 1
+        }
     }
 
     /// Lets started requests move on (Open MPI advances nonblocking collectives only inside MPI
@@ -164,16 +174,23 @@ public final class Communicator: @unchecked Sendable {
         return result
     }
 
-    /// In-place allreduce of `count` elements at `base`, in pieces that fit MPI's Int32 counts.
+    /// In-place allreduce of `count` elements at `base`, a piece at a time.
     private func allreduce(_ base: UnsafeMutableRawPointer?, count: Int, type: mlplab_mpi_type, op: mlplab_mpi_op) throws {
         guard let base, count > 0 else { return }
-        let elementSize = mlplab_mpi_type_size(type)
-        let piece = 1 << 30
-        var done = 0
-        while done < count {
-            let n = min(piece, count - done)
-            try Self.check(mlplab_mpi_allreduce(base + done * Int(elementSize), Int32(n), type, op), "MPI_Allreduce")
-            done += n
+        let elementSize = Int(mlplab_mpi_type_size(type))
+        try forEachPiece(of: count) { offset, count in
+            try Self.check(mlplab_mpi_allreduce(base + offset * elementSize, count, type, op), "MPI_Allreduce")
+        }
+    }
+
+    /// Calls `body` with the offset and count of each piece of `count` elements, in order: how
+    /// every operation here keeps within MPI's Int32 counts (and `piece`).
+    private func forEachPiece(of count: Int, _ body: (_ offset: Int, _ count: Int32) throws -> Void) rethrows {
+        var offset = 0
+        while offset < count {
+            let n = min(piece, count - offset)
+            try body(offset, Int32(n))
+            offset += n
         }
     }
 

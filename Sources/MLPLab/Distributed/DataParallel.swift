@@ -11,7 +11,8 @@ import Foundation
 /// - each rank backpropagates its share with the loss scaled by the global batch, so the sum of
 ///   the ranks' gradients is the whole batch's gradient; the sum is taken layer by layer, each
 ///   layer's nonblocking allreduce started as soon as the backward has written it
-///   (`gradientsReady`), while the backward goes on below it;
+///   (`gradientsReady`), while the backward goes on below it, in pieces of at most
+///   `Communicator.piece` floats (MPI counts are Int32; a layer may hold more than 2³¹);
 /// - every rank then applies the same SGD step to the same summed gradient, so the parameters
 ///   stay identical (checked at each epoch's end, `checkIdentical`).
 ///
@@ -19,20 +20,24 @@ import Foundation
 public final class DataParallel: LayerGradientObserver {
     /// The job's ranks (more than one).
     public let communicator: Communicator
-    /// One MPI request per layer (opaque: MPI's type stays in Sources/CMPI).
+    /// One MPI request per piece of every layer's gradient (opaque: MPI's type stays in
+    /// Sources/CMPI).
     private let requests: UnsafeMutableRawPointer
-    private let layerCount: Int
+    /// Requests in `requests`: `Communicator.pieces` of each layer's parameters, summed.
+    private let requestCount: Int
+    /// Requests started in this step.
     private var started = 0
     /// The first MPI error of the step's exchanges, thrown by `finishSums`.
     private var failure: (any Error)?
     /// The step's loss sum, correct count and stop flag, summed in place.
     private let scalars: UnsafeMutablePointer<Double>
 
-    /// A share of trainings over `communicator`'s ranks for a model of `layers` Linear layers.
-    public init(communicator: Communicator, layers: Int) {
+    /// A share of trainings over `communicator`'s ranks for a model of shape `model`.
+    public init(communicator: Communicator, model: ModelConfiguration) {
         self.communicator = communicator
-        layerCount = layers
-        requests = mlplab_mpi_requests_create(Int32(layers))
+        requestCount = MLP.layout(model).reduce(0) { $0 + communicator.pieces($1.parameterCount) }
+        precondition(requestCount <= Int(Int32.max), "DataParallel: \(requestCount) requests")
+        requests = mlplab_mpi_requests_create(Int32(requestCount))
         scalars = .allocate(capacity: 3)
         scalars.initialize(repeating: 0, count: 3)
     }
@@ -63,15 +68,14 @@ public final class DataParallel: LayerGradientObserver {
     // MARK: The step
 
     /// Starts summing layer `layer`'s gradients (its weights and bias, adjacent at `range` of
-    /// `gradients`) over the ranks, and lets the layers started before it progress. Called by
-    /// `MLP.backward` for the last layer first; every rank must call it for every layer in that
-    /// order (a rank with no rows in the batch too, with zero gradients).
+    /// `gradients`) over the ranks, a request a piece, and lets the requests started before
+    /// them progress. Called by `MLP.backward` for the last layer first; every rank must call it
+    /// for every layer in that order (a rank with no rows in the batch too, with zero gradients).
     public func gradientsReady(layer: Int, range: Range<Int>, gradients: FloatBuffer) {
         guard failure == nil else { return }
-        precondition(started < layerCount, "DataParallel: more layers than the model has")
+        precondition(started + communicator.pieces(range.count) <= requestCount, "DataParallel: more gradients than the model has")
         do {
-            try communicator.startSum(gradients.base + range.lowerBound, count: range.count, requests: requests, index: started)
-            started += 1
+            try communicator.startSum(gradients.base + range.lowerBound, count: range.count, requests: requests, started: &started)
             try communicator.progress(requests, count: started)
         } catch {
             failure = error

@@ -95,7 +95,7 @@ public final class TrainingRun {
         model.initialize(seed: configuration.seed)
         optimizer = SGD(configuration: configuration.optimizer, parameterCount: modelConfiguration.parameterCount)
         let stepRows = TrainingRun.stepRows(batchSize: configuration.batchSize, trainingSamples: split.train.count)
-        parallel = communicator.flatMap { $0.size > 1 ? DataParallel(communicator: $0, layers: modelConfiguration.layerSizes.count - 1) : nil }
+        parallel = communicator.flatMap { $0.size > 1 ? DataParallel(communicator: $0, model: modelConfiguration) : nil }
         plan = UpdatePlan(layers: model.layers, batchSize: stepRows, optimizer: optimizer, enabled: fuseUpdates && parallel == nil)
         weightUpdates = Array(repeating: nil, count: model.layers.count)
         workspace = Workspace(configuration: modelConfiguration,

@@ -188,6 +188,25 @@ struct DistributedTests {
         #expect((resultB["split_sizes"] as? [String: Any])?["train"] as? Int == 1281, "\(resultB["split_sizes"] ?? "")")
     }
 
+    @Test("gradients summed in pieces of 7 floats (MLPLAB_MPI_PIECE=7, as a layer of more than 2^31 floats is): the same model as in one piece, bit for bit, and as one process's")
+    func gradientsSummedInPiecesEqualOneProcess() throws {
+        let runs = try TestSupport.temporaryDirectory().path
+        // 784-32-10: 25,450 floats, 3,636 pieces a step; 1,281 rows end each epoch on a 1-row batch.
+        let arguments = ["train", "fashion-mnist", "--subset", "1281", "--hidden", "32", "--lr", "0.05", "--momentum", "0.5",
+                         "--batch-size", "64", "--epochs", "1", "--threads", "1", "--run-dir", runs]
+        #expect(try Tool.run(arguments + ["--name", "alone"]).status == 0)
+        let whole = try Self.spread(2, arguments + ["--name", "whole"])
+        #expect(whole.status == 0, "\(whole.stderr)")
+        let pieces = try Self.spread(2, arguments + ["--name", "pieces"], environment: ["MLPLAB_MPI_PIECE": "7"])
+        #expect(pieces.status == 0, "\(pieces.stderr)")
+        let a = try Self.parameters(runs + "/alone/last.safetensors")
+        let b = try Self.parameters(runs + "/whole/last.safetensors"), c = try Self.parameters(runs + "/pieces/last.safetensors")
+        // Two ranks' sum is one addition, the same in any piece.
+        #expect(!b.isEmpty && b == c, "\(zip(b, c).filter { $0 != $1 }.count) parameters differ between one piece and pieces of 7")
+        #expect(Self.relativeDifference(a, c) <= 1e-5, "parameters differ from one process's by \(Self.relativeDifference(a, c))")
+        #expect(Self.same(try Self.json(runs + "/pieces/result.json"), try Self.json(runs + "/whole/result.json")))
+    }
+
     @Test("kill -9 of one rank mid-epoch: the job ends, the checkpoint stays, and --resume gives the uninterrupted model (over 2 ranks bit for bit; in one process to rounding)")
     func killedRankLeavesTrainingResumable() throws {
         let runs = try TestSupport.temporaryDirectory().path

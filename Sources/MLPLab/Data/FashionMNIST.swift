@@ -66,6 +66,13 @@ public enum IDXDataset {
         guard width > 0, height > 0 else {
             throw DatasetError.badDimensions(path: images, reason: "images of \(width)×\(height) pixels")
         }
+        // With 0 images the file's size checks nothing of width × height, which every later
+        // product (a model's inputs, a resize) would overflow: both are checked here.
+        let (pixels, overflow) = width.multipliedReportingOverflow(by: height)
+        guard !overflow, pixels <= ModelConfiguration.maximumInputSize else {
+            throw DatasetError.badDimensions(path: images, reason: "images of \(width)×\(height) pixels, more than the 2^40 inputs a model may have")
+        }
+        guard count > 0 else { throw DatasetError.badDimensions(path: images, reason: "no images (its count is 0)") }
         guard labelFile.dimensions[0] == count else {
             throw DatasetError.countMismatch(images: images, imageCount: count, labels: labels, labelCount: labelFile.dimensions[0])
         }

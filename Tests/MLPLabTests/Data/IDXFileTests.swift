@@ -82,6 +82,27 @@ struct IDXFileTests {
         }
     }
 
+    @Test("a file of 0 images, or of images whose width × height overflows, is refused by name (issue 23's audit: a trap later)",
+          arguments: [(0, 28, 28), (0, 0xFFFF_FFFF, 0xFFFF_FFFF), (1, 0x7FFF_FFFF, 0x7FFF_FFFF), (0, 1 << 21, 1 << 20)])
+    func emptyOrHugeImagesAreRefused(count: Int, height: Int, width: Int) throws {
+        let directory = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let images = try IDXFixture.write(IDXFixture.bytes(dimensions: [count, height, width], payload: []),
+                                          to: directory.appendingPathComponent("images"))
+        let labels = try IDXFixture.write(IDXFixture.bytes(magic: [0, 0, 8, 1], dimensions: [count], payload: Array(repeating: 0, count: count)),
+                                          to: directory.appendingPathComponent("labels"))
+        do {
+            _ = try IDXDataset.load(images: images, labels: labels)
+            Issue.record("\(count) images of \(width)×\(height) were loaded")
+        } catch let error as DatasetError {
+            guard case .badDimensions(images, _) = error else {
+                // A count of 1 with huge images is refused earlier, by the file's own size.
+                #expect(count == 1, "\(error)")
+                return
+            }
+        }
+    }
+
     @Test("the real Fashion-MNIST loads with its official sizes", .enabled(if: TestSupport.fashionMNISTAvailable))
     func realFashionMNISTLoads() throws {
         let dataset = try FashionMNIST.load(directory: FashionMNIST.resolveDirectory(nil))

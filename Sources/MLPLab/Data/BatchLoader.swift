@@ -2,6 +2,7 @@
 public enum BatchLoader {
     /// Writes sample `indices[i]` into input row i (scaled by `scaling`) and its label
     /// into `labels[i]`, for every i. Reads `dataset`; writes the first `indices.count` rows.
+    /// Every index must be a sample of `dataset` and its label one of its classes (preconditions).
     public static func gather(
         _ indices: ArraySlice<Int>, from dataset: Dataset, scaling: InputScaling,
         into input: Matrix, labels: UnsafeMutablePointer<Int32>
@@ -11,6 +12,11 @@ public enum BatchLoader {
         let width = dataset.featureCount
         dataset.pixels.withUnsafeBufferPointer { pixels in
             for (row, index) in zip(0..., indices) {
+                // Checked per row (a batch is a few dozen): an index or label out of range would
+                // read past `pixels`, and later index the logits and the confusion matrix.
+                precondition(index >= 0 && index < dataset.count, "BatchLoader: sample \(index) is outside the data set's \(dataset.count)")
+                precondition(dataset.labels[index] >= 0 && Int(dataset.labels[index]) < dataset.classCount,
+                             "BatchLoader: sample \(index)'s label \(dataset.labels[index]) is outside the data set's \(dataset.classCount) classes")
                 scaling.convert(pixels.baseAddress! + index * width, count: width, into: input.base + row * width)
                 labels[row] = dataset.labels[index]
             }

@@ -37,7 +37,7 @@ enum Interrupt {
 /// Fault-injection points for tests of resume, read from the environment:
 /// `MLPLAB_FAULT_KILL_AT=EPOCH:BATCH` makes the process kill itself with SIGKILL at that batch,
 /// like a machine that dies; `MLPLAB_FAULT_INTERRUPT_AT=EPOCH:BATCH` sends it SIGINT, like Ctrl-C.
-/// `train` and `sweep` check them (a sweep in each run it trains).
+/// `train`, `sweep` and `study` check them (a sweep or study in each run it trains).
 enum FaultInjection {
     static func point(_ name: String) -> (epoch: Int, batch: Int)? {
         guard let text = ProcessInfo.processInfo.environment[name] else { return nil }

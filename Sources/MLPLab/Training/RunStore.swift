@@ -136,10 +136,12 @@ public final class RunStore {
         }
     }
 
-    /// Trains (or reuses, or continues) one request in this process.
+    /// Trains (or reuses, or continues) one request in this process. Alone, no other process
+    /// should hold the run's folder: one that is stopping (the ranks of a study just
+    /// interrupted) is given `FolderLock.stoppingHolderWait` to let go.
     private func train(_ request: Request, number: Int) throws -> StudyRun {
         let record = plan(model: request.model, training: request.training, trainLimit: request.trainLimit)
-        let folder = try RunFolder(path: folderPath(request.label, record: record))
+        let folder = try RunFolder(path: folderPath(request.label, record: record), waitingUpTo: FolderLock.stoppingHolderWait)
         let finished = try folder.finishedResult(for: record)
         onRunStart?(number, request.label, request.training.epochs, finished != nil)
         let result = try finished ?? train(record, in: folder)

@@ -7,10 +7,19 @@ import Foundation
 /// time limit, and `mpirun` on Ctrl-C send every process before SIGKILL: a batch is short enough
 /// to stop in the seconds they wait. Under MPI, rank 0 alone says so; the ranks agree to stop
 /// after the same batch. Signals stay here, in the tool: the library only sees cancellation.
+/// Once the command is over and the process only ends MPI (`finishing(with:)`), a signal exits
+/// at once with the command's code: `mpirun` sends SIGTERM to the ranks still running when one
+/// exits non-zero, and a rank that had stopped at its safe point must not then say 143.
 enum Interrupt {
     nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
     nonisolated(unsafe) private static var task: UnsafeCurrentTask?
     nonisolated(unsafe) private static var requested = false
+    nonisolated(unsafe) private static var finalCode: Int32?
+
+    /// The command is over with `code`: from now on a signal exits with it at once.
+    static func finishing(with code: Int32) {
+        finalCode = code
+    }
 
     /// Runs `body` in the current task, cancelling the task on the first SIGINT or SIGTERM.
     static func cancellingOnSignal<T>(_ body: () throws -> T) async throws -> T {
@@ -19,6 +28,7 @@ enum Interrupt {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler {
+                if let finalCode { exit(finalCode) }
                 if requested { exit(128 + number) }
                 requested = true
                 if Ranks.isLeader {
@@ -37,7 +47,7 @@ enum Interrupt {
 /// Fault-injection points for tests of resume, read from the environment:
 /// `MLPLAB_FAULT_KILL_AT=EPOCH:BATCH` makes the process kill itself with SIGKILL at that batch,
 /// like a machine that dies; `MLPLAB_FAULT_INTERRUPT_AT=EPOCH:BATCH` sends it SIGINT, like Ctrl-C.
-/// `train` and `sweep` check them (a sweep in each run it trains).
+/// `train`, `sweep` and `study` check them (a sweep or study in each run it trains).
 enum FaultInjection {
     static func point(_ name: String) -> (epoch: Int, batch: Int)? {
         guard let text = ProcessInfo.processInfo.environment[name] else { return nil }

@@ -53,6 +53,7 @@ enum Ranks {
                 if code == 0 { print(message) } else { Terminal.error(prefix + message) }
             }
         }
+        Interrupt.finishing(with: code)
         communicator?.finish()
         exit(code)
     }

@@ -9,7 +9,7 @@ struct RunsListCommand: ParsableCommand {
         discussion: """
             A run folder is a folder holding config.json, found at any depth (hidden folders and a run folder's own subfolders are skipped). Its status is finished, stopped (early stopping), diverged, running (no result.json, a live training holds its lock), interrupted (no result.json, no lock: 'mlplab train --resume' continues it) or damaged (a file cannot be read; the reason is printed below the table).
 
-            Keys for --where and --sort: name, path, status, epochs_done; lr, momentum, weight_decay, nesterov, batch_size, epochs, seed, patience, precision, hidden, activation, data; test_accuracy, best_validation_accuracy, train_accuracy, training_seconds, best_epoch, samples_per_second; and any key path of config.json or result.json (training.optimizer.nesterov, model.initialization, split_sizes.train). Numbers compare as numbers (0.05 = 0.050), other values as text; a run without the key matches no condition on it.
+            Keys for --where and --sort: name, path, status, epochs_done; lr, momentum, weight_decay, nesterov, batch_size, epochs, seed, patience, precision, hidden, activation, data; test_accuracy, best_validation_accuracy, train_accuracy, training_seconds, best_epoch, samples_per_second; and any key path of config.json or result.json (training.optimizer.nesterov, model.initialization, split_sizes.train). = and != compare numbers as numbers (0.05 = 0.050), other values as text; < > <= >= need a number (lr>1e-3) and keep only runs whose value is one; a run without the key matches no condition on it. A condition or key that cannot be used exits with 64.
 
             Examples:
               mlplab runs
@@ -35,14 +35,24 @@ struct RunsListCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let conditions = try self.conditions.map(RunCondition.init(parsing:))
-        let catalog = try RunCatalog(folders: folders.isEmpty ? ["runs"] : folders).filtered(by: conditions).sorted(by: sort, reverse: reverse)
+        let conditions = try asUsageError { try self.conditions.map(RunCondition.init(parsing:)) }
+        let found = try RunCatalog(folders: folders.isEmpty ? ["runs"] : folders)
+        let catalog = try asUsageError { try found.filtered(by: conditions).sorted(by: sort, reverse: reverse) }
         if json {
             for run in catalog.runs { print(run.json.line) }
             // stdout stays JSON Lines; what could not be searched goes to stderr.
             for note in catalog.unreadableNotes { FileHandle.standardError.write(Data((note + "\n").utf8)) }
         } else {
             print(catalog.text)
+        }
+    }
+
+    /// `body`, with a --where or --sort it cannot use (`RunQueryError`) as a usage error: exit 64
+    /// and one line (a `ValidationError` would print the usage below it).
+    private func asUsageError<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch let error as RunQueryError {
+            Terminal.error("Error: \(error)")
+            throw ExitCode.validationFailure
         }
     }
 }

@@ -77,6 +77,7 @@ struct StudyCommand: AsyncParsableCommand {
             Terminal.error(Ranks.prefix + "[\(number)/\(planned)] \(label)\(reused ? " (reused)" : "")")
         }
         study.onBatch = { epoch, batch, count in
+            FaultInjection.check(epoch: epoch, batch: batch)
             guard Terminal.stderrIsTerminal else { return }
             let trained = finishedSeconds.filter { $0 > 1 }
             let perRun = trained.isEmpty ? nil : trained.reduce(0, +) / Double(trained.count)

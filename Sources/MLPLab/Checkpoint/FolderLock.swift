@@ -5,15 +5,28 @@ import Foundation
 public final class FolderLock {
     private let descriptor: Int32
 
-    /// Creates the folder at `path` if needed and takes its lock without waiting, writing this
-    /// process's id into `.lock`. Throws `CheckpointError.locked`, naming the holder's id, when
-    /// another process holds it.
-    public init(path: String) throws {
+    /// How long a training that is stopping may still hold its folder: a stop waits for the end
+    /// of the batch, `mpirun` sends SIGKILL a second after SIGTERM, and the ranks of an `mpirun`
+    /// that was killed notice it about a second later. Opening a folder that no live training
+    /// should hold (`train --resume`, a study's report folder) waits this long for its lock, so
+    /// that the same command run again at once continues instead of calling the folder in use.
+    public static let stoppingHolderWait: Duration = .seconds(5)
+
+    /// Creates the folder at `path` if needed and takes its lock, writing this process's id into
+    /// `.lock`. When another process holds it, waits up to `patience` (polling; none by default)
+    /// for it to let go, then throws `CheckpointError.locked`, naming the holder's id.
+    public init(path: String, waitingUpTo patience: Duration = .zero) throws {
         try Folder.create(path)
         let lockPath = path + "/.lock"
         let descriptor = open(lockPath, O_RDWR | O_CREAT, 0o644)
         guard descriptor >= 0 else { throw Folder.error(creating: lockPath, errno: errno) }
-        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+        let clock = ContinuousClock()
+        let deadline = clock.now + patience
+        while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
+            if clock.now < deadline {
+                usleep(20_000)
+                continue
+            }
             let owner = (try? String(contentsOfFile: lockPath, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
             close(descriptor)
             throw CheckpointError.locked(path: path, pid: owner.flatMap { $0.isEmpty ? nil : $0 } ?? "unknown")

@@ -32,10 +32,11 @@ public final class RunFolder {
     /// The path of `file` in this folder.
     public func path(of file: File) -> String { path + "/" + file.rawValue }
 
-    /// Opens (creating if needed) the folder at `path` and takes its lock.
-    public init(path: String) throws {
+    /// Opens (creating if needed) the folder at `path` and takes its lock, waiting up to
+    /// `patience` for a holder to let go (see `FolderLock.init(path:waitingUpTo:)`).
+    public init(path: String, waitingUpTo patience: Duration = .zero) throws {
         createdFolder = !FileManager.default.fileExists(atPath: path)
-        lock = try FolderLock(path: path)
+        lock = try FolderLock(path: path, waitingUpTo: patience)
         self.path = path
         removeStaleTemporaries()
     }

@@ -9,8 +9,21 @@
 ///   an index past the end of the palette is black;
 /// - with no palette, or one that is the gray ramp (i, i, i) (Pillow's `_is_palette_needed`
 ///   false: mode L), the indices are the gray values;
+/// - the blocks before it are read as Pillow's `_seek` reads them: a byte that starts no block
+///   is skipped, a graphic control block too short for its fields is refused, and the last
+///   transparent index given stands;
+/// - a first frame with no pixels (width or height 0) is refused, as Pillow refuses it ("tile
+///   cannot extend outside image"), even on a screen that has pixels;
 /// - LZW data that ends (end code, or no more data) before the last pixel is refused as
 ///   truncated, as Pillow refuses it; a missing trailer after a complete frame is fine.
+///
+/// The LZW decoding is Pillow's (libImaging/GifDecode.c), not the GIF specification's where
+/// they part, which only files no usual encoder writes reach: any minimum code size from 0 to
+/// 12 (Pillow's limit; size 12 reads 13-bit codes and never grows its table); the code width
+/// grows when the table's new entry is the largest code the width holds (for size 1, codes
+/// then stay 2 bits wide for good, where giflib widens them); a literal code above 255 keeps its
+/// low byte; an empty data sub-block does not end the data; and a sub-block is used only when
+/// the file holds all of it.
 enum GIFDecoder {
     /// What precedes the first frame's pixel data.
     struct Frame {
@@ -35,11 +48,9 @@ enum GIFDecoder {
         let width = frame.canvasWidth, height = frame.canvasHeight
         try GrayImage.checkSize(width: width, height: height, path: path, maximumPixels: maximumPixels)
         var indices = [UInt8](repeating: UInt8(frame.transparentIndex ?? 0), count: width * height)
-        if frame.width > 0 && frame.height > 0 {
-            try decodeLZW(data, frame: frame, path: path) { i, index in
-                let (x, y) = (i % frame.width, row(i / frame.width, height: frame.height, interlaced: frame.interlaced))
-                indices[(frame.top + y) * width + frame.left + x] = index
-            }
+        try decodeLZW(data, frame: frame, path: path) { i, index in
+            let (x, y) = (i % frame.width, row(i / frame.width, height: frame.height, interlaced: frame.interlaced))
+            indices[(frame.top + y) * width + frame.left + x] = index
         }
         var gray = frame.palette.isEmpty ? (0...255).map { UInt8($0) } : [UInt8](repeating: 0, count: 256)
         for i in 0..<min(256, frame.palette.count / 3) {
@@ -77,32 +88,49 @@ enum GIFDecoder {
             position += size
         }
         var transparentIndex: Int?
-        /// Skips data sub-blocks from `position` through the terminator.
-        func skipSubBlocks() throws {
-            while true {
-                guard position < data.count else { throw fail("the GIF data is truncated") }
-                let length = Int(data[position])
-                position += 1 + length
-                if length == 0 { return }
-            }
+        /// The data sub-block at `position` (cut short at the file's end), moving past it; nil
+        /// for an empty one (a terminator) or at the end: Pillow's `GifImageFile.data()`.
+        func subBlock() -> ArraySlice<UInt8>? {
+            guard position < data.count else { return nil }
+            let length = Int(data[position])
+            position += 1
+            guard length > 0 else { return nil }
+            let block = data[position..<min(position + length, data.count)]
+            position += block.count
+            return block.isEmpty ? nil : block
         }
         while true {
             guard position < data.count else { throw fail("the GIF data is truncated before its first image") }
             let introducer = data[position]
             position += 1
             switch introducer {
-            case 0x21:  // extension
+            case 0x21:  // extension, read as Pillow's _seek reads it
                 guard position < data.count else { throw fail("the GIF data is truncated") }
                 let label = data[position]
                 position += 1
-                if label == 0xF9, position + 4 < data.count, data[position] >= 4 {
+                var block = subBlock()
+                if label == 0xF9, let control = block {
                     // Graphic control: flags, delay (2 bytes), transparent index.
-                    transparentIndex = data[position + 1] & 1 != 0 ? Int(data[position + 4]) : nil
+                    let flags = control[control.startIndex]
+                    guard control.count >= (flags & 1 != 0 ? 4 : 3) else {
+                        throw fail("the GIF's graphic control block is \(control.count) bytes, too short")
+                    }
+                    if flags & 1 != 0 { transparentIndex = Int(control[control.startIndex + 3]) }
                 }
-                try skipSubBlocks()
+                if label == 0xFE {
+                    // A comment ends at its terminator; other extensions are skipped from the
+                    // byte after their first sub-block, even when that one was the terminator.
+                    while block != nil { block = subBlock() }
+                } else {
+                    if label == 0xFF, let application = block, application.starts(with: Array("NETSCAPE2.0".utf8)) { _ = subBlock() }
+                    while subBlock() != nil {}
+                }
             case 0x2C:  // image descriptor
                 guard position + 9 < data.count else { throw fail("the GIF image descriptor is truncated") }
                 let left = u16(position), top = u16(position + 2), width = u16(position + 4), height = u16(position + 6)
+                guard width > 0 && height > 0 else {
+                    throw fail("the GIF's first frame is \(width)×\(height) pixels: it has none")
+                }
                 let imageFlags = data[position + 8]
                 position += 9
                 var palette = globalPalette
@@ -114,7 +142,7 @@ enum GIFDecoder {
                 }
                 guard position < data.count else { throw fail("the GIF image data is truncated") }
                 let minimumCodeSize = Int(data[position])
-                guard (1...11).contains(minimumCodeSize) else {
+                guard (0...12).contains(minimumCodeSize) else {
                     throw fail("the GIF's LZW code size \(minimumCodeSize) is invalid")
                 }
                 return Frame(screenWidth: screenWidth, screenHeight: screenHeight, left: left, top: top,
@@ -123,7 +151,7 @@ enum GIFDecoder {
             case 0x3B:
                 throw fail("the GIF has no image")
             default:
-                throw fail("the GIF data is corrupt (block type 0x\(String(introducer, radix: 16)))")
+                continue  // Pillow skips a byte that starts no block
             }
         }
     }
@@ -143,39 +171,45 @@ enum GIFDecoder {
     // MARK: LZW
 
     /// Decodes the frame's LZW data, calling `emit(i, index)` for pixels 0 ..< width × height
-    /// in stored order; data that ends before the last pixel is truncated.
+    /// in stored order, as Pillow's decoder does (see the type's comment); data that ends before
+    /// the last pixel is truncated.
     static func decodeLZW(_ data: [UInt8], frame: Frame, path: String, emit: (Int, UInt8) -> Void) throws {
         func fail(_ reason: String) -> DatasetError { .cannotDecode(path: path, reason: reason) }
         let pixelCount = frame.width * frame.height
+        // Codes 0 ..< clear are literals; the table holds clear + 2 ..< 4096. With a minimum
+        // code size of 12, clear is 4096 and the table stays empty.
+        let tableSize = 4096
         let clear = 1 << frame.minimumCodeSize, end = clear + 1
-        var prefix = [UInt16](repeating: 0, count: 4096)
-        var suffix = [UInt8](repeating: 0, count: 4096)
-        var first = [UInt8](repeating: 0, count: 4096)   // each code's first index
-        var length = [UInt16](repeating: 0, count: 4096)
-        for code in 0..<clear { suffix[code] = UInt8(truncatingIfNeeded: code); first[code] = suffix[code]; length[code] = 1 }
+        var prefix = [UInt16](repeating: 0, count: tableSize)
+        var suffix = [UInt8](repeating: 0, count: tableSize)
+        var first = [UInt8](repeating: 0, count: tableSize)   // each code's first index
+        var length = [UInt16](repeating: 0, count: tableSize)
+        for code in 0..<min(clear, tableSize) {
+            suffix[code] = UInt8(truncatingIfNeeded: code); first[code] = suffix[code]; length[code] = 1
+        }
         var codeSize = frame.minimumCodeSize + 1
         var next = clear + 2
-        var previous = -1
+        var previous = -1        // the last code read since a clear; -1: none yet
         var emitted = 0
-        var stack = [UInt8](repeating: 0, count: 4096)
+        var stack = [UInt8](repeating: 0, count: tableSize + 1)
 
-        // Bit reader over the data sub-blocks.
+        // Bit reader over the data sub-blocks: a sub-block counts once the file holds all of it,
+        // and an empty one is read past (Pillow reads the data's terminator so, then what follows).
         var position = frame.dataStart, blockEnd = frame.dataStart
         var bits = 0, bitCount = 0
-        var finishedBlocks = false
         func nextByte() -> Int? {
-            if position >= blockEnd {
-                guard !finishedBlocks, blockEnd < data.count else { return nil }
+            while position >= blockEnd {
+                guard blockEnd < data.count else { return nil }
                 let size = Int(data[blockEnd])
-                if size == 0 { finishedBlocks = true; return nil }
+                guard blockEnd + size < data.count else { return nil }
                 position = blockEnd + 1
                 blockEnd = position + size
-                guard position < data.count else { return nil }
             }
-            guard position < data.count else { return nil }
             defer { position += 1 }
             return Int(data[position])
         }
+        /// Whether `code` is a literal or a table entry, so that its string can be read.
+        func isDefined(_ code: Int) -> Bool { code < clear || (code > end && code < min(next, tableSize)) }
 
         while emitted < pixelCount {
             while bitCount < codeSize {
@@ -197,23 +231,16 @@ enum GIFDecoder {
             if code == end {
                 throw fail("the GIF image data is truncated (its end code comes after \(emitted) of \(pixelCount) pixels)")
             }
-            var current = code
-            var top = 0
-            if previous < 0 {
-                guard code < clear else { throw fail("the GIF image data is corrupt (code \(code) before any string)") }
-            } else if code < next {
-                if next < 4096 {
-                    prefix[next] = UInt16(previous); suffix[next] = first[code]
-                    first[next] = first[previous]; length[next] = length[previous] + 1
-                    next += 1
-                }
-            } else if code == next && next < 4096 {
-                prefix[next] = UInt16(previous); suffix[next] = first[previous]
-                first[next] = first[previous]; length[next] = length[previous] + 1
-                next += 1
-            } else {
+            // The string to emit: `code`'s, or for the code being defined (`next`), the previous
+            // string and its own first index.
+            let isNext = previous >= 0 && code == next
+            let source = isNext ? previous : code
+            guard isDefined(source), previous >= 0 || code < clear else {
                 throw fail("the GIF image data is corrupt (code \(code) not yet defined)")
             }
+            var top = 0
+            if isNext { stack[0] = first[previous]; top = 1 }
+            var current = source
             while true {
                 stack[top] = suffix[current]
                 top += 1
@@ -225,8 +252,15 @@ enum GIFDecoder {
                 emit(emitted, stack[top])
                 emitted += 1
             }
+            if previous >= 0 && next < tableSize {
+                // previous's string and the first index of this one; the width grows once the
+                // new entry is the largest code it holds (Pillow's rule).
+                prefix[next] = UInt16(previous); suffix[next] = first[source]
+                first[next] = first[previous]; length[next] = length[previous] &+ 1
+                if next == (1 << codeSize) - 1 && codeSize < 12 { codeSize += 1 }
+                next += 1
+            }
             previous = code
-            if next == 1 << codeSize && codeSize < 12 { codeSize += 1 }
         }
     }
 }

@@ -45,8 +45,9 @@ public final class ReportFolder {
     /// The marker's name: a hidden file holding the kind ("study" or "sweep").
     public static let markerName = ".mlplab-report"
 
-    /// Opens (creating if needed) the folder at `path` for a report of `kind` and takes its lock.
-    /// Throws `CheckpointError.locked` when another process uses it,
+    /// Opens (creating if needed) the folder at `path` for a report of `kind` and takes its lock,
+    /// giving a study or sweep that is stopping there `FolderLock.stoppingHolderWait` to let go.
+    /// Throws `CheckpointError.locked` when another process still uses it,
     /// `CheckpointError.folderNotFree` when it holds files MLPLab did not write (unless `force`),
     /// and `CheckpointError.cannotWrite` when it cannot be written.
     public init(path: String, kind: Kind, force: Bool = false) throws {
@@ -54,7 +55,7 @@ public final class ReportFolder {
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {
             throw CheckpointError.folderNotFree(path: path, reason: "it is a file, not a folder", fix: "Choose another --output folder.")
         }
-        lock = try FolderLock(path: path)
+        lock = try FolderLock(path: path, waitingUpTo: FolderLock.stoppingHolderWait)
         self.path = path
         self.kind = kind
         if !force { try checkOwned() }

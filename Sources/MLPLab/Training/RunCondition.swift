@@ -3,15 +3,20 @@ import Foundation
 /// One `--where` condition of `mlplab runs`: a key (see `StoredRun.value(for:)`), an operator and
 /// a value, e.g. `lr=0.05` or `test_accuracy>0.88`.
 ///
-/// When the run's value and the given one are both numbers they compare as numbers (0.05 equals
-/// 0.050); otherwise as text (`activation=relu`, `nesterov=true`, `status!=damaged`, and for a
-/// list, its items joined by commas: `hidden=588,392,196`, or `hidden=588-392-196`). A run that
-/// has no value for the key (an unfinished run's `test_accuracy`) matches no condition on it,
-/// not even `!=`.
+/// `=` and `!=` compare as numbers when the run's value and the given one are both numbers (0.05
+/// equals 0.050), otherwise as text (`activation=relu`, `nesterov=true`, `status!=damaged`, and
+/// for a list, its items joined by commas: `hidden=588,392,196`, or `hidden=588-392-196`).
+/// `<`, `>`, `<=` and `>=` order numbers only: the given value must be a finite number (`1e-3`,
+/// `.5`, `-2`), and a run whose value is not a number matches none of them, since ordering
+/// `relu` or a list as text would answer a question nobody asked. A run that has no value for
+/// the key (an unfinished run's `test_accuracy`) matches no condition on it, not even `!=`.
 public struct RunCondition: Equatable, Sendable {
     /// How a value is compared with the given one.
     public enum Operator: String, CaseIterable, Sendable {
         case equal = "=", notEqual = "!=", less = "<", greater = ">", lessOrEqual = "<=", greaterOrEqual = ">="
+
+        /// Whether this operator orders numbers (`<`, `>`, `<=`, `>=`) rather than testing equality.
+        public var ordersNumbers: Bool { self != .equal && self != .notEqual }
     }
 
     public var key: String
@@ -19,7 +24,9 @@ public struct RunCondition: Equatable, Sendable {
     public var value: String
 
     /// A condition from its text, "KEY OP VALUE" (spaces around the parts are ignored, `==` is `=`);
-    /// throws `RunQueryError.malformedCondition` without a key, an operator or a value.
+    /// throws `RunQueryError.malformedCondition` without a key, an operator or a value, and
+    /// `RunQueryError.notANumber` when `<`, `>`, `<=` or `>=` is given anything but a finite
+    /// number (a word, `nan`, `inf`, two numbers).
     public init(parsing text: String) throws {
         guard let start = text.firstIndex(where: { "=!<>".contains($0) }) else { throw RunQueryError.malformedCondition(text) }
         let rest = text[start...]
@@ -29,12 +36,19 @@ public struct RunCondition: Equatable, Sendable {
         key = text[..<start].trimmingCharacters(in: .whitespaces)
         value = rest.dropFirst(symbol.count).trimmingCharacters(in: .whitespaces)
         guard !key.isEmpty, !value.isEmpty else { throw RunQueryError.malformedCondition(text) }
+        if comparison.ordersNumbers, Double(value)?.isFinite != true {
+            throw RunQueryError.notANumber(text, value: value)
+        }
         self.comparison = comparison
     }
 
     /// Whether `run` meets the condition.
     public func matches(_ run: StoredRun) -> Bool {
         guard let stored = run.value(for: key) else { return false }
+        if comparison.ordersNumbers {
+            // Text, a list or a value that is no number (set after parsing) has no place in an order.
+            guard case let .number(number) = stored, !number.isNaN, Double(value).map({ !$0.isNaN }) == true else { return false }
+        }
         var given = value
         if case .list = stored { given = given.replacingOccurrences(of: "-", with: ",") }
         let order = Self.order(stored, given)

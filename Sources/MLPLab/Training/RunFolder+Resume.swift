@@ -10,10 +10,11 @@ extension RunFolder {
     }
 
     /// Opens the run folder at `path` to continue its run; a path that holds no run is an error
-    /// (and no folder is made).
+    /// (and no folder is made). A training that is stopping there (Ctrl-C, a killed `mpirun`)
+    /// is given `FolderLock.stoppingHolderWait` to let go of the folder.
     public static func resuming(_ path: String) throws -> (folder: RunFolder, record: RunRecord) {
         guard FileManager.default.fileExists(atPath: path + "/" + File.config.rawValue) else { throw CheckpointError.notARun(path: path) }
-        let folder = try RunFolder(path: path)
+        let folder = try RunFolder(path: path, waitingUpTo: FolderLock.stoppingHolderWait)
         return (folder, try folder.recordToResume())
     }
 

@@ -86,7 +86,10 @@ public final class RunStore {
     /// parameters), each rank taking the next one whose folder's lock it can take as soon as it
     /// is free, and every rank returns every run's result, read from the run folders once all
     /// are done. The folders must therefore be on a filesystem every rank shares. An error on
-    /// any rank (an interruption included) stops every rank at the end of the requests.
+    /// any rank stops every rank at the end of the requests: the rank that had it throws it, the
+    /// others `DistributedError.otherRankFailed`; when every error was an interruption, every
+    /// rank throws `CancellationError`, so that each says the job was stopped, not that it failed
+    /// (a rank with no run left never sees the signal itself).
     public func runAll(_ requests: [Request]) throws -> [StudyRun] {
         let first = asked
         asked += requests.count
@@ -113,8 +116,15 @@ public final class RunStore {
                 break
             }
         }
-        let flags = try communicator.maximum(trainedHere + [failure == nil ? 0 : 1])
-        if flags[requests.count] != 0 { throw failure ?? DistributedError.otherRankFailed }
+        // 0: no error here, 1: interrupted, 2: another error.
+        let failureKind: Int64 = failure == nil ? 0 : failure is CancellationError ? 1 : 2
+        let flags = try communicator.maximum(trainedHere + [failureKind])
+        switch (failure, flags[requests.count]) {
+        case (_, 0): break
+        case let (failure?, _): throw failure
+        case (nil, 1): throw CancellationError()
+        case (nil, _): throw DistributedError.otherRankFailed
+        }
         let trainedNow = Int(flags.prefix(requests.count).reduce(0, +))
         trained += trainedNow
         reused += requests.count - trainedNow
@@ -126,10 +136,12 @@ public final class RunStore {
         }
     }
 
-    /// Trains (or reuses, or continues) one request in this process.
+    /// Trains (or reuses, or continues) one request in this process. Alone, no other process
+    /// should hold the run's folder: one that is stopping (the ranks of a study just
+    /// interrupted) is given `FolderLock.stoppingHolderWait` to let go.
     private func train(_ request: Request, number: Int) throws -> StudyRun {
         let record = plan(model: request.model, training: request.training, trainLimit: request.trainLimit)
-        let folder = try RunFolder(path: folderPath(request.label, record: record))
+        let folder = try RunFolder(path: folderPath(request.label, record: record), waitingUpTo: FolderLock.stoppingHolderWait)
         let finished = try folder.finishedResult(for: record)
         onRunStart?(number, request.label, request.training.epochs, finished != nil)
         let result = try finished ?? train(record, in: folder)

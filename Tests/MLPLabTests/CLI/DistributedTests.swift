@@ -13,8 +13,8 @@ struct DistributedTests {
     /// test-asan) Open MPI keeps its plug-ins loaded and the leak checker unwinds fully, so that
     /// the runtime's own allocations at exit are attributed to its libraries, which
     /// scripts/lsan.supp names; without it they come from "<unknown module>".
-    static func spread(_ ranks: Int, _ arguments: [String], environment: [String: String] = [:]) throws -> Tool.Result {
-        let binary = try #require(Tool.binary)
+    static func spread(_ ranks: Int, _ arguments: [String], environment: [String: String] = [:], tool: String? = nil) throws -> Tool.Result {
+        let binary = try tool ?? #require(Tool.binary)
         let asan = [ProcessInfo.processInfo.environment["ASAN_OPTIONS"], "fast_unwind_on_malloc=0"].compactMap { $0 }.joined(separator: ":")
         // HWLOC_COMPONENTS=-gl: hwloc's GL plugin opens X displays :0-:9 at mpirun's start, and
         // hangs there when anything listens on TCP 6000-6009 (a TensorBoard on 6006).
@@ -109,6 +109,33 @@ struct DistributedTests {
         #expect(whole.status == 0)
         let a = try Self.results(root + "/whole"), b = try Self.results(root + "/cut")
         for (name, result) in a { #expect(Self.same(result, b[name] as Any), "\(name) differs after the kill and resume") }
+    }
+
+    @Test("a study interrupted on its last rank (Ctrl-C, SIGTERM) exits 130 from every rank, and so mpirun, over 1, 2 and 3 processes; run again, it continues")
+    func interruptedStudyExits130OnEveryRank() throws {
+        let root = try TestSupport.temporaryDirectory().path
+        // Each rank's exit code, written by a wrapper mpirun starts instead of the tool (it
+        // outlives the SIGTERM mpirun sends the other ranks once one exits non-zero).
+        let wrapper = root + "/rank.sh"
+        try Data("#!/bin/sh\ntrap : INT TERM\n'\(try #require(Tool.binary))' \"$@\"\ncode=$?\necho $code > '\(root)'/np$OMPI_COMM_WORLD_SIZE-rank$OMPI_COMM_WORLD_RANK\nexit $code\n".utf8)
+            .write(to: URL(fileURLWithPath: wrapper))
+        chmod(wrapper, 0o755)
+        for ranks in 1...3 {
+            let arguments = ["study", "--quick", "--hidden", "32,16", "--threads", "1", "-o", root + "/np\(ranks)"]
+            let stopped = try Self.spread(ranks, arguments, environment: ["MLPLAB_FAULT_INTERRUPT_AT": "1:2", "MLPLAB_FAULT_RANK": String(ranks - 1)],
+                                          tool: wrapper)
+            #expect(stopped.status == 130, "\(ranks) ranks: \(stopped.stderr)")
+            for rank in 0..<ranks {
+                let code = (try? String(contentsOfFile: root + "/np\(ranks)-rank\(rank)", encoding: .utf8)) ?? "nothing"
+                #expect(code == "130\n", "\(ranks) ranks: rank \(rank) exited \(code)")
+            }
+            #expect(stopped.stderr.components(separatedBy: "stopped at a safe point").count == 2, "said once: \(stopped.stderr)")
+            #expect(!stopped.stderr.contains("another rank stopped with an error"), "\(stopped.stderr)")
+            if ranks == 2 {
+                let again = try Self.spread(ranks, arguments)
+                #expect(again.status == 0 && !again.stdout.contains(" 0 reused"), "\(again.stdout)\(again.stderr)")
+            }
+        }
     }
 
     @Test("commands that do not spread refuse to run under mpirun, once, with exit 64")

@@ -96,6 +96,21 @@ struct RunFolderTests {
         _ = holder
     }
 
+    @Test("--resume right after the stopped training let go of the folder (1 s later) continues it; a folder still held seconds later is refused naming the process")
+    func resumeWaitsForAStoppingTraining() throws {
+        let runs = try TestSupport.temporaryDirectory().path
+        let interrupted = try Tool.run(Self.small + ["--run-dir", runs, "--name", "r"], environment: ["MLPLAB_FAULT_INTERRUPT_AT": "2:10"])
+        #expect(interrupted.status == 130)
+        // As rank 0 of a killed mpirun still exiting: it holds the folder for another second.
+        try FolderLockTests.holdBriefly(runs + "/r", seconds: 1)
+        let resumed = try Tool.run(["train", "--resume", runs + "/r"])
+        #expect(resumed.status == 0 && resumed.stdout.contains("resuming after epoch 1"), "\(resumed.stderr)")
+        let stuck = try FolderLock(path: runs + "/r")
+        let refused = try Tool.run(["train", "--resume", runs + "/r", "--epochs", "6"])
+        #expect(refused.status == 1 && refused.stderr.contains("is in use by another training (process \(getpid()))"), "\(refused.stderr)")
+        withExtendedLifetime(stuck) {}
+    }
+
     @Test("resuming with another configuration names the field; a missing folder is named")
     func resumeChecksConfiguration() throws {
         let runs = try TestSupport.temporaryDirectory().path

@@ -57,6 +57,21 @@ struct RunsCommandTests {
         #expect(try Tool.run(["runs", root, "--where", "bogus=1"]).stderr.contains("lr, "))
     }
 
+    @Test("a condition the tool cannot use (no value, a word or nan after < > <= >=, an unknown key) is a usage error: exit 64, one line, nothing listed")
+    func badConditionsAreUsageErrors() throws {
+        let root = try RunFolderFixtures.make()
+        for condition in ["lr>abc", "lr<nan", "lr>=inf", "lr<= ", "lr>1 2", "lr=", "lr~1", "bogus=1"] {
+            let result = try Tool.run(["runs", root, "--where", condition])
+            #expect(result.status == 64 && result.stdout.isEmpty, "\(condition): \(result.status) \(result.stdout)")
+            let lines = result.stderr.split(separator: "\n")
+            #expect(lines.count == 1 && lines.first?.contains("'\(condition.split(separator: "=").first ?? "")") == true, "\(condition): \(result.stderr)")
+        }
+        let sorted = try Tool.run(["runs", root, "--sort", "bogus"])
+        #expect(sorted.status == 64 && sorted.stderr.split(separator: "\n").count == 1, "\(sorted.stderr)")
+        let numeric = try Tool.run(["runs", root, "--where", "lr > 1e-3", "--where", "lr<.06"])
+        #expect(numeric.status == 0 && rows(numeric.stdout).keys.contains("a") && !rows(numeric.stdout).keys.contains("sweep/lr-0.1"), "\(numeric.stdout)")
+    }
+
     @Test("--json prints one object a line: result.json's shape for finished runs, the record and epochs for others")
     func json() throws {
         let root = try RunFolderFixtures.make()

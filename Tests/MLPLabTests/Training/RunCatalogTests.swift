@@ -75,6 +75,28 @@ struct RunCatalogTests {
         }
     }
 
+    @Test("< > <= >= need a finite number: a word, nan, inf or two numbers is refused naming the condition; 1e-3, .5, +1 and -2 are numbers")
+    func orderingNeedsANumber() throws {
+        for text in ["lr>abc", "lr<nan", "lr>=inf", "lr<=-inf", "lr>infinity", "lr<1 2", "lr>1_000", "lr>0.1x", "hidden>588,392"] {
+            #expect(throws: RunQueryError.self, "\(text)") { try RunCondition(parsing: text) }
+            do { _ = try RunCondition(parsing: text) } catch {
+                #expect(error as? RunQueryError != .malformedCondition(text), "\(text)")
+                #expect("\(error)".hasPrefix("cannot read the condition '\(text)': ") && "\(error)".contains("number"), "\(error)")
+            }
+        }
+        for text in ["lr<", "lr>=", "lr<=  "] {
+            #expect(throws: RunQueryError.malformedCondition(text)) { try RunCondition(parsing: text) }
+        }
+        let catalog = try RunCatalog(folders: [try RunFolderFixtures.make()])
+        #expect(try names(catalog, ["lr>1e-3", "lr<.06", "status=finished"]) == ["a"])
+        #expect(try names(catalog, ["test_accuracy >= +0.9"]) == ["sweep/lr-0.1"])
+        #expect(try names(catalog, ["test_accuracy>-2", "test_accuracy<0.75"]) == ["diverged", "stopped"])
+        // Equality still compares text: a word is a value there.
+        #expect(try names(catalog, ["activation=relu", "lr=0.1"]) == ["sweep/lr-0.1"])
+        // A value that is no number (text) matches no ordering, rather than ordering as text.
+        #expect(try names(catalog, ["activation>0"]) == [])
+    }
+
     @Test("--sort orders numbers numerically, runs without the key last, ties by name; --reverse flips the rest")
     func sorting() throws {
         let catalog = try RunCatalog(folders: [try RunFolderFixtures.make()])

@@ -1,0 +1,37 @@
+import Foundation
+import MLPLab
+import Testing
+
+/// `FolderLock`: one holder at a time, and a bounded wait for a holder that is letting go (a
+/// training stopping after Ctrl-C, the ranks of a killed `mpirun`).
+struct FolderLockTests {
+    /// Holds `path`'s lock now and lets go of it after `seconds`, from another thread, as a
+    /// process that is stopping does. (flock locks of two descriptors exclude each other even in
+    /// one process.)
+    static func holdBriefly(_ path: String, seconds: Double) throws {
+        let holder = UncheckedBox<FolderLock>()
+        holder.value = try FolderLock(path: path)
+        DispatchQueue.global().asyncAfter(deadline: .now() + seconds) { holder.value = nil }
+    }
+
+    @Test("a lock whose holder lets go within the wait is taken; without a wait, or past it, the holder's process is named")
+    func waitsForAHolderThatLetsGo() throws {
+        let path = try TestSupport.temporaryDirectory().path + "/run"
+        try Self.holdBriefly(path, seconds: 0.5)
+        #expect(throws: CheckpointError.locked(path: path, pid: "\(getpid())")) { try FolderLock(path: path) }
+        #expect(throws: CheckpointError.locked(path: path, pid: "\(getpid())")) { try FolderLock(path: path, waitingUpTo: .milliseconds(100)) }
+        let clock = ContinuousClock()
+        let start = clock.now
+        let lock = try FolderLock(path: path, waitingUpTo: FolderLock.stoppingHolderWait)
+        #expect(clock.now - start < FolderLock.stoppingHolderWait)
+        #expect(try String(contentsOfFile: path + "/.lock", encoding: .utf8) == "\(getpid())\n")
+        withExtendedLifetime(lock) {}
+    }
+
+    @Test("a study's report folder whose last holder lets go within seconds is opened, not called in use")
+    func reportFolderWaitsForAStoppingStudy() throws {
+        let path = try TestSupport.temporaryDirectory().path + "/report"
+        try Self.holdBriefly(path, seconds: 0.5)
+        _ = try ReportFolder(path: path, kind: .study)
+    }
+}

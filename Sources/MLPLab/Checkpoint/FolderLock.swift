@@ -27,9 +27,15 @@ public final class FolderLock {
                 usleep(20_000)
                 continue
             }
-            let owner = (try? String(contentsOfFile: lockPath, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+            // The holder's id, read through our own descriptor into a small buffer: the holder
+            // may be truncating and rewriting it this instant, and Foundation's file reading
+            // leaked its buffer when a file changed size under it (seen under LeakSanitizer
+            // with ranks of one study taking each other's run folders).
+            var bytes = [UInt8](repeating: 0, count: 32)
+            let read = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, 0) }
+            let owner = String(decoding: bytes.prefix(max(read, 0)), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             close(descriptor)
-            throw CheckpointError.locked(path: path, pid: owner.flatMap { $0.isEmpty ? nil : $0 } ?? "unknown")
+            throw CheckpointError.locked(path: path, pid: owner.isEmpty ? "unknown" : owner)
         }
         ftruncate(descriptor, 0)
         let pid = "\(getpid())\n"

@@ -15,7 +15,7 @@ public func fuzzImage(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     _ = GrayImage.dimensions(of: bytes)
     if let image = try? GrayImage.decode(bytes, path: "fuzz", maximumPixels: 1 << 20) {
         precondition(image.pixels.count == image.width * image.height, "decoded size mismatch")
-        _ = image.resized(width: 7, height: 5)
+        _ = try? image.resized(width: 7, height: 5, path: "fuzz")
     }
     return 0
 }

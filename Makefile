@@ -21,6 +21,7 @@ study: build
 # The CLI tests run the binary that `build` made. Then the whole suite again with the library,
 # the tests and the tool built under AddressSanitizer (a separate build folder, .build-asan).
 test: build
+	python3 scripts/check-layers
 	MLPLAB_BINARY=$(CURDIR)/$(BIN) $(SWIFT) test -c release
 	$(SWIFT) run -c release train-fashion-mnist
 	$(MAKE) test-asan

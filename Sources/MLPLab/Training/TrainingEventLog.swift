@@ -93,7 +93,7 @@ public final class TrainingEventLog {
             return first != second ? first < second : a.offset < b.offset
         }.map(\.element)
         kept.append(Self.sessionStart(record, time: now))
-        file = try TensorBoardEventFile(path: path, keeping: kept)
+        file = try Self.inRunFolder { try TensorBoardEventFile(path: path, keeping: kept) }
     }
 
     /// The path and readable events of the newest event file in `folder`, nil when it has none.
@@ -102,7 +102,7 @@ public final class TrainingEventLog {
     /// a finished run's result.json is removed.
     public static func existingEvents(in folder: String) throws -> (path: String, events: [TensorBoardEvent])? {
         guard let name = eventFiles(in: folder).last else { return nil }
-        return (folder + "/" + name, try TensorBoardEventFile.events(contentsOf: folder + "/" + name).events)
+        return (folder + "/" + name, try inRunFolder { try TensorBoardEventFile.events(contentsOf: folder + "/" + name).events })
     }
 
     /// The names of the event files in `folder`, sorted (TensorBoard reads them in that order).
@@ -143,8 +143,10 @@ public final class TrainingEventLog {
     /// After each epoch: its metrics at its last batch, flushed to the disk. Throws the error of
     /// a failed append since the last epoch, or of these.
     public func epoch(_ metrics: EpochMetrics) throws {
-        if let failedAppend { throw failedAppend }
-        for event in Self.epochEvents(metrics, step: step, time: Date().timeIntervalSince1970) { try file.append(event) }
+        if let failedAppend { throw Self.inRunFolder(failedAppend) }
+        try Self.inRunFolder {
+            for event in Self.epochEvents(metrics, step: step, time: Date().timeIntervalSince1970) { try file.append(event) }
+        }
         file.synchronize()
     }
 
@@ -158,6 +160,10 @@ public final class TrainingEventLog {
 
     /// When the run finishes: test and best validation accuracy, and the session's end.
     public func finished(_ result: RunResult) throws {
+        try Self.inRunFolder { try appendEnd(of: result) }
+    }
+
+    private func appendEnd(of result: RunResult) throws {
         let time = Date().timeIntervalSince1970
         try file.append(.scalar(Tag.testAccuracy, result.testAccuracy, step: step, wallTime: time))
         if let best = result.bestValidationAccuracy {
@@ -226,5 +232,22 @@ extension TensorBoardEvent {
     var isFileVersion: Bool {
         if case .fileVersion = content { return true }
         return false
+    }
+}
+
+extension TrainingEventLog {
+    /// Runs `body`, with an event file's error told as the run folder's (`CheckpointError`): a file
+    /// that cannot be read is a damaged run file, whose message says what to do with it.
+    static func inRunFolder<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch { throw inRunFolder(error) }
+    }
+
+    /// `error` as the run folder's: `EventFileError` becomes `CheckpointError`, others stay.
+    static func inRunFolder(_ error: any Error) -> any Error {
+        switch error as? EventFileError {
+        case let .cannotRead(path, reason)?: return CheckpointError.damagedRunFile(path: path, reason: "it cannot be read (\(reason))")
+        case let .cannotWrite(path, reason)?: return CheckpointError.cannotWrite(path: path, reason: reason)
+        case nil: return error
+        }
     }
 }

@@ -36,7 +36,7 @@ public final class TensorBoardEventFile {
 
     /// Opens `path` for appending, after writing `events` as its whole content (atomically; a
     /// file version record first when `events` does not start with one). Throws
-    /// `CheckpointError.cannotWrite` naming the file.
+    /// `EventFileError.cannotWrite` naming the file.
     public init(path: String, keeping events: [TensorBoardEvent]) throws {
         self.path = path
         var bytes: [UInt8] = []
@@ -46,11 +46,11 @@ public final class TensorBoardEventFile {
         }
         for event in events { bytes += Self.record(event.encoded) }
         do { try AtomicFile.write(Data(bytes), to: path) } catch let error as AtomicFileError {
-            throw CheckpointError.cannotWrite(path: path, reason: error.reason)
+            throw EventFileError.cannotWrite(path: path, reason: error.reason)
         }
         descriptor = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)
         guard descriptor >= 0 else {
-            throw CheckpointError.cannotWrite(path: path, reason: String(cString: strerror(errno)))
+            throw EventFileError.cannotWrite(path: path, reason: String(cString: strerror(errno)))
         }
     }
 
@@ -61,7 +61,7 @@ public final class TensorBoardEventFile {
         let record = Self.record(event.encoded)
         let written = record.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
         guard written == record.count else {
-            throw CheckpointError.cannotWrite(path: path, reason: written < 0 ? String(cString: strerror(errno)) : "the disk took only part of a record")
+            throw EventFileError.cannotWrite(path: path, reason: written < 0 ? String(cString: strerror(errno)) : "the disk took only part of a record")
         }
     }
 
@@ -110,13 +110,13 @@ public final class TensorBoardEventFile {
 
     /// The events of the file at `path`, up to the first damaged record (`damage` says which;
     /// a training killed mid-write can leave a cut-short last one). Throws
-    /// `CheckpointError.cannotRead` when the file cannot be read.
+    /// `EventFileError.cannotRead` when the file cannot be read.
     public static func events(contentsOf path: String) throws -> (events: [TensorBoardEvent], damage: String?) {
         // FileBytes, not FileManager: it says why (a folder, a pipe, a dangling link) rather than
         // a stale errno, and never blocks on a pipe.
         let bytes: [UInt8]
         do { bytes = try FileBytes.read(path) } catch let error as FileReadError {
-            throw CheckpointError.damagedRunFile(path: path, reason: "it cannot be read (\(error.reason))")
+            throw EventFileError.cannotRead(path: path, reason: error.reason)
         }
         let (records, damage) = records(in: bytes)
         var events: [TensorBoardEvent] = []

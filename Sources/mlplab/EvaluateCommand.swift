@@ -34,7 +34,7 @@ struct EvaluateCommand: ParsableCommand {
         let classifier = try Classifier(contentsOf: model)
         let path = classifier.path
         // A run folder is scored on its own split: its data settings and seed, unless given here.
-        let stored = try RunRecord.stored(in: model)
+        let stored = try RunFiles.record(in: model)
         // A model trained with --resize reads the data resized as its training did.
         let data = classifier.preparing(dataOptions.configuration(base: stored?.data ?? DataConfiguration()))
         let dataset = try dataOptions.load(data, threads: classifier.threads)

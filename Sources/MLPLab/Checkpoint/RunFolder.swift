@@ -3,8 +3,9 @@ import Foundation
 /// A run's folder on disk: where each file goes, the lock that keeps two trainings out, and
 /// writing files so that none is ever half-written (temporary name, fsync, rename).
 ///
-/// What the files mean is the training's and the report's business; this type only knows their
-/// names: `config.json`, `metrics.jsonl`, `checkpoint.safetensors` (after every epoch), and at
+/// What the files mean is the training's and the report's business (`RunFiles`, in Training, is
+/// the one reader of config.json, result.json, metrics.jsonl and the checkpoint); this type only
+/// knows their names and writes them: `config.json`, `metrics.jsonl`, `checkpoint.safetensors` (after every epoch), and at
 /// the end `model.safetensors`, `last.safetensors`, `result.json`, charts and `summary.md`.
 /// The lock (`.lock`, held with flock for the life of the process, so a killed process frees it)
 /// is taken when the value is made.
@@ -126,25 +127,6 @@ public final class RunFolder {
         let lines = try values.map { try JSONCoding.string($0, pretty: false) + "\n" }.joined()
         try write(Data(lines.utf8), to: file)
     }
-
-    /// `file` decoded from MLPLab's JSON; nil when it does not exist. A file that exists but
-    /// does not decode is an error naming it and the key, as the file spells it.
-    public func readJSON<T: Decodable>(_ type: T.Type, from file: File) throws -> T? {
-        guard let data = FileManager.default.contents(atPath: path(of: file)) else { return nil }
-        do { return try JSONCoding.decode(type, from: data) } catch {
-            throw CheckpointError.damagedRunFile(path: path(of: file), reason: "it cannot be read (\(Self.describe(error, decoding: type, from: data)))")
-        }
-    }
-
-    /// A decoding error in a few words: the key path, in the file's snake_case, and what was
-    /// wrong (see `JSONCoding.problem`).
-    static func describe<T: Decodable>(_ error: any Error, decoding type: T.Type, from data: Data) -> String {
-        JSONCoding.problem(decoding: type, from: data, error: error)
-    }
-
-    /// A decoding error in a few words, when the data is not at hand: the key path, in the
-    /// file's snake_case, and what was wrong.
-    static func describe(_ error: any Error) -> String { JSONCoding.problem(error) }
 
     /// "20261127-235901" plus a counter if needed: a new folder name under `directory`.
     public static func newName(in directory: String) -> String {

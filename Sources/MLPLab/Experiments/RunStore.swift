@@ -166,19 +166,12 @@ extension RunFolder {
     /// writer is done): for the ranks of a spread study to read each other's runs. Checked as
     /// `readResult` checks it; throws when the folder holds no finished run of `record`.
     static func storedResult(at path: String, for record: RunRecord) throws -> RunResult {
-        let file = path + "/" + File.result.rawValue
-        guard let data = FileManager.default.contents(atPath: file) else {
-            throw CheckpointError.damagedRunFile(path: file, reason: "another rank finished this run but its result is not here; the run folders must be on a filesystem every rank shares")
+        guard var result = try RunFiles.result(in: path) else {
+            throw CheckpointError.damagedRunFile(path: path + "/" + File.result.rawValue, reason: "another rank finished this run but its result is not here; the run folders must be on a filesystem every rank shares")
         }
-        var result: RunResult
-        do { result = try JSONCoding.decode(RunResult.self, from: data) } catch {
-            throw CheckpointError.damagedRunFile(path: file, reason: "it cannot be read (\(describe(error, decoding: RunResult.self, from: data)))")
-        }
-        if let problem = result.inconsistency { throw CheckpointError.damagedRunFile(path: file, reason: problem) }
         if let difference = result.record.firstDifference(from: record) {
             throw CheckpointError.configurationDiffers(path: path, field: difference.field, stored: difference.stored, given: difference.given)
         }
-        result.runFolder = path
         return result
     }
 }

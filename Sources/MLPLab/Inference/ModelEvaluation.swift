@@ -47,23 +47,6 @@ public struct ModelEvaluation: Codable, Sendable {
 }
 
 extension RunRecord {
-    /// The record in the run folder at `path` (its config.json, checked like a typed one), read
-    /// without taking the folder's lock, for looking at a run (evaluating it) while another
-    /// process may be training it; nil when `path` is not a run folder.
-    public static func stored(in path: String) throws -> RunRecord? {
-        guard let data = FileManager.default.contents(atPath: path + "/" + RunFolder.File.config.rawValue) else { return nil }
-        let record: RunRecord
-        do { record = try JSONCoding.decode(RunRecord.self, from: data) } catch {
-            throw CheckpointError.damagedRunFile(path: path + "/" + RunFolder.File.config.rawValue,
-                                                 reason: "it cannot be read (\(RunFolder.describe(error, decoding: RunRecord.self, from: data)))")
-        }
-        do { try record.validate() } catch let error as ConfigurationError {
-            throw CheckpointError.damagedRunFile(path: path + "/" + RunFolder.File.config.rawValue,
-                                                 reason: error.inStoredRecord().description.trimmingCharacters(in: ["."]))
-        }
-        return record
-    }
-
     /// Throws `CheckpointError.splitDiffers` unless `data` and `seed` rebuild this run's own
     /// test split of `dataset`: the data it trained on (the fingerprint; images added, removed
     /// or changed move every image's place in the split), and for data without an official test

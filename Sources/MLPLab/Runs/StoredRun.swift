@@ -36,24 +36,27 @@ public struct StoredRun: Sendable {
         epochs = []
         // A file that exists but cannot be read (a folder, a pipe, no permission) is damage,
         // never a missing file: a result.json that cannot be read is no unfinished run.
-        let configData = Result { try Self.contents(of: .config, in: path) }
-        let resultData = Result { try Self.contents(of: .result, in: path) }
+        let configData = Result { () throws(RunFileProblem) in try RunFiles.contents(of: .config, in: path) }
+        let resultData = Result { () throws(RunFileProblem) in try RunFiles.contents(of: .result, in: path) }
         files = StoredFiles(configuration: (try? configData.get()) ?? nil, result: (try? resultData.get()) ?? nil)
-        do {
-            record = try Self.readRecord(try configData.get())
+        do throws(RunFileProblem) {
+            guard let configuration = try configData.get() else {
+                throw RunFileProblem(file: .config, folder: path, reason: "it is missing")
+            }
+            record = try RunFiles.record(from: configuration, in: path)
             if let resultData = try resultData.get() {
-                let result = try Self.readResult(resultData)
+                let result = try RunFiles.result(from: resultData, in: path)
                 self.result = result
                 epochs = result.epochs
                 status = result.divergence != nil ? .diverged : result.stoppedEarly ? .stopped : .finished
             } else {
-                epochs = try Self.readMetrics(in: path)
+                epochs = try RunFiles.contents(of: .metrics, in: path).map { data throws(RunFileProblem) in
+                    try RunFiles.metrics(from: data, in: path)
+                } ?? []
                 status = locks.isHeld(folder: path) ? .running : .interrupted
             }
-        } catch let error as StoredRunProblem {
-            problem = error.description
         } catch {
-            problem = "\(error)"
+            problem = error.description
         }
     }
 
@@ -78,56 +81,6 @@ public struct StoredRun: Sendable {
             let made = (configurationData.flatMap { try? JSONValue.read($0) }, resultData.flatMap { try? JSONValue.read($0) })
             values = made
             return made
-        }
-    }
-
-    /// Why a file of a run folder cannot be listed: the file's name and what is wrong with it.
-    private struct StoredRunProblem: Error, CustomStringConvertible {
-        var file: RunFolder.File
-        var reason: String
-        var description: String { OneLine.escaped("\(file.rawValue): \(reason)") }
-    }
-
-    /// The bytes of `file` in the run folder at `path`, nil when it does not exist; throws
-    /// `StoredRunProblem` when it exists but cannot be read.
-    private static func contents(of file: RunFolder.File, in path: String) throws -> Data? {
-        do { return try FileBytes.readIfPresent(path + "/" + file.rawValue).map { Data($0) } } catch let error as FileReadError {
-            throw StoredRunProblem(file: file, reason: "it cannot be read (\(error.reason))")
-        }
-    }
-
-    /// config.json decoded and checked like a typed record (`RunRecord.validate`).
-    private static func readRecord(_ data: Data?) throws -> RunRecord {
-        guard let data else { throw StoredRunProblem(file: .config, reason: "it is missing") }
-        let record: RunRecord
-        do { record = try JSONCoding.decode(RunRecord.self, from: data) } catch {
-            throw StoredRunProblem(file: .config, reason: JSONCoding.problem(decoding: RunRecord.self, from: data, error: error))
-        }
-        do { try record.validate() } catch let error as ConfigurationError {
-            throw StoredRunProblem(file: .config, reason: error.inStoredRecord().description.trimmingCharacters(in: ["."]))
-        }
-        return record
-    }
-
-    /// result.json decoded and checked against its own record (`RunResult.inconsistency`).
-    private static func readResult(_ data: Data) throws -> RunResult {
-        let result: RunResult
-        do { result = try JSONCoding.decode(RunResult.self, from: data) } catch {
-            throw StoredRunProblem(file: .result, reason: JSONCoding.problem(decoding: RunResult.self, from: data, error: error))
-        }
-        if let problem = result.inconsistency { throw StoredRunProblem(file: .result, reason: problem) }
-        return result
-    }
-
-    /// metrics.jsonl's epochs, one JSON object a line; none when the file does not exist yet
-    /// (a run killed in its first epoch).
-    private static func readMetrics(in path: String) throws -> [EpochMetrics] {
-        guard let data = try contents(of: .metrics, in: path) else { return [] }
-        let decoder = JSONCoding.decoder()
-        return try data.split(separator: UInt8(ascii: "\n")).enumerated().map { index, line in
-            do { return try decoder.decode(EpochMetrics.self, from: Data(line)) } catch {
-                throw StoredRunProblem(file: .metrics, reason: "line \(index + 1): \(JSONCoding.problem(error))")
-            }
         }
     }
 

@@ -29,13 +29,13 @@ enum FileBytes {
         return bytes
     }
 
-    /// The contents of the regular file at `path`, or nil when there is nothing at all there.
-    /// Anything else that cannot be read (a folder, a pipe, a dangling link, no permission)
+    /// The contents of the regular file at `path`, or nil when there is nothing at all there
+    /// (no such name, or a path through a file: `model.safetensors/config.json`). Anything else that cannot be read (a folder, a pipe, a dangling link, no permission)
     /// throws, so that a caller for which a missing file has a meaning (a run not finished yet)
     /// never takes an unreadable one for missing.
     static func readIfPresent(_ path: String) throws -> [UInt8]? {
         var link = stat()
-        if lstat(path, &link) != 0 && errno == ENOENT { return nil }
+        if lstat(path, &link) != 0 && (errno == ENOENT || errno == ENOTDIR) { return nil }
         return try read(path)
     }
 

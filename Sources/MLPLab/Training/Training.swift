@@ -129,15 +129,6 @@ public enum Training {
 }
 
 extension RunFolder {
-    /// The run's record from config.json, checked like a typed one; nil when the folder has none.
-    public func readRecord() throws -> RunRecord? {
-        guard let record = try readJSON(RunRecord.self, from: .config) else { return nil }
-        do { try record.validate() } catch let error as ConfigurationError {
-            throw CheckpointError.damagedRunFile(path: path(of: .config), reason: error.inStoredRecord().description.trimmingCharacters(in: ["."]))
-        }
-        return record
-    }
-
     /// The result of a finished run in this folder, if it has one for exactly `record`'s
     /// configuration and data (marked `reused`). Throws when result.json is damaged (see `readResult`).
     public func finishedResult(for record: RunRecord) throws -> RunResult? {
@@ -154,17 +145,6 @@ extension RunFolder {
     public func saveCheckpoint(_ run: TrainingRun, record: RunRecord) throws {
         try TrainingCheckpoint.write(run, record: record, to: path(of: .checkpoint))
         try writeJSONLines(run.history, to: .metrics)
-    }
-
-    /// The folder's checkpoint for a run of `record`, nil when it has none yet;
-    /// `trainingSamples`, the run's training split, when known, checks its counts.
-    public func readCheckpoint(for record: RunRecord, trainingSamples: Int? = nil) throws -> TrainingCheckpoint? {
-        guard contains(.checkpoint) else { return nil }
-        // The checkpoint is the run's own file: its problems get the run's advice, not a model file's.
-        do { return try TrainingCheckpoint(contentsOf: path(of: .checkpoint), record: record, trainingSamples: trainingSamples) } catch let error as CheckpointError {
-            guard let problem = error.problem else { throw error }
-            throw CheckpointError.damagedRunFile(path: path(of: .checkpoint), reason: problem)
-        }
     }
 
     /// Writes the run's current weights as a model file (`.model` or `.lastModel`); `resized`:

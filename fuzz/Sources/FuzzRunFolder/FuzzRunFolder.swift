@@ -4,7 +4,7 @@ import MLPLab
 
 /// What `mlplab train --resume`, `evaluate` and a study read from a run folder, on arbitrary
 /// bytes, through the calls the tool makes, in a real run folder (in /dev/shm):
-/// - as config.json: `RunFolder.readRecord` and `RunRecord.stored(in:)`; an accepted record is
+/// - as config.json: `RunFolder.readRecord` and `RunFiles.record(in:)`; an accepted record is
 ///   described, hashed, weighed (`MemoryBudget`), split, and, when it is small, trained on data
 ///   of its shape by `Training.run`, as a resume would;
 /// - as result.json: `RunFolder.readResult`; an accepted result is rendered as a run's report;
@@ -43,7 +43,7 @@ public func fuzzRunFolder(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
 
 func asConfiguration(_ data: Data) {
     try! folder.write(data, to: .config)
-    _ = try? RunRecord.stored(in: folderPath)
+    _ = try? RunFiles.record(in: folderPath)
     guard let record = try? folder.readRecord() else { return }
     _ = record.modelDescription + record.trainingDescription + record.configurationKey + record.model.shapeDescription
     precondition(record.firstDifference(from: record) == nil, "a record differs from itself")

@@ -75,7 +75,7 @@ struct StudyText {
             findings.append("Diagnosis: \(first.diagnosis)")
         }
         if diverged.count < runs.count {
-            findings.append("Whether a run diverges depends on its initialization: the step is at the edge of stability (PyTorch behaves the same way on this configuration, as MLPLab's README records under “Raw pixels”; not measured in this run).")
+            findings.append("Whether a run diverges depends on its initialization: the step is at the edge of stability (PyTorch behaves the same way on this configuration, as MLPLab's docs/guide.md records under “Raw pixels”; not measured in this run).")
         }
         return part(3, "Without normalization", "What happens when pixels enter as 0…255?", baseDescription.replacingOccurrences(of: "inputs ÷255", with: "inputs raw 0…255") + ", seeds \(runs.map { String($0.result.record.training.seed) }.joined(separator: ", "))",
                     runs, findings, [.loss(title: "loss with raw pixels (nan is not drawn)", runs: runs)])

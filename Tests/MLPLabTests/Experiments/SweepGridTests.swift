@@ -41,11 +41,11 @@ struct SweepGridTests {
         #expect(throws: ConfigurationError.self) { try SweepGrid(learningRates: "0.001:0.5:+0.001", momenta: "0,0.5,0.9") }
     }
 
-    @Test("the README states both limits as the code has them: values per list or range, combinations per sweep")
-    func readmeStatesTheLimits() throws {
-        let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../README.md").standardizedFileURL
-        let text = try String(contentsOf: readme, encoding: .utf8).replacingOccurrences(of: "\n", with: " ")
-        #expect(text.contains("range up to \(Format.grouped(Double(ValueList.maximumCount))) values"), "README: ranges")
-        #expect(text.contains("a sweep up to \(SweepGrid.maximumCount) combinations"), "README: sweep combinations")
+    @Test("docs/data.md states both limits as the code has them: values per list or range, combinations per sweep")
+    func documentationStatesTheLimits() throws {
+        let page = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../docs/data.md").standardizedFileURL
+        let text = try String(contentsOf: page, encoding: .utf8).replacingOccurrences(of: "\n", with: " ")
+        #expect(text.contains("range up to \(Format.grouped(Double(ValueList.maximumCount))) values"), "docs/data.md: ranges")
+        #expect(text.contains("a sweep up to \(SweepGrid.maximumCount) combinations"), "docs/data.md: sweep combinations")
     }
 }

@@ -128,7 +128,7 @@ struct ClassifierTests {
         #expect(fromFile.logits(pixels: pixels) == (try Self.classifier(run, scaling: .raw)).logits(pixels: pixels))
     }
 
-    @Test("an image file loads as its pixels, and ranks as the same image in memory (the README's example)")
+    @Test("an image file loads as its pixels, and ranks as the same image in memory (docs/library.md's example)")
     func imageFileLoadsAsInTraining() throws {
         let run = try Self.trainedRun()
         let folder = try TestSupport.temporaryDirectory()

@@ -65,7 +65,7 @@ struct StudyCommand: AsyncParsableCommand {
 
         let study = Study(dataset: dataset, configuration: configuration, runsDirectory: output + "/runs")
         study.communicator = Ranks.communicator
-        study.onRunFinished = { result, folder in try RunReport.write(result, to: folder, skipped: skipped) }
+        study.skippedFiles = skipped
         var runStart = clock.now
         var finishedSeconds: [Double] = []
         var current = (number: 0, label: "", epochs: 0)

@@ -73,7 +73,7 @@ struct SweepCommand: AsyncParsableCommand {
             FaultInjection.check(epoch: epoch, batch: batch)
             Terminal.status("  epoch \(epoch)/\(epochs), batch \(batch)/\(count)")
         }
-        sweep.onRunFinished = { result, folder in try RunReport.write(result, to: folder, skipped: skipped) }
+        sweep.skippedFiles = skipped
         let runs: [StudyRun]
         do {
             runs = try await Interrupt.cancellingOnSignal { try sweep.run() }

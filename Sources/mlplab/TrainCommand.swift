@@ -44,53 +44,30 @@ struct TrainCommand: AsyncParsableCommand {
         }
     }
 
-    /// The run folder, the record of what to train, and the data: a new run, or the stored run
-    /// with the options given here applied (`Training.run` names any that differ).
-    /// Also returns every file --skip-unreadable skipped, for summary.md.
-    func prepare() throws -> (RunFolder, RunRecord, Dataset, [ImageFolderReport.SkippedFile]) {
-        if let resume {
-            let (folder, stored) = try RunFolder.resuming(resume)
-            let data = dataOptions.configuration(base: stored.data)
-            let training = trainingOptions.configuration(base: stored.training)
-            let (dataset, skipped) = try dataOptions.loadReporting(data, threads: training.threads)
-            let model = modelOptions.configuration(inputSize: dataset.featureCount, classCount: dataset.classCount, base: stored.model)
-            let record = RunRecord(command: stored.command, data: data, dataset: dataset, model: model, training: training)
-            try folder.checkUnfinished(record)
-            return (folder, record, dataset, skipped)
-        }
-        let training = trainingOptions.configuration()
-        let path = try RunFolder.pathForNewRun(in: runDirectory, name: name)
-        let (dataset, skipped) = try dataOptions.loadReporting(dataOptions.configuration(), threads: training.threads)
-        let folder = try RunFolder.openForNewRun(at: path)
-        let model = modelOptions.configuration(inputSize: dataset.featureCount, classCount: dataset.classCount)
-        return (folder, RunRecord(command: ["mlplab"] + CommandLine.arguments.dropFirst(), data: dataOptions.configuration(),
-                                  dataset: dataset, model: model, training: training), dataset, skipped)
+    /// The training these options ask for: settings left out keep the defaults or the resumed run's.
+    var request: TrainingRequest {
+        var request = TrainingRequest(command: ["mlplab"] + CommandLine.arguments.dropFirst())
+        (request.resume, request.runDirectory, request.name) = (resume, runDirectory, name)
+        request.data = { [dataOptions] in dataOptions.configuration(base: $0) }
+        request.training = { [trainingOptions] in trainingOptions.configuration(base: $0) }
+        request.model = { [modelOptions] in modelOptions.configuration(base: $0) }
+        return request
     }
 
     func run() async throws {
         // A file-size limit (or quota) must give an error from write(), not kill the process.
         signal(SIGXFSZ, SIG_IGN)
         let ranks = Ranks.communicator.flatMap { $0.size > 1 ? $0 : nil }
-        // Data-parallel, rank 0 alone reads the options against the run folder and opens it; the
-        // others load the data the record names.
-        var prepared: (folder: RunFolder, dataset: Dataset, skipped: [ImageFolderReport.SkippedFile])?
-        var record = try ranks.fromLeader { () -> RunRecord in
-            let (folder, record, dataset, skipped) = try prepare()
-            prepared = (folder, dataset, skipped)
-            return record
-        }
+        let prepared = try Training.prepare(request, communicator: ranks, load: dataOptions.loadReporting)
         // A failure before the run's first file (a model too large) leaves no empty folder behind.
-        defer { prepared?.folder.discardIfUnstarted() }
-        let dataset = try ranks.agreeing { try prepared?.dataset ?? record.data.load(threads: record.training.threads, cache: dataOptions.cache, progress: nil).dataset }
-        if let ranks { record.processes = ranks.size }
-        let folder = prepared?.folder
-        let lines = folder.map { TrainingLines(record: record, dataset: dataset, folder: $0.path, toStderr: json) }
+        defer { prepared.folder?.discardIfUnstarted() }
+        let (folder, record, dataset) = (prepared.folder, prepared.record, prepared.dataset)
+        let lines = folder.map { TrainingPrinter(record: record, dataset: dataset, folder: $0.path, toStderr: json) }
         let result: RunResult
         do {
             result = try await Interrupt.cancellingOnSignal {
-                try Training.run(record, on: dataset, in: folder, communicator: ranks) { event in
+                try Training.run(record, on: dataset, in: folder, communicator: ranks, skippedFiles: prepared.skippedFiles) { event in
                     if case let .batch(epoch, batch, _) = event { FaultInjection.check(epoch: epoch, batch: batch) }
-                    if case let .finished(result) = event, let folder { try RunReport.write(result, to: folder, skipped: prepared?.skipped ?? []) }
                     lines?.show(event)
                 }
             }
@@ -102,11 +79,11 @@ struct TrainCommand: AsyncParsableCommand {
             throw ExitCode(130)
         }
         if let lines {
-            lines.finish(result)
+            lines.lines.lines(for: result).forEach(lines.say)
             if json { print(try JSONCoding.string(result)) }
         }
         if let divergence = result.divergence {
-            if let lines { Terminal.error("mlplab: \(lines.describe(divergence)): \(divergence.diagnosis)") }
+            if let lines { Terminal.error(Flags.inText("mlplab: " + lines.lines.line(for: divergence))) }
             if !record.training.continueOnNonFinite { throw ExitCode(3) }
         }
     }

@@ -17,9 +17,8 @@ public final class RunStore {
     public var onRunStart: ((Int, String, Int, Bool) -> Void)?
     /// Called after every batch of the run in progress: (epoch, batch, batches).
     public var onBatch: TrainingRun.BatchObserver?
-    /// Called when a run trained here finishes, before its result.json is written: where a
-    /// report of the run (charts, summary.md) is written.
-    public var onRunFinished: ((RunResult, RunFolder) throws -> Void)?
+    /// The images left out of the data as unreadable, listed in every run's summary.md.
+    public var skippedFiles: [ImageFolderReport.SkippedFile] = []
     /// Runs trained (new or continued from a checkpoint) so far, by this process or, with a
     /// communicator, by any rank.
     public private(set) var trained = 0
@@ -151,12 +150,8 @@ public final class RunStore {
 
     private func train(_ record: RunRecord, in folder: RunFolder) throws -> RunResult {
         if !folder.hasRun { try RunFolder.checkHoldsNoOtherFiles(folder.path, fix: "Move them away, or choose another --output folder.") }
-        return try Training.run(record, on: dataset, in: folder) { [onBatch, onRunFinished] event in
-            switch event {
-            case let .batch(epoch, batch, count): onBatch?(epoch, batch, count)
-            case let .finished(result): try onRunFinished?(result, folder)
-            default: break
-            }
+        return try Training.run(record, on: dataset, in: folder, skippedFiles: skippedFiles) { [onBatch] event in
+            if case let .batch(epoch, batch, count) = event { onBatch?(epoch, batch, count) }
         }
     }
 }

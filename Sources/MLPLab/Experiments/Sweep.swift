@@ -13,10 +13,10 @@ public final class Sweep {
         get { store.onBatch }
         set { store.onBatch = newValue }
     }
-    /// Called when a run trained now finishes, with its folder: where the run's report is written.
-    public var onRunFinished: ((RunResult, RunFolder) throws -> Void)? {
-        get { store.onRunFinished }
-        set { store.onRunFinished = newValue }
+    /// The images left out of the data as unreadable, listed in every run's summary.md.
+    public var skippedFiles: [ImageFolderReport.SkippedFile] {
+        get { store.skippedFiles }
+        set { store.skippedFiles = newValue }
     }
     /// Runs trained by this sweep so far (new or continued from a checkpoint).
     public var trained: Int { store.trained }

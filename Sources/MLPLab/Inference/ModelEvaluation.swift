@@ -65,3 +65,11 @@ extension RunRecord {
         }
     }
 }
+
+extension ModelEvaluation {
+    /// Accuracy, correct and images of each class.
+    public var table: TextTable {
+        TextTable(header: ["class", "accuracy", "correct", "images"],
+                  rows: classes.map { [$0.name, Format.number($0.accuracy), String($0.correct), String($0.samples)] })
+    }
+}

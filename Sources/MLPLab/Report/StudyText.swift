@@ -25,8 +25,7 @@ struct StudyText {
     static func summary(_ run: StudyRun) -> String {
         let o = run.result
         if let d = o.divergence {
-            let how = d.loss.isFinite ? "loss exploded to \(String(format: "%.3g", d.loss)) and collapsed" : "loss \(Format.number(d.loss))"
-            return "diverged in epoch \(d.epoch), batch \(d.batch) (\(how))"
+            return "diverged: \(d.summary(classCount: o.record.classNames.count))"
         }
         return "validation \(Format.number(o.bestValidationAccuracy)), test \(Format.number(o.testAccuracy))"
     }

@@ -1,6 +1,16 @@
 import Foundation
 
 extension Divergence {
+    /// What happened, in one clause, for a model of `classCount` classes: "the loss became nan in
+    /// epoch 1, batch 15", or for a collapse, that it exploded past 100 × ln(classes) and left
+    /// the model no better than guessing. The one wording the tool's message, summary.md and
+    /// the study's report all use.
+    public func summary(classCount: Int) -> String {
+        loss.isFinite
+            ? "in epoch \(epoch) the loss exploded to \(String(format: "%.4g", loss)) at batch \(batch) (over 100 × ln \(classCount)) and the model ended the epoch no better than guessing"
+            : "the loss became \(Format.number(loss)) in epoch \(epoch), batch \(batch)"
+    }
+
     /// Why a training whose loss became non-finite most likely diverged, and the setting to
     /// change, judged from its configuration in the order the assignment met the causes:
     /// unscaled inputs (Part 3), too much momentum (Part 8 at 0.98), too large a step (Part 6 at 0.2).

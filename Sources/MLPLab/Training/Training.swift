@@ -20,7 +20,8 @@ public enum TrainingEvent {
 /// curves to a TensorBoard event file as it goes (`TrainingEventLog`), continues from
 /// the folder's checkpoint when the folder holds the same run, returns the stored result when
 /// the run has finished already, and writes model.safetensors (the kept weights),
-/// last.safetensors and result.json. Without one it only trains and evaluates.
+/// last.safetensors, the run's report (summary.md and charts) and result.json. Without one it
+/// only trains and evaluates.
 ///
 /// Cancel the task that runs it to stop: it stops after the current batch and throws
 /// `CancellationError`; the folder's last checkpoint stays, and running it again continues.
@@ -40,8 +41,13 @@ public enum Training {
     /// the run folder, whose checkpoint it reads and shares. `events` come on every rank, with the
     /// same values; an error anywhere stops every rank (`DistributedError.otherRankFailed` on the
     /// others), so that none waits for the rest.
+    ///
+    /// With `folder` and `writesReport`, the run's report (`RunReport`: summary.md, loss.svg,
+    /// per-class.svg, confusion.svg) is written when it finishes, before result.json;
+    /// `skippedFiles`, the images left out of the data as unreadable, are listed in summary.md.
     public static func run(_ record: RunRecord, on dataset: Dataset, in folder: RunFolder? = nil,
                            communicator: Communicator? = nil,
+                           writesReport: Bool = true, skippedFiles: [ImageFolderReport.SkippedFile] = [],
                            events: ((TrainingEvent) throws -> Void)? = nil) throws -> RunResult {
         let ranks = communicator.flatMap { $0.size > 1 ? $0 : nil }
         precondition(folder == nil || (ranks?.rank ?? 0) == 0, "Training.run: only rank 0 holds the run folder")
@@ -104,6 +110,7 @@ public enum Training {
             parameterCount: run.model.parameters.count)
         try ranks.agreeing {
             try log?.finished(result)
+            if writesReport, let folder { try RunReport.write(result, to: folder, skipped: skippedFiles) }
             try events?(.finished(result))
             try folder?.writeJSON(result, to: .result)
         }

@@ -91,10 +91,13 @@ struct DataOptions: ParsableArguments {
     /// `load`, also returning every file `--skip-unreadable` skipped (the note on stderr names
     /// only a few), for `info --json` and a run's summary.md.
     func loadReporting(_ configuration: DataConfiguration, threads: Int) throws -> (dataset: Dataset, skipped: [ImageFolderReport.SkippedFile]) {
-        let bar = ProgressBar(label: "decoding")
-        let (dataset, report) = try configuration.load(threads: threads, cache: cache, progress: { bar.update($0, of: $1) })
-        bar.finish()
-        report?.notes.forEach(Terminal.error)
+        // In an MPI job, rank 0 alone draws the bar and says what was skipped.
+        let bar = Ranks.isLeader ? ProgressBar(label: "decoding") : nil
+        var progress: (@Sendable (Int, Int) -> Void)?
+        if let bar { progress = { bar.update($0, of: $1) } }
+        let (dataset, report) = try configuration.load(threads: threads, cache: cache, progress: progress)
+        bar?.finish()
+        if Ranks.isLeader { report?.notes.forEach(Terminal.error) }
         return (dataset, report?.skipped ?? [])
     }
 }

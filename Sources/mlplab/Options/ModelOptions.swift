@@ -12,10 +12,15 @@ struct ModelOptions: ParsableArguments {
     @Option(name: .customLong("init"), help: ArgumentHelp("Initialization: torch (nn.Linear's default), zero, xavier, kaiming (default: torch).", valueName: "name"))
     var initialization: Initialization?
 
-    /// A model for `inputSize` inputs and `classCount` classes: `base` (default: the default
-    /// model) with every option that was given applied.
-    func configuration(inputSize: Int, classCount: Int, base: ModelConfiguration? = nil) -> ModelConfiguration {
-        var configuration = base ?? ModelConfiguration(inputSize: inputSize, classCount: classCount)
+    /// A model for `inputSize` inputs and `classCount` classes: the default model with every
+    /// option that was given applied.
+    func configuration(inputSize: Int, classCount: Int) -> ModelConfiguration {
+        configuration(base: ModelConfiguration(inputSize: inputSize, classCount: classCount))
+    }
+
+    /// `base` with every option that was given applied.
+    func configuration(base: ModelConfiguration) -> ModelConfiguration {
+        var configuration = base
         if let hidden = widths.hidden { configuration.hiddenSizes = hidden.widths }
         if let activation { configuration.activation = activation }
         if let initialization { configuration.initialization = initialization }

@@ -167,7 +167,7 @@ struct RunFolderTests {
         let metrics = try String(contentsOfFile: runs + "/div/metrics.jsonl", encoding: .utf8).split(separator: "\n")
         #expect(metrics.count == 1)
         #expect(FileManager.default.fileExists(atPath: runs + "/div/model.safetensors"))
-        #expect(try String(contentsOfFile: runs + "/div/summary.md", encoding: .utf8).contains("**Diverged** in epoch 1"))
+        #expect(try String(contentsOfFile: runs + "/div/summary.md", encoding: .utf8).contains("**Diverged**: the loss became nan in epoch 1"))
     }
 
     @Test("--patience stops early and keeps the best weights as model.safetensors")

@@ -28,14 +28,6 @@ public struct TextTable {
     }
 }
 
-extension ModelEvaluation {
-    /// Accuracy, correct and images of each class.
-    public var table: TextTable {
-        TextTable(header: ["class", "accuracy", "correct", "images"],
-                  rows: classes.map { [$0.name, Format.number($0.accuracy), String($0.correct), String($0.samples)] })
-    }
-}
-
 extension DatasetSummary {
     /// Images of each class, in all and in each part of the split.
     public var table: TextTable {

@@ -56,7 +56,7 @@ public enum RunReport {
         if result.stoppedEarly { lines.append("Stopped early: validation accuracy did not improve for \(training.patience ?? 0) epochs.") }
         if let divergence = result.divergence {
             lines.append("")
-            lines.append("**Diverged** in epoch \(divergence.epoch), batch \(divergence.batch): loss \(number(divergence.loss)). \(divergence.diagnosis)")
+            lines.append("**Diverged**: \(divergence.summary(classCount: record.classNames.count)). \(divergence.diagnosis)")
         }
         lines.append("")
         lines.append("| class | train acc | test acc | test images |")

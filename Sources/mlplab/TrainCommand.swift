@@ -106,7 +106,7 @@ struct TrainCommand: AsyncParsableCommand {
             if json { print(try JSONCoding.string(result)) }
         }
         if let divergence = result.divergence {
-            if let lines { Terminal.error("mlplab: \(lines.describe(divergence)): \(divergence.diagnosis)") }
+            if let lines { Terminal.note("mlplab: \(lines.describe(divergence)): \(divergence.diagnosis)") }
             if !record.training.continueOnNonFinite { throw ExitCode(3) }
         }
     }

@@ -36,7 +36,7 @@ final class TrainingLines {
             say("model   \(record.modelDescription)")
             say("sgd     \(record.trainingDescription)")
             say("engine  \(record.engineDescription(precision: run.precision))")
-            if let note = run.precisionNote { Terminal.error("note: --precision \(training.precision.rawValue): \(note)") }
+            if let note = run.precisionNote { Terminal.note("note: --precision \(training.precision.rawValue): \(note)") }
             say("run     \(folder)\(resumedAfterEpoch > 0 ? "  (resuming after epoch \(resumedAfterEpoch))" : "")")
         case let .batch(epoch, batch, count):
             progress.batch(epoch: epoch, batch: batch, batchCount: count)

@@ -94,7 +94,7 @@ struct DataOptions: ParsableArguments {
         let bar = ProgressBar(label: "decoding")
         let (dataset, report) = try configuration.load(threads: threads, cache: cache, progress: { bar.update($0, of: $1) })
         bar.finish()
-        report?.notes.forEach(Terminal.error)
+        report?.notes.forEach(Terminal.note)
         return (dataset, report?.skipped ?? [])
     }
 }

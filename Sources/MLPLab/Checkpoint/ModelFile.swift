@@ -169,7 +169,7 @@ public struct ModelFile {
     public func check(against dataset: Dataset, path: String) throws {
         guard imageWidth == dataset.imageWidth, imageHeight == dataset.imageHeight else {
             // A model trained on resized images fits this data resized as it was.
-            let hint = resized ? "; it was trained with --resize \(imageWidth)x\(imageHeight), so pass that" : ""
+            let hint = resized ? "; it was trained with data.image_folder.resize \(imageWidth)x\(imageHeight), so pass that" : ""
             throw CheckpointError.dataMismatch(path: path, reason: "it takes \(imageWidth)×\(imageHeight) images, the data has \(dataset.imageWidth)×\(dataset.imageHeight)\(hint)")
         }
         guard classNames == dataset.classNames else {

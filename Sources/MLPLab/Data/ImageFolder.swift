@@ -88,11 +88,11 @@ public struct ImageFolderReport: Codable, Equatable, Sendable {
         var notes: [String] = []
         if !skipped.isEmpty {
             let examples = skipped.prefix(3).map { "\($0.path) (\($0.reason))" }.joined(separator: ", ")
-            let more = skipped.count > 3 ? ", … (all \(skipped.count) with reasons: `mlplab info --json` and a run's summary.md)" : ""
-            notes.append("skipped \(skipped.count) unreadable file\(skipped.count == 1 ? "" : "s") (--skip-unreadable): \(examples)\(more)")
+            let more = skipped.count > 3 ? ", … (all \(skipped.count) with reasons: mlplab info output.json and a run's summary.md)" : ""
+            notes.append("skipped \(skipped.count) unreadable file\(skipped.count == 1 ? "" : "s") (data.image_folder.skip_unreadable): \(examples)\(more)")
         }
         if let cacheProblem {
-            notes.append("note: the decoded images were not cached (\(cacheProblem)); the next run decodes them again. --cache-dir chooses another folder, --no-cache skips caching.")
+            notes.append("note: the decoded images were not cached (\(cacheProblem)); the next run decodes them again. cache.folder chooses another folder, cache.off skips caching.")
         }
         if ignoredCount > 0 {
             notes.append("ignored \(ignoredCount) file\(ignoredCount == 1 ? "" : "s") that are not images by their extension, e.g. \(ignoredExamples.joined(separator: ", "))")

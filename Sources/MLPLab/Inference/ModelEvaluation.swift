@@ -59,7 +59,7 @@ extension RunRecord {
         }
         do { try record.validate() } catch let error as ConfigurationError {
             throw CheckpointError.damagedRunFile(path: path + "/" + RunFolder.File.config.rawValue,
-                                                 reason: error.inStoredRecord().description.trimmingCharacters(in: ["."]))
+                                                 reason: error.inFile().description.trimmingCharacters(in: ["."]))
         }
         return record
     }
@@ -75,10 +75,10 @@ extension RunRecord {
         }
         guard dataset.officialTestRange == nil else { return }
         if data.testFraction != self.data.testFraction {
-            throw CheckpointError.splitDiffers(path: path, reason: "--test \(Format.trimmed(data.testFraction)) is not the run's \(Format.trimmed(self.data.testFraction)), and that split would hold images the run trained on")
+            throw CheckpointError.splitDiffers(path: path, reason: "data.test_fraction \(Format.trimmed(data.testFraction)) is not the run's \(Format.trimmed(self.data.testFraction)), and that split would hold images the run trained on")
         }
         if seed != training.seed {
-            throw CheckpointError.splitDiffers(path: path, reason: "--seed \(seed) is not the run's \(training.seed), and that split would hold images the run trained on")
+            throw CheckpointError.splitDiffers(path: path, reason: "training.seed \(seed) is not the run's \(training.seed), and that split would hold images the run trained on")
         }
     }
 }

@@ -67,7 +67,7 @@ public enum RunReport {
         }
         lines.append("")
         if !skipped.isEmpty {
-            lines.append("## Skipped files (--skip-unreadable)")
+            lines.append("## Skipped files (data.image_folder.skip_unreadable)")
             lines.append("")
             lines.append("\(skipped.count) file\(skipped.count == 1 ? "" : "s") of the data could not be read and \(skipped.count == 1 ? "was" : "were") left out:")
             lines.append("")

@@ -15,9 +15,9 @@ public enum RunQueryError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case let .malformedCondition(text):
-            return OneLine.escaped("cannot read the condition '\(text)': write KEY OPERATOR VALUE with one of = != < > <= >=, e.g. --where lr=0.05 or --where 'test_accuracy>0.88'.")
+            return OneLine.escaped("cannot read the condition '\(text)': write KEY OPERATOR VALUE with one of = != < > <= >=, e.g. lr=0.05 or 'test_accuracy>0.88'.")
         case let .notANumber(text, value):
-            return OneLine.escaped("cannot read the condition '\(text)': < > <= >= compare numbers, and '\(value)' is not a finite number. Give one, e.g. --where 'lr>1e-3', or compare text with = or !=.")
+            return OneLine.escaped("cannot read the condition '\(text)': < > <= >= compare numbers, and '\(value)' is not a finite number. Give one, e.g. 'lr>1e-3', or compare text with = or !=.")
         case let .unknownKey(key, valid):
             return OneLine.escaped("unknown key '\(key)': use one of \(valid.joined(separator: ", ")).")
         case let .notAFolder(path):

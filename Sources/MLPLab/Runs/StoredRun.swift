@@ -104,7 +104,7 @@ public struct StoredRun: Sendable {
             throw StoredRunProblem(file: .config, reason: JSONCoding.problem(decoding: RunRecord.self, from: data, error: error))
         }
         do { try record.validate() } catch let error as ConfigurationError {
-            throw StoredRunProblem(file: .config, reason: error.inStoredRecord().description.trimmingCharacters(in: ["."]))
+            throw StoredRunProblem(file: .config, reason: error.inFile().description.trimmingCharacters(in: ["."]))
         }
         return record
     }

@@ -60,7 +60,7 @@ extension RunFolder {
             .cannotContinue(path: path, epochs: done, reason: reason)
         }
         if stored.training.schedule == .cosine {
-            throw refuse("its cosine schedule lowered the rate to 0 over \(done) epochs, and more epochs would raise it again midway: that is not the run --epochs \(record.training.epochs) gives. Start a new run with --epochs \(record.training.epochs) and another --name")
+            throw refuse("its cosine schedule lowered the rate to 0 over \(done) epochs, and more epochs would raise it again midway: that is not the run training.epochs \(record.training.epochs) gives. Start a new run with training.epochs \(record.training.epochs) and another run.name")
         }
         let checkpoint = try readCheckpoint(for: stored, trainingSamples: trainingSamples)
         if let state = checkpoint?.state {
@@ -69,7 +69,7 @@ extension RunFolder {
             }
             if let patience = stored.training.patience, let best = state.bestEpoch,
                state.stoppedEarly || state.history.count - best >= patience {
-                throw refuse("validation accuracy has not improved since epoch \(best), for \(patience) or more epochs (--patience \(patience)), so a longer run stops where this one did. Start a new run with a larger --patience")
+                throw refuse("validation accuracy has not improved since epoch \(best), for \(patience) or more epochs (training.patience \(patience)), so a longer run stops where this one did. Start a new run with a larger training.patience")
             }
         }
         if contains(.result) {

@@ -61,7 +61,7 @@ extension RunResult {
     /// and time against it: one entry per class, accuracies within 0…1, times within 0…10¹² seconds.
     public var inconsistency: String? {
         do { try record.validate() } catch {
-            let named = (error as? ConfigurationError).map { "\($0.inStoredRecord(prefix: "record."))" } ?? "its record's \(error)"
+            let named = (error as? ConfigurationError).map { "\($0.inFile(prefix: "record."))" } ?? "its record's \(error)"
             return named.trimmingCharacters(in: ["."])
         }
         let classes = record.classNames.count, count = 0...(1 << 52)

@@ -133,7 +133,7 @@ extension RunFolder {
     public func readRecord() throws -> RunRecord? {
         guard let record = try readJSON(RunRecord.self, from: .config) else { return nil }
         do { try record.validate() } catch let error as ConfigurationError {
-            throw CheckpointError.damagedRunFile(path: path(of: .config), reason: error.inStoredRecord().description.trimmingCharacters(in: ["."]))
+            throw CheckpointError.damagedRunFile(path: path(of: .config), reason: error.inFile().description.trimmingCharacters(in: ["."]))
         }
         return record
     }

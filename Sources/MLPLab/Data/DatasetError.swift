@@ -19,10 +19,10 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable {
     case symlinkLoop(path: String)
     case tooManyFiles(path: String, count: Int, limit: Int)
     case folderTooLarge(path: String, images: Int, width: Int, height: Int, limit: Int)
-    /// `--resize` would bring a loaded data set (IDX, Fashion-MNIST) to more bytes than
-    /// `--max-decoded-bytes` allows, or than the machine has (`byMemory`).
+    /// `data.image_folder.resize` would bring a loaded data set (IDX, Fashion-MNIST) to more bytes
+    /// than `data.image_folder.maximum_decoded_bytes` allows, or than the machine has (`byMemory`).
     case resizeTooLarge(source: String, images: Int, width: Int, height: Int, limit: Double, byMemory: Bool)
-    /// An image `GrayImage.resized` cannot bring to the `--resize` size (or a model's).
+    /// An image `GrayImage.resized` cannot bring to the `data.image_folder.resize` size (or a model's).
     case cannotResize(path: String, from: ImageSize, to: ImageSize, reason: String)
     case nameNotUTF8(directory: String, escaped: String)
     case classNameNotUTF8(path: String, escaped: String)
@@ -37,7 +37,7 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable {
     /// line whatever the names hold (`OneLine`).
     public var description: String { OneLine.escaped(message) }
 
-    /// Why one file was left out, without its path or the fix: what `--skip-unreadable` lists.
+    /// Why one file was left out, without its path or the fix: what skipping unreadable files lists.
     public var reason: String {
         switch self {
         case let .cannotDecode(_, reason), let .unreadable(_, reason), let .unusableFile(_, reason, _): OneLine.escaped(reason)

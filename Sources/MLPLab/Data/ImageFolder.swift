@@ -12,7 +12,7 @@ public struct ImageFolderOptions: Codable, Equatable, Sendable {
     /// Refuse folders with more image files than this.
     public var maximumFiles = 5_000_000
     /// Refuse folders whose images would decode to more bytes than this (files × the first
-    /// image's pixels, or × the --resize size), checked before decoding.
+    /// image's pixels, or × the `resize` size), checked before decoding.
     public var maximumDecodedBytes = 8_000_000_000
 
     /// The defaults: one image size required, no file skipped, at most 16.8 megapixels an image,
@@ -179,7 +179,7 @@ public enum ImageFolder {
         report.skipped = (listing.skipped + failures.map { ImageFolderReport.SkippedFile(path: files[$0.0].relativePath, reason: $0.1.reason) })
             .sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
 
-        // One size for all, or --resize.
+        // One size for all, or `resize`.
         var kept: [(file: File, image: GrayImage)] = []
         kept.reserveCapacity(files.count)
         for (file, result) in zip(files, consume images) {
@@ -223,7 +223,7 @@ public enum ImageFolder {
     }
 
     /// Refuses a folder whose images would decode to more than `options.maximumDecodedBytes`,
-    /// before anything is decoded: the size is --resize's, or the first readable image header's
+    /// before anything is decoded: the size is `resize`'s, or the first readable image header's
     /// (all images must share it).
     static func checkDecodedSize(root: String, files: [File], options: ImageFolderOptions) throws {
         let size: ImageSize? = options.resize ?? files.lazy.prefix(16).compactMap { file in

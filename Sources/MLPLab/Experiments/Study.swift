@@ -68,7 +68,7 @@ public struct StudyConfiguration: Codable, Equatable, Sendable {
         }
     }
 
-    /// Trains every part on all the training data, not the preset's subset (`--full`).
+    /// Trains every part on all the training data, not the preset's subset (the tool's full study).
     public mutating func useAllTrainingData() {
         data.trainLimit = nil
         beyondTrainLimit = nil

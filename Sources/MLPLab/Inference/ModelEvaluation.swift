@@ -67,7 +67,7 @@ extension RunRecord {
     /// Throws `CheckpointError.splitDiffers` unless `data` and `seed` rebuild this run's own
     /// test split of `dataset`: the data it trained on (the fingerprint; images added, removed
     /// or changed move every image's place in the split), and for data without an official test
-    /// set, the same --test fraction and seed. Another split of the same data would hold images
+    /// set, the same test fraction and seed. Another split of the same data would hold images
     /// the run trained on, and score them as test images.
     public func checkOwnTestSplit(of dataset: Dataset, data: DataConfiguration, seed: UInt64, path: String) throws {
         if dataset.fingerprint != dataFingerprint {

@@ -1,11 +1,11 @@
 /// What is wrong with a `mlplab runs` query or the folders it lists; each says what to do.
 public enum RunQueryError: Error, CustomStringConvertible, Equatable {
-    /// A `--where` expression without a key, an operator or a value.
+    /// A condition (`RunCondition`) without a key, an operator or a value.
     case malformedCondition(String)
-    /// A `--where` expression whose operator orders numbers (< > <= >=) but whose value is no
+    /// A condition whose operator orders numbers (< > <= >=) but whose value is no
     /// finite number: the expression, and the value.
     case notANumber(String, value: String)
-    /// A `--where` or `--sort` key that is no alias and that no listed run holds, with the keys that are valid.
+    /// A condition's or sort's key that is no alias and that no listed run holds, with the keys that are valid.
     case unknownKey(String, valid: [String])
     /// A folder to list that does not exist or is not a folder.
     case notAFolder(String)

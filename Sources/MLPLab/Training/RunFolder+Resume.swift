@@ -2,7 +2,7 @@ import Foundation
 
 extension RunFolder {
     /// The record of the run in this folder, finished or not, read and checked like a typed
-    /// configuration (`train --resume` fills the options left out from it). Throws when the
+    /// configuration (resuming it from the command line fills the options left out from it). Throws when the
     /// folder holds no run.
     public func recordToResume() throws -> RunRecord {
         guard let record = try readRecord() else { throw CheckpointError.notARun(path: path) }
@@ -34,7 +34,7 @@ extension RunFolder {
 
     /// Throws `CheckpointError.alreadyFinished` when this folder holds `record`'s run finished:
     /// resuming it would train nothing. (`Training.run` returns such a result; the tool's
-    /// `--resume` asks for work and says what would give it some.)
+    /// resume asks for work and says what would give it some.)
     public func checkUnfinished(_ record: RunRecord) throws {
         guard let result = try finishedResult(for: record) else { return }
         throw CheckpointError.alreadyFinished(path: path, epochs: result.epochs.count,
@@ -84,7 +84,7 @@ extension RunFolder {
 
 extension RunRecord {
     /// Whether this record is `stored`'s run with more epochs, and nothing else changed: what
-    /// `train --resume RUN --epochs N` asks for.
+    /// resuming a run with more epochs asks for.
     public func continues(_ stored: RunRecord) -> Bool {
         var same = stored
         same.training.epochs = training.epochs

@@ -77,7 +77,7 @@ public struct RunRecord: Codable, Equatable, Sendable {
     /// both values; nil if none.
     ///
     /// With `epochsLast`, a different `training.epochs` is named only when nothing else differs:
-    /// after `--resume RUN --epochs N` with another change, the change is what to report.
+    /// after resuming a run with more epochs and another change, the change is what to report.
     public func firstDifference(from other: RunRecord, epochsLast: Bool) -> (field: String, stored: String, given: String)? {
         guard epochsLast else { return firstDifference(from: other) }
         var same = other

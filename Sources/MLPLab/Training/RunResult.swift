@@ -1,5 +1,5 @@
 /// Everything a finished (or diverged, or early-stopped) training measured: what `result.json`
-/// of a run folder holds, what `mlplab train --json` prints and what `Training.run` returns:
+/// of a run folder holds, what `mlplab train` prints as JSON and what `Training.run` returns:
 /// one object, one JSON shape.
 public struct RunResult: Codable, Sendable {
     /// The MLPLab version that trained the run.

@@ -28,4 +28,23 @@ struct FlagNamesTests {
         #expect(FlagNames.terminalText("training.epochs was 6 in that run, 4 now; another run.name.", keeping: ["training.epochs"])
                 == "training.epochs was 6 in that run, 4 now; another --name.")
     }
+
+    @Test("a library error names the key; the terminal names the flag")
+    func libraryErrorNamesTheKeyAndTheTerminalTheFlag() {
+        var training = TrainingConfiguration()
+        training.batchSize = 0
+        #expect(throws: ConfigurationError(setting: "training.batch_size", value: "0", rule: "must be at least 1", fix: "the assignment uses 64")) {
+            try training.validate()
+        }
+        let message = "\(ConfigurationError(setting: "training.batch_size", value: "0", rule: "must be at least 1", fix: "the assignment uses 64"))"
+        #expect(message == "training.batch_size must be at least 1 (got 0); the assignment uses 64.")
+        #expect(FlagNames.terminalText(message) == "--batch-size must be at least 1 (got 0); the assignment uses 64.")
+        // A resume's changed field is config.json's key on the terminal too; its advice names flags.
+        let differs = CheckpointError.configurationDiffers(path: "runs/a", field: "training.epochs", stored: "6", given: "4")
+        let shown = FlagNames.terminalMessage(for: differs, "\(differs)")
+        #expect(shown.contains("training.epochs was 6 in that run, 4 now") && shown.contains("--resume") && shown.contains("another --name"), "\(shown)")
+        // A run query's keys are the keys it takes.
+        let query = RunQueryError.unknownKey("bogus", valid: ["lr", "training.optimizer.learning_rate"])
+        #expect(FlagNames.terminalMessage(for: query, "\(query)") == "\(query)")
+    }
 }

@@ -15,6 +15,19 @@ struct FlagNamesTests {
         }
     }
 
+    @Test("every flag in the table is one the tool takes")
+    func everyFlagExists() throws {
+        var help = ""
+        for command in [["study"], ["train"], ["sweep"], ["lr-find"], ["evaluate"], ["predict"], ["info"], ["runs", "list"], ["model"]] {
+            let result = try Tool.run(command + ["--help"])
+            #expect(result.status == 0, "\(command): \(result.stderr)")
+            help += result.stdout
+        }
+        for (key, flag) in FlagNames.flags {
+            #expect(help.contains(flag + " ") || help.contains(flag + "\n") || help.contains(flag + ","), "\(key) → \(flag) is no option of the tool")
+        }
+    }
+
     @Test("text without a key standing alone comes back unchanged: quoted and prefixed keys, paths, longer key paths, other words")
     func otherTextIsUnchanged() {
         for text in ["", "cannot read 'runs/a/config.json': it is truncated. Copy it again.",

@@ -68,7 +68,8 @@ let package = Package(
         .testTarget(
             name: "MLPLabTests",
             // CStb: the tests write colour JPEGs and PNGs (stb_image_write) for the image folders.
-            dependencies: ["MLPLab", "CStb"],
+            // mlplab: the tool's table of flags (FlagNames), checked without running the tool.
+            dependencies: ["MLPLab", "CStb", "mlplab"],
             resources: [.copy("Support/Fixtures")]
         ),
     ]

@@ -55,7 +55,7 @@ struct LRFindCommand: AsyncParsableCommand {
             throw ExitCode(130)
         } catch let error as ConfigurationError {
             // A rule that needs the data (batches per epoch): a usage error, said after the load.
-            Terminal.error("Error: \(error)")
+            Terminal.note("Error: \(error)")
             throw ExitCode.validationFailure
         }
         try AtomicFile.write(Data(result.chart.svg.utf8), to: output)

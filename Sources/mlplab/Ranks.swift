@@ -47,7 +47,10 @@ enum Ranks {
             }
         } catch {
             code = command.exitCode(for: error).rawValue
-            let message = command.fullMessage(for: error)
+            // The library names settings by their keys, the terminal by this tool's flags (help
+            // and version, code 0, are the tool's own text).
+            let full = command.fullMessage(for: error)
+            let message = code == 0 ? full : FlagNames.terminalMessage(for: error, full)
             let agreed = error as? DistributedError == .otherRankFailed || error is ValidationError || error is CleanExit
             if !message.isEmpty && (isLeader || !agreed) {
                 if code == 0 { print(message) } else { Terminal.error(prefix + message) }

@@ -10,6 +10,12 @@ enum Terminal {
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 
+    /// Writes a line that holds the library's text (a note, a diagnosis, an error) to stderr,
+    /// with the settings it names by their keys shown as this tool's flags (`FlagNames`).
+    static func note(_ text: String) {
+        error(FlagNames.terminalText(text))
+    }
+
     /// Draws `text` over the current stderr line (terminals only).
     static func status(_ text: String) {
         guard stderrIsTerminal else { return }

@@ -83,7 +83,7 @@ struct TrainCommand: AsyncParsableCommand {
             if json { print(try JSONCoding.string(result)) }
         }
         if let divergence = result.divergence {
-            if let lines { Terminal.error(Flags.inText("mlplab: " + lines.lines.line(for: divergence))) }
+            if let lines { Terminal.note("mlplab: " + lines.lines.line(for: divergence)) }
             if !record.training.continueOnNonFinite { throw ExitCode(3) }
         }
     }

@@ -16,7 +16,7 @@ final class TrainingPrinter {
     }
 
     func say(_ line: String) {
-        let line = Flags.inText(line)
+        let line = FlagNames.terminalText(line)
         if toStderr { Terminal.error(line) } else { print(line) }
     }
 
@@ -24,7 +24,7 @@ final class TrainingPrinter {
         switch event {
         case let .started(run, resumedAfterEpoch):
             epochsDone = resumedAfterEpoch
-            if let note = lines.note(for: run) { Terminal.error(Flags.inText(note)) }
+            if let note = lines.note(for: run) { Terminal.note(note) }
         case let .batch(epoch, batch, count):
             progress.batch(epoch: epoch, batch: batch, batchCount: count)
         case let .epoch(metrics):

@@ -60,36 +60,36 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
         case let .notARun(path):
             return "'\(path)' is not a run folder (no config.json and checkpoint.safetensors). Give the folder that 'mlplab train' printed, e.g. runs/<name>."
         case let .locked(path, pid):
-            return "'\(path)' is in use by another training (process \(pid)). Wait for it to finish, or use another --name."
+            return "'\(path)' is in use by another training (process \(pid)). Wait for it to finish, or use another run.name."
         case let .configurationDiffers(path, field, stored, given) where field.hasPrefix("the data's contents"):
-            return "cannot resume '\(path)': the data differs from the data that run trained on (fingerprint \(stored) then, \(given) now: images added, removed or changed). Give the run's data as it was, or start a new run with another --name."
+            return "cannot resume '\(path)': the data differs from the data that run trained on (fingerprint \(stored) then, \(given) now: images added, removed or changed). Give the run's data as it was, or start a new run with another run.name."
         case let .configurationDiffers(path, field, stored, given):
-            return "cannot resume '\(path)': \(field) was \(stored) in that run, \(given) now. Repeat the original command with --resume, or start a new run with another --name."
+            return "cannot resume '\(path)': \(field) was \(stored) in that run, \(given) now. Repeat the original command with run.resume, or start a new run with another run.name."
         case let .otherData(path, trainedOn, given, source):
-            return "cannot continue '\(path)' on this data: it was trained on \(trainedOn), and the data given is \(given). Give the run's data ('\(source)', or leave the data out), or train this data in a new run with another --name."
+            return "cannot continue '\(path)' on this data: it was trained on \(trainedOn), and the data given is \(given). Give the run's data ('\(source)', or leave the data out), or train this data in a new run with another run.name."
         case let .alreadyFinished(path, epochs, canContinue):
-            let more = canContinue ? "Train it further with --resume \(path) --epochs N (N above \(epochs)), or start" : "Start"
-            return "'\(path)' has finished its \(epochs) epoch\(epochs == 1 ? "" : "s"); nothing to resume (its result is in result.json). \(more) a new run with another --name."
+            let more = canContinue ? "Train it further with run.resume \(path) training.epochs N (N above \(epochs)), or start" : "Start"
+            return "'\(path)' has finished its \(epochs) epoch\(epochs == 1 ? "" : "s"); nothing to resume (its result is in result.json). \(more) a new run with another run.name."
         case let .cannotContinue(path, epochs, reason):
             return "cannot train '\(path)' past its \(epochs) epoch\(epochs == 1 ? "" : "s"): \(reason)."
         case let .damagedRunFile(path, reason):
             let folder = PathName.parent(of: path)
             switch PathName.lastComponent(of: path) {
             case "checkpoint.safetensors":
-                return "'\(path)' cannot be used: \(reason). The checkpoint was damaged (a disk or copy error, or an edit): restore it from a backup, or start the run again with another --name."
+                return "'\(path)' cannot be used: \(reason). The checkpoint was damaged (a disk or copy error, or an edit): restore it from a backup, or start the run again with another run.name."
             case "model.safetensors", "last.safetensors":
-                return "'\(path)' cannot be used: \(reason). The run wrote it there, so it was damaged since (a disk or copy error, or an edit): remove \(folder)/result.json and run 'mlplab train --resume \(folder)' to write it again from the run's checkpoint, or train the run again with another --name."
+                return "'\(path)' cannot be used: \(reason). The run wrote it there, so it was damaged since (a disk or copy error, or an edit): remove \(folder)/result.json and continue it with run.resume \(folder) to write it again from the run's checkpoint, or train the run again with another run.name."
             case let name where TensorBoardEventFile.isEventFileName(name):
                 return "'\(path)' cannot be used: \(reason). It holds only the run's TensorBoard curves: move it out of \(folder) and run again; the finished epochs' values are written again from the run's history."
             case "result.json":
-                return "'\(path)' cannot be used: \(reason). Remove it and run 'mlplab train --resume \(folder)' to write it again from the run's checkpoint."
+                return "'\(path)' cannot be used: \(reason). Remove it and continue the run with run.resume \(folder) to write it again from the run's checkpoint."
             default:
-                return "'\(path)' cannot be used: \(reason). It was edited or damaged: undo the change, or start a new run with another --name."
+                return "'\(path)' cannot be used: \(reason). It was edited or damaged: undo the change, or start a new run with another run.name."
             }
         case let .nonFiniteWeights(path, tensor):
-            return "'\(path)': \(tensor) holds nan or infinite weights: the run that wrote it diverged, and its predictions would be nan or meaningless. Use the model of a run that did not diverge (its summary.md says), or train again with a lower --lr."
+            return "'\(path)': \(tensor) holds nan or infinite weights: the run that wrote it diverged, and its predictions would be nan or meaningless. Use the model of a run that did not diverge (its summary.md says), or train again with a lower training.optimizer.learning_rate."
         case let .splitDiffers(path, reason):
-            return "cannot score '\(path)' on its own test split: \(reason). Give the run's data and leave out --test and --seed, or evaluate its model file ('\(path)/model.safetensors') to score any split of any data."
+            return "cannot score '\(path)' on its own test split: \(reason). Give the run's data and leave out data.test_fraction and training.seed, or evaluate its model file ('\(path)/model.safetensors') to score any split of any data."
         case let .folderNotFree(path, reason, fix):
             return "cannot use '\(path)': \(reason). \(fix)"
         case let .cannotCreate(path, reason, fix):

@@ -12,7 +12,7 @@ enum Folder {
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
             if isDirectory.boolValue { return }
             throw CheckpointError.cannotCreate(path: path, reason: "it is a file, not a folder",
-                                               fix: "Move the file away, or choose another place (--run-dir, --name, -o).")
+                                               fix: "Move the file away, or choose another place (run.directory, run.name, output.folder).")
         }
         try checkNotDanglingLink(path)
         let parent = PathName.parent(of: path)
@@ -34,7 +34,7 @@ enum Folder {
         let code = errno
         let destination = (try? FileManager.default.destinationOfSymbolicLink(atPath: path)).map { " to '\(OneLine.escaped($0))'" } ?? ""
         let reason = code == ELOOP ? "it is a symbolic link\(destination) that loops" : "it is a symbolic link\(destination), which does not exist"
-        throw CheckpointError.cannotCreate(path: path, reason: reason, fix: "Remove the link, or choose another place (--name, --run-dir, -o).")
+        throw CheckpointError.cannotCreate(path: path, reason: reason, fix: "Remove the link, or choose another place (run.name, run.directory, output.folder).")
     }
 
     /// The error for `errno` from making or writing into `path`, with the fix that errno calls for.
@@ -43,23 +43,23 @@ enum Folder {
         switch code {
         case ENOTDIR:
             return .cannotCreate(path: path, reason: "a part of the path is a file, not a folder",
-                                 fix: "Move the file away, or choose another place (--run-dir, --name, -o).")
+                                 fix: "Move the file away, or choose another place (run.directory, run.name, output.folder).")
         case ENAMETOOLONG:
             return .cannotCreate(path: path, reason: "the name is too long for the file system (\(reason))",
-                                 fix: "Choose a shorter name (--name, --run-dir, -o; at most 255 bytes a name).")
+                                 fix: "Choose a shorter name (run.name, run.directory, output.folder; at most 255 bytes a name).")
         case EEXIST:
             return .cannotCreate(path: path, reason: "something that is not a folder is in the way (\(reason))",
-                                 fix: "Remove it, or choose another place (--name, --run-dir, -o).")
+                                 fix: "Remove it, or choose another place (run.name, run.directory, output.folder).")
         case ELOOP:
             return .cannotCreate(path: path, reason: "the path goes through a symbolic link loop",
-                                 fix: "Fix the link, or choose another place (--run-dir, -o).")
+                                 fix: "Fix the link, or choose another place (run.directory, output.folder).")
         case EACCES, EPERM:
-            return .cannotCreate(path: path, reason: "permission denied", fix: "Choose a folder you may write to (--run-dir, -o), or change its permissions.")
+            return .cannotCreate(path: path, reason: "permission denied", fix: "Choose a folder you may write to (run.directory, output.folder), or change its permissions.")
         case EROFS:
-            return .cannotCreate(path: path, reason: "the file system is read-only", fix: "Choose a folder on a writable disk (--run-dir, -o).")
+            return .cannotCreate(path: path, reason: "the file system is read-only", fix: "Choose a folder on a writable disk (run.directory, output.folder).")
         case ENOSPC, EDQUOT:
             return .cannotCreate(path: path, reason: code == ENOSPC ? "the disk is full" : "the disk quota is used up",
-                                 fix: "Free some space, or choose a folder on another disk (--run-dir, -o).")
+                                 fix: "Free some space, or choose a folder on another disk (run.directory, output.folder).")
         default:
             return .cannotCreate(path: path, reason: reason, fix: "Check that the folder is writable and the disk has space.")
         }

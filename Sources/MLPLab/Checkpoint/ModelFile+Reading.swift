@@ -1,7 +1,7 @@
 import Foundation
 
 /// Reading a model file, which may come from anywhere: every number in its metadata is checked
-/// as a typed `--hidden` or `--inputs` would be, in arithmetic that cannot overflow, and its
+/// as a typed `model.hidden_sizes` or `model.input_size` would be, in arithmetic that cannot overflow, and its
 /// tensors must be exactly the ones that metadata describes, with their shapes, before anything
 /// sized by the metadata is allocated. So a file that claims `hidden_sizes: [100000000000]` is
 /// one error naming that key, never an allocation of what it claims.

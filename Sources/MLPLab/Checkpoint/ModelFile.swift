@@ -17,7 +17,7 @@ public struct ModelFile {
     public var imageHeight: Int
     /// How pixel bytes were turned into inputs in training; prediction must do the same.
     public var inputScaling: InputScaling
-    /// Whether training brought its images to imageWidth × imageHeight with `--resize`
+    /// Whether training brought its images to imageWidth × imageHeight with `data.image_folder.resize`
     /// (metadata "resized_to"): then an image of another size is resized the same way before
     /// prediction, as training did, instead of refused. False for files written before the key.
     public var resized = false
@@ -85,7 +85,7 @@ public struct ModelFile {
                            imageHeight: imageHeight, inputScaling: inputScaling, resized: resized)
     }
 
-    /// The metadata key that marks a model trained on `--resize`d images.
+    /// The metadata key that marks a model trained on resized images.
     public static let resizedKey = "resized_to"
 
     static func metadata(configuration: ModelConfiguration, classNames: [String], imageWidth: Int, imageHeight: Int,
@@ -147,7 +147,7 @@ public struct ModelFile {
     }
 
     /// Writes `model` as a model file, straight from its parameter buffer (no copy in memory).
-    /// `resized`: the data set was brought to its size by `--resize` (see `resized`).
+    /// `resized`: the data set was brought to its size by `data.image_folder.resize` (see `resized`).
     public static func write(_ model: MLP, dataset: Dataset, scaling: InputScaling, resized: Bool = false, to path: String) throws {
         let metadata = ModelFile.metadata(configuration: model.configuration, classNames: dataset.classNames,
                                           imageWidth: dataset.imageWidth, imageHeight: dataset.imageHeight, inputScaling: scaling,
@@ -169,7 +169,7 @@ public struct ModelFile {
     public func check(against dataset: Dataset, path: String) throws {
         guard imageWidth == dataset.imageWidth, imageHeight == dataset.imageHeight else {
             // A model trained on resized images fits this data resized as it was.
-            let hint = resized ? "; it was trained with --resize \(imageWidth)x\(imageHeight), so pass that" : ""
+            let hint = resized ? "; it was trained with data.image_folder.resize \(imageWidth)x\(imageHeight), so pass that" : ""
             throw CheckpointError.dataMismatch(path: path, reason: "it takes \(imageWidth)×\(imageHeight) images, the data has \(dataset.imageWidth)×\(dataset.imageHeight)\(hint)")
         }
         guard classNames == dataset.classNames else {

@@ -66,7 +66,7 @@ public final class RunFolder {
     static func isTemporaryName(_ name: String) -> Bool { temporaryWriter(name) != nil }
 
     /// Checks, without making it, that a run folder can be made at `path`: makes the folder that
-    /// will hold it (`--run-dir`) and writes and removes a probe file there. A training calls
+    /// will hold it (`run.directory`) and writes and removes a probe file there. A training calls
     /// this before reading its data, so a place it could never save to is one error at once,
     /// not after the load, and an interrupted load leaves no empty run folder.
     public static func checkCanCreate(_ path: String) throws {

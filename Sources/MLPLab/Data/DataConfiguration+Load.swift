@@ -6,7 +6,7 @@ extension DataConfiguration {
     /// sub-folder per class), decoded on `threads` threads and kept in `cache` (nil: none).
     ///
     /// `imageFolder.resize` applies to every kind: IDX images are resized after loading with
-    /// the resizer image folders use, so `--resize 14x14` on Fashion-MNIST trains on 14×14
+    /// the resizer image folders use, so a `resize` of 14x14 on Fashion-MNIST trains on 14×14
     /// images (and the run's config.json, model file and summary say so) instead of being
     /// silently ignored.
     ///
@@ -38,7 +38,7 @@ extension DataConfiguration {
     }
 
     /// `dataset` at `imageFolder.resize`'s size, or as it is without one; refused before
-    /// allocating when the result would pass `--max-decoded-bytes` or the machine's memory,
+    /// allocating when the result would pass `maximumDecodedBytes` or the machine's memory,
     /// as an image folder is.
     private func resized(_ dataset: Dataset, threads: Int) throws -> Dataset {
         guard let size = imageFolder.resize else { return dataset }

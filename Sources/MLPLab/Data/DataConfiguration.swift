@@ -24,12 +24,12 @@ public struct DataConfiguration: Codable, Equatable, Sendable {
     /// a subset below 1, folder limits below 1, a resize outside 1…65536.
     public func validate() throws {
         guard validationFraction >= 0, validationFraction < 1 else {
-            throw ConfigurationError(setting: "--val", value: validationFraction, rule: "must be at least 0 and below 1", fix: "0.1 holds out a tenth")
+            throw ConfigurationError(setting: "data.validation_fraction", value: validationFraction, rule: "must be at least 0 and below 1", fix: "0.1 holds out a tenth")
         }
         guard testFraction > 0, testFraction < 1 else {
-            throw ConfigurationError(setting: "--test", value: testFraction, rule: "must be above 0 and below 1", fix: "0.2 holds out a fifth")
+            throw ConfigurationError(setting: "data.test_fraction", value: testFraction, rule: "must be above 0 and below 1", fix: "0.2 holds out a fifth")
         }
-        if let trainLimit { try Check.whole(trainLimit, "--subset", in: 1...Int.max) }
+        if let trainLimit { try Check.whole(trainLimit, "data.train_limit", in: 1...Int.max) }
         try imageFolder.validate()
     }
 }
@@ -37,11 +37,11 @@ public struct DataConfiguration: Codable, Equatable, Sendable {
 extension ImageFolderOptions {
     /// Throws `ConfigurationError` for limits below 1 or a resize outside 1…65536.
     public func validate() throws {
-        try Check.whole(maximumPixels, "--max-pixels", in: 1...Int.max)
-        try Check.whole(maximumFiles, "--max-files", in: 1...Int.max)
-        try Check.whole(maximumDecodedBytes, "--max-decoded-bytes", in: 1...Int.max)
+        try Check.whole(maximumPixels, "data.image_folder.maximum_pixels", in: 1...Int.max)
+        try Check.whole(maximumFiles, "data.image_folder.maximum_files", in: 1...Int.max)
+        try Check.whole(maximumDecodedBytes, "data.image_folder.maximum_decoded_bytes", in: 1...Int.max)
         if let resize, ImageSize(resize.description) != resize {
-            throw ConfigurationError(setting: "--resize", value: resize, rule: "must be WIDTHxHEIGHT with whole numbers from 1 to 65536", fix: "e.g. 60x80")
+            throw ConfigurationError(setting: "data.image_folder.resize", value: resize, rule: "must be WIDTHxHEIGHT with whole numbers from 1 to 65536", fix: "e.g. 60x80")
         }
     }
 }

@@ -2,13 +2,13 @@ import Foundation
 
 extension Dataset {
     /// Every image brought to `size` with the resizer image folders use (`GrayImage.resized`,
-    /// stb_image_resize), so `--resize` means the same for Fashion-MNIST, an IDX folder and an
+    /// stb_image_resize), so `data.image_folder.resize` means the same for Fashion-MNIST, an IDX folder and an
     /// image folder. Labels, classes and the official test range are kept; the same size is
     /// returned as is. Resized on `threads` threads, each image into its own slot.
     ///
     /// Throws `DatasetError.resizeTooLarge` before allocating when the resized pixels would take
-    /// more than `maximumBytes` (`--max-decoded-bytes`, the bound image folders have) or more
-    /// than `availableMemory`: `--resize 65536x65536` on Fashion-MNIST asks for 300 PB, which
+    /// more than `maximumBytes` (`data.image_folder.maximum_decoded_bytes`, the bound image folders have) or more
+    /// than `availableMemory`: a resize to 65536x65536 on Fashion-MNIST asks for 300 PB, which
     /// would otherwise end the process in the allocator instead of with a message. Throws
     /// `DatasetError.cannotResize` when stb_image_resize cannot make `size` from the images' size
     /// (`GrayImage.resizeProblem`), before resizing any.

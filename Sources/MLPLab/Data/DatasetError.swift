@@ -19,10 +19,10 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable {
     case symlinkLoop(path: String)
     case tooManyFiles(path: String, count: Int, limit: Int)
     case folderTooLarge(path: String, images: Int, width: Int, height: Int, limit: Int)
-    /// `--resize` would bring a loaded data set (IDX, Fashion-MNIST) to more bytes than
-    /// `--max-decoded-bytes` allows, or than the machine has (`byMemory`).
+    /// `data.image_folder.resize` would bring a loaded data set (IDX, Fashion-MNIST) to more bytes
+    /// than `data.image_folder.maximum_decoded_bytes` allows, or than the machine has (`byMemory`).
     case resizeTooLarge(source: String, images: Int, width: Int, height: Int, limit: Double, byMemory: Bool)
-    /// An image `GrayImage.resized` cannot bring to the `--resize` size (or a model's).
+    /// An image `GrayImage.resized` cannot bring to the `data.image_folder.resize` size (or a model's).
     case cannotResize(path: String, from: ImageSize, to: ImageSize, reason: String)
     case nameNotUTF8(directory: String, escaped: String)
     case classNameNotUTF8(path: String, escaped: String)
@@ -37,11 +37,11 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable {
     /// line whatever the names hold (`OneLine`).
     public var description: String { OneLine.escaped(message) }
 
-    /// Why one file was left out, without its path or the fix: what `--skip-unreadable` lists.
+    /// Why one file was left out, without its path or the fix: what skipping unreadable files lists.
     public var reason: String {
         switch self {
         case let .cannotDecode(_, reason), let .unreadable(_, reason), let .unusableFile(_, reason, _): OneLine.escaped(reason)
-        case let .imageTooLarge(_, width, height, limit): "it claims \(width)×\(height) pixels, more than the limit of \(limit) (--max-pixels)"
+        case let .imageTooLarge(_, width, height, limit): "it claims \(width)×\(height) pixels, more than the limit of \(limit) (data.image_folder.maximum_pixels)"
         case let .cannotResize(_, from, to, reason): "it cannot be resized from \(from.width)×\(from.height) to \(to.width)×\(to.height): \(OneLine.escaped(reason))"
         case .nameNotUTF8: "its name is not valid UTF-8"
         case .symlinkLoop: "a symbolic link back into a folder already being read (a loop)"
@@ -57,7 +57,7 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable {
         case let .unknownName(name, known):
             return "unknown data set '\(name)': it is neither a folder nor a built-in name (\(known.joined(separator: ", "))). Check the spelling or give a path."
         case let .fashionMNISTMissing(directory):
-            return "Fashion-MNIST is not in '\(directory)'. Install it with 'apt-get install dataset-fashion-mnist' (or run 'make setup'), or point --data-dir / MLPLAB_DATA at a folder holding its four IDX files."
+            return "Fashion-MNIST is not in '\(directory)'. Install it with 'apt-get install dataset-fashion-mnist' (or run 'make setup'), or point data.data_directory / MLPLAB_DATA at a folder holding its four IDX files."
         case let .unreadable(path, reason):
             return "cannot read '\(path)': \(reason). Check that the file exists and is readable."
         case let .truncated(path, expected, actual):
@@ -80,34 +80,34 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable {
         case let .emptyClass(path):
             return "class folder '\(path)' has no images (.jpg .jpeg .png .bmp .pgm .ppm .tga .gif .tif .tiff .webp). Add images or remove the folder."
         case let .cannotDecode(path, reason):
-            return "cannot decode '\(path)': \(reason). Remove or replace the file, or pass --skip-unreadable to skip such files."
+            return "cannot decode '\(path)': \(reason). Remove or replace the file, or pass data.image_folder.skip_unreadable to skip such files."
         case let .imageTooLarge(path, width, height, limit):
-            return "'\(path)' claims \(width)×\(height) pixels, more than the limit of \(limit). Remove the file, or raise the limit with --max-pixels if it is genuine."
+            return "'\(path)' claims \(width)×\(height) pixels, more than the limit of \(limit). Remove the file, or raise the limit with data.image_folder.maximum_pixels if it is genuine."
         case let .mixedSizes(sizes, mostCommon):
             let listing = sizes.map { "\($0.size) (\($0.count) file\($0.count == 1 ? "" : "s"), e.g. \($0.examples.joined(separator: ", ")))" }
-            return "the images have different sizes: \(listing.joined(separator: "; ")). Pass --resize \(mostCommon) to bring them to one size."
+            return "the images have different sizes: \(listing.joined(separator: "; ")). Pass data.image_folder.resize \(mostCommon) to bring them to one size."
         case let .cannotResize(path, from, to, reason):
             return "cannot resize '\(path)' from \(from.width)×\(from.height) to \(to.width)×\(to.height): \(reason). "
-                + "Choose a size closer to the image's, resize that image beforehand, or pass --skip-unreadable to skip such files."
+                + "Choose a size closer to the image's, resize that image beforehand, or pass data.image_folder.skip_unreadable to skip such files."
         case let .symlinkLoop(path):
-            return "'\(path)' is a symbolic link back into a folder already being read (a loop). Remove the link or point it elsewhere, or pass --skip-unreadable to skip it."
+            return "'\(path)' is a symbolic link back into a folder already being read (a loop). Remove the link or point it elsewhere, or pass data.image_folder.skip_unreadable to skip it."
         case let .nameNotUTF8(directory, escaped):
-            return "a name in '\(directory)' is not valid UTF-8 ('\(escaped)'). Rename it, or pass --skip-unreadable to skip such files."
+            return "a name in '\(directory)' is not valid UTF-8 ('\(escaped)'). Rename it, or pass data.image_folder.skip_unreadable to skip such files."
         case let .classNameNotUTF8(path, escaped):
             return "a class folder in '\(path)' has a name that is not valid UTF-8 ('\(escaped)'); class names go into the model file as text. Rename the folder."
         case let .unusableFile(path, reason, fix):
-            return "cannot read '\(path)': \(reason). \(fix), or pass --skip-unreadable to skip such files."
+            return "cannot read '\(path)': \(reason). \(fix), or pass data.image_folder.skip_unreadable to skip such files."
         case let .tooManyFiles(path, count, limit):
-            return "'\(path)' holds more image files than the limit of \(limit) (\(count) counted before stopping). Raise it with --max-files if that is intended."
+            return "'\(path)' holds more image files than the limit of \(limit) (\(count) counted before stopping). Raise it with data.image_folder.maximum_files if that is intended."
         case let .folderTooLarge(path, images, width, height, limit):
             let bytes = Double(images) * Double(width) * Double(height)
             return "'\(path)' would decode to \(Format.bytes(bytes)) (\(images) images of \(width)×\(height)), more than the limit of "
-                + "\(Format.bytes(Double(limit))). Raise it with --max-decoded-bytes, or shrink the images with --resize."
+                + "\(Format.bytes(Double(limit))). Raise it with data.image_folder.maximum_decoded_bytes, or shrink the images with data.image_folder.resize."
         case let .resizeTooLarge(source, images, width, height, limit, byMemory):
             let bytes = Double(images) * Double(width) * Double(height)
-            let bound = byMemory ? "this machine's memory (\(Format.bytes(limit)))" : "the limit of \(Format.bytes(limit)) (--max-decoded-bytes)"
-            return "--resize \(width)x\(height) would bring '\(source)' to \(Format.bytes(bytes)) (\(images) images of \(width)×\(height)), more than "
-                + "\(bound). Pass a smaller --resize\(byMemory ? "" : ", or raise --max-decoded-bytes if the machine has the memory")."
+            let bound = byMemory ? "this machine's memory (\(Format.bytes(limit)))" : "the limit of \(Format.bytes(limit)) (data.image_folder.maximum_decoded_bytes)"
+            return "data.image_folder.resize \(width)x\(height) would bring '\(source)' to \(Format.bytes(bytes)) (\(images) images of \(width)×\(height)), more than "
+                + "\(bound). Pass a smaller data.image_folder.resize\(byMemory ? "" : ", or raise data.image_folder.maximum_decoded_bytes if the machine has the memory")."
         case let .andMore(first, more):
             return "\(first) (\(more) more file\(more == 1 ? "" : "s") like it.)"
         }

@@ -17,7 +17,7 @@ public struct DatasetSummary: Codable, Equatable, Sendable {
     public var split: SplitSizes
     /// Whether the test part is the data set's official test set (Fashion-MNIST's).
     public var officialTest: Bool
-    /// Every file `--skip-unreadable` left out, with why (the printed note names only a few).
+    /// Every file `data.image_folder.skip_unreadable` left out, with why (the printed note names only a few).
     public var skipped: [ImageFolderReport.SkippedFile]
 
     /// One class's images in all and in each part of the split.

@@ -12,7 +12,7 @@ public struct ImageFolderOptions: Codable, Equatable, Sendable {
     /// Refuse folders with more image files than this.
     public var maximumFiles = 5_000_000
     /// Refuse folders whose images would decode to more bytes than this (files × the first
-    /// image's pixels, or × the --resize size), checked before decoding.
+    /// image's pixels, or × the `resize` size), checked before decoding.
     public var maximumDecodedBytes = 8_000_000_000
 
     /// The defaults: one image size required, no file skipped, at most 16.8 megapixels an image,
@@ -88,11 +88,11 @@ public struct ImageFolderReport: Codable, Equatable, Sendable {
         var notes: [String] = []
         if !skipped.isEmpty {
             let examples = skipped.prefix(3).map { "\($0.path) (\($0.reason))" }.joined(separator: ", ")
-            let more = skipped.count > 3 ? ", … (all \(skipped.count) with reasons: `mlplab info --json` and a run's summary.md)" : ""
-            notes.append("skipped \(skipped.count) unreadable file\(skipped.count == 1 ? "" : "s") (--skip-unreadable): \(examples)\(more)")
+            let more = skipped.count > 3 ? ", … (all \(skipped.count) with reasons: mlplab info output.json and a run's summary.md)" : ""
+            notes.append("skipped \(skipped.count) unreadable file\(skipped.count == 1 ? "" : "s") (data.image_folder.skip_unreadable): \(examples)\(more)")
         }
         if let cacheProblem {
-            notes.append("note: the decoded images were not cached (\(cacheProblem)); the next run decodes them again. --cache-dir chooses another folder, --no-cache skips caching.")
+            notes.append("note: the decoded images were not cached (\(cacheProblem)); the next run decodes them again. cache.folder chooses another folder, cache.off skips caching.")
         }
         if ignoredCount > 0 {
             notes.append("ignored \(ignoredCount) file\(ignoredCount == 1 ? "" : "s") that are not images by their extension, e.g. \(ignoredExamples.joined(separator: ", "))")
@@ -179,7 +179,7 @@ public enum ImageFolder {
         report.skipped = (listing.skipped + failures.map { ImageFolderReport.SkippedFile(path: files[$0.0].relativePath, reason: $0.1.reason) })
             .sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
 
-        // One size for all, or --resize.
+        // One size for all, or `resize`.
         var kept: [(file: File, image: GrayImage)] = []
         kept.reserveCapacity(files.count)
         for (file, result) in zip(files, consume images) {
@@ -223,7 +223,7 @@ public enum ImageFolder {
     }
 
     /// Refuses a folder whose images would decode to more than `options.maximumDecodedBytes`,
-    /// before anything is decoded: the size is --resize's, or the first readable image header's
+    /// before anything is decoded: the size is `resize`'s, or the first readable image header's
     /// (all images must share it).
     static func checkDecodedSize(root: String, files: [File], options: ImageFolderOptions) throws {
         let size: ImageSize? = options.resize ?? files.lazy.prefix(16).compactMap { file in

@@ -21,7 +21,7 @@ public enum ProductFolder {
         let available = dataset.classCounts(of: 0..<dataset.count)
         for (label, count) in counts.enumerated() where count > available[label] {
             throw DatasetError.tooSmall(what: "class '\(dataset.classNames[label])'", count: available[label],
-                                        needed: "\(count) are needed at --scale \(scale)")
+                                        needed: "\(count) are needed at scale \(scale)")
         }
         let parent = PathName.parent(of: output)
         let temporary = (parent.isEmpty ? "." : parent) + "/.\(PathName.lastComponent(of: output)).partial-\(getpid())"

@@ -230,7 +230,7 @@ public enum DistributedError: Error, CustomStringConvertible, Equatable {
         case let .notShared(path, ranks):
             return "'\(path)' is not the same folder on every rank (rank\(ranks.count == 1 ? "" : "s") \(ranks.map(String.init).joined(separator: ", ")) cannot see what rank 0 wrote there): put it on a filesystem all nodes share (NFS, Lustre, GPFS), or run on one node."
         case let .parametersDiffer(epoch):
-            return "the ranks' parameters differ after epoch \(epoch), so their gradients no longer belong to one model (an MPI reduction that is not the same on every rank, or a rank with another build): the last checkpoint is kept; resume it in one process (mlplab train --resume RUN) to rule out MPI."
+            return "the ranks' parameters differ after epoch \(epoch), so their gradients no longer belong to one model (an MPI reduction that is not the same on every rank, or a rank with another build): the last checkpoint is kept; resume it in one process (run.resume RUN) to rule out MPI."
         case let .dataDiffers(fingerprints):
             return "the ranks read different data (fingerprints by rank: \(fingerprints.joined(separator: ", "))): every node must see the same images at the same path; copy the folder to every node or put it on a shared filesystem."
         }

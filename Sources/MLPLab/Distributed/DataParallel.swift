@@ -6,7 +6,7 @@ import Foundation
 ///
 /// - every rank holds the whole model and the same data, and draws the same initialization,
 ///   splits and shuffle from the same seed;
-/// - each batch (the global `--batch-size`) is cut into one contiguous share per rank, in rank
+/// - each batch (the global `training.batch_size`) is cut into one contiguous share per rank, in rank
 ///   order, the shares differing by at most one row (`share(of:rank:size:)`);
 /// - each rank backpropagates its share with the loss scaled by the global batch, so the sum of
 ///   the ranks' gradients is the whole batch's gradient; the sum is taken layer by layer, each

@@ -5,7 +5,7 @@ import Foundation
 /// Read from the environment the launcher sets, before any MPI call, so that a process started
 /// without one never initializes MPI:
 /// - Open MPI's `mpirun` / `mpiexec`: `OMPI_COMM_WORLD_SIZE`, `_RANK`, `_LOCAL_SIZE`, `_LOCAL_RANK`;
-/// - Slurm's `srun` (with `--mpi=pmix` or `pmi2`): `PMIX_RANK` or `PMI_RANK`, with `SLURM_NTASKS`,
+/// - Slurm's `srun` (with its MPI plugin `pmix` or `pmi2`): `PMIX_RANK` or `PMI_RANK`, with `SLURM_NTASKS`,
 ///   `SLURM_PROCID`, `SLURM_LOCALID` and `SLURM_TASKS_PER_NODE`.
 ///
 /// `MLPLAB_MPI=0` ignores a launcher (each process works alone); `MLPLAB_MPI=1` initializes MPI

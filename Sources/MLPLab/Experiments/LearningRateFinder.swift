@@ -47,9 +47,9 @@ public struct LearningRateFinder {
     /// `minimumSteps`.
     public func validate() throws {
         guard start > 0, end > start, end.isFinite else {
-            throw ConfigurationError(setting: "--start and --end", value: "\(start), \(end)", rule: "must be positive, --start below --end")
+            throw ConfigurationError(setting: "lr_find.start and lr_find.end", value: "\(start), \(end)", rule: "must be positive, lr_find.start below lr_find.end")
         }
-        if let steps { try Check.whole(steps, "--steps", in: Self.minimumSteps...Int.max) }
+        if let steps { try Check.whole(steps, "lr_find.steps", in: Self.minimumSteps...Int.max) }
     }
 
     /// Runs the test on a fresh model of `model` trained as `training` says (its batch size,
@@ -77,9 +77,9 @@ public struct LearningRateFinder {
         let batchSize = run.configuration.batchSize
         let batches = (order.count + batchSize - 1) / batchSize
         guard batches >= Self.minimumSteps else {
-            throw ConfigurationError(setting: "--batch-size", value: batchSize,
+            throw ConfigurationError(setting: "training.batch_size", value: batchSize,
                                      rule: "must leave at least \(Self.minimumSteps) batches in the \(order.count) training images (a curve of fewer steps says nothing)",
-                                     fix: "use --batch-size \(max(1, order.count / Self.minimumSteps)) or less, or more data")
+                                     fix: "use training.batch_size \(max(1, order.count / Self.minimumSteps)) or less, or more data")
         }
         let count = max(Self.minimumSteps, min(steps ?? min(batches, 400), batches))
         var rates: [Double] = [], losses: [Double] = [], smoothed: [Double] = []

@@ -149,7 +149,7 @@ public final class RunStore {
     }
 
     private func train(_ record: RunRecord, in folder: RunFolder) throws -> RunResult {
-        if !folder.hasRun { try RunFolder.checkHoldsNoOtherFiles(folder.path, fix: "Move them away, or choose another --output folder.") }
+        if !folder.hasRun { try RunFolder.checkHoldsNoOtherFiles(folder.path, fix: "Move them away, or choose another output.folder.") }
         return try Training.run(record, on: dataset, in: folder, skippedFiles: skippedFiles) { [onBatch] event in
             if case let .batch(epoch, batch, count) = event { onBatch?(epoch, batch, count) }
         }

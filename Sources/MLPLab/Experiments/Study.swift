@@ -68,7 +68,7 @@ public struct StudyConfiguration: Codable, Equatable, Sendable {
         }
     }
 
-    /// Trains every part on all the training data, not the preset's subset (`--full`).
+    /// Trains every part on all the training data, not the preset's subset (the tool's full study).
     public mutating func useAllTrainingData() {
         data.trainLimit = nil
         beyondTrainLimit = nil
@@ -79,7 +79,7 @@ public struct StudyConfiguration: Codable, Equatable, Sendable {
     public func validate() throws {
         try data.validate()
         guard data.validationFraction > 0 else {
-            throw ConfigurationError(setting: "--val", value: data.validationFraction, rule: "must be above 0 for a study",
+            throw ConfigurationError(setting: "data.validation_fraction", value: data.validationFraction, rule: "must be above 0 for a study",
                                      fix: "its choices are made on the validation split; 0.1 holds out a tenth")
         }
         var training = TrainingConfiguration()

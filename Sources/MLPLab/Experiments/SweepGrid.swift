@@ -26,20 +26,20 @@ public struct SweepGrid: Equatable, Sendable {
                 throw ConfigurationError(setting: setting, value: text, rule: "must be a list or range of numbers", fix: error.description)
             }
         }
-        self.learningRates = try list(learningRates, "--lr")
-        self.momenta = try list(momenta, "--momentum")
-        self.weightDecays = try list(weightDecays, "--weight-decay")
-        let batches = try list(batchSizes, "--batch-size")
+        self.learningRates = try list(learningRates, "training.optimizer.learning_rate")
+        self.momenta = try list(momenta, "training.optimizer.momentum")
+        self.weightDecays = try list(weightDecays, "training.optimizer.weight_decay")
+        let batches = try list(batchSizes, "training.batch_size")
         self.batchSizes = try batches.map { value in
             guard value == value.rounded(), value >= 1, value <= Double(TrainingConfiguration.maximumBatchSize) else {
-                throw ConfigurationError(setting: "--batch-size", value: "\(value)", rule: "must hold whole numbers from 1 to \(Format.grouped(Double(TrainingConfiguration.maximumBatchSize)))")
+                throw ConfigurationError(setting: "training.batch_size", value: "\(value)", rule: "must hold whole numbers from 1 to \(Format.grouped(Double(TrainingConfiguration.maximumBatchSize)))")
             }
             return Int(value)
         }
         let names = activations.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmingCharacters(in: .whitespaces) }
         self.activations = try names.map { name in
             guard let activation = Activation(rawValue: name) else {
-                throw ConfigurationError(setting: "--activation", value: "'\(name)'", rule: "must name one of \(Activation.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw ConfigurationError(setting: "model.activation", value: "'\(name)'", rule: "must name one of \(Activation.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             return activation
         }

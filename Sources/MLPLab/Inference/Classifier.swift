@@ -42,7 +42,7 @@ public final class Classifier {
     /// Class names in label order.
     public let classNames: [String]
     /// Width in pixels of the images the model takes; other sizes are refused, or resized when
-    /// the model was trained on `--resize`d images (`resizesImages`).
+    /// the model was trained on resized images (`resizesImages`).
     public let imageWidth: Int
     /// Height in pixels of the images the model takes.
     public let imageHeight: Int
@@ -116,7 +116,7 @@ public final class Classifier {
     }
 
     /// The name of the first tensor holding a nan or an infinity ("layer2.bias"), or nil. Such
-    /// weights come from a run that diverged (`--continue-on-nan` keeps training and saving): the
+    /// weights come from a run that diverged (`training.continue_on_non_finite` keeps training and saving): the
     /// probabilities they give are nan, or plausible numbers when ReLU turns nan into 0.
     static func firstNonFiniteTensor(_ file: ModelFile) -> String? {
         guard let bad = file.parameters.firstIndex(where: { !$0.isFinite }) else { return nil }
@@ -163,7 +163,7 @@ public final class Classifier {
         }
     }
 
-    /// `data` with the model's `--resize` added when the model was trained on resized images
+    /// `data` with the model's `data.image_folder.resize` added when the model was trained on resized images
     /// and `data` names none, so `evaluate` reads a data set as the training did.
     public func preparing(_ data: DataConfiguration) -> DataConfiguration {
         guard resizesImages, data.imageFolder.resize == nil else { return data }
@@ -173,7 +173,7 @@ public final class Classifier {
     }
 
     /// `image` as training would have given it to the model: resized to the model's size when
-    /// the model was trained on `--resize`d images and `image` has another size, else as it is.
+    /// the model was trained on resized images and `image` has another size, else as it is.
     /// Throws `DatasetError.cannotResize` (naming `path`) for a size stb_image_resize cannot make.
     public func prepared(_ image: GrayImage, path: String) throws -> GrayImage {
         guard resizesImages, image.width != imageWidth || image.height != imageHeight else { return image }
@@ -182,7 +182,7 @@ public final class Classifier {
 
     /// The image file at `path` (any format `GrayImage.decode` reads), converted to gray as in
     /// training (Pillow's formula), and resized as in training when the model was trained with
-    /// `--resize` (`prepared`). A header claiming more than `maximumPixels` is refused before
+    /// `data.image_folder.resize` (`prepared`). A header claiming more than `maximumPixels` is refused before
     /// decoding. Throws `DatasetError` when the file cannot be read or decoded,
     /// `CheckpointError.imageSizeMismatch` for another size when the model does not resize.
     public func image(contentsOf path: String, maximumPixels: Int = GrayImage.defaultMaximumPixels) throws -> GrayImage {
@@ -197,7 +197,7 @@ public final class Classifier {
 
     /// The image files at `paths`, as `image(contentsOf:maximumPixels:)` reads each, in order.
     /// With `skippingUnreadable`, a file that cannot be read or decoded is left out and returned
-    /// in `skipped` with its error (what `predict --skip-unreadable` lists); without it, the first
+    /// in `skipped` with its error (what the tool's `predict` lists when told to skip unreadable images); without it, the first
     /// such error is thrown. Another size is always thrown.
     public func images(contentsOf paths: [String], maximumPixels: Int = GrayImage.defaultMaximumPixels,
                        skippingUnreadable: Bool = false)

@@ -50,7 +50,7 @@ extension RunRecord {
     /// Throws `CheckpointError.splitDiffers` unless `data` and `seed` rebuild this run's own
     /// test split of `dataset`: the data it trained on (the fingerprint; images added, removed
     /// or changed move every image's place in the split), and for data without an official test
-    /// set, the same --test fraction and seed. Another split of the same data would hold images
+    /// set, the same test fraction and seed. Another split of the same data would hold images
     /// the run trained on, and score them as test images.
     public func checkOwnTestSplit(of dataset: Dataset, data: DataConfiguration, seed: UInt64, path: String) throws {
         if dataset.fingerprint != dataFingerprint {
@@ -58,10 +58,10 @@ extension RunRecord {
         }
         guard dataset.officialTestRange == nil else { return }
         if data.testFraction != self.data.testFraction {
-            throw CheckpointError.splitDiffers(path: path, reason: "--test \(Format.trimmed(data.testFraction)) is not the run's \(Format.trimmed(self.data.testFraction)), and that split would hold images the run trained on")
+            throw CheckpointError.splitDiffers(path: path, reason: "data.test_fraction \(Format.trimmed(data.testFraction)) is not the run's \(Format.trimmed(self.data.testFraction)), and that split would hold images the run trained on")
         }
         if seed != training.seed {
-            throw CheckpointError.splitDiffers(path: path, reason: "--seed \(seed) is not the run's \(training.seed), and that split would hold images the run trained on")
+            throw CheckpointError.splitDiffers(path: path, reason: "training.seed \(seed) is not the run's \(training.seed), and that split would hold images the run trained on")
         }
     }
 }

@@ -320,7 +320,7 @@ extension MatMul {
     public static func resolve(_ requested: Precision) -> (precision: Precision, note: String?) {
         guard requested == .bfloat16, !supportsBFloat16 else { return (requested, nil) }
         return (.float32, "this CPU has no bf16 instructions (oneDNN uses \(instructionSet); bf16 needs AVX512-BF16 or AMX), "
-                + "so the products run in float32. --precision bf16-emulated gives bf16's numerics here, at float32 speed.")
+                + "so the products run in float32. training.precision bf16-emulated gives bf16's numerics here, at float32 speed.")
     }
 
     /// The instruction set oneDNN dispatches to on this CPU, e.g. "avx512_core_bf16".

@@ -39,7 +39,7 @@ public struct ModelTooLargeError: Error, CustomStringConvertible {
     /// The message, with sizes in GB (10⁹ bytes) and what to make smaller.
     public var description: String {
         String(format: "the model %@ has %.3g parameters; training it needs %.1f GB with the data, and this machine has %.1f GB. "
-               + "Choose smaller --hidden widths (or a smaller --batch-size).",
+               + "Choose smaller model.hidden_sizes widths (or a smaller training.batch_size).",
                shape, parameters, neededBytes / 1e9, availableBytes / 1e9)
     }
 }

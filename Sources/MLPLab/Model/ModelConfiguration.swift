@@ -59,12 +59,14 @@ public struct ModelConfiguration: Codable, Equatable, Sendable {
     /// `maximumHiddenLayers` hidden layers, or more parameters than an array can index. Whether
     /// the model fits in memory is `MemoryBudget`'s question.
     public func validate() throws {
-        try Check.whole(inputSize, "--inputs", in: 1...Self.maximumInputSize, fix: "it is the number of pixels of an image")
-        try Check.whole(classCount, "--classes", in: 1...Self.maximumClassCount)
-        try Check.whole(hiddenSizes.count, "--hidden (layers)", in: 0...Self.maximumHiddenLayers)
-        for width in hiddenSizes { try Check.whole(width, "--hidden", in: 1...Self.maximumWidth, fix: "e.g. 588,392,196") }
+        try Check.whole(inputSize, "model.input_size", in: 1...Self.maximumInputSize, fix: "it is the number of pixels of an image")
+        try Check.whole(classCount, "model.class_count", in: 1...Self.maximumClassCount)
+        guard hiddenSizes.count <= Self.maximumHiddenLayers else {
+            throw ConfigurationError(setting: "model.hidden_sizes", value: "\(hiddenSizes.count) layers", rule: "must hold at most \(Self.maximumHiddenLayers) layers")
+        }
+        for width in hiddenSizes { try Check.whole(width, "model.hidden_sizes", in: 1...Self.maximumWidth, fix: "e.g. 588,392,196") }
         guard parameterCountInDouble < Double(Self.maximumParameterCount) else {
-            throw ConfigurationError(setting: "--hidden", value: hiddenSizes.map(String.init).joined(separator: ","),
+            throw ConfigurationError(setting: "model.hidden_sizes", value: hiddenSizes.map(String.init).joined(separator: ","),
                                      rule: "must give fewer than 2^50 parameters", fix: "choose smaller widths")
         }
     }

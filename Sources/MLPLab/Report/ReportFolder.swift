@@ -53,7 +53,7 @@ public final class ReportFolder {
     public init(path: String, kind: Kind, force: Bool = false) throws {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {
-            throw CheckpointError.folderNotFree(path: path, reason: "it is a file, not a folder", fix: "Choose another --output folder.")
+            throw CheckpointError.folderNotFree(path: path, reason: "it is a file, not a folder", fix: "Choose another output.folder.")
         }
         lock = try FolderLock(path: path, waitingUpTo: FolderLock.stoppingHolderWait)
         self.path = path
@@ -67,7 +67,7 @@ public final class ReportFolder {
         let entries = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [])
             .filter { $0 != ".lock" && $0 != Self.markerName && !RunFolder.isTemporaryName($0) }.sorted()
         if entries.isEmpty { return }
-        let fix = "Choose another --output folder, or give --force to write into it anyway (files of other names are left alone)."
+        let fix = "Choose another output.folder, or give output.force to write into it anyway (files of other names are left alone)."
         if let marker = FileManager.default.contents(atPath: path + "/" + Self.markerName) {
             let written = String(decoding: marker, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             if written == kind.rawValue { return }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// One `--where` condition of `mlplab runs`: a key (see `StoredRun.value(for:)`), an operator and
+/// One condition of `mlplab runs`' filter: a key (see `StoredRun.value(for:)`), an operator and
 /// a value, e.g. `lr=0.05` or `test_accuracy>0.88`.
 ///
 /// `=` and `!=` compare as numbers when the run's value and the given one are both numbers (0.05

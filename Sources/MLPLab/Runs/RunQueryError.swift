@@ -1,11 +1,11 @@
 /// What is wrong with a `mlplab runs` query or the folders it lists; each says what to do.
 public enum RunQueryError: Error, CustomStringConvertible, Equatable {
-    /// A `--where` expression without a key, an operator or a value.
+    /// A condition (`RunCondition`) without a key, an operator or a value.
     case malformedCondition(String)
-    /// A `--where` expression whose operator orders numbers (< > <= >=) but whose value is no
+    /// A condition whose operator orders numbers (< > <= >=) but whose value is no
     /// finite number: the expression, and the value.
     case notANumber(String, value: String)
-    /// A `--where` or `--sort` key that is no alias and that no listed run holds, with the keys that are valid.
+    /// A condition's or sort's key that is no alias and that no listed run holds, with the keys that are valid.
     case unknownKey(String, valid: [String])
     /// A folder to list that does not exist or is not a folder.
     case notAFolder(String)
@@ -15,9 +15,9 @@ public enum RunQueryError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case let .malformedCondition(text):
-            return OneLine.escaped("cannot read the condition '\(text)': write KEY OPERATOR VALUE with one of = != < > <= >=, e.g. --where lr=0.05 or --where 'test_accuracy>0.88'.")
+            return OneLine.escaped("cannot read the condition '\(text)': write KEY OPERATOR VALUE with one of = != < > <= >=, e.g. lr=0.05 or 'test_accuracy>0.88'.")
         case let .notANumber(text, value):
-            return OneLine.escaped("cannot read the condition '\(text)': < > <= >= compare numbers, and '\(value)' is not a finite number. Give one, e.g. --where 'lr>1e-3', or compare text with = or !=.")
+            return OneLine.escaped("cannot read the condition '\(text)': < > <= >= compare numbers, and '\(value)' is not a finite number. Give one, e.g. 'lr>1e-3', or compare text with = or !=.")
         case let .unknownKey(key, valid):
             return OneLine.escaped("unknown key '\(key)': use one of \(valid.joined(separator: ", ")).")
         case let .notAFolder(path):

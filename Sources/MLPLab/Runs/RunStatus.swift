@@ -8,7 +8,7 @@ public enum RunStatus: String, Codable, Sendable, CaseIterable {
     case diverged
     /// No result.json, and a live process holds the folder's `.lock`: a training is writing it now.
     case running
-    /// No result.json and no process holds the lock: killed or stopped; `mlplab train --resume` continues it.
+    /// No result.json and no process holds the lock: killed or stopped; resuming it (`run.resume`) continues it.
     case interrupted
     /// config.json, result.json or metrics.jsonl cannot be read or does not add up.
     case damaged

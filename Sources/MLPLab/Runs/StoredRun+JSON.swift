@@ -1,6 +1,6 @@
 import Foundation
 
-/// A run as one JSON object, for `mlplab runs --json` (JSON Lines: one such object a line).
+/// A run as one JSON object, for `mlplab runs` as JSON (JSON Lines: one such object a line).
 extension StoredRun {
     /// result.json's object, as stored, for a run that has one, with `name`, `path` and `status`
     /// added; for an unfinished run `record` (config.json), `epochs` (metrics.jsonl) and those

@@ -1,4 +1,4 @@
-/// The keys `mlplab runs --where` and `--sort` accept: short names, and any key path of the
+/// The keys `mlplab runs` filters and sorts by: short names, and any key path of the
 /// run's config.json or result.json as the file spells it.
 extension StoredRun {
     /// Short names and the key path each stands for: config.json's (`lr` is

@@ -18,7 +18,7 @@ public struct StoredRun: Sendable {
     public var epochs: [EpochMetrics]
     /// Why a damaged run is damaged, in one line naming the file; nil otherwise.
     public var problem: String?
-    /// config.json as the file spells it (nil when missing or not JSON), for key paths, `--json`
+    /// config.json as the file spells it (nil when missing or not JSON), for key paths, JSON output
     /// and `RunComparison`.
     public var storedConfiguration: JSONValue? { files.parsed.configuration }
     /// result.json as the file spells it; nil when missing, not JSON, or the run is damaged (its

@@ -2,12 +2,29 @@
 /// and what to use instead. Every configuration type checks itself with it (`validate()`), so a
 /// value typed on the command line, read back from a run folder's config.json or set from Swift
 /// meets the same rules and the same message.
+///
+/// MLPLab's messages name a setting by its key path in a run's config.json, as the file spells
+/// it: `training.batch_size`, `training.optimizer.learning_rate`, `data.test_fraction`,
+/// `data.image_folder.resize`, `model.hidden_sizes`. A key standing alone in a message names
+/// the setting to change; a key in quotes ('training.batch_size') names a value stored in a
+/// file. The command-line tool shows its own flag for each setting instead.
+///
+/// A few things a message may ask for are not kept in config.json; they have keys of their own:
+/// - `run.name`: the folder name of a new run (`RunFolder.pathForNewRun(in:name:)`'s `name`).
+/// - `run.directory`: the folder that holds run folders (`pathForNewRun`'s `directory`).
+/// - `run.resume`: continuing the run in a folder (`RunFolder.resuming(_:)`, then `Training.run`).
+/// - `output.folder`: where a study, sweep, chart or report is written.
+/// - `output.force`: writing into such a folder although it holds other files (`ReportFolder`'s `force`).
+/// - `output.json`: a result printed as JSON (the `Codable` value: `DatasetSummary`, `RunResult`).
+/// - `cache.folder`, `cache.off`: where decoded image folders are cached (`DatasetCache`), or no cache.
+/// - `lr_find.start`, `lr_find.end`, `lr_find.steps`: `LearningRateFinder`'s settings.
+/// - `training.input_scaling raw`: inputs fed as 0…255, unscaled (`InputScaling.raw`).
 public struct ConfigurationError: Error, CustomStringConvertible, Equatable, Sendable {
-    /// The setting as the command line names it, e.g. "--batch-size".
+    /// The setting, by its key path in config.json, e.g. "training.batch_size".
     public var setting: String
     /// The value given, as text.
     public var value: String
-    /// The rule, completing "--batch-size …", e.g. "must be at least 1".
+    /// The rule, completing "training.batch_size …", e.g. "must be at least 1".
     public var rule: String
     /// What to do instead, e.g. "the assignment uses 64"; nil when the rule says it.
     public var fix: String?
@@ -25,9 +42,16 @@ public struct ConfigurationError: Error, CustomStringConvertible, Equatable, Sen
         self.init(setting: setting, value: value.description, rule: rule, fix: fix)
     }
 
-    /// "--batch-size must be at least 1 (got 0); the assignment uses 64."
+    /// "training.batch_size must be at least 1 (got 0); the assignment uses 64."
     public var description: String {
         OneLine.escaped("\(setting) \(rule) (got \(value))" + (fix.map { "; \($0)." } ?? "."))
+    }
+
+    /// The error as a stored file states it (config.json, or result.json's `record`): the key in
+    /// quotes, after `prefix` ("record."), as the file spells it, and without the fix, since the
+    /// file's own error says what to do.
+    public func inFile(prefix: String = "") -> ConfigurationError {
+        ConfigurationError(setting: "'\(prefix)\(setting)'", value: value, rule: rule)
     }
 }
 

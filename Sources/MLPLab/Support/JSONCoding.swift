@@ -1,11 +1,11 @@
 import Foundation
 
-/// JSON as every file MLPLab writes and `--json` prints it: snake_case keys (`batch_size`,
+/// JSON as every file MLPLab writes and the tool prints it: snake_case keys (`batch_size`,
 /// `test_accuracy`), sorted so that the bytes are stable, and non-finite numbers as the strings
 /// "nan", "inf" and "-inf", since JSON has no NaN and a diverged loss must stay visible.
 ///
 /// One encoder and one decoder for config.json, result.json, metrics.jsonl, results.json, a
-/// checkpoint's state and `--json`: a value written by one part of MLPLab reads back anywhere.
+/// checkpoint's state and the tool's JSON output: a value written by one part of MLPLab reads back anywhere.
 public enum JSONCoding {
     /// An encoder with MLPLab's conventions; `pretty` adds indentation (files people read),
     /// without it one value is one line (metrics.jsonl, hashing).

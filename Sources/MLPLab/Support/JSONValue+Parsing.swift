@@ -3,7 +3,7 @@ import Foundation
 /// Reading JSON text into a `JSONValue`: a small recursive-descent parser over the bytes.
 ///
 /// Written rather than borrowed because neither Foundation reader fits: `JSONSerialization` on
-/// Linux rounds some numbers (0.2742119330054408 came back 0.27421193300544067, so `--json`
+/// Linux rounds some numbers (0.2742119330054408 came back 0.27421193300544067, so the tool's JSON
 /// would not print result.json's values), and decoding through `init(from:)` tries each kind in
 /// turn, throwing for every miss, which made listing a thousand run folders take seconds.
 /// Numbers go through `Double(String)`, which rounds correctly.

@@ -36,8 +36,8 @@ public enum JSONValue: Codable, Equatable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// The value as one line of JSON with sorted keys, slashes unescaped: what `mlplab runs --json`
-    /// prints. Written here rather than by `JSONEncoder`, which took most of the time of printing
+    /// The value as one line of JSON with sorted keys, slashes unescaped: what `mlplab runs` prints as
+    /// JSON. Written here rather than by `JSONEncoder`, which took most of the time of printing
     /// a thousand runs; numbers print as `description` does (whole ones without ".0"), which
     /// reads back to the same double.
     public var line: String {

@@ -1,6 +1,6 @@
 /// A path's parent folder and last component, as `NSString.deletingLastPathComponent` and
 /// `lastPathComponent` give them, without them: in the Foundation of Swift 6.3 on Linux both trap
-/// (illegal instruction) on a one-character path such as "r" or "r/", which `--run-dir r` hit.
+/// (illegal instruction) on a one-character path such as "r" or "r/", which a run directory "r" hit.
 public enum PathName {
     /// "a/b/c" → "a/b", "a/b/" → "a", "c" → "", "/c" → "/", "/" → "/", "" → "".
     public static func parent(of path: String) -> String {

@@ -23,26 +23,26 @@ extension Divergence {
         let sgd = configuration.optimizer
         let effectiveStep = sgd.learningRate / (1 - min(sgd.momentum, 0.999))
         if configuration.inputScaling == .raw {
-            return "the inputs are not scaled to 0…1: pixels enter as 0…255 (--no-normalize), so activations and gradients are about 255× too large and the updates overflow. Drop --no-normalize (divide by 255), or lower --lr about 1000×."
+            return "the inputs are not scaled to 0…1: pixels enter as 0…255 (training.input_scaling raw), so activations and gradients are about 255× too large and the updates overflow. Drop training.input_scaling raw (divide by 255), or lower training.optimizer.learning_rate about 1000×."
         }
         // Weight decay alone scales every weight by (1 − lr·λ) per step (more with momentum): at
         // lr·λ/(1−momentum) ≥ 1 the weights flip sign and grow, whatever the data says.
         let decayStep = sgd.learningRate * sgd.weightDecay / (1 - min(sgd.momentum, 0.999))
         if sgd.weightDecay > 0 && decayStep >= 1 {
-            return "weight decay \(Format.significant(sgd.weightDecay)) is too strong for lr \(Format.significant(sgd.learningRate)): each step takes lr·λ\(sgd.momentum > 0 ? "/(1−momentum)" : "") = \(Format.significant(decayStep)) of every weight away, more than the weight itself, so the weights flip sign and grow. Use --weight-decay \(Format.significant(min(sgd.weightDecay / 10, 0.01))) or lower (the assignment's values are 0.01 and 0.1 at lr 0.01)."
+            return "weight decay \(Format.significant(sgd.weightDecay)) is too strong for lr \(Format.significant(sgd.learningRate)): each step takes lr·λ\(sgd.momentum > 0 ? "/(1−momentum)" : "") = \(Format.significant(decayStep)) of every weight away, more than the weight itself, so the weights flip sign and grow. Use training.optimizer.weight_decay \(Format.significant(min(sgd.weightDecay / 10, 0.01))) or lower (the assignment's values are 0.01 and 0.1 at lr 0.01)."
         }
         if sgd.momentum >= 0.95 {
-            return "momentum \(sgd.momentum) is too high: the steps add up to lr/(1−momentum) = \(Format.significant(effectiveStep)) per unit gradient and overshoot. Use --momentum 0.9 or lower, or lower --lr."
+            return "momentum \(sgd.momentum) is too high: the steps add up to lr/(1−momentum) = \(Format.significant(effectiveStep)) per unit gradient and overshoot. Use training.optimizer.momentum 0.9 or lower, or lower training.optimizer.learning_rate."
         }
         if effectiveStep >= 0.15 {
-            return "the learning rate is too high: lr \(Format.significant(sgd.learningRate))\(sgd.momentum > 0 ? " with momentum \(sgd.momentum) (effective step \(Format.significant(effectiveStep)))" : "") overshoots. Use --lr \(Format.significant(suggestedRate(sgd))) or lower, or find one with 'mlplab lr-find'."
+            return "the learning rate is too high: lr \(Format.significant(sgd.learningRate))\(sgd.momentum > 0 ? " with momentum \(sgd.momentum) (effective step \(Format.significant(effectiveStep)))" : "") overshoots. Use training.optimizer.learning_rate \(Format.significant(suggestedRate(sgd))) or lower, or find one with 'mlplab lr-find'."
         }
-        return "the updates grew until they overflowed. Lower --lr (now \(Format.significant(sgd.learningRate)))\(sgd.momentum > 0 ? " or --momentum (now \(sgd.momentum))" : "")."
+        return "the updates grew until they overflowed. Lower training.optimizer.learning_rate (now \(Format.significant(sgd.learningRate)))\(sgd.momentum > 0 ? " or training.optimizer.momentum (now \(sgd.momentum))" : "")."
     }
 
     /// A rate to try after a divergence from too large a step: a quarter of the rate, but never
     /// an effective step (lr/(1−momentum)) above 0.1, where the assignment's models train; so
-    /// `--lr 1e308` gets 0.1, not 2.5e307.
+    /// a learning rate of 1e308 gets 0.1, not 2.5e307.
     static func suggestedRate(_ sgd: SGDConfiguration) -> Double {
         min(sgd.learningRate / 4, 0.1 * (1 - min(sgd.momentum, 0.999)))
     }

@@ -33,7 +33,7 @@ public enum RunFiles {
                                  reason: JSONCoding.problem(decoding: RunRecord.self, from: data, error: error))
         }
         do { try record.validate() } catch let error as ConfigurationError {
-            throw RunFileProblem(file: .config, folder: path, reason: error.inStoredRecord().description.trimmingCharacters(in: ["."]))
+            throw RunFileProblem(file: .config, folder: path, reason: error.inFile().description.trimmingCharacters(in: ["."]))
         } catch {
             throw RunFileProblem(file: .config, folder: path, reason: "\(error)")
         }

@@ -6,14 +6,14 @@ extension RunFolder {
     /// summary.md), and at most 255 bytes (the longest name Linux file systems take).
     public static func checkName(_ name: String) throws {
         if name.isEmpty || name.contains("/") || name.hasPrefix(".") {
-            throw ConfigurationError(setting: "--name", value: "'\(OneLine.escaped(name))'", rule: "must be a plain folder name without '/' and not starting with '.'")
+            throw ConfigurationError(setting: "run.name", value: "'\(OneLine.escaped(name))'", rule: "must be a plain folder name without '/' and not starting with '.'")
         }
         if OneLine.escaped(name) != name {
-            throw ConfigurationError(setting: "--name", value: "'\(OneLine.escaped(name))'", rule: "must not hold line breaks or control characters",
+            throw ConfigurationError(setting: "run.name", value: "'\(OneLine.escaped(name))'", rule: "must not hold line breaks or control characters",
                                      fix: "use letters, digits, '-', '_' and '.'")
         }
         if name.utf8.count > maximumNameBytes {
-            throw ConfigurationError(setting: "--name", value: "of \(name.utf8.count) bytes", rule: "must be at most \(maximumNameBytes) bytes, the longest file name Linux allows",
+            throw ConfigurationError(setting: "run.name", value: "of \(name.utf8.count) bytes", rule: "must be at most \(maximumNameBytes) bytes, the longest file name Linux allows",
                                      fix: "choose a shorter name")
         }
     }
@@ -46,7 +46,7 @@ extension RunFolder {
     /// must not replace a user's files of those names (or mix its files with theirs).
     static func checkFreeForNewRun(_ path: String) throws {
         if FileManager.default.fileExists(atPath: path + "/" + File.config.rawValue) {
-            throw CheckpointError.folderNotFree(path: path, reason: "it already holds a run", fix: "Continue it with 'mlplab train --resume \(path)', or choose another --name.")
+            throw CheckpointError.folderNotFree(path: path, reason: "it already holds a run", fix: "Continue it with run.resume \(path), or choose another run.name.")
         }
         try checkHoldsNoOtherFiles(path)
     }
@@ -54,7 +54,7 @@ extension RunFolder {
     /// Throws unless the folder at `path`, which holds no run, is missing or holds nothing but a
     /// lock and stale temporaries of MLPLab's (a study's or sweep's run folders are checked too,
     /// before their first run writes into them).
-    static func checkHoldsNoOtherFiles(_ path: String, fix: String = "Choose another --name, or move them away.") throws {
+    static func checkHoldsNoOtherFiles(_ path: String, fix: String = "Choose another run.name, or move them away.") throws {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return }
         guard isDirectory.boolValue else {

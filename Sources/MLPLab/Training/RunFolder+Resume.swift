@@ -2,7 +2,7 @@ import Foundation
 
 extension RunFolder {
     /// The record of the run in this folder, finished or not, read and checked like a typed
-    /// configuration (`train --resume` fills the options left out from it). Throws when the
+    /// configuration (resuming it from the command line fills the options left out from it). Throws when the
     /// folder holds no run.
     public func recordToResume() throws -> RunRecord {
         guard let record = try readRecord() else { throw CheckpointError.notARun(path: path) }
@@ -34,7 +34,7 @@ extension RunFolder {
 
     /// Throws `CheckpointError.alreadyFinished` when this folder holds `record`'s run finished:
     /// resuming it would train nothing. (`Training.run` returns such a result; the tool's
-    /// `--resume` asks for work and says what would give it some.)
+    /// resume asks for work and says what would give it some.)
     public func checkUnfinished(_ record: RunRecord) throws {
         guard let result = try finishedResult(for: record) else { return }
         throw CheckpointError.alreadyFinished(path: path, epochs: result.epochs.count,
@@ -60,7 +60,7 @@ extension RunFolder {
             .cannotContinue(path: path, epochs: done, reason: reason)
         }
         if stored.training.schedule == .cosine {
-            throw refuse("its cosine schedule lowered the rate to 0 over \(done) epochs, and more epochs would raise it again midway: that is not the run --epochs \(record.training.epochs) gives. Start a new run with --epochs \(record.training.epochs) and another --name")
+            throw refuse("its cosine schedule lowered the rate to 0 over \(done) epochs, and more epochs would raise it again midway: that is not the run training.epochs \(record.training.epochs) gives. Start a new run with training.epochs \(record.training.epochs) and another run.name")
         }
         let checkpoint = try readCheckpoint(for: stored, trainingSamples: trainingSamples)
         if let state = checkpoint?.state {
@@ -69,7 +69,7 @@ extension RunFolder {
             }
             if let patience = stored.training.patience, let best = state.bestEpoch,
                state.stoppedEarly || state.history.count - best >= patience {
-                throw refuse("validation accuracy has not improved since epoch \(best), for \(patience) or more epochs (--patience \(patience)), so a longer run stops where this one did. Start a new run with a larger --patience")
+                throw refuse("validation accuracy has not improved since epoch \(best), for \(patience) or more epochs (training.patience \(patience)), so a longer run stops where this one did. Start a new run with a larger training.patience")
             }
         }
         if contains(.result) {
@@ -84,7 +84,7 @@ extension RunFolder {
 
 extension RunRecord {
     /// Whether this record is `stored`'s run with more epochs, and nothing else changed: what
-    /// `train --resume RUN --epochs N` asks for.
+    /// resuming a run with more epochs asks for.
     public func continues(_ stored: RunRecord) -> Bool {
         var same = stored
         same.training.epochs = training.epochs

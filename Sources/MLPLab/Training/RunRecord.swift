@@ -61,14 +61,14 @@ public struct RunRecord: Codable, Equatable, Sendable {
         try training.validate()
         guard imageWidth >= 1, imageHeight >= 1, imageWidth.multipliedReportingOverflow(by: imageHeight).partialValue == model.inputSize,
               !imageWidth.multipliedReportingOverflow(by: imageHeight).overflow else {
-            throw ConfigurationError(setting: "model input size", value: model.inputSize,
+            throw ConfigurationError(setting: "model.input_size", value: model.inputSize,
                                      rule: "must equal the images' \(imageWidth)×\(imageHeight) pixels")
         }
         if let processes, !(2...(1 << 24)).contains(processes) {
-            throw ConfigurationError(setting: "'processes'", value: processes, rule: "must be 2 to 16777216 when present (a run of one process leaves it out)")
+            throw ConfigurationError(setting: "processes", value: processes, rule: "must be 2 to 16777216 when present (a run of one process leaves it out)")
         }
         guard classNames.count == model.classCount else {
-            throw ConfigurationError(setting: "model class count", value: model.classCount, rule: "must equal the data's \(classNames.count) classes")
+            throw ConfigurationError(setting: "model.class_count", value: model.classCount, rule: "must equal the data's \(classNames.count) classes")
         }
     }
 
@@ -77,7 +77,7 @@ public struct RunRecord: Codable, Equatable, Sendable {
     /// both values; nil if none.
     ///
     /// With `epochsLast`, a different `training.epochs` is named only when nothing else differs:
-    /// after `--resume RUN --epochs N` with another change, the change is what to report.
+    /// after resuming a run with more epochs and another change, the change is what to report.
     public func firstDifference(from other: RunRecord, epochsLast: Bool) -> (field: String, stored: String, given: String)? {
         guard epochsLast else { return firstDifference(from: other) }
         var same = other

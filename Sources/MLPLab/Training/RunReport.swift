@@ -5,7 +5,7 @@ import Foundation
 /// `summary.md`. Every file is written atomically.
 public enum RunReport {
     /// Writes the charts and summary.md of `result` into its run folder; `skipped`: every file
-    /// `--skip-unreadable` left out of the data, listed in summary.md.
+    /// `data.image_folder.skip_unreadable` left out of the data, listed in summary.md.
     public static func write(_ result: RunResult, to folder: RunFolder, skipped: [ImageFolderReport.SkippedFile] = []) throws {
         let name = PathName.lastComponent(of: folder.path)
         try folder.write(Data(lossChart(result, name: name).svg.utf8), to: .lossChart)
@@ -32,7 +32,7 @@ public enum RunReport {
     }
 
     /// summary.md: the configuration, the epochs, the results, per class, and every file
-    /// `--skip-unreadable` skipped (`skipped`), with why.
+    /// `data.image_folder.skip_unreadable` skipped (`skipped`), with why.
     public static func markdown(_ result: RunResult, name: String, skipped: [ImageFolderReport.SkippedFile] = []) -> String {
         let record = result.record, training = record.training
         let number = { (value: Double?) in Format.number(value) }
@@ -67,7 +67,7 @@ public enum RunReport {
         }
         lines.append("")
         if !skipped.isEmpty {
-            lines.append("## Skipped files (--skip-unreadable)")
+            lines.append("## Skipped files (data.image_folder.skip_unreadable)")
             lines.append("")
             lines.append("\(skipped.count) file\(skipped.count == 1 ? "" : "s") of the data could not be read and \(skipped.count == 1 ? "was" : "were") left out:")
             lines.append("")

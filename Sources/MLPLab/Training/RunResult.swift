@@ -1,5 +1,5 @@
 /// Everything a finished (or diverged, or early-stopped) training measured: what `result.json`
-/// of a run folder holds, what `mlplab train --json` prints and what `Training.run` returns:
+/// of a run folder holds, what `mlplab train` prints as JSON and what `Training.run` returns:
 /// one object, one JSON shape.
 public struct RunResult: Codable, Sendable {
     /// The MLPLab version that trained the run.
@@ -61,7 +61,7 @@ extension RunResult {
     /// and time against it: one entry per class, accuracies within 0…1, times within 0…10¹² seconds.
     public var inconsistency: String? {
         do { try record.validate() } catch {
-            let named = (error as? ConfigurationError).map { "\($0.inStoredRecord(prefix: "record."))" } ?? "its record's \(error)"
+            let named = (error as? ConfigurationError).map { "\($0.inFile(prefix: "record."))" } ?? "its record's \(error)"
             return named.trimmingCharacters(in: ["."])
         }
         let classes = record.classNames.count, count = 0...(1 << 52)

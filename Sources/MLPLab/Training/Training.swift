@@ -155,7 +155,7 @@ extension RunFolder {
     }
 
     /// Writes the run's current weights as a model file (`.model` or `.lastModel`); `resized`:
-    /// the run's data was `--resize`d, which the file records so that `predict` resizes too.
+    /// the run's data was resized, which the file records so that `predict` resizes too.
     public func writeModel(_ run: TrainingRun, resized: Bool = false, as file: File) throws {
         try ModelFile.write(run.model, dataset: run.dataset, scaling: run.configuration.inputScaling, resized: resized, to: path(of: file))
     }

@@ -64,10 +64,10 @@ extension TrainingConfiguration {
     /// range, a patience below 1.
     public func validate() throws {
         try optimizer.validate()
-        try Check.whole(batchSize, "--batch-size", in: 1...Self.maximumBatchSize, fix: "the assignment uses 64")
-        try Check.whole(epochs, "--epochs", in: 1...Self.maximumEpochs)
-        try Check.whole(threads, "--threads", in: 1...Self.maximumThreads)
-        if let patience { try Check.whole(patience, "--patience", in: 1...Int.max) }
+        try Check.whole(batchSize, "training.batch_size", in: 1...Self.maximumBatchSize, fix: "the assignment uses 64")
+        try Check.whole(epochs, "training.epochs", in: 1...Self.maximumEpochs)
+        try Check.whole(threads, "training.threads", in: 1...Self.maximumThreads)
+        if let patience { try Check.whole(patience, "training.patience", in: 1...Int.max) }
     }
 }
 
@@ -77,20 +77,20 @@ extension SGDConfiguration {
     /// infinite weight decay, dampening outside 0…1, Nesterov without momentum or with dampening.
     public func validate() throws {
         guard learningRate > 0, learningRate.isFinite else {
-            throw ConfigurationError(setting: "--lr", value: learningRate, rule: "must be a positive number", fix: "the assignment uses 0.01")
+            throw ConfigurationError(setting: "training.optimizer.learning_rate", value: learningRate, rule: "must be a positive number", fix: "the assignment uses 0.01")
         }
         guard momentum >= 0, momentum < 1 else {
-            throw ConfigurationError(setting: "--momentum", value: momentum, rule: "must be at least 0 and below 1", fix: "try 0.9")
+            throw ConfigurationError(setting: "training.optimizer.momentum", value: momentum, rule: "must be at least 0 and below 1", fix: "try 0.9")
         }
         guard weightDecay >= 0, weightDecay.isFinite else {
-            throw ConfigurationError(setting: "--weight-decay", value: weightDecay, rule: "must be 0 or a positive number")
+            throw ConfigurationError(setting: "training.optimizer.weight_decay", value: weightDecay, rule: "must be 0 or a positive number")
         }
         guard dampening >= 0, dampening <= 1 else {
-            throw ConfigurationError(setting: "--dampening", value: dampening, rule: "must be between 0 and 1")
+            throw ConfigurationError(setting: "training.optimizer.dampening", value: dampening, rule: "must be between 0 and 1")
         }
         if nesterov && (momentum == 0 || dampening != 0) {
-            throw ConfigurationError(setting: "--nesterov", value: "momentum \(momentum), dampening \(dampening)",
-                                     rule: "needs --momentum above 0 and --dampening 0", fix: "as in torch.optim.SGD")
+            throw ConfigurationError(setting: "training.optimizer.nesterov", value: "momentum \(momentum), dampening \(dampening)",
+                                     rule: "needs training.optimizer.momentum above 0 and training.optimizer.dampening 0", fix: "as in torch.optim.SGD")
         }
     }
 }

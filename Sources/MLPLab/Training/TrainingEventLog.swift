@@ -1,7 +1,7 @@
 import Foundation
 
 /// A run's curves for TensorBoard: an event file in the run folder, appended while the run trains,
-/// so that `tensorboard --logdir runs` (or a study's `report/runs`) shows every run, also while
+/// so that TensorBoard pointed at `runs` (or a study's `report/runs`) shows every run, also while
 /// it trains.
 ///
 /// Steps count batches from the run's start, as PyTorch's global_step. Tags, as PyTorch users

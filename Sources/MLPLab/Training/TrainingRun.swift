@@ -67,7 +67,7 @@ public final class TrainingRun {
     public static let evaluationBatch = 1024
 
     /// Rows a training step fills at most: the batch size, or the whole training split when that
-    /// is smaller (`--batch-size 100000` on 300 images steps through 300 rows at once, as
+    /// is smaller (`training.batch_size` 100000 on 300 images steps through 300 rows at once, as
     /// PyTorch's DataLoader does). Buffers are sized by this, not by the batch size asked for.
     public static func stepRows(batchSize: Int, trainingSamples: Int?) -> Int {
         guard let trainingSamples else { return batchSize }

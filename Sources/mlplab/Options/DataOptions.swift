@@ -97,7 +97,7 @@ struct DataOptions: ParsableArguments {
         if let bar { progress = { bar.update($0, of: $1) } }
         let (dataset, report) = try configuration.load(threads: threads, cache: cache, progress: progress)
         bar?.finish()
-        if Ranks.isLeader { report?.notes.forEach(Terminal.error) }
+        if Ranks.isLeader { report?.notes.forEach(Terminal.note) }
         return (dataset, report?.skipped ?? [])
     }
 }

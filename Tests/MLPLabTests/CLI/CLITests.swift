@@ -41,6 +41,16 @@ struct CLITests {
         #expect(result.stdout.isEmpty)
     }
 
+    /// The library names the setting by its key (training.batch_size, ConfigurationErrorTests);
+    /// the tool shows the flag that was typed.
+    @Test("a batch size of 0 is named by its flag on the terminal, not by its configuration key")
+    func batchSizeErrorNamesTheFlag() throws {
+        let result = try Tool.run(["train", "--batch-size", "0"])
+        #expect(result.status == 64, "exit \(result.status)")
+        #expect(result.stderr.contains("Error: --batch-size must be at least 1 (got 0); the assignment uses 64."), "\(result.stderr)")
+        #expect(!result.stderr.contains("training.batch_size"), "\(result.stderr)")
+    }
+
     @Test("bad data gives one line naming it and the fix, exit 1", arguments: [
         (["train", "no/such/folder"], "'no/such/folder' does not exist"),
         (["train", "foo"], "unknown data set 'foo'"),

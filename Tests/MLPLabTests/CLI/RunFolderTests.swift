@@ -167,7 +167,11 @@ struct RunFolderTests {
         let metrics = try String(contentsOfFile: runs + "/div/metrics.jsonl", encoding: .utf8).split(separator: "\n")
         #expect(metrics.count == 1)
         #expect(FileManager.default.fileExists(atPath: runs + "/div/model.safetensors"))
-        #expect(try String(contentsOfFile: runs + "/div/summary.md", encoding: .utf8).contains("**Diverged**: the loss became nan in epoch 1"))
+        // One wording of what happened, in the tool's message and in summary.md.
+        let stored = try #require(try RunFiles.result(in: runs + "/div"))
+        let what = try #require(stored.divergence).summary(classCount: 10)
+        #expect(what.contains("in epoch 1") && result.stderr.contains("mlplab: " + what + ": momentum 0.98"), "\(result.stderr)")
+        #expect(try String(contentsOfFile: runs + "/div/summary.md", encoding: .utf8).contains("**Diverged**: \(what)."))
     }
 
     @Test("--patience stops early and keeps the best weights as model.safetensors")

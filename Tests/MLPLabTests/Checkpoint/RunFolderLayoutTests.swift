@@ -22,12 +22,12 @@ struct RunFolderLayoutTests {
         do { try body(); return "no error" } catch { return "\(error)" }
     }
 
-    @Test("--name with a control character, a line break or more than 255 bytes is refused naming --name (adversarial 16)",
+    @Test("a run name with a control character, a line break or more than 255 bytes is refused naming run.name (adversarial 16)",
           arguments: ["new\nline", "bell\u{7}", "esc\u{1B}[31m", String(repeating: "n", count: 256), String(repeating: "é", count: 128)])
     func badNamesAreRefused(name: String) {
         #expect(throws: ConfigurationError.self) { try RunFolder.checkName(name) }
         let message = Self.message { try RunFolder.checkName(name) }
-        #expect(message.hasPrefix("--name ") && !message.contains("\n"), "\(message)")
+        #expect(message.hasPrefix("run.name ") && !message.contains("\n"), "\(message)")
     }
 
     @Test("names up to 255 bytes and with non-ASCII letters are accepted")
@@ -44,12 +44,12 @@ struct RunFolderLayoutTests {
         let dangling = Self.message { _ = try RunFolder.pathForNewRun(in: root, name: "dl") }
         #expect(dangling.contains("symbolic link") && dangling.contains("nowhere") && !dangling.contains("space"), "\(dangling)")
         #expect(Self.message { _ = try RunFolder(path: root + "/dl") }.contains("symbolic link"))
-        // A file in the --run-dir path.
+        // A file in the run directory's path.
         try Data("x".utf8).write(to: URL(fileURLWithPath: root + "/file"))
         let file = Self.message { _ = try RunFolder.pathForNewRun(in: root + "/file/runs", name: "r") }
         #expect(file.contains("'\(root)/file': it is a file, not a folder") && !file.contains("space"), "\(file)")
-        // A --run-dir component longer than the file system allows.
+        // A run directory component longer than the file system allows.
         let long = Self.message { _ = try RunFolder.pathForNewRun(in: root + "/" + String(repeating: "d", count: 300), name: "r") }
-        #expect(long.contains("too long") && long.contains("--run-dir") && !long.contains("space"), "\(long)")
+        #expect(long.contains("too long") && long.contains("run.directory") && !long.contains("space"), "\(long)")
     }
 }

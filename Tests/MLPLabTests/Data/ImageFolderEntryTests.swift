@@ -79,14 +79,14 @@ struct ImageFolderEntryTests {
         }
     }
 
-    @Test("an unusable image entry stops the load with one line naming it and --skip-unreadable",
+    @Test("an unusable image entry stops the load with one line naming it and data.image_folder.skip_unreadable",
           arguments: ImageFolderEntryTests.unusableKinds)
     func unusableImageEntryIsNamed(kind: String, shown: String, reason: String) throws {
         let folder = try FolderBuilder.good("unusable-\(kind)")
         try Self.makeUnusable(kind, in: folder)
         let message = try #require(ImageFolderTests.loadError(folder), "\(kind) was accepted")
         #expect(message.contains(String(shown.split(separator: "/").last!)), "\(message)")
-        #expect(message.contains(reason) && message.contains("--skip-unreadable"), "\(message)")
+        #expect(message.contains(reason) && message.contains("data.image_folder.skip_unreadable"), "\(message)")
         #expect(!message.contains("\n"))
     }
 

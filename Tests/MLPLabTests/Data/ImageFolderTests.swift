@@ -126,7 +126,7 @@ struct ImageFolderTests {
         try folder.write("cat/\(file)", bytes)
         let message = try #require(Self.loadError(folder), "\(kind) was accepted")
         #expect(message.contains("cat/\(file)"), "\(message)")
-        #expect(message.contains("--skip-unreadable"), "\(message)")
+        #expect(message.contains("data.image_folder.skip_unreadable"), "\(message)")
     }
 
     @Test("with --skip-unreadable bad files are skipped and reported")
@@ -139,18 +139,18 @@ struct ImageFolderTests {
         let (dataset, report) = try ImageFolder.load(folder.path, options: options, threads: 2)
         #expect(dataset.count == 6)
         #expect(report.skipped.map(\.path) == ["ant/empty.png", "cat/broken.jpg"])
-        // The reason alone (the path is beside it), without the advice to pass --skip-unreadable.
-        #expect(!report.skipped[1].reason.isEmpty && !report.skipped[1].reason.contains("--skip-unreadable"), "\(report.skipped)")
+        // The reason alone (the path is beside it), without the advice to skip unreadable files.
+        #expect(!report.skipped[1].reason.isEmpty && !report.skipped[1].reason.contains("skip_unreadable"), "\(report.skipped)")
     }
 
-    @Test("images of another size: the error lists the sizes with examples and suggests --resize")
+    @Test("images of another size: the error lists the sizes with examples and suggests data.image_folder.resize")
     func mixedSizesAreListed() throws {
         let folder = try FolderBuilder.good()
         try folder.write("bee/big.png", FolderBuilder.image(width: 8, height: 8))
         let message = try #require(Self.loadError(folder))
         #expect(message.contains("6×4 (6 files"), "\(message)")
         #expect(message.contains("8×8 (1 file, e.g. bee/big.png)"), "\(message)")
-        #expect(message.contains("--resize 6x4"), "\(message)")
+        #expect(message.contains("data.image_folder.resize 6x4"), "\(message)")
         var options = ImageFolderOptions()
         options.resize = ImageSize(width: 5, height: 5)
         let (dataset, _) = try ImageFolder.load(folder.path, options: options, threads: 1)
@@ -164,7 +164,7 @@ struct ImageFolderTests {
         try folder.write("ant/huge.pgm", Data("P5\n100000 100000\n255\n".utf8) + Data(count: 10))
         let message = try #require(Self.loadError(folder))
         #expect(message.contains("ant/huge.pgm' claims 100000×100000 pixels"), "\(message)")
-        #expect(message.contains("--max-pixels"))
+        #expect(message.contains("data.image_folder.maximum_pixels"))
     }
 
     @Test("too many files, or images that would decode to too many bytes, are refused before decoding, naming the option")
@@ -173,12 +173,12 @@ struct ImageFolderTests {
         var options = ImageFolderOptions()
         options.maximumFiles = 5
         let files = try #require(Self.loadError(folder, options: options))
-        #expect(files.contains("holds more image files than the limit of 5 (6 counted") && files.contains("--max-files"), "\(files)")
+        #expect(files.contains("holds more image files than the limit of 5 (6 counted") && files.contains("data.image_folder.maximum_files"), "\(files)")
         options = ImageFolderOptions()
         options.maximumDecodedBytes = 143
         let bytes = try #require(Self.loadError(folder, options: options))
-        #expect(bytes.contains("would decode to 144 bytes (6 images of 6×4), more than the limit of 143 bytes") && bytes.contains("--max-decoded-bytes")
-                && bytes.contains("--resize"), "\(bytes)")
+        #expect(bytes.contains("would decode to 144 bytes (6 images of 6×4), more than the limit of 143 bytes") && bytes.contains("data.image_folder.maximum_decoded_bytes")
+                && bytes.contains("data.image_folder.resize"), "\(bytes)")
         options.maximumDecodedBytes = 144
         #expect(Self.loadError(folder, options: options) == nil)
         options.resize = ImageSize(width: 3, height: 2)

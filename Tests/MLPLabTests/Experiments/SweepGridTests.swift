@@ -15,17 +15,17 @@ struct SweepGridTests {
         #expect(points.allSatisfy { $0.training.batchSize == 32 && $0.model == model })
     }
 
-    @Test("a value no training accepts names its option", arguments: [
-        ("--lr", "0,0.1"), ("--momentum", "1.5"), ("--weight-decay", "-1"), ("--batch-size", "1e300"), ("--batch-size", "0.5"),
-        ("--activation", ""), ("--lr", "abc"),
+    @Test("a value no training accepts names its setting's key", arguments: [
+        ("training.optimizer.learning_rate", "0,0.1"), ("training.optimizer.momentum", "1.5"), ("training.optimizer.weight_decay", "-1"),
+        ("training.batch_size", "1e300"), ("training.batch_size", "0.5"), ("model.activation", ""), ("training.optimizer.learning_rate", "abc"),
     ])
     func badValuesAreNamed(option: String, text: String) {
         do {
             switch option {
-            case "--lr": _ = try SweepGrid(learningRates: text)
-            case "--momentum": _ = try SweepGrid(momenta: text)
-            case "--weight-decay": _ = try SweepGrid(weightDecays: text)
-            case "--batch-size": _ = try SweepGrid(batchSizes: text)
+            case "training.optimizer.learning_rate": _ = try SweepGrid(learningRates: text)
+            case "training.optimizer.momentum": _ = try SweepGrid(momenta: text)
+            case "training.optimizer.weight_decay": _ = try SweepGrid(weightDecays: text)
+            case "training.batch_size": _ = try SweepGrid(batchSizes: text)
             default: _ = try SweepGrid(activations: text)
             }
             Issue.record("\(option) \(text) was accepted")

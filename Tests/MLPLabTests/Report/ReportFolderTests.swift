@@ -8,7 +8,7 @@ struct ReportFolderTests {
         try Data(text.utf8).write(to: URL(fileURLWithPath: path))
     }
 
-    @Test("a folder with a user's index.html and report.md is refused, naming them; --force writes into it, leaving other files alone")
+    @Test("a folder with a user's index.html and report.md is refused, naming them; output.force writes into it, leaving other files alone")
     func foreignFilesAreRefusedUnlessForced() throws {
         let root = try TestSupport.temporaryDirectory().path + "/out"
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
@@ -19,7 +19,7 @@ struct ReportFolderTests {
             Issue.record("a folder with the user's index.html was accepted")
         } catch let error as CheckpointError {
             let text = "\(error)"
-            #expect(text.contains("'index.html'") && text.contains("--force") && text.contains("--output"), "\(text)")
+            #expect(text.contains("'index.html'") && text.contains("output.force") && text.contains("output.folder"), "\(text)")
         }
         #expect(!FileManager.default.fileExists(atPath: root + "/" + ReportFolder.markerName))
         #expect(try String(contentsOfFile: root + "/index.html", encoding: .utf8) == "<p>my page</p>")

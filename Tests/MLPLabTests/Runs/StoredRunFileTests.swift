@@ -201,7 +201,7 @@ struct StoredRunFileTests {
                 Issue.record("a damaged \(file) was read")
             } catch {
                 let text = "\(error)"
-                #expect(text.contains(path) && text.contains("mlplab train --resume \(run)"), "\(text)")
+                #expect(text.contains(path) && text.contains("run.resume \(run)"), "\(text)")
                 #expect(!text.contains("copy it again") && !text.contains("that MLPLab wrote"), "\(text)")
             }
         }

@@ -17,7 +17,7 @@ struct OneLineTests {
     @Test("a DatasetError naming a file with a newline stays one line")
     func datasetErrorIsOneLine() {
         let error = DatasetError.cannotDecode(path: "cats/a\nb.png", reason: "not an image")
-        #expect("\(error)" == "cannot decode 'cats/a\\nb.png': not an image. Remove or replace the file, or pass --skip-unreadable to skip such files.")
+        #expect("\(error)" == "cannot decode 'cats/a\\nb.png': not an image. Remove or replace the file, or pass data.image_folder.skip_unreadable to skip such files.")
     }
 
     @Test("SVG text and text tables (summary.md's cells: DataOptionsTests) hold a name with a newline, a pipe or a control character in one cell")

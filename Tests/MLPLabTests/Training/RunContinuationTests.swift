@@ -83,8 +83,8 @@ struct RunContinuationTests {
         _ = try Training.run(record, on: Self.dataset, in: try RunFolder(path: root + "/r"))
         let folder = try RunFolder(path: root + "/r")
         #expect(throws: CheckpointError.alreadyFinished(path: root + "/r", epochs: 1, canContinue: true)) { try folder.checkUnfinished(record) }
-        #expect("\(CheckpointError.alreadyFinished(path: "r", epochs: 1, canContinue: true))".contains("--epochs N (N above 1)"))
-        #expect(!"\(CheckpointError.alreadyFinished(path: "r", epochs: 1, canContinue: false))".contains("--epochs"))
+        #expect("\(CheckpointError.alreadyFinished(path: "r", epochs: 1, canContinue: true))".contains("run.resume r training.epochs N (N above 1)"))
+        #expect(!"\(CheckpointError.alreadyFinished(path: "r", epochs: 1, canContinue: false))".contains("training.epochs"))
         var longer = record
         longer.training.epochs = 2
         try folder.checkUnfinished(longer)
@@ -99,7 +99,7 @@ struct RunContinuationTests {
             _ = try RunFolder.pathForNewRun(in: root, name: "mine")
             Issue.record("a folder with a user's summary.md was accepted")
         } catch let error as CheckpointError {
-            #expect("\(error)".contains("'summary.md'") && "\(error)".contains("--name"), "\(error)")
+            #expect("\(error)".contains("'summary.md'") && "\(error)".contains("run.name"), "\(error)")
             #expect(!"\(error)".contains("disk has space"), "the fix should not be about disk space: \(error)")
         }
         #expect(throws: CheckpointError.self) { try RunFolder.openForNewRun(at: root + "/mine") }
@@ -134,11 +134,11 @@ struct RunContinuationTests {
         var training = TrainingConfiguration()
         training.optimizer = SGDConfiguration(learningRate: 1e308)
         let text = Divergence.diagnose(training, firstGradientNorm: 1, lastFiniteGradientNorm: 1)
-        #expect(text.contains("--lr 0.1 or lower"), "\(text)")
+        #expect(text.contains("training.optimizer.learning_rate 0.1 or lower"), "\(text)")
         training.optimizer = SGDConfiguration(learningRate: 0.2)
-        #expect(Divergence.diagnose(training, firstGradientNorm: 1, lastFiniteGradientNorm: 1).contains("--lr 0.05 or lower"))
+        #expect(Divergence.diagnose(training, firstGradientNorm: 1, lastFiniteGradientNorm: 1).contains("training.optimizer.learning_rate 0.05 or lower"))
         training.optimizer = SGDConfiguration(learningRate: 0.5, momentum: 0.9)
-        #expect(Divergence.diagnose(training, firstGradientNorm: 1, lastFiniteGradientNorm: 1).contains("--lr 0.01 or lower"))
+        #expect(Divergence.diagnose(training, firstGradientNorm: 1, lastFiniteGradientNorm: 1).contains("training.optimizer.learning_rate 0.01 or lower"))
     }
 }
 
@@ -163,7 +163,7 @@ struct RunFileAdviceTests {
                 #expect(!text.contains("copy it again") && !text.contains("model.safetensors that MLPLab wrote"), "\(text)")
             }
         }
-        #expect("\(CheckpointError.damagedRunFile(path: "runs/a/result.json", reason: "x"))".contains("mlplab train --resume runs/a"))
+        #expect("\(CheckpointError.damagedRunFile(path: "runs/a/result.json", reason: "x"))".contains("run.resume runs/a"))
     }
 }
 
@@ -215,20 +215,20 @@ struct AdversarialRegressionTests {
             _ = try store.run("lr 0.05", model: record.model, training: record.training)
             Issue.record("a run folder holding a user's summary.md was trained into")
         } catch {
-            #expect("\(error)".contains("'summary.md'") && "\(error)".contains("--output"), "\(error)")
+            #expect("\(error)".contains("'summary.md'") && "\(error)".contains("output.folder"), "\(error)")
         }
         #expect(try String(contentsOfFile: folder + "/summary.md", encoding: .utf8) == "mine")
     }
 
-    @Test("a divergence from too strong a weight decay names --weight-decay, not the rate")
+    @Test("a divergence from too strong a weight decay names training.optimizer.weight_decay, not the rate")
     func weightDecayDivergenceNamesWeightDecay() {
         var training = TrainingConfiguration()
         training.optimizer = SGDConfiguration(learningRate: 1, weightDecay: 50)
         let text = Divergence.diagnose(training, firstGradientNorm: 1, lastFiniteGradientNorm: 1)
-        #expect(text.contains("--weight-decay") && !text.contains("--lr 0.1 or lower"), "\(text)")
+        #expect(text.contains("training.optimizer.weight_decay") && !text.contains("training.optimizer.learning_rate 0.1 or lower"), "\(text)")
         training.optimizer = SGDConfiguration(learningRate: 0.01, weightDecay: 1e6)
-        #expect(Divergence.diagnose(training, firstGradientNorm: 1, lastFiniteGradientNorm: 1).contains("--weight-decay 0.01 or lower"))
+        #expect(Divergence.diagnose(training, firstGradientNorm: 1, lastFiniteGradientNorm: 1).contains("training.optimizer.weight_decay 0.01 or lower"))
         training.optimizer = SGDConfiguration(learningRate: 0.01, weightDecay: 0.1)
-        #expect(!Divergence.diagnose(training, firstGradientNorm: 1, lastFiniteGradientNorm: 1).contains("--weight-decay"))
+        #expect(!Divergence.diagnose(training, firstGradientNorm: 1, lastFiniteGradientNorm: 1).contains("weight_decay"))
     }
 }

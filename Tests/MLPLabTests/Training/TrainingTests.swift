@@ -78,7 +78,7 @@ struct TrainingTests {
         do { _ = try folder.readRecord() } catch {
             #expect("\(error)".contains("config.json' cannot be used: 'training.batch_size' must be at least 1 (got 0)"), "\(error)")
         }
-        #expect(throws: ConfigurationError(setting: "--batch-size", value: "0", rule: "must be at least 1", fix: "the assignment uses 64")) {
+        #expect(throws: ConfigurationError(setting: "training.batch_size", value: "0", rule: "must be at least 1", fix: "the assignment uses 64")) {
             try Training.run(record, on: Self.dataset)
         }
     }

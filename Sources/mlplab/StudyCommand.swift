@@ -77,7 +77,7 @@ struct StudyCommand: AsyncParsableCommand {
             Terminal.error(Ranks.prefix + "[\(number)/\(planned)] \(label)\(reused ? " (reused)" : "")")
         }
         study.onBatch = { epoch, batch, count in
-            FaultInjection.check(epoch: epoch, batch: batch)
+            FaultInjection.check(epoch: epoch, batch: batch, rank: Ranks.rank)
             guard Terminal.stderrIsTerminal else { return }
             let trained = finishedSeconds.filter { $0 > 1 }
             let perRun = trained.isEmpty ? nil : trained.reduce(0, +) / Double(trained.count)

@@ -70,7 +70,7 @@ struct SweepCommand: AsyncParsableCommand {
             Terminal.error(Ranks.prefix + "[\(number)/\(total)] \(label)\(reused ? " (reused)" : "")")
         }
         sweep.onBatch = { [epochs] epoch, batch, count in
-            FaultInjection.check(epoch: epoch, batch: batch)
+            FaultInjection.check(epoch: epoch, batch: batch, rank: Ranks.rank)
             Terminal.status("  epoch \(epoch)/\(epochs), batch \(batch)/\(count)")
         }
         sweep.skippedFiles = skipped

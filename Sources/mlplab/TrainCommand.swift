@@ -67,7 +67,7 @@ struct TrainCommand: AsyncParsableCommand {
         do {
             result = try await Interrupt.cancellingOnSignal {
                 try Training.run(record, on: dataset, in: folder, communicator: ranks, skippedFiles: prepared.skippedFiles) { event in
-                    if case let .batch(epoch, batch, _) = event { FaultInjection.check(epoch: epoch, batch: batch) }
+                    if case let .batch(epoch, batch, _) = event { FaultInjection.check(epoch: epoch, batch: batch, rank: Ranks.rank) }
                     lines?.show(event)
                 }
             }

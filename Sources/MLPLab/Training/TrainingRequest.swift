@@ -18,7 +18,8 @@ public struct TrainingRequest {
     public var command: [String]
     /// The data settings given, applied over the base.
     public var data: (DataConfiguration) -> DataConfiguration = { $0 }
-    /// The training settings given, applied over the base.
+    /// The training settings given, applied over the base (for a new run, the defaults on every
+    /// core, shared among the processes a launcher started on this machine).
     public var training: (TrainingConfiguration) -> TrainingConfiguration = { $0 }
     /// The model settings given, applied over the base (for a new run, the default model for
     /// the data's input size and class count).
@@ -79,7 +80,9 @@ extension Training {
             try folder.checkUnfinished(record)
             return PreparedTraining(folder: folder, record: record, dataset: dataset, skippedFiles: skipped)
         }
-        let data = request.data(DataConfiguration()), training = request.training(TrainingConfiguration())
+        var defaults = TrainingConfiguration()
+        defaults.threads = Launch.detect().defaultThreads()
+        let data = request.data(DataConfiguration()), training = request.training(defaults)
         let path = try RunFolder.pathForNewRun(in: request.runDirectory, name: request.name)
         let (dataset, skipped) = try load(data, training.threads)
         let folder = try RunFolder.openForNewRun(at: path)

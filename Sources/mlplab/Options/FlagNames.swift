@@ -11,77 +11,33 @@ public enum FlagNames {
     /// ("training.input_scaling raw").
     public static let flags: [String: String] = [
         // training: TrainingConfiguration and its SGDConfiguration
-        "training.optimizer.learning_rate": "--lr",
-        "training.optimizer.momentum": "--momentum",
-        "training.optimizer.weight_decay": "--weight-decay",
-        "training.optimizer.dampening": "--dampening",
-        "training.optimizer.nesterov": "--nesterov",
-        "training.batch_size": "--batch-size",
-        "training.epochs": "--epochs",
-        "training.seed": "--seed",
-        "training.threads": "--threads",
-        "training.patience": "--patience",
-        "training.schedule": "--schedule",
-        "training.precision": "--precision",
-        "training.continue_on_non_finite": "--continue-on-nan",
-        "training.input_scaling raw": "--no-normalize",
+        "training.optimizer.learning_rate": "--lr", "training.optimizer.momentum": "--momentum",
+        "training.optimizer.weight_decay": "--weight-decay", "training.optimizer.dampening": "--dampening",
+        "training.optimizer.nesterov": "--nesterov", "training.batch_size": "--batch-size", "training.epochs": "--epochs",
+        "training.seed": "--seed", "training.threads": "--threads", "training.patience": "--patience",
+        "training.schedule": "--schedule", "training.precision": "--precision",
+        "training.continue_on_non_finite": "--continue-on-nan", "training.input_scaling raw": "--no-normalize",
         // data: DataConfiguration and its ImageFolderOptions
-        "data.validation_fraction": "--val",
-        "data.test_fraction": "--test",
-        "data.train_limit": "--subset",
-        "data.data_directory": "--data-dir",
-        "data.image_folder.resize": "--resize",
-        "data.image_folder.skip_unreadable": "--skip-unreadable",
-        "data.image_folder.maximum_pixels": "--max-pixels",
-        "data.image_folder.maximum_files": "--max-files",
-        "data.image_folder.maximum_decoded_bytes": "--max-decoded-bytes",
+        "data.validation_fraction": "--val", "data.test_fraction": "--test", "data.train_limit": "--subset",
+        "data.data_directory": "--data-dir", "data.image_folder.resize": "--resize",
+        "data.image_folder.skip_unreadable": "--skip-unreadable", "data.image_folder.maximum_pixels": "--max-pixels",
+        "data.image_folder.maximum_files": "--max-files", "data.image_folder.maximum_decoded_bytes": "--max-decoded-bytes",
         // model: ModelConfiguration
-        "model.input_size": "--inputs",
-        "model.class_count": "--classes",
-        "model.hidden_sizes": "--hidden",
-        "model.activation": "--activation",
-        "model.initialization": "--init",
+        "model.input_size": "--inputs", "model.class_count": "--classes", "model.hidden_sizes": "--hidden",
+        "model.activation": "--activation", "model.initialization": "--init",
         // not kept in config.json: runs, output, the cache, lr-find
-        "run.name": "--name",
-        "run.directory": "--run-dir",
-        "run.resume": "--resume",
-        "output.folder": "--output",
-        "output.force": "--force",
-        "output.json": "--json",
-        "cache.folder": "--cache-dir",
-        "cache.off": "--no-cache",
-        "lr_find.start": "--start",
-        "lr_find.end": "--end",
-        "lr_find.steps": "--steps",
+        "run.name": "--name", "run.directory": "--run-dir", "run.resume": "--resume", "output.folder": "--output",
+        "output.force": "--force", "output.json": "--json", "cache.folder": "--cache-dir", "cache.off": "--no-cache",
+        "lr_find.start": "--start", "lr_find.end": "--end", "lr_find.steps": "--steps",
     ]
 
-    /// Longest first, so that a key is never taken for the start of a longer one.
-    private static let keys = flags.keys.sorted { $0.count != $1.count ? $0.count > $1.count : $0 < $1 }
-
     /// `text` from the library with each key that stands alone in it (the setting to change)
-    /// replaced by its flag: "training.batch_size must be at least 1" → "--batch-size must be
-    /// at least 1". A key in quotes ('training.batch_size', a value stored in a file), inside a
-    /// longer key path ("record.training.epochs") or a path ("runs/training.epochs"), and every
-    /// key in `kept`, stays as it is; text without keys comes back unchanged.
+    /// written as its flag, except the keys in `kept` (see `SettingNames.renamed`).
     public static func terminalText(_ text: String, keeping kept: Set<String> = []) -> String {
-        var result = ""
-        var index = text.startIndex
-        scanning: while index < text.endIndex {
-            if index == text.startIndex || !isBoundBefore(text[text.index(before: index)]) {
-                for key in keys where !kept.contains(key) && text[index...].hasPrefix(key) {
-                    let end = text.index(index, offsetBy: key.count)
-                    if endsAlone(text, at: end) {
-                        result += flags[key] ?? key
-                        index = end
-                        continue scanning
-                    }
-                }
-            }
-            result.append(text[index])
-            index = text.index(after: index)
-        }
-        return result
+        names.renamed(text, keeping: kept)
     }
+
+    private static let names = SettingNames(flags)
 
     /// An error's message as the terminal shows it: `terminalText` of `message`, except the keys
     /// that are data rather than settings to change: a run query's keys (`RunQueryError`, the
@@ -93,24 +49,5 @@ public enum FlagNames {
             return terminalText(message, keeping: [field])
         }
         return terminalText(message)
-    }
-
-    /// Whether `character` just before a key joins it to something longer (a word, a key path,
-    /// a path, a quote).
-    private static func isBoundBefore(_ character: Character) -> Bool {
-        character.isLetter || character.isNumber || "_.'/`\\-".contains(character)
-    }
-
-    /// Whether the key ending at `end` ends there: the text ends, or goes on with a space or
-    /// punctuation, a full stop included, but not with more of a word, a key path or a quote.
-    private static func endsAlone(_ text: String, at end: String.Index) -> Bool {
-        guard end < text.endIndex else { return true }
-        let next = text[end]
-        if next.isLetter || next.isNumber || "_'/`-".contains(next) { return false }
-        if next == "." {
-            let after = text.index(after: end)
-            return after == text.endIndex || !(text[after].isLetter || text[after].isNumber || text[after] == "_")
-        }
-        return true
     }
 }

@@ -1,0 +1,60 @@
+/// A table of names for settings and the rewriting of text with it: the library names each
+/// setting by its configuration key (`training.batch_size`), and a tool that has its own names
+/// for them (the command line's `--batch-size`) rewrites the library's messages with its table
+/// before showing them.
+public struct SettingNames: Sendable {
+    /// Each key with the name to show for it.
+    public let names: [String: String]
+    /// Longest first, so that a key is never taken for the start of a longer one.
+    private let keys: [String]
+
+    /// A table that shows each key of `names` as its value.
+    public init(_ names: [String: String]) {
+        self.names = names
+        keys = names.keys.sorted { $0.count != $1.count ? $0.count > $1.count : $0 < $1 }
+    }
+
+    /// `text` with each key that stands alone in it (the setting to change) replaced by its
+    /// name: "training.batch_size must be at least 1" → "--batch-size must be at least 1". A key
+    /// in quotes ('training.batch_size', a value stored in a file), inside a longer key path
+    /// ("record.training.epochs") or a path ("runs/training.epochs"), and every key in `kept`,
+    /// stays as it is; text without keys comes back unchanged.
+    public func renamed(_ text: String, keeping kept: Set<String> = []) -> String {
+        var result = ""
+        var index = text.startIndex
+        scanning: while index < text.endIndex {
+            if index == text.startIndex || !Self.isBoundBefore(text[text.index(before: index)]) {
+                for key in keys where !kept.contains(key) && text[index...].hasPrefix(key) {
+                    let end = text.index(index, offsetBy: key.count)
+                    if Self.endsAlone(text, at: end) {
+                        result += names[key] ?? key
+                        index = end
+                        continue scanning
+                    }
+                }
+            }
+            result.append(text[index])
+            index = text.index(after: index)
+        }
+        return result
+    }
+
+    /// Whether `character` just before a key joins it to something longer (a word, a key path,
+    /// a path, a quote).
+    private static func isBoundBefore(_ character: Character) -> Bool {
+        character.isLetter || character.isNumber || "_.'/`\\-".contains(character)
+    }
+
+    /// Whether the key ending at `end` ends there: the text ends, or goes on with a space or
+    /// punctuation, a full stop included, but not with more of a word, a key path or a quote.
+    private static func endsAlone(_ text: String, at end: String.Index) -> Bool {
+        guard end < text.endIndex else { return true }
+        let next = text[end]
+        if next.isLetter || next.isNumber || "_'/`-".contains(next) { return false }
+        if next == "." {
+            let after = text.index(after: end)
+            return after == text.endIndex || !(text[after].isLetter || text[after].isNumber || text[after] == "_")
+        }
+        return true
+    }
+}

@@ -18,12 +18,11 @@ struct SamplesCommand: ParsableCommand {
     @Option(name: .shortAndLong, parsing: .unconditional, help: ArgumentHelp("The SVG file to write.", valueName: "file"))
     var output: String = "samples.svg"
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Seed of the random pick.", valueName: "n"))
-    var seed: UInt64 = 1
+    @OptionGroup var seedOption: SeedOption
 
     func run() throws {
         let dataset = try dataOptions.load()
-        let grid = DatasetCharts.samples(dataset, seed: seed, title: "\(dataset.name): \(min(12, dataset.classCount)) random images of different classes")
+        let grid = DatasetCharts.samples(dataset, seed: seedOption.seed ?? 1, title: "\(dataset.name): \(min(12, dataset.classCount)) random images of different classes")
         try AtomicFile.write(Data(grid.svg.utf8), to: output)
         print("wrote \(output): \(grid.items.count) images of \(grid.items.count) classes")
     }

@@ -13,21 +13,13 @@ struct DoctorCommand: ParsableCommand {
             """
     )
 
-    @Option(help: ArgumentHelp("Threads for the measurement (default: all cores).", valueName: "n"))
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @OptionGroup var threadsOption: ThreadsOption
 
-    @Option(name: .customLong("data-dir"), help: ArgumentHelp("Where to look for Fashion-MNIST.", valueName: "folder"))
-    var dataDirectory: String?
-
-    func validate() throws {
-        var training = TrainingConfiguration()
-        training.threads = threads
-        try checked { try training.validate() }
-    }
+    @OptionGroup var dataDirectory: DataDirectoryOption
 
     func run() throws {
         let cpu = CPUInfo.current()
-        MatMul.setThreadCount(threads)
+        MatMul.setThreadCount(threadsOption.threadCount)
         let engine = MatMul()
         print("mlplab   \(MLPLabVersion.string)")
         print("cpu      \(cpu.summary)")
@@ -38,7 +30,7 @@ struct DoctorCommand: ParsableCommand {
             let kernel = engine.implementationName(m: shape.m, n: shape.n, k: shape.k, transposeA: shape.transposeA, transposeB: shape.transposeB)
             print(String(format: "%@  %6.1f GFLOP/s  kernel %@", shape.label, MatMulBenchmark.gigaflops(shape, engine: engine), kernel))
         }
-        let directory = FashionMNIST.resolveDirectory(dataDirectory)
+        let directory = FashionMNIST.resolveDirectory(dataDirectory.dataDirectory)
         print("data     \(FashionMNIST.name): \(FashionMNIST.isPresent(in: directory) ? "found in \(directory)" : "not found in \(directory) (apt-get install dataset-fashion-mnist)")")
     }
 }

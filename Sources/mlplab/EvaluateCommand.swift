@@ -21,29 +21,19 @@ struct EvaluateCommand: ParsableCommand {
 
     @OptionGroup(title: "Data") var dataOptions: DataOptions
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Seed of the split (a run folder's own seed by default).", valueName: "n"))
-    var seed: UInt64?
+    @OptionGroup var seedOption: SeedOption
 
     @Option(name: .shortAndLong, parsing: .unconditional, help: ArgumentHelp("Write evaluation-per-class.svg and evaluation-confusion.svg here (default: the run folder, beside the training's own charts; none for a bare model file). A file of those names that MLPLab did not draw is refused, never replaced.", valueName: "folder"))
     var output: String?
 
-    @Flag(help: "Print JSON instead of a table.")
-    var json = false
+    @OptionGroup var jsonOption: JSONOption
+    var json: Bool { jsonOption.json }
 
     func run() throws {
-        let classifier = try Classifier(contentsOf: model)
-        let path = classifier.path
-        // A run folder is scored on its own split: its data settings and seed, unless given here.
-        let stored = try RunFiles.record(in: model)
-        // A model trained with --resize reads the data resized as its training did.
-        let data = classifier.preparing(dataOptions.configuration(base: stored?.data ?? DataConfiguration()))
-        let dataset = try dataOptions.load(data, threads: classifier.threads)
-        try classifier.check(against: dataset)
-        let splitSeed = seed ?? stored?.training.seed ?? 1
-        try stored?.checkOwnTestSplit(of: dataset, data: data, seed: splitSeed, path: model)
-        let split = try DatasetSplit.make(for: dataset, data: data, seed: splitSeed)
-        let evaluation = try classifier.evaluate(split.test, of: dataset)
-        let report = ModelEvaluation(model: path, dataset: dataset, data: data, seed: splitSeed, evaluation: evaluation)
+        let (report, evaluation, dataset) = try ModelEvaluation.evaluate(
+            model: model, data: { [dataOptions] in dataOptions.configuration(base: $0) }, seed: seedOption.seed,
+            load: { [dataOptions] in try dataOptions.load($0, threads: $1) })
+        let path = report.model
         let chartFolder = output ?? (path == model ? nil : model)
         let charts = try chartFolder.map { try EvaluationCharts.write(evaluation, classNames: dataset.classNames, to: $0) } ?? []
         if json {

@@ -15,15 +15,14 @@ struct InfoCommand: ParsableCommand {
 
     @OptionGroup(title: "Data") var dataOptions: DataOptions
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Seed of the splits.", valueName: "n"))
-    var seed: UInt64 = 1
+    @OptionGroup var seedOption: SeedOption
 
-    @Flag(help: "Print JSON instead of a table.")
-    var json = false
+    @OptionGroup var output: JSONOption
+    var json: Bool { output.json }
 
     func run() throws {
         let (dataset, skipped) = try dataOptions.loadReporting(dataOptions.configuration(), threads: ProcessInfo.processInfo.activeProcessorCount)
-        let split = try DatasetSplit.make(for: dataset, data: dataOptions.configuration(), seed: seed)
+        let split = try DatasetSplit.make(for: dataset, data: dataOptions.configuration(), seed: seedOption.seed ?? 1)
         let summary = DatasetSummary(dataset, split: split, skipped: skipped)
         if json {
             print(try JSONCoding.string(summary))

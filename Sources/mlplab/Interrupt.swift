@@ -1,3 +1,4 @@
+import ArgumentParser
 import Dispatch
 import Foundation
 
@@ -41,5 +42,15 @@ enum Interrupt {
             sources.append(source)
         }
         return try body()
+    }
+
+    /// `cancellingOnSignal(body)`, and when a signal stopped it: the status line cleared, what
+    /// `stopped` says printed (by rank 0 alone; nothing when it gives nil), and exit code 130.
+    static func stoppingOnSignal<T>(_ stopped: () -> String?, _ body: () throws -> T) async throws -> T {
+        do { return try await cancellingOnSignal(body) } catch is CancellationError {
+            Terminal.clearStatus()
+            if Ranks.isLeader, let message = stopped() { Terminal.error(message) }
+            throw ExitCode(130)
+        }
     }
 }

@@ -27,11 +27,9 @@ struct LRFindCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, parsing: .unconditional, help: ArgumentHelp("The chart to write.", valueName: "file")) var output: String = "lr-find.svg"
 
     var training: TrainingConfiguration {
-        var training = TrainingConfiguration()
+        var training = runOptions.configuration()
         training.optimizer = SGDConfiguration(learningRate: start, momentum: momentum)
         training.batchSize = batchSize
-        training.seed = runOptions.seed ?? training.seed
-        training.threads = runOptions.threadCount
         return training
     }
 

@@ -21,15 +21,14 @@ struct MakeProductFolderCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("Multiply every class size by this (at most 2: Fashion-MNIST has 7,000 images per class).", valueName: "factor"))
     var scale: Double = 1
 
-    @Option(name: .customLong("data-dir"), parsing: .unconditional, help: ArgumentHelp("Where Fashion-MNIST's IDX files are.", valueName: "folder"))
-    var dataDirectory: String?
+    @OptionGroup var dataDirectory: DataDirectoryOption
 
     func validate() throws {
         guard scale > 0, scale <= 2 else { throw ValidationError("--scale must be above 0 and at most 2 (got \(scale)).") }
     }
 
     func run() throws {
-        let dataset = try FashionMNIST.load(directory: FashionMNIST.resolveDirectory(dataDirectory))
+        let dataset = try FashionMNIST.load(directory: FashionMNIST.resolveDirectory(dataDirectory.dataDirectory))
         let counts = try ProductFolder.write(from: dataset, to: output, scale: scale)
         print("wrote \(counts.reduce(0, +)) images of \(ProductFolder.imageSize.width)×\(ProductFolder.imageSize.height) in \(counts.count) class folders to \(output)")
         for (name, count) in zip(dataset.classNames, counts) {

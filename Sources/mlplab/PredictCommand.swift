@@ -30,8 +30,8 @@ struct PredictCommand: ParsableCommand {
     @Flag(name: .customLong("skip-unreadable"), help: "Skip images that cannot be read or decoded (each named on stderr) and predict the others, instead of stopping.")
     var skipUnreadable = false
 
-    @Flag(help: "Print JSON instead of text.")
-    var json = false
+    @OptionGroup var output: JSONOption
+    var json: Bool { output.json }
 
     func validate() throws {
         guard !images.isEmpty else { throw ValidationError("give at least one image file after the model.") }

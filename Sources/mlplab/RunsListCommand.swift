@@ -31,8 +31,8 @@ struct RunsListCommand: ParsableCommand {
     @Flag(help: "Sort from the largest value down.")
     var reverse = false
 
-    @Flag(help: "Print one JSON object per run, one a line (JSON Lines): result.json's shape, with name, path and status.")
-    var json = false
+    @OptionGroup var output: JSONOption
+    var json: Bool { output.json }
 
     func run() throws {
         let conditions = try asUsageError { try self.conditions.map(RunCondition.init(parsing:)) }

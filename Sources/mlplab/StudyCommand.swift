@@ -22,11 +22,8 @@ struct StudyCommand: AsyncParsableCommand {
 
     @OptionGroup(title: "Data") var dataOptions: DataOptions
 
-    @Option(name: .shortAndLong, parsing: .unconditional, help: ArgumentHelp("Folder for the report and the run folders.", valueName: "folder"))
-    var output: String = "report"
-
-    @Flag(help: "Write into the output folder even if it holds files MLPLab did not write (files of other names are left alone).")
-    var force = false
+    @OptionGroup var folderOptions: ResultFolderOptions
+    var output: String { folderOptions.output ?? "report" }
 
     @Option(parsing: .unconditional, help: ArgumentHelp("standard, assignment or quick.", valueName: "name"))
     var preset: StudyConfiguration.Preset = .standard
@@ -55,7 +52,7 @@ struct StudyCommand: AsyncParsableCommand {
     func run() async throws {
         let clock = ContinuousClock()
         let start = clock.now
-        let folder = try ReportFolder.open(path: output, kind: .study, force: force, communicator: Ranks.communicator)
+        let folder = try ReportFolder.open(path: output, kind: .study, force: folderOptions.force, communicator: Ranks.communicator)
         let configuration = configuration
         let (dataset, skipped) = try dataOptions.loadReporting(dataOptions.configuration(), threads: runOptions.threadCount)
         if Ranks.isLeader {
@@ -84,13 +81,8 @@ struct StudyCommand: AsyncParsableCommand {
             let eta = perRun.map { Format.duration($0 * Double(configuration.plannedRuns - current.number)) } ?? "?"
             Terminal.status("  run \(current.number)/\(configuration.plannedRuns) \(current.label): epoch \(epoch)/\(current.epochs), batch \(batch)/\(count)  study ETA \(eta)")
         }
-        let result: StudyResult
-        do {
-            result = try await Interrupt.cancellingOnSignal { try study.run() }
-        } catch is CancellationError {
-            Terminal.clearStatus()
-            if Ranks.isLeader { Terminal.error("stopped at a safe point; finished runs are kept. Run the same command again to continue.") }
-            throw ExitCode(130)
+        let result = try await Interrupt.stoppingOnSignal({ "stopped at a safe point; finished runs are kept. Run the same command again to continue." }) {
+            try study.run()
         }
         Terminal.clearStatus()
         guard let folder else { return }  // rank 0 writes the report

@@ -32,11 +32,8 @@ struct SweepCommand: AsyncParsableCommand {
     var epochs: Int = 10
     @OptionGroup(title: "Model") var widths: WidthOptions
     @OptionGroup(title: "Runs") var runOptions: RunOptions
-    @Option(name: .shortAndLong, parsing: .unconditional, help: ArgumentHelp("Folder for the runs, table and charts.", valueName: "folder"))
-    var output: String = "sweep"
-
-    @Flag(help: "Write into the output folder even if it holds files MLPLab did not write (files of other names are left alone).")
-    var force = false
+    @OptionGroup var folderOptions: ResultFolderOptions
+    var output: String { folderOptions.output ?? "sweep" }
 
     func grid() throws -> SweepGrid {
         try SweepGrid(learningRates: lr, momenta: momentum, weightDecays: weightDecay, batchSizes: batchSize, activations: activation)
@@ -44,10 +41,8 @@ struct SweepCommand: AsyncParsableCommand {
 
     /// The settings every run shares.
     var training: TrainingConfiguration {
-        var training = TrainingConfiguration()
+        var training = runOptions.configuration()
         training.epochs = epochs
-        training.seed = runOptions.seed ?? training.seed
-        training.threads = runOptions.threadCount
         return training
     }
 
@@ -60,7 +55,7 @@ struct SweepCommand: AsyncParsableCommand {
 
     func run() async throws {
         let grid = try grid()
-        let folder = try ReportFolder.open(path: output, kind: .sweep, force: force, communicator: Ranks.communicator)
+        let folder = try ReportFolder.open(path: output, kind: .sweep, force: folderOptions.force, communicator: Ranks.communicator)
         let (dataset, skipped) = try dataOptions.loadReporting(dataOptions.configuration(), threads: runOptions.threadCount)
         let sweep = Sweep(grid: grid, dataset: dataset, data: dataOptions.configuration(), hiddenSizes: widths.hidden?.widths,
                           training: training, directory: output + "/runs")
@@ -74,14 +69,7 @@ struct SweepCommand: AsyncParsableCommand {
             Terminal.status("  epoch \(epoch)/\(epochs), batch \(batch)/\(count)")
         }
         sweep.skippedFiles = skipped
-        let runs: [StudyRun]
-        do {
-            runs = try await Interrupt.cancellingOnSignal { try sweep.run() }
-        } catch is CancellationError {
-            Terminal.clearStatus()
-            if Ranks.isLeader { Terminal.error("stopped at a safe point; run the same command again to continue.") }
-            throw ExitCode(130)
-        }
+        let runs = try await Interrupt.stoppingOnSignal({ "stopped at a safe point; run the same command again to continue." }) { try sweep.run() }
         Terminal.clearStatus()
         guard let folder else { return }  // rank 0 writes the report
         try SweepReport.write(runs, to: output)

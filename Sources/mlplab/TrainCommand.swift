@@ -34,8 +34,8 @@ struct TrainCommand: AsyncParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("Continue the run in this folder from its last checkpoint. Other options may be left out; any given must match the run's, except a larger --epochs, which trains a finished run further.", valueName: "run folder"))
     var resume: String?
 
-    @Flag(help: "Print the run's result (result.json's object) on stdout; the lines go to stderr.")
-    var json = false
+    @OptionGroup var output: JSONOption
+    var json: Bool { output.json }
 
     func validate() throws {
         if let name { try checked { try RunFolder.checkName(name) } }
@@ -63,20 +63,14 @@ struct TrainCommand: AsyncParsableCommand {
         defer { prepared.folder?.discardIfUnstarted() }
         let (folder, record, dataset) = (prepared.folder, prepared.record, prepared.dataset)
         let lines = folder.map { TrainingPrinter(record: record, dataset: dataset, folder: $0.path, toStderr: json) }
-        let result: RunResult
-        do {
-            result = try await Interrupt.cancellingOnSignal {
-                try Training.run(record, on: dataset, in: folder, communicator: ranks, skippedFiles: prepared.skippedFiles) { event in
-                    if case let .batch(epoch, batch, _) = event { FaultInjection.check(epoch: epoch, batch: batch, rank: Ranks.rank) }
-                    lines?.show(event)
-                }
+        let stopped = { lines.flatMap { lines in folder.map { folder in
+            "stopped after epoch \(lines.epochsDone) of \(record.training.epochs); the checkpoint in \(OneLine.escaped(folder.path)) is intact. Continue with: mlplab train --resume \(OneLine.escaped(folder.path))"
+        } } }
+        let result = try await Interrupt.stoppingOnSignal(stopped) {
+            try Training.run(record, on: dataset, in: folder, communicator: ranks, skippedFiles: prepared.skippedFiles) { event in
+                if case let .batch(epoch, batch, _) = event { FaultInjection.check(epoch: epoch, batch: batch, rank: Ranks.rank) }
+                lines?.show(event)
             }
-        } catch is CancellationError {
-            if let lines, let folder {
-                Terminal.clearStatus()
-                Terminal.error("stopped after epoch \(lines.epochsDone) of \(record.training.epochs); the checkpoint in \(OneLine.escaped(folder.path)) is intact. Continue with: mlplab train --resume \(OneLine.escaped(folder.path))")
-            }
-            throw ExitCode(130)
         }
         if let lines {
             lines.lines.lines(for: result).forEach(lines.say)

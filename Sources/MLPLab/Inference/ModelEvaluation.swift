@@ -73,3 +73,27 @@ extension ModelEvaluation {
                   rows: classes.map { [$0.name, Format.number($0.accuracy), String($0.correct), String($0.samples)] })
     }
 }
+
+extension ModelEvaluation {
+    /// Scores the model at `path` (a run folder or a model.safetensors file) on a test split:
+    /// what `mlplab evaluate` does.
+    ///
+    /// A run folder is scored on its own test split: its data settings and seed are the base
+    /// that `data` and `seed` change, and a change that would put images it trained on in the
+    /// split is refused (`RunRecord.checkOwnTestSplit`). A model file alone is scored on the
+    /// split asked for (seed 1 by default). A model trained on resized images reads the data
+    /// resized as its training did. `load` loads the data (its settings and a thread count in).
+    public static func evaluate(model path: String, data: (DataConfiguration) -> DataConfiguration = { $0 }, seed: UInt64? = nil,
+                                load: (DataConfiguration, Int) throws -> Dataset) throws -> (report: ModelEvaluation, evaluation: Evaluation, dataset: Dataset) {
+        let classifier = try Classifier(contentsOf: path)
+        let stored = try RunFiles.record(in: path)
+        let settings = classifier.preparing(data(stored?.data ?? DataConfiguration()))
+        let dataset = try load(settings, classifier.threads)
+        try classifier.check(against: dataset)
+        let splitSeed = seed ?? stored?.training.seed ?? 1
+        try stored?.checkOwnTestSplit(of: dataset, data: settings, seed: splitSeed, path: path)
+        let split = try DatasetSplit.make(for: dataset, data: settings, seed: splitSeed)
+        let evaluation = try classifier.evaluate(split.test, of: dataset)
+        return (ModelEvaluation(model: classifier.path, dataset: dataset, data: settings, seed: splitSeed, evaluation: evaluation), evaluation, dataset)
+    }
+}

@@ -8,10 +8,8 @@ struct DataOptions: ParsableArguments {
     @Argument(help: "The data: 'fashion-mnist' (built in, the default), a folder with one sub-folder of images per class, or a folder holding IDX files.")
     var data: String?
 
-    @Option(name: .customLong("data-dir"), parsing: .unconditional, help: ArgumentHelp(
-        "Folder holding Fashion-MNIST's IDX files (default: $MLPLAB_DATA, else \(FashionMNIST.defaultDirectory)).",
-        valueName: "folder"))
-    var dataDirectory: String?
+    @OptionGroup var directory: DataDirectoryOption
+    var dataDirectory: String? { directory.dataDirectory }
 
     @Option(name: .customLong("val"), parsing: .unconditional, help: ArgumentHelp("Fraction of the training data held out (stratified, seeded) for validation; 0 for none (default: 0.1).", valueName: "fraction"))
     var validationFraction: Double?
@@ -100,4 +98,12 @@ struct DataOptions: ParsableArguments {
         if Ranks.isLeader { report?.notes.forEach(Terminal.note) }
         return (dataset, report?.skipped ?? [])
     }
+}
+
+/// `--data-dir`: where Fashion-MNIST is, for every command that can read it.
+struct DataDirectoryOption: ParsableArguments {
+    @Option(name: .customLong("data-dir"), parsing: .unconditional, help: ArgumentHelp(
+        "Folder holding Fashion-MNIST's IDX files (default: $MLPLAB_DATA, else \(FashionMNIST.defaultDirectory)).",
+        valueName: "folder"))
+    var dataDirectory: String?
 }

@@ -2,12 +2,14 @@ import ArgumentParser
 import Foundation
 import MLPLab
 
-/// What makes a run repeatable: the seed and the thread count (same seed and threads give
-/// bit-identical results). Shared by every command that trains.
-struct RunOptions: ParsableArguments {
-    @Option(parsing: .unconditional, help: ArgumentHelp("Seed for initialization, splits and shuffling (default: 1).", valueName: "n"))
+/// `--seed`, for every command that draws at random (same seed, same draws).
+struct SeedOption: ParsableArguments {
+    @Option(parsing: .unconditional, help: ArgumentHelp("Seed for initialization, splits, shuffling and picks (default: 1; evaluate: a run folder's own).", valueName: "n"))
     var seed: UInt64?
+}
 
+/// `--threads`, for every command that computes.
+struct ThreadsOption: ParsableArguments {
     @Option(parsing: .unconditional, help: ArgumentHelp(
         "Threads, 1 to \(TrainingConfiguration.maximumThreads) (default: all cores; under mpirun, the node's cores shared among its processes). Same seed and threads give bit-identical results.",
         valueName: "n"))
@@ -21,6 +23,25 @@ struct RunOptions: ParsableArguments {
         var configuration = TrainingConfiguration()
         configuration.threads = threadCount
         try checked { try configuration.validate() }
+    }
+}
+
+/// What makes a run repeatable: the seed and the thread count (same seed and threads give
+/// bit-identical results). Shared by every command that trains.
+struct RunOptions: ParsableArguments {
+    @OptionGroup var seedOption: SeedOption
+    @OptionGroup var threadsOption: ThreadsOption
+
+    var seed: UInt64? { seedOption.seed }
+    var threads: Int? { threadsOption.threads }
+    var threadCount: Int { threadsOption.threadCount }
+
+    /// `base` with the seed and threads given (threads: every core when not given).
+    func configuration(base: TrainingConfiguration = TrainingConfiguration()) -> TrainingConfiguration {
+        var configuration = base
+        if let seed { configuration.seed = seed }
+        configuration.threads = threadCount
+        return configuration
     }
 }
 

@@ -11,7 +11,7 @@ var training = TrainingConfiguration()          // the assignment's SGD: lr 0.01
 training.epochs = 1
 training.optimizer = SGDConfiguration(learningRate: 0.05, momentum: 0.9)
 let record = RunRecord(data: data, dataset: dataset, model: model, training: training)
-let folder = try RunFolder(path: NSTemporaryDirectory() + "mlplab-example-\(getpid())")  // config, checkpoint, model.safetensors
+let folder = try RunFolder(path: NSTemporaryDirectory() + "mlplab-example-\(getpid())")  // config, checkpoint, model, summary.md
 let result = try Training.run(record, on: dataset, in: folder) { event in
     if case let .epoch(epoch) = event { print("epoch \(epoch.epoch): loss \(Format.number(epoch.loss))") }
 }
@@ -23,5 +23,7 @@ let image = dataset.image(at: test[0])
 let top = try classifier.top(3, of: [image])[0]
 print("test image 0 is \(dataset.classNames[Int(dataset.labels[test[0]])]); predicted: "
       + top.map { "\($0.name) \(Format.number(Double($0.probability), digits: 3))" }.joined(separator: ", "))
+let report = [RunFolder.File.summary, .lossChart, .perClassChart, .confusionChart].filter { !folder.contains($0) }
 try FileManager.default.removeItem(atPath: folder.path)
+if !report.isEmpty { print("the run folder lacks \(report.map(\.rawValue))"); exit(1) }
 if evaluation.accuracy != result.testAccuracy { print("the reloaded model scored differently"); exit(1) }

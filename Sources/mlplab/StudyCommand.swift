@@ -63,24 +63,9 @@ struct StudyCommand: AsyncParsableCommand {
         let study = Study(dataset: dataset, configuration: configuration, runsDirectory: output + "/runs")
         study.communicator = Ranks.communicator
         study.skippedFiles = skipped
-        var runStart = clock.now
-        var finishedSeconds: [Double] = []
-        var current = (number: 0, label: "", epochs: 0)
-        study.onRunStart = { number, planned, label, epochs, reused in
-            if current.number > 0 { finishedSeconds.append((clock.now - runStart).seconds) }
-            runStart = clock.now
-            current = (number, label, epochs)
-            Terminal.clearStatus()
-            Terminal.error(Ranks.prefix + "[\(number)/\(planned)] \(label)\(reused ? " (reused)" : "")")
-        }
-        study.onBatch = { epoch, batch, count in
-            FaultInjection.check(epoch: epoch, batch: batch, rank: Ranks.rank)
-            guard Terminal.stderrIsTerminal else { return }
-            let trained = finishedSeconds.filter { $0 > 1 }
-            let perRun = trained.isEmpty ? nil : trained.reduce(0, +) / Double(trained.count)
-            let eta = perRun.map { Format.duration($0 * Double(configuration.plannedRuns - current.number)) } ?? "?"
-            Terminal.status("  run \(current.number)/\(configuration.plannedRuns) \(current.label): epoch \(epoch)/\(current.epochs), batch \(batch)/\(count)  study ETA \(eta)")
-        }
+        let progress = RunProgress(planned: configuration.plannedRuns)
+        study.onRunStart = { number, _, label, epochs, reused in Terminal.runStarted(progress.started(number: number, label: label, epochs: epochs, reused: reused)) }
+        study.onBatch = { epoch, batch, count in Terminal.batchDone(epoch, batch, progress.status(epoch: epoch, batch: batch, batchCount: count)) }
         let result = try await Interrupt.stoppingOnSignal({ "stopped at a safe point; finished runs are kept. Run the same command again to continue." }) {
             try study.run()
         }

@@ -60,14 +60,9 @@ struct SweepCommand: AsyncParsableCommand {
         let sweep = Sweep(grid: grid, dataset: dataset, data: dataOptions.configuration(), hiddenSizes: widths.hidden?.widths,
                           training: training, directory: output + "/runs")
         sweep.communicator = Ranks.communicator
-        sweep.onRunStart = { number, total, label, reused in
-            Terminal.clearStatus()
-            Terminal.error(Ranks.prefix + "[\(number)/\(total)] \(label)\(reused ? " (reused)" : "")")
-        }
-        sweep.onBatch = { [epochs] epoch, batch, count in
-            FaultInjection.check(epoch: epoch, batch: batch, rank: Ranks.rank)
-            Terminal.status("  epoch \(epoch)/\(epochs), batch \(batch)/\(count)")
-        }
+        let progress = RunProgress(planned: grid.count)
+        sweep.onRunStart = { [epochs] number, _, label, reused in Terminal.runStarted(progress.started(number: number, label: label, epochs: epochs, reused: reused)) }
+        sweep.onBatch = { epoch, batch, count in Terminal.batchDone(epoch, batch, progress.status(epoch: epoch, batch: batch, batchCount: count)) }
         sweep.skippedFiles = skipped
         let runs = try await Interrupt.stoppingOnSignal({ "stopped at a safe point; run the same command again to continue." }) { try sweep.run() }
         Terminal.clearStatus()

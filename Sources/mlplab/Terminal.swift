@@ -22,6 +22,19 @@ enum Terminal {
         FileHandle.standardError.write(Data("\r\u{1B}[2K\(text)".utf8))
     }
 
+    /// A line for a run of a study or sweep that starts, over its status line, with the rank.
+    static func runStarted(_ line: String) {
+        clearStatus()
+        error(Ranks.prefix + line)
+    }
+
+    /// After each batch of a study's or sweep's run: the fault-injection points of the tests
+    /// (`FaultInjection`), then the status line.
+    static func batchDone(_ epoch: Int, _ batch: Int, _ status: @autoclosure () -> String) {
+        FaultInjection.check(epoch: epoch, batch: batch, rank: Ranks.rank)
+        if stderrIsTerminal { self.status(status()) }
+    }
+
     static func clearStatus() {
         guard stderrIsTerminal else { return }
         FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8))

@@ -46,8 +46,8 @@ public final class TrainingRun {
     /// when it logs the curve.
     public private(set) var lastBatchLoss = Double.nan
 
-    /// The best validation accuracy so far, its epoch, and a copy of the weights then (nil
-    /// without a validation split).
+    /// The best validation accuracy so far, 0…1; nil while there is none (always, without a
+    /// validation split).
     public private(set) var bestValidationAccuracy: Double?
     /// The epoch (from 1) of `bestValidationAccuracy`; nil while there is none (always, without a
     /// validation split).
@@ -56,7 +56,7 @@ public final class TrainingRun {
     /// validation improves; nil without a validation split.
     public let bestParameters: FloatBuffer?
 
-    /// Gradient norms of the run's first step and of the latest step with a finite loss.
+    /// Gradient norm of the run's first step; nil before it.
     public private(set) var firstGradientNorm: Double?
     /// Gradient norm of the latest step with a finite loss; nil before the first such step.
     public private(set) var lastFiniteGradientNorm: Double?

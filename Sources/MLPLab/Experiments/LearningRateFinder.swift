@@ -29,7 +29,7 @@ public struct LearningRateFinder {
         public var losses: [Double]
         /// Exponentially smoothed losses (β = 0.98, bias-corrected), as fastai plots them.
         public var smoothed: [Double]
-        /// The rate at the lowest smoothed loss, and the suggestion: a tenth of it.
+        /// The rate at the lowest smoothed loss.
         public var minimumLossRate: Double
         /// The rate to train with: `minimumLossRate` / 10, as `rule` says.
         public var suggestion: Double

@@ -58,7 +58,7 @@ public final class RunStore {
         self.data = data
     }
 
-    /// The record of `label`'s run, and its folder's path.
+    /// The record of a run of `model` and `training` on this store's data (`trainLimit` as in `Request`).
     public func plan(model: ModelConfiguration, training: TrainingConfiguration, trainLimit: Int?? = .none) -> RunRecord {
         var data = self.data
         if case let .some(limit) = trainLimit { data.trainLimit = limit }

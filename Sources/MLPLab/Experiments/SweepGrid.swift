@@ -50,7 +50,9 @@ public struct SweepGrid: Equatable, Sendable {
     public var count: Int { learningRates.count * momenta.count * weightDecays.count * batchSizes.count * activations.count }
 
     /// Throws `ConfigurationError` for an empty list, a grid of more than `maximumCount`
-    /// combinations, or a value `TrainingConfiguration.validate` refuses.
+    /// combinations, or a learning rate, momentum or weight decay that
+    /// ``TrainingConfiguration/validate()`` refuses (batch sizes and activations are checked when
+    /// their text is parsed, and again by the training).
     public func validate() throws {
         guard count >= 1 else { throw ConfigurationError(setting: "the sweep", value: "no values", rule: "must have at least one value per option") }
         guard count <= Self.maximumCount else {

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The loop state a checkpoint carries beside its tensors, as JSON metadata. The training layer
-/// defines it (`TrainingState`); this file format only stores it and asks it to check itself,
+/// defines it (``TrainingState``); this file format only stores it and asks it to check itself,
 /// so that a crafted file cannot steer the loop into overflow.
 public protocol CheckpointState: Codable, Equatable, Sendable {
     /// Why this state cannot come from a training, or nil.

@@ -17,7 +17,7 @@ public struct StudyConfiguration: Codable, Equatable, Sendable {
     public var preset: Preset
     /// The data and its split; `trainLimit` here applies to Parts 3–11.
     public var data: DataConfiguration
-    /// Hidden widths of every run's model; nil gives `ModelConfiguration`'s default (¾, ½, ¼ of the
+    /// Hidden widths of every run's model; nil gives ``ModelConfiguration``'s default (¾, ½, ¼ of the
     /// input).
     public var hiddenSizes: [Int]?
     /// Every run's seed; Part 3's three runs use it and the two after it. 1 by default, fixed so
@@ -74,7 +74,7 @@ public struct StudyConfiguration: Codable, Equatable, Sendable {
         beyondTrainLimit = nil
     }
 
-    /// Throws `ConfigurationError` for data or run settings no training accepts, and for a study
+    /// Throws ``ConfigurationError`` for data or run settings no training accepts, and for a study
     /// without a validation split: every choice is made on validation, never on test.
     public func validate() throws {
         try data.validate()

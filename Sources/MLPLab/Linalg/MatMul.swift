@@ -25,7 +25,7 @@ import COpenMP
 /// the whole process by `MatMul.setThreadCount(_:)`.
 ///
 /// Precision: with `.bfloat16` every product converts its two inputs to bf16 (into buffers made
-/// with its primitive, or, for a weight read by several products, an `InputCopy` the caller
+/// with its primitive, or, for a weight read by several products, an ``InputCopy`` the caller
 /// keeps: see `Conversion`) and runs oneDNN's bf16 kernel, summing and writing float32; with
 /// `.bfloat16Emulated` it rounds them to bf16 values in float32 buffers and runs the float32
 /// kernel. Bias, activation, scale and accumulate work the same in all three.
@@ -47,7 +47,7 @@ public final class MatMul {
         let implementation: String
         var arguments: [dnnl_exec_arg_t]
         /// Where a bf16 product converts its inputs to: made at its first use (a weight converted
-        /// into the caller's `InputCopy` never needs one), then reused by every call.
+        /// into the caller's ``InputCopy`` never needs one), then reused by every call.
         var sourceCopy: UnsafeMutableRawPointer?, weightsCopy: UnsafeMutableRawPointer?
 
         init(primitive: dnnl_primitive_t, source: dnnl_memory_t, weights: dnnl_memory_t, bias: dnnl_memory_t?,

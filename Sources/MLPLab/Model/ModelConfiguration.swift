@@ -54,7 +54,7 @@ public struct ModelConfiguration: Codable, Equatable, Sendable {
     /// The most parameters a model may have: 2⁵⁰, so that counts and byte sizes never overflow.
     public static let maximumParameterCount = 1 << 50
 
-    /// Throws `ConfigurationError` for a shape no MLP can have or this library cannot hold: an
+    /// Throws ``ConfigurationError`` for a shape no MLP can have or this library cannot hold: an
     /// input size or class count below 1, a hidden width outside 1…`maximumWidth`, more than
     /// `maximumHiddenLayers` hidden layers, or `maximumParameterCount` (2⁵⁰) parameters or more.
     /// Whether the model fits in memory is ``MemoryBudget``'s question.

@@ -3,7 +3,7 @@ import MLPLab
 import Testing
 
 @Suite(.serialized, .enabled(if: TestSupport.fashionMNISTAvailable))
-struct SweepTests {
+struct SweepCommandTests {
     @Test("a sweep over a range trains each value once, prints a table, and reuses on a second run")
     func sweepRange() throws {
         let output = try TestSupport.temporaryDirectory().path + "/sweep"

@@ -5,7 +5,7 @@ import Testing
 /// A run folder's files edited or damaged after the run wrote them: each is named with its key
 /// as the file spells it, and nothing trains on an edit (issue 14's adversarial pass).
 @Suite(.serialized)
-struct StoredRunFileTests {
+struct RunFolderFileTests {
     static let dataset = RunContinuationTests.dataset
 
     /// A finished 2-epoch run of `record` in `root`/r.

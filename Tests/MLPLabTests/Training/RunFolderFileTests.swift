@@ -219,3 +219,28 @@ struct RunFolderFileTests {
         } catch { #expect("\(error)".contains("copy it again"), "\(error)") }
     }
 }
+
+/// The advice a damaged run file gets: the run's own, not a model file's (issue 14 #21).
+struct RunFileAdviceTests {
+    @Test("a truncated or edited checkpoint names the file and the run's fix, never 'copy it again' or 'use a model.safetensors'")
+    func damagedCheckpointGetsTheRunsAdvice() throws {
+        let root = try TestSupport.temporaryDirectory().path
+        let record = RunContinuationTests.record(epochs: 2)
+        _ = try Training.run(record, on: RunContinuationTests.dataset, in: try RunFolder(path: root + "/r"))
+        let checkpoint = root + "/r/checkpoint.safetensors"
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: checkpoint))
+        for damaged in [bytes.prefix(bytes.count - 100), bytes.prefix(4), Data(bytes.map { $0 == UInt8(ascii: "e") ? UInt8(ascii: "E") : $0 })] {
+            try Data(damaged).write(to: URL(fileURLWithPath: checkpoint))
+            let folder = try RunFolder(path: root + "/r")
+            do {
+                _ = try folder.readCheckpoint(for: record)
+                Issue.record("a damaged checkpoint was read")
+            } catch {
+                let text = "\(error)"
+                #expect(text.contains("checkpoint.safetensors") && text.contains("restore it from a backup"), "\(text)")
+                #expect(!text.contains("copy it again") && !text.contains("model.safetensors that MLPLab wrote"), "\(text)")
+            }
+        }
+        #expect("\(CheckpointError.damagedRunFile(path: "runs/a/result.json", reason: "x"))".contains("mlplab train --resume runs/a"))
+    }
+}

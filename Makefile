@@ -4,7 +4,7 @@
 SWIFT ?= swift
 BIN = .build/release/mlplab
 
-.PHONY: setup build study test test-asan test-tsan test-fuzz bench docs clean
+.PHONY: setup build study test test-asan test-tsan test-fuzz bench docs docs-check clean
 
 setup:
 	@bash scripts/setup
@@ -17,11 +17,13 @@ build: setup
 study: build
 	$(BIN) study fashion-mnist -o report
 
-# Release mode: the numerical tests and the small end-to-end trainings run at real speed.
+# First the layers' order and the documentation's links (docs-check). Release mode: the numerical
+# tests and the small end-to-end trainings run at real speed.
 # The CLI tests run the binary that `build` made. Then the whole suite again with the library,
 # the tests and the tool built under AddressSanitizer (a separate build folder, .build-asan).
 test: build
 	python3 scripts/check-layers
+	$(MAKE) docs-check
 	MLPLAB_BINARY=$(CURDIR)/$(BIN) $(SWIFT) test -c release
 	$(SWIFT) run -c release train-fashion-mnist
 	$(MAKE) test-asan
@@ -51,6 +53,15 @@ test-fuzz: setup
 # The library's documentation (DocC, offline): .build/plugins/Swift-DocC/outputs/MLPLab.doccarchive
 docs: setup
 	$(SWIFT) package --disable-sandbox generate-documentation --target MLPLab
+
+# DocC with warnings as errors (offline, like docs): every ``symbol`` link in the catalog and in the
+# doc comments must name a symbol that exists, and every topic a page. Twice: the public
+# documentation that `docs` builds, then with internal symbols too (their doc comments' links),
+# into .build/docc-internal so that the public archive stays public.
+docs-check: setup
+	$(SWIFT) package --disable-sandbox generate-documentation --target MLPLab --warnings-as-errors
+	$(SWIFT) package --disable-sandbox generate-documentation --target MLPLab --warnings-as-errors \
+		--symbol-graph-minimum-access-level internal --output-path .build/docc-internal
 
 bench: build
 	bash bench/run

@@ -14,7 +14,7 @@ public struct SVG {
         self.height = height
     }
 
-    /// `text` in one line (`OneLine`: XML forbids most control characters, and a newline would
+    /// `text` in one line (``OneLine``: XML forbids most control characters, and a newline would
     /// be lost), with &, <, > and " written as entities: safe in an element or a quoted
     /// attribute, in SVG and in HTML.
     public static func escape(_ text: String) -> String {

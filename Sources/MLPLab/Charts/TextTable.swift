@@ -13,7 +13,7 @@ public struct TextTable {
     }
 
     /// The table's lines joined by newlines, without a final one; each cell in one line
-    /// (`OneLine`: a class name holding a newline does not split its row). Widths are counted
+    /// (``OneLine``: a class name holding a newline does not split its row). Widths are counted
     /// in characters, so wide (CJK) characters misalign.
     public var text: String {
         let all = ([header] + rows).map { $0.map(OneLine.escaped) }

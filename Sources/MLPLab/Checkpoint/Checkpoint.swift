@@ -1,7 +1,7 @@
 import Foundation
 
 /// The loop state a checkpoint carries beside its tensors, as JSON metadata. The training layer
-/// defines it (`TrainingState`); this file format only stores it and asks it to check itself,
+/// defines it (``TrainingState``); this file format only stores it and asks it to check itself,
 /// so that a crafted file cannot steer the loop into overflow.
 public protocol CheckpointState: Codable, Equatable, Sendable {
     /// Why this state cannot come from a training, or nil.
@@ -16,7 +16,8 @@ public protocol CheckpointState: Codable, Equatable, Sendable {
 /// number, so no generator state is needed: resuming gives the same model, byte for byte, as
 /// never stopping (with the same thread count).
 public struct Checkpoint<State: CheckpointState> {
-    /// The model's weights and biases, `parameterCount` floats in `MLP.parameters`' layout.
+    /// The model's weights and biases, `parameterCount` floats in PyTorch's order
+    /// (`layer1.weight` [out, in], …), as the file stores them (see ``MLP/pyTorchParameters``).
     public var parameters: [Float]
     /// Empty without momentum.
     public var momentum: [Float]
@@ -54,9 +55,9 @@ public struct Checkpoint<State: CheckpointState> {
     }
 
     /// Writes a checkpoint straight from buffers (a training's own), without copying the weights.
-    /// `metadata` is stored beside "format" and "state" (a run's `recordKey`). With
-    /// `trainingOrder` the buffers hold their weights [in, out] (a training's, see MLP+Layout.swift)
-    /// and are written in PyTorch's order, as every file is.
+    /// `metadata` is stored beside "format" and "state" (a training's
+    /// ``RunRecord/checkpointKey``). With `trainingOrder` the buffers hold their weights [in, out]
+    /// (a training's, see MLP+Layout.swift) and are written in PyTorch's order, as every file is.
     public static func write(state: State, parameters: UnsafeBufferPointer<Float>, momentum: UnsafeBufferPointer<Float>,
                              best: UnsafeBufferPointer<Float>?, configuration: ModelConfiguration,
                              metadata: [String: String] = [:], trainingOrder: Bool = false, to path: String) throws {

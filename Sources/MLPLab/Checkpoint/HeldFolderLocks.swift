@@ -1,7 +1,7 @@
 import Foundation
 
 /// The flock locks held on this machine when it was made, to tell whether a run folder's `.lock`
-/// (see `FolderLock`) is held by a live training, without taking the lock or touching the file.
+/// (see ``FolderLock``) is held by a live training, without taking the lock or touching the file.
 ///
 /// On Linux it reads `/proc/locks` once: each `FLOCK` line names the device and inode of a locked
 /// file, and a folder's lock is held when its `.lock` has one of them (a killed process frees its

@@ -90,7 +90,8 @@ extension ModelFile {
         }
     }
 
-    /// Gathers the tensors named `prefix` + layerN.weight/bias into the model's buffer order.
+    /// Gathers the tensors named `prefix` + layerN.weight/bias into one buffer in PyTorch's order
+    /// (each at its layer's offset, a weight as stored, [out, in]).
     /// Every shape is checked first, so the buffer, `configuration.parameterCount` floats, is
     /// only allocated once the file is known to hold that many (`configuration` must be valid).
     public static func parameters(from file: SafeTensors, configuration: ModelConfiguration, prefix: String = "", path: String) throws -> [Float] {

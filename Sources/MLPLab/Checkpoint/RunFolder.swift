@@ -42,7 +42,7 @@ public final class RunFolder {
         removeStaleTemporaries()
     }
 
-    /// Removes the temporary files (`.<name>.tmp-<pid>`, see `AtomicFile`) that writers killed
+    /// Removes the temporary files (`.<name>.tmp-<pid>`, see ``AtomicFile``) that writers killed
     /// mid-write left behind: those whose process no longer exists. Holding the lock, no other
     /// MLPLab process writes here; a live writer's file (another tool's) is left alone.
     func removeStaleTemporaries() {
@@ -54,7 +54,7 @@ public final class RunFolder {
         }
     }
 
-    /// The process id in an `AtomicFile` temporary's name (`.<name>.tmp-<pid>`), nil for any
+    /// The process id in an ``AtomicFile`` temporary's name (`.<name>.tmp-<pid>`), nil for any
     /// other name.
     static func temporaryWriter(_ name: String) -> Int32? {
         guard name.hasPrefix("."), let marker = name.range(of: ".tmp-", options: .backwards),
@@ -62,7 +62,7 @@ public final class RunFolder {
         return pid
     }
 
-    /// Whether `name` is an `AtomicFile` temporary (`.<name>.tmp-<pid>`).
+    /// Whether `name` is an ``AtomicFile`` temporary (`.<name>.tmp-<pid>`).
     static func isTemporaryName(_ name: String) -> Bool { temporaryWriter(name) != nil }
 
     /// Checks, without making it, that a run folder can be made at `path`: makes the folder that
@@ -117,7 +117,7 @@ public final class RunFolder {
         }
     }
 
-    /// Writes `value` as `file` in MLPLab's JSON (`JSONCoding`), atomically.
+    /// Writes `value` as `file` in MLPLab's JSON (``JSONCoding``), atomically.
     public func writeJSON<T: Encodable>(_ value: T, to file: File) throws {
         try write(try JSONCoding.encode(value), to: file)
     }

@@ -99,7 +99,7 @@ public struct SafeTensors {
     /// Floats in one piece that `write` hands to the file by default (16 MB).
     public static let defaultPieceFloats = 1 << 22
 
-    /// Writes a safetensors file atomically (see `AtomicFile`) straight from `tensors`' memory,
+    /// Writes a safetensors file atomically (see ``AtomicFile``) straight from `tensors`' memory,
     /// in pieces of at most `pieceFloats` floats (16 MB by default; tests use small pieces to
     /// cross their edges often), so writing a 115 MB model holds no copy of it. A tensor stored transposed goes through one scratch, a piece of whole rows at a
     /// time; the scratch holds a piece or one row, whichever is larger, of the widest such tensor,
@@ -147,7 +147,7 @@ public struct SafeTensors {
 
     /// Parses and checks `data` (the bytes of the file at `path`, named in errors).
     ///
-    /// Rules, each a named `CheckpointError`: at least 8 bytes; header ≤ 100 MB and inside the
+    /// Rules, each a named ``CheckpointError``: at least 8 bytes; header ≤ 100 MB and inside the
     /// file; UTF-8 JSON object; every entry has a known dtype, integer shape and two offsets;
     /// shape × 4 bytes = its byte range; ranges, sorted, start at 0 and follow each other with no
     /// gap or overlap; the file ends exactly where the last range does; the tensors, which are

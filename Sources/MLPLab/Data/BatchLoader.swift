@@ -1,4 +1,4 @@
-/// Gathers samples of a `Dataset` into a workspace's input rows and labels.
+/// Gathers samples of a ``Dataset`` into a workspace's input rows and labels.
 public enum BatchLoader {
     /// Writes sample `indices[i]` into input row i (scaled by `scaling`) and its label
     /// into `labels[i]`, for every i. Reads `dataset`; writes the first `indices.count` rows.

@@ -20,7 +20,7 @@ public struct DataConfiguration: Codable, Equatable, Sendable {
     /// validation, a fifth for testing where the data has no official test set, all training samples.
     public init() {}
 
-    /// Throws `ConfigurationError` for a value no split can use: fractions outside their range,
+    /// Throws ``ConfigurationError`` for a value no split can use: fractions outside their range,
     /// a subset below 1, folder limits below 1, a resize outside 1…65536.
     public func validate() throws {
         guard validationFraction >= 0, validationFraction < 1 else {
@@ -35,7 +35,7 @@ public struct DataConfiguration: Codable, Equatable, Sendable {
 }
 
 extension ImageFolderOptions {
-    /// Throws `ConfigurationError` for limits below 1 or a resize outside 1…65536.
+    /// Throws ``ConfigurationError`` for limits below 1 or a resize outside 1…65536.
     public func validate() throws {
         try Check.whole(maximumPixels, "data.image_folder.maximum_pixels", in: 1...Int.max)
         try Check.whole(maximumFiles, "data.image_folder.maximum_files", in: 1...Int.max)

@@ -1,4 +1,4 @@
-/// Which samples of a `Dataset` train, validate and test a model.
+/// Which samples of a ``Dataset`` train, validate and test a model.
 public struct DatasetSplit: Sendable, Equatable {
     /// Indices into the data set of the training samples, in data set order (each epoch shuffles its
     /// own copy).

@@ -24,7 +24,7 @@ public enum FashionMNIST {
             .allSatisfy { file(named: $0, in: directory) != nil }
     }
 
-    /// Loads train and test into one `Dataset`: samples 0..<60000 are train, the rest its
+    /// Loads train and test into one ``Dataset``: samples 0..<60000 are train, the rest its
     /// official test set (`officialTestRange`).
     public static func load(directory: String) throws -> Dataset {
         guard isPresent(in: directory) else { throw DatasetError.fashionMNISTMissing(directory: directory) }

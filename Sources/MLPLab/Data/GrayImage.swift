@@ -38,7 +38,8 @@ public struct GrayImage: Sendable, Equatable {
 
     /// Decodes an encoded image and converts it to gray exactly as Pillow's `convert('L')`:
     /// JPEG (libjpeg-turbo), WebP (libwebp), TIFF's first page (libtiff), GIF's first frame,
-    /// PGM/PPM/PBM (ours), PNG, BMP and TGA (stb_image, with Pillow's conversions).
+    /// PGM/PPM/PBM (ours), PNG, BMP and TGA (stb_image, with Pillow's conversions; 16-bit BMP
+    /// ours, where stb_image's result is not Pillow's).
     ///
     /// The format is chosen by the file's first bytes, not its name. Each decoder reads the
     /// header first, so that a file claiming more than `maximumPixels` is refused without
@@ -64,8 +65,9 @@ public struct GrayImage: Sendable, Equatable {
         }
     }
 
-    /// Throws `imageTooLarge` unless width × height is positive and at most `maximumPixels`:
-    /// what every decoder checks after the header and before allocating pixels.
+    /// Throws `cannotDecode` unless width and height are positive, and `imageTooLarge` when
+    /// width × height is more than `maximumPixels`: what every decoder checks after the header
+    /// and before allocating pixels.
     static func checkSize(width: Int, height: Int, path: String, maximumPixels: Int) throws {
         guard width > 0, height > 0 else {
             throw DatasetError.cannotDecode(path: path, reason: "the header gives a size of \(width)×\(height) pixels")

@@ -141,7 +141,7 @@ public enum ImageFolder {
         public var inode: UInt64 = 0
     }
 
-    /// Reads every image of `root` into a `Dataset` (bytes, one class per sub-folder).
+    /// Reads every image of `root` into a ``Dataset`` (bytes, one class per sub-folder).
     ///
     /// - Parameters:
     ///   - root: the folder holding one sub-folder of images per class.

@@ -8,7 +8,7 @@ public enum InputScaling: String, Codable, Sendable, CaseIterable {
 
 extension InputScaling {
     /// Writes `count` pixel bytes (0…255) as input floats, scaled as this case says: the one
-    /// conversion the training batches and `Classifier` share.
+    /// conversion the training batches and ``Classifier`` share.
     ///
     /// Divides rather than multiplies by 1/255, so every input equals the assignment's
     /// `np.float32(x) / 255` bit for bit.

@@ -6,7 +6,7 @@ import CStb
 /// their high byte, as Pillow's "RGB;16B"/"LA;16B" unpackers do; 1/2/4-bit gray is scaled by
 /// 255, 85, 17 as "1"/"L;2"/"L;4" are), except 16-bit grayscale PNG: Pillow opens it as "I;16"
 /// and `convert('L')` clips each value to 255, so those files are read at 16 bits and clipped.
-/// 16-bit BMP is left to `BMPDecoder`.
+/// 16-bit BMP is left to ``BMPDecoder``.
 enum StbDecoder {
     static func dimensions(of data: [UInt8]) -> ImageSize? {
         data.withUnsafeBufferPointer { buffer -> ImageSize? in

@@ -4,10 +4,10 @@ import Foundation
 /// The processes of an MPI job, and the few collective operations MLPLab needs: the only type
 /// that calls MPI (Open MPI, through Sources/CMPI).
 ///
-/// Made once per process by `start(_:)`, and only when the launch asks for it (`Launch.usesMPI`):
+/// Made once per process by ``start(_:piece:)``, and only when the launch asks for it (`Launch.usesMPI`):
 /// a process started without a launcher never initializes MPI. Every operation is collective
 /// (all ranks call it, in the same order) unless its comment says otherwise. MPI errors are
-/// returned, not fatal, and thrown as `DistributedError`. libmpi is opened (dlopen) by `start`
+/// returned, not fatal, and thrown as ``DistributedError``. libmpi is opened (dlopen) by `start`
 /// alone, so a process on its own never loads it.
 ///
 /// MPI runs at `MPI_THREAD_SERIALIZED`: the calls may come from any thread (a Swift task moves

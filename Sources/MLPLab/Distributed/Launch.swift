@@ -6,7 +6,8 @@ import Foundation
 /// without one never initializes MPI:
 /// - Open MPI's `mpirun` / `mpiexec`: `OMPI_COMM_WORLD_SIZE`, `_RANK`, `_LOCAL_SIZE`, `_LOCAL_RANK`;
 /// - Slurm's `srun` (with its MPI plugin `pmix` or `pmi2`): `PMIX_RANK` or `PMI_RANK`, with `SLURM_NTASKS`,
-///   `SLURM_PROCID`, `SLURM_LOCALID` and `SLURM_TASKS_PER_NODE`.
+///   `SLURM_PROCID`, `SLURM_LOCALID`, and for the tasks on this node `SLURM_STEP_TASKS_PER_NODE`
+///   (else `SLURM_NTASKS` over `SLURM_NNODES`).
 ///
 /// `MLPLAB_MPI=0` ignores a launcher (each process works alone); `MLPLAB_MPI=1` initializes MPI
 /// even for a single process (a singleton, about 0.6 s to start).

@@ -29,7 +29,7 @@ public struct LearningRateFinder {
         public var losses: [Double]
         /// Exponentially smoothed losses (β = 0.98, bias-corrected), as fastai plots them.
         public var smoothed: [Double]
-        /// The rate at the lowest smoothed loss, and the suggestion: a tenth of it.
+        /// The rate at the lowest smoothed loss.
         public var minimumLossRate: Double
         /// The rate to train with: `minimumLossRate` / 10, as `rule` says.
         public var suggestion: Double
@@ -43,7 +43,7 @@ public struct LearningRateFinder {
     /// from the first batch's, and its minimum says nothing about the rate.
     public static let minimumSteps = 10
 
-    /// Throws `ConfigurationError` unless 0 < start < end (finite) and steps, if set, is at least
+    /// Throws ``ConfigurationError`` unless 0 < start < end (finite) and steps, if set, is at least
     /// `minimumSteps`.
     public func validate() throws {
         guard start > 0, end > start, end.isFinite else {
@@ -68,7 +68,7 @@ public struct LearningRateFinder {
     }
 
     /// Runs the test on `run`'s model and training split (the model's weights change: use a fresh
-    /// run). Throws `ConfigurationError` when the training split holds fewer than `minimumSteps`
+    /// run). Throws ``ConfigurationError`` when the training split holds fewer than `minimumSteps`
     /// batches (no curve to read), and `CancellationError` when the task running it is cancelled.
     public func run(_ run: TrainingRun) throws -> Result {
         var order = run.split.train

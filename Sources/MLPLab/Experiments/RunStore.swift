@@ -57,7 +57,7 @@ public final class RunStore {
         self.data = data
     }
 
-    /// The record of `label`'s run, and its folder's path.
+    /// The record of a run of `model` and `training` on this store's data (`trainLimit` as in `Request`).
     public func plan(model: ModelConfiguration, training: TrainingConfiguration, trainLimit: Int?? = .none) -> RunRecord {
         var data = self.data
         if case let .some(limit) = trainLimit { data.trainLimit = limit }
@@ -161,7 +161,7 @@ extension RunFolder {
     /// writer is done): for the ranks of a spread study to read each other's runs. Checked as
     /// `readResult` checks it; throws when the folder holds no finished run of `record`.
     static func storedResult(at path: String, for record: RunRecord) throws -> RunResult {
-        guard var result = try RunFiles.result(in: path) else {
+        guard let result = try RunFiles.result(in: path) else {
             throw CheckpointError.damagedRunFile(path: path + "/" + File.result.rawValue, reason: "another rank finished this run but its result is not here; the run folders must be on a filesystem every rank shares")
         }
         if let difference = result.record.firstDifference(from: record) {

@@ -17,7 +17,7 @@ public struct StudyConfiguration: Codable, Equatable, Sendable {
     public var preset: Preset
     /// The data and its split; `trainLimit` here applies to Parts 3–11.
     public var data: DataConfiguration
-    /// Hidden widths of every run's model; nil gives `ModelConfiguration`'s default (¾, ½, ¼ of the
+    /// Hidden widths of every run's model; nil gives ``ModelConfiguration``'s default (¾, ½, ¼ of the
     /// input).
     public var hiddenSizes: [Int]?
     /// Every run's seed; Part 3's three runs use it and the two after it. 1 by default, fixed so
@@ -35,8 +35,8 @@ public struct StudyConfiguration: Codable, Equatable, Sendable {
     public var beyondTrainLimit: Int?
     /// The coarse learning-rate grid (Part 6a).
     public var coarseLearningRates: [Double]
-    /// Points of the fine grid between the best coarse rate and its better neighbour, and of the
-    /// finer grid around the best fine rate (the assignment: 9 and 9).
+    /// Points of the fine grid between the best coarse rate and its better neighbour (the
+    /// assignment: 9).
     public var finePoints: Int
     /// Points of the finer grid around the best fine rate (the assignment: 9).
     public var finerPoints: Int
@@ -74,7 +74,7 @@ public struct StudyConfiguration: Codable, Equatable, Sendable {
         beyondTrainLimit = nil
     }
 
-    /// Throws `ConfigurationError` for data or run settings no training accepts, and for a study
+    /// Throws ``ConfigurationError`` for data or run settings no training accepts, and for a study
     /// without a validation split: every choice is made on validation, never on test.
     public func validate() throws {
         try data.validate()
@@ -316,7 +316,7 @@ public final class Study {
 
     /// Points around the best fine rate. The assignment (9 points): one fine step to each side in
     /// quarter steps (best 0.056 in steps of 0.004 → 0.052, 0.053, …, 0.060); fewer points: half
-    /// a fine step to each side.
+    /// a fine step above (1 point) or to each side (2 to 8 points, which give 2).
     public static func finerGrid(around best: Double, grid: [Double], points: Int) -> [Double] {
         guard points > 0 else { return [] }
         let step = grid.count >= 2 ? abs(grid[1] - grid[0]) : best / 4

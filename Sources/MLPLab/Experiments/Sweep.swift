@@ -1,4 +1,4 @@
-/// A sweep: every point of a `SweepGrid` trained in its own run folder under `directory`, named
+/// A sweep: every point of a ``SweepGrid`` trained in its own run folder under `directory`, named
 /// by its configuration, so that running the same sweep again reuses finished runs and continues
 /// an interrupted one. Cancel the task to stop at a safe point (`CancellationError`).
 public final class Sweep {

@@ -1,5 +1,5 @@
 /// Every combination of a few settings, around one model and training configuration: what
-/// `mlplab sweep` trains. Lists are written as `ValueList` parses them ("0.01,0.02",
+/// `mlplab sweep` trains. Lists are written as ``ValueList`` parses them ("0.01,0.02",
 /// "0.001:0.128:x2", "0.032:0.064:+0.004").
 public struct SweepGrid: Equatable, Sendable {
     /// Learning rates to try; [0.01], the assignment's, by default.
@@ -16,8 +16,8 @@ public struct SweepGrid: Equatable, Sendable {
     /// The most combinations one sweep runs.
     public static let maximumCount = 500
 
-    /// A grid from lists as text (`ValueList`'s syntax; activations comma-separated). Throws
-    /// `ConfigurationError` naming the option whose list does not parse or holds a value no
+    /// A grid from lists as text (``ValueList``'s syntax; activations comma-separated). Throws
+    /// ``ConfigurationError`` naming the option whose list does not parse or holds a value no
     /// training accepts (a batch size that is not a whole number, say).
     public init(learningRates: String = "0.01", momenta: String = "0", weightDecays: String = "0", batchSizes: String = "64",
                 activations: String = "relu") throws {
@@ -49,8 +49,10 @@ public struct SweepGrid: Equatable, Sendable {
     /// Combinations in the grid.
     public var count: Int { learningRates.count * momenta.count * weightDecays.count * batchSizes.count * activations.count }
 
-    /// Throws `ConfigurationError` for an empty list, a grid of more than `maximumCount`
-    /// combinations, or a value `TrainingConfiguration.validate` refuses.
+    /// Throws ``ConfigurationError`` for an empty list, a grid of more than `maximumCount`
+    /// combinations, or a learning rate, momentum or weight decay that
+    /// ``TrainingConfiguration/validate()`` refuses (batch sizes and activations are checked when
+    /// their text is parsed, and again by the training).
     public func validate() throws {
         guard count >= 1 else { throw ConfigurationError(setting: "the sweep", value: "no values", rule: "must have at least one value per option") }
         guard count <= Self.maximumCount else {

@@ -55,7 +55,7 @@ public final class Classifier {
     /// Threads of the engine's products (at least 1).
     public let threads: Int
     /// The model file this classifier was read from, named in errors ("model" when made from a
-    /// `ModelFile` in memory).
+    /// ``ModelFile`` in memory).
     public let path: String
 
     /// The file's metadata, for `check(against:)`; its parameters are dropped (they live in `model`).
@@ -86,7 +86,7 @@ public final class Classifier {
     }
 
     /// Reads the model at `source`: a model.safetensors file or a run folder (its
-    /// model.safetensors, see `modelPath(for:)`). Throws `CheckpointError` naming the file
+    /// model.safetensors, see `modelPath(for:)`). Throws ``CheckpointError`` naming the file
     /// when it is unreadable or not an MLPLab model (its metadata out of range or not what its
     /// tensors are), and `.tooLargeForMemory` when classifying with it would need more than
     /// `availableMemory` bytes (`MemoryBudget.classifierBytes`; the machine's memory by
@@ -183,7 +183,7 @@ public final class Classifier {
     /// The image file at `path` (any format `GrayImage.decode` reads), converted to gray as in
     /// training (Pillow's formula), and resized as in training when the model was trained with
     /// `data.image_folder.resize` (`prepared`). A header claiming more than `maximumPixels` is refused before
-    /// decoding. Throws `DatasetError` when the file cannot be read or decoded,
+    /// decoding. Throws ``DatasetError`` when the file cannot be read or decoded,
     /// `CheckpointError.imageSizeMismatch` for another size when the model does not resize.
     public func image(contentsOf path: String, maximumPixels: Int = GrayImage.defaultMaximumPixels) throws -> GrayImage {
         let bytes: [UInt8]

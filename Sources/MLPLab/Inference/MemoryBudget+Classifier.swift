@@ -1,7 +1,7 @@
 import Foundation
 
 extension MemoryBudget {
-    /// Bytes a `Classifier` of `model` holds at most: three copies of the parameters while it
+    /// Bytes a ``Classifier`` of `model` holds at most: three copies of the parameters while it
     /// loads (the file's tensors, the model file's buffer, the network's) or after (the network's
     /// and the workspace's gradient buffer, which inference does not use but the workspace
     /// makes), and the forward activations of `rows` images. In Double: absurd widths do not

@@ -1,8 +1,8 @@
 import Foundation
 
 /// An elementwise function a product applies to every element of its result in the same pass
-/// (oneDNN's eltwise post-op): how `MatMul` fuses a layer's activation. The model's
-/// `Activation` maps onto it and keeps the derivatives.
+/// (oneDNN's eltwise post-op): how ``MatMul`` fuses a layer's activation. The model's
+/// ``Activation`` maps onto it and keeps the derivatives.
 public enum Elementwise: Hashable, Sendable {
     /// z for z > 0, else `negativeSlope`·z (0: ReLU).
     case relu(negativeSlope: Float)

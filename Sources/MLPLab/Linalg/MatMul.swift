@@ -3,16 +3,20 @@ import COpenMP
 
 /// The compute-engine seam: row-major float32 matrix products on oneDNN.
 ///
-/// This is the only file that imports `CDNNL`. It offers one operation,
+/// Every product MLPLab computes goes through here: the only other file that imports `CDNNL` is
+/// MatMulLayoutBenchmark.swift, which measures the engine's own weight layouts and computes
+/// nothing for training. It offers one operation,
 ///
 ///     C = activation(scale · op(A) · op(B) + bias) + accumulate · C      op(X) = X or Xᵀ
 ///
-/// (`accumulate` and `activation` are not used together). With `scale` and `accumulate` the
-/// optimizer's update folds into the weight-gradient product: `S = (1 − lr·λ)·S − lr·(xᵀ·dz)` (S = Wᵀ, as training stores the weight) is one
-/// product, no gradient buffer written or read again (see `MatMul.WeightUpdate` and the optimizer that builds it).
-///
 /// where `A` and `B` are views as stored in memory and the transposes cost nothing (they are
-/// strides to the engine). oneDNN picks its kernel from the CPU's features (AVX2, AVX-512,
+/// strides to the engine); `accumulate` and `activation` are not used together. With `scale`
+/// and `accumulate` the optimizer's update folds into the weight-gradient product:
+/// `S = (1 − lr·λ)·S − lr·(xᵀ·dz)` (S = Wᵀ, as training stores the weight) is one product, no
+/// gradient buffer written or read again (see ``WeightUpdate``, which
+/// ``SGD/weightUpdate(_:parameters:learningRate:)`` builds).
+///
+/// oneDNN picks its kernel from the CPU's features (AVX2, AVX-512,
 /// AMX) on its own; `implementationName(…)` reports the one it chose. A primitive is created
 /// once per distinct shape and cached, so after the first step of each batch size a product
 /// only swaps data pointers: no allocation, no descriptor work.
@@ -21,7 +25,7 @@ import COpenMP
 /// the whole process by `MatMul.setThreadCount(_:)`.
 ///
 /// Precision: with `.bfloat16` every product converts its two inputs to bf16 (into buffers made
-/// with its primitive, or, for a weight read by several products, an `InputCopy` the caller
+/// with its primitive, or, for a weight read by several products, an ``InputCopy`` the caller
 /// keeps: see `Conversion`) and runs oneDNN's bf16 kernel, summing and writing float32; with
 /// `.bfloat16Emulated` it rounds them to bf16 values in float32 buffers and runs the float32
 /// kernel. Bias, activation, scale and accumulate work the same in all three.
@@ -43,7 +47,7 @@ public final class MatMul {
         let implementation: String
         var arguments: [dnnl_exec_arg_t]
         /// Where a bf16 product converts its inputs to: made at its first use (a weight converted
-        /// into the caller's `InputCopy` never needs one), then reused by every call.
+        /// into the caller's ``InputCopy`` never needs one), then reused by every call.
         var sourceCopy: UnsafeMutableRawPointer?, weightsCopy: UnsafeMutableRawPointer?
 
         init(primitive: dnnl_primitive_t, source: dnnl_memory_t, weights: dnnl_memory_t, bias: dnnl_memory_t?,

@@ -28,7 +28,7 @@ public enum MatMulBenchmark {
 
     /// GFLOP/s of `(m × k) · (k × n)` (2·m·n·k flops a product), the median of `repeats`
     /// timed runs after one warm-up. Random inputs in [-1, 1). A bf16 engine converts `b` once, in
-    /// the warm-up (as training converts a layer's weight once per step, see `InputCopy`), and `a`
+    /// the warm-up (as training converts a layer's weight once per step, see ``InputCopy``), and `a`
     /// in every product.
     public static func gigaflops(m: Int, n: Int, k: Int, transposeA: Bool = false, transposeB: Bool = false,
                                  repeats: Int = 20, engine: MatMul) -> Double {

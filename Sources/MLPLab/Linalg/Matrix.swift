@@ -1,4 +1,4 @@
-/// A row-major view of `rows × columns` floats that someone else owns (a `FloatBuffer`, usually).
+/// A row-major view of `rows × columns` floats that someone else owns (a ``FloatBuffer``, usually).
 ///
 /// Views are how everything above the engine seam speaks about tensors: no engine handles, no
 /// copies. Element (r, c) lives at `base[r * columns + c]`.

@@ -4,7 +4,7 @@ import Foundation
 ///
 /// The derivative is written in terms of the activation's *output* `a = f(z)`, not its input:
 /// every supported function allows it, so the forward pass keeps only the outputs and the bias
-/// and activation can be fused into the engine's product (see `MatMul`).
+/// and activation can be fused into the engine's product (see ``MatMul``).
 public enum Activation: String, Codable, Sendable, CaseIterable, Hashable {
     /// max(0, z); PyTorch's backward uses (a > 0), so the derivative at 0 is 0.
     case relu
@@ -42,7 +42,7 @@ public enum Activation: String, Codable, Sendable, CaseIterable, Hashable {
     /// Turns `gradient` (dL/da, rows × width) in place into dL/dz = dL/da ⊙ f'(z), reading the
     /// outputs `a` (same shape); when `biasGradient` is given, the same pass writes the column
     /// sums of dL/dz into it: dL/db of the layer that produced `a`, added row by row in order, as
-    /// `Linear` would in a separate pass.
+    /// ``Linear`` would in a separate pass.
     public func backward(output: Matrix, gradient: Matrix, biasGradient: UnsafeMutablePointer<Float>?) {
         precondition(output.rows == gradient.rows && output.columns == gradient.columns,
                      "Activation.backward: outputs and gradient differ in shape")

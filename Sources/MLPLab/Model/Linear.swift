@@ -7,9 +7,9 @@
 /// layouts"). The same offsets address the gradient buffer, which has the parameters' layout, so
 /// the optimizer sees one flat array.
 public struct Linear: Sendable, Equatable {
-    /// Features in, the weight's column count (784 for a first layer on 28×28 images).
+    /// Features in (784 for a first layer on 28×28 images): W's column count, the stored S's row count.
     public let inputSize: Int
-    /// Features out, the weight's row count and the bias's length.
+    /// Features out: W's row count, the stored S's column count, and the bias's length.
     public let outputSize: Int
     /// Where this layer's weight starts in the parameter (and gradient) buffer.
     public let offset: Int
@@ -121,7 +121,7 @@ public struct Linear: Sendable, Equatable {
 /// What the engine writes in place of a weight gradient when the optimizer's update is fused
 /// into the weight-gradient product: `destination = scale · dL/dW + accumulate · destination`,
 /// `destination` being the weights themselves (plain SGD). Made by
-/// `SGD.weightUpdate(…)`.
+/// ``SGD/weightUpdate(_:parameters:learningRate:)``.
 public struct WeightUpdate {
     /// The weight matrix as stored, S = Wᵀ (inputSize × outputSize) row-major, read and
     /// overwritten in place.
@@ -131,8 +131,8 @@ public struct WeightUpdate {
     /// The factor on the old weight: 1 − learningRate × weightDecay for SGD (1 without weight decay).
     public var accumulate: Float
 
-    /// An update `destination = scale · dL/dW + accumulate · destination`; `SGD.weightUpdate(…)`
-    /// fills in the factors.
+    /// An update `destination = scale · dL/dW + accumulate · destination`;
+    /// ``SGD/weightUpdate(_:parameters:learningRate:)`` fills in the factors.
     public init(destination: UnsafeMutablePointer<Float>, scale: Float, accumulate: Float) {
         self.destination = destination
         self.scale = scale

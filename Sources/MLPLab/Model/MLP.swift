@@ -1,9 +1,9 @@
 /// A multi-layer perceptron: Linear → activation, repeated, then a final Linear to the logits.
 ///
-/// All parameters live in one contiguous `FloatBuffer` in PyTorch's `named_parameters()` order
+/// All parameters live in one contiguous ``FloatBuffer`` in PyTorch's `named_parameters()` order
 /// (`layer1.weight`, `layer1.bias`, `layer2.weight`, …), each weight stored transposed, [in, out]
 /// (the training order, see MLP+Layout.swift: `pyTorchParameters` gives PyTorch's); each
-/// `Linear` is a view into it.
+/// ``Linear`` is a view into it.
 public final class MLP {
     /// The shape the model was built from; fixed for the model's life.
     public let configuration: ModelConfiguration
@@ -85,7 +85,7 @@ public final class MLP {
     ///
     /// `observer` is told of each layer, last first, as soon as its gradients (weights and bias)
     /// are written and before the layers below it are backpropagated: data-parallel training
-    /// starts summing them over its processes there (`DataParallel`).
+    /// starts summing them over its processes there (``DataParallel``).
     @discardableResult
     public func backward(_ workspace: Workspace, rows: Int, engine: MatMul, weightUpdates: [WeightUpdate?] = [],
                          observer: LayerGradientObserver? = nil) -> Double {

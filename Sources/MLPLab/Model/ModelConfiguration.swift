@@ -54,10 +54,10 @@ public struct ModelConfiguration: Codable, Equatable, Sendable {
     /// The most parameters a model may have: 2⁵⁰, so that counts and byte sizes never overflow.
     public static let maximumParameterCount = 1 << 50
 
-    /// Throws `ConfigurationError` for a shape no MLP can have or this library cannot hold: an
+    /// Throws ``ConfigurationError`` for a shape no MLP can have or this library cannot hold: an
     /// input size or class count below 1, a hidden width outside 1…`maximumWidth`, more than
-    /// `maximumHiddenLayers` hidden layers, or more parameters than an array can index. Whether
-    /// the model fits in memory is `MemoryBudget`'s question.
+    /// `maximumHiddenLayers` hidden layers, or `maximumParameterCount` (2⁵⁰) parameters or more.
+    /// Whether the model fits in memory is ``MemoryBudget``'s question.
     public func validate() throws {
         try Check.whole(inputSize, "model.input_size", in: 1...Self.maximumInputSize, fix: "it is the number of pixels of an image")
         try Check.whole(classCount, "model.class_count", in: 1...Self.maximumClassCount)

@@ -24,7 +24,7 @@ public final class Workspace {
     public let gram: FloatBuffer
     /// The most rows `gram` serves.
     public let gramCapacity: Int
-    /// Each layer's weight converted for a bf16 engine (see `InputCopy`): the forward fills it,
+    /// Each layer's weight converted for a bf16 engine (see ``InputCopy``): the forward fills it,
     /// the backward reuses it. Empty for float32.
     public let weightCopies: [InputCopy]
     /// Predicted classes of the batch (capacity), for evaluation.

@@ -25,7 +25,7 @@ extension RunCatalog {
 
 extension StoredRun {
     /// "damaged: NAME: what is wrong", for a damaged run, in one line: the name is a folder's and
-    /// may hold anything but "/" (a newline, an escape sequence), so it is escaped (`OneLine`) as
+    /// may hold anything but "/" (a newline, an escape sequence), so it is escaped (``OneLine``) as
     /// a table cell is.
     public var damageNote: String? {
         problem.map { "damaged: \(OneLine.escaped(name)): \(OneLine.escaped($0))" }

@@ -2,7 +2,7 @@ import Foundation
 
 /// Writes a study's report: `index.html` (self-contained: inline CSS and SVG, no script, no
 /// network), `report.md` (charts as files under `charts/`) and `results.json` (the
-/// `StudyResult` as it is: numbers, runs, choices; no prose, no SVG). Every file is written
+/// ``StudyResult`` as it is: numbers, runs, choices; no prose, no SVG). Every file is written
 /// atomically. Every part's text and charts are built here, from the result's named runs.
 public enum StudyReport {
     /// The report's parts: the assignment's eleven and one beyond.
@@ -36,7 +36,7 @@ public enum StudyReport {
         }
     }
 
-    /// results.json: the result in MLPLab's JSON (`JSONCoding`).
+    /// results.json: the result in MLPLab's JSON (``JSONCoding``).
     static func json(_ result: StudyResult) throws -> Data {
         try JSONCoding.encode(result)
     }

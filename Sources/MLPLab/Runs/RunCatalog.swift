@@ -1,6 +1,6 @@
 import Foundation
 
-/// The run folders under some folders, read for `mlplab runs`: found, read (`StoredRun`), then
+/// The run folders under some folders, read for `mlplab runs`: found, read (``StoredRun``), then
 /// filtered and sorted by any key of their files.
 ///
 /// A run folder is a folder holding config.json. The search goes down through every folder

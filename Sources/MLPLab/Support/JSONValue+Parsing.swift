@@ -1,6 +1,6 @@
 import Foundation
 
-/// Reading JSON text into a `JSONValue`: a small recursive-descent parser over the bytes.
+/// Reading JSON text into a ``JSONValue``: a small recursive-descent parser over the bytes.
 ///
 /// Written rather than borrowed because neither Foundation reader fits: `JSONSerialization` on
 /// Linux rounds some numbers (0.2742119330054408 came back 0.27421193300544067, so the tool's JSON

@@ -1,6 +1,6 @@
 /// A table of names for settings and the rewriting of text with it: the library names each
 /// setting by its configuration key (`training.batch_size`), and a tool that has its own names
-/// for them (the command line's `--batch-size`) rewrites the library's messages with its table
+/// for them (the command line's flags) rewrites the library's messages with its table
 /// before showing them.
 public struct SettingNames: Sendable {
     /// Each key with the name to show for it.
@@ -15,7 +15,8 @@ public struct SettingNames: Sendable {
     }
 
     /// `text` with each key that stands alone in it (the setting to change) replaced by its
-    /// name: "training.batch_size must be at least 1" → "--batch-size must be at least 1". A key
+    /// name: with the table ["training.batch_size": "batch size"], "training.batch_size must be at
+    /// least 1" becomes "batch size must be at least 1". A key
     /// in quotes ('training.batch_size', a value stored in a file), inside a longer key path
     /// ("record.training.epochs") or a path ("runs/training.epochs"), and every key in `kept`,
     /// stays as it is; text without keys comes back unchanged.

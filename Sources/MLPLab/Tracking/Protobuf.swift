@@ -1,7 +1,7 @@
 /// The protocol-buffer wire format, the little of it TensorBoard's event files need: varints,
 /// 64- and 32-bit fixed fields, and length-delimited fields (strings, bytes, nested messages).
 ///
-/// Writing: `ProtobufMessage` appends fields in the order they are given. Reading:
+/// Writing: ``ProtobufMessage`` appends fields in the order they are given. Reading:
 /// `ProtobufMessage.fields(of:)` splits a message into its fields, throwing on a truncated or
 /// malformed one. Field numbers are the `.proto` files' (tensorboard/compat/proto/event.proto,
 /// summary.proto; tensorboard/plugins/hparams/plugin_data.proto).

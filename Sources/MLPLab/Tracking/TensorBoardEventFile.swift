@@ -1,7 +1,7 @@
 import Foundation
 
 /// A TensorBoard event file (`events.out.tfevents.<time>.<host>`): TFRecord framing around
-/// `TensorBoardEvent`s. Each record is
+/// ``TensorBoardEvent``s. Each record is
 ///
 ///     length        UInt64, little-endian
 ///     masked CRC-32C of the 8 length bytes    UInt32, little-endian

@@ -47,7 +47,7 @@ public struct Divergence: Codable, Equatable, Sendable {
     /// The batch loss that was not finite, or, for a collapse, the first one above
     /// `TrainingRun.explosionThreshold`.
     public var loss: Double
-    /// The gradient norm of the run's first step, and of the last step whose loss was finite.
+    /// The gradient norm of the run's first step.
     public var firstGradientNorm: Double
     /// The gradient norm of the last step with a finite loss before it (for a collapse, of the step
     /// before the explosion).

@@ -1,7 +1,7 @@
 import Foundation
 
 extension MemoryBudget {
-    /// Bytes a `TrainingRun` of `model` and `training` allocates: the weights, their gradients,
+    /// Bytes a ``TrainingRun`` of `model` and `training` allocates: the weights, their gradients,
     /// the momentum buffer (with momentum), the best-on-validation copy (with a validation split),
     /// the workspace's forward activations for the larger of the batch and the evaluation batch
     /// and its backward buffers for the batch, the Gram scratch of fused updates, and with bf16
@@ -27,7 +27,7 @@ extension MemoryBudget {
         return 4 * (buffers * parameters + activations + gram) + copies
     }
 
-    /// Throws `ModelTooLargeError` when the training would need more than the machine's memory,
+    /// Throws ``ModelTooLargeError`` when the training would need more than the machine's memory,
     /// less what the data set already holds (`otherBytes`).
     public static func check(model: ModelConfiguration, training: TrainingConfiguration, validation: Bool,
                              trainingSamples: Int? = nil, otherBytes: Int = 0,

@@ -53,7 +53,7 @@ public struct RunRecord: Codable, Equatable, Sendable {
         cpu = CPUInfo.current().summary
     }
 
-    /// Throws `ConfigurationError` when any part fails its own check, or when the model does not
+    /// Throws ``ConfigurationError`` when any part fails its own check, or when the model does not
     /// fit the recorded data (input size, classes). Called for typed and stored records alike.
     public func validate() throws {
         try data.validate()

@@ -1,6 +1,6 @@
 import Foundation
 
-/// A run folder's report, drawn from its `RunResult` alone: `loss.svg` (loss and accuracy per
+/// A run folder's report, drawn from its ``RunResult`` alone: `loss.svg` (loss and accuracy per
 /// epoch), `per-class.svg` (the assignment's train-vs-test bars), `confusion.svg` and
 /// `summary.md`. Every file is written atomically.
 public enum RunReport {
@@ -87,7 +87,7 @@ enum Markdown {
     /// Escapes what would break a line or a table cell, or be read as markup: `&`, `<` and `>`
     /// become entities (Markdown renders raw HTML, so a class named `<script>` would run), then
     /// backslashes and pipes get a backslash, then line breaks and control characters become
-    /// visible escapes (`OneLine`: "\n", "\x1b").
+    /// visible escapes (``OneLine``: "\n", "\x1b").
     static func escape(_ text: String) -> String {
         let entities = text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
         return OneLine.escaped(entities.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "|", with: "\\|"))

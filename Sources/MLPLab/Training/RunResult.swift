@@ -13,7 +13,7 @@ public struct RunResult: Codable, Sendable {
     /// One entry per epoch trained.
     public var epochs: [EpochMetrics]
     /// Accuracy of the kept weights (best on validation, else the last) on the whole training split
-    /// (after training, not the running figure of `EpochMetrics`) and on the test split.
+    /// (after training, not the running figure of ``EpochMetrics``), 0…1.
     public var trainAccuracy: Double
     /// Accuracy of the kept weights on the test split, 0…1.
     public var testAccuracy: Double
@@ -31,7 +31,7 @@ public struct RunResult: Codable, Sendable {
     public var testPerClass: [Double?]
     /// confusion[true class][predicted class] on the test split.
     public var testConfusion: [[Int]]
-    /// Seconds in training steps (not evaluation), and training samples per second over them.
+    /// Seconds in training steps (not evaluation).
     public var trainingSeconds: Double
     /// Training samples per second over `trainingSeconds`.
     public var samplesPerSecond: Double

@@ -35,7 +35,7 @@ public struct SGDConfiguration: Codable, Equatable, Sendable {
 ///
 /// Two ways to run it. Plain: the backward pass writes ∇ and `step` makes one pass over the
 /// parameter, gradient and momentum buffers (5 streams of 4 bytes per parameter with momentum, 3
-/// without). Fused, for large weight matrices without momentum (see `UpdatePlan`): the engine's
+/// without). Fused, for large weight matrices without momentum (see ``UpdatePlan``): the engine's
 /// weight-gradient product writes θ = (1 − lr·weightDecay)·θ − lr·(dzᵀx) itself, as
 /// `weightUpdate(…)` describes, so ∇ is never stored and `step` has nothing left to do there.
 /// The two agree to rounding, not bit for bit: the engine sums in its own order (tests hold them
@@ -115,7 +115,7 @@ public final class SGD {
     }
 
     /// The update from stored gradients over `range`; returns Σ∇² there. Runs on the threads
-    /// with `Parallel`'s allocation-free form: the arguments travel as a `PassArguments`.
+    /// with ``Parallel``'s allocation-free form: the arguments travel as a `PassArguments`.
     private func plainUpdate(_ range: Range<Int>, parameters: FloatBuffer, gradients: FloatBuffer,
                              learningRate: Double?, threads: Int) -> Double {
         partialSquares.fill(0)

@@ -17,7 +17,7 @@ public enum TrainingEvent {
 /// The one entry point that trains a configuration: `Training.run(record, on: dataset)`.
 ///
 /// With a run folder it saves a checkpoint and metrics.jsonl after every epoch, appends the
-/// curves to a TensorBoard event file as it goes (`TrainingEventLog`), continues from
+/// curves to a TensorBoard event file as it goes (``TrainingEventLog``), continues from
 /// the folder's checkpoint when the folder holds the same run, returns the stored result when
 /// the run has finished already, and writes model.safetensors (the kept weights),
 /// last.safetensors, the run's report (summary.md and charts) and result.json. Without one it
@@ -30,14 +30,14 @@ public enum Training {
     ///
     /// With `folder`: returns the folder's result when it holds this run finished, continues from
     /// its checkpoint when it holds this run unfinished or the same run with fewer epochs (see
-    /// `RunFolder.continueRun`), and throws `CheckpointError` when it holds another. Throws `ConfigurationError` for a record that fails `validate()`,
-    /// `CheckpointError.dataMismatch` when the model does not fit `dataset`, `ModelTooLargeError`
+    /// `RunFolder.continueRun`), and throws ``CheckpointError`` when it holds another. Throws ``ConfigurationError`` for a record that fails `validate()`,
+    /// `CheckpointError.dataMismatch` when the model does not fit `dataset`, ``ModelTooLargeError``
     /// when the training would not fit in memory, and `CancellationError` when the task is
     /// cancelled. An error `events` throws is rethrown, except for `.batch` events, whose errors
     /// are ignored. A stored finished result is returned without any event.
     ///
     /// With a `communicator` of more than one process, every rank calls it with the same record
-    /// and data, and they train one model data-parallel (see `DataParallel`); rank 0 alone passes
+    /// and data, and they train one model data-parallel (see ``DataParallel``); rank 0 alone passes
     /// the run folder, whose checkpoint it reads and shares. `events` come on every rank, with the
     /// same values; an error anywhere stops every rank (`DistributedError.otherRankFailed` on the
     /// others), so that none waits for the rest.

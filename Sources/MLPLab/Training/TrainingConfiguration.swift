@@ -59,7 +59,7 @@ extension TrainingConfiguration {
     /// The most threads a configuration may ask for.
     public static let maximumThreads = 1024
 
-    /// Throws `ConfigurationError` for a setting no training can run with: the optimizer's
+    /// Throws ``ConfigurationError`` for a setting no training can run with: the optimizer's
     /// (see `SGDConfiguration.validate`), a batch size, epoch count or thread count outside its
     /// range, a patience below 1.
     public func validate() throws {
@@ -72,7 +72,7 @@ extension TrainingConfiguration {
 }
 
 extension SGDConfiguration {
-    /// Throws `ConfigurationError` for settings torch.optim.SGD refuses or that cannot train: a
+    /// Throws ``ConfigurationError`` for settings torch.optim.SGD refuses or that cannot train: a
     /// learning rate that is not a positive finite number, momentum outside 0…<1, a negative or
     /// infinite weight decay, dampening outside 0…1, Nesterov without momentum or with dampening.
     public func validate() throws {

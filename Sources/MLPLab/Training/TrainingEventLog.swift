@@ -60,7 +60,7 @@ public final class TrainingEventLog {
 
     /// Opens the event file of `run`, trained as `record` in `folder`: the folder's newest one
     /// (cut back to `run.history`'s epochs, see the type's notes) or a new one. Throws
-    /// `CheckpointError` when the file cannot be read or written.
+    /// ``CheckpointError`` when the file cannot be read or written.
     public init(folder: RunFolder, record: RunRecord, run: TrainingRun) throws {
         let batchesPerEpoch = (run.split.train.count + record.training.batchSize - 1) / max(record.training.batchSize, 1)
         let step = Int64(run.history.count) * Int64(batchesPerEpoch)
@@ -236,13 +236,13 @@ extension TensorBoardEvent {
 }
 
 extension TrainingEventLog {
-    /// Runs `body`, with an event file's error told as the run folder's (`CheckpointError`): a file
+    /// Runs `body`, with an event file's error told as the run folder's (``CheckpointError``): a file
     /// that cannot be read is a damaged run file, whose message says what to do with it.
     static func inRunFolder<T>(_ body: () throws -> T) throws -> T {
         do { return try body() } catch { throw inRunFolder(error) }
     }
 
-    /// `error` as the run folder's: `EventFileError` becomes `CheckpointError`, others stay.
+    /// `error` as the run folder's: ``EventFileError`` becomes ``CheckpointError``, others stay.
     static func inRunFolder(_ error: any Error) -> any Error {
         switch error as? EventFileError {
         case let .cannotRead(path, reason)?: return CheckpointError.damagedRunFile(path: path, reason: "it cannot be read (\(reason))")

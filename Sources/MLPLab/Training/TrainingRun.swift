@@ -46,8 +46,8 @@ public final class TrainingRun {
     /// when it logs the curve.
     public private(set) var lastBatchLoss = Double.nan
 
-    /// The best validation accuracy so far, its epoch, and a copy of the weights then (nil
-    /// without a validation split).
+    /// The best validation accuracy so far, 0…1; nil while there is none (always, without a
+    /// validation split).
     public private(set) var bestValidationAccuracy: Double?
     /// The epoch (from 1) of `bestValidationAccuracy`; nil while there is none (always, without a
     /// validation split).
@@ -56,7 +56,7 @@ public final class TrainingRun {
     /// validation improves; nil without a validation split.
     public let bestParameters: FloatBuffer?
 
-    /// Gradient norms of the run's first step and of the latest step with a finite loss.
+    /// Gradient norm of the run's first step; nil before it.
     public private(set) var firstGradientNorm: Double?
     /// Gradient norm of the latest step with a finite loss; nil before the first such step.
     public private(set) var lastFiniteGradientNorm: Double?
@@ -78,7 +78,7 @@ public final class TrainingRun {
     /// the fused one is tested against; the results agree to rounding).
     ///
     /// With a `communicator` of more than one process, the run is one rank of a data-parallel
-    /// training (see `DataParallel`): every rank must make it with the same arguments, and call
+    /// training (see ``DataParallel``): every rank must make it with the same arguments, and call
     /// `train`, `step`, `evaluate` and `shareState` together, in the same order. Updates are not
     /// fused then (the gradient must exist to be summed).
     public init(dataset: Dataset, split: DatasetSplit, model modelConfiguration: ModelConfiguration,
@@ -119,7 +119,7 @@ public final class TrainingRun {
     /// throws `CancellationError`: the unfinished epoch is dropped, so the state is the last
     /// finished epoch's, which `onEpoch` has seen (and a run folder has saved). Data-parallel,
     /// a cancellation on any rank stops every rank at the same step; an MPI failure throws
-    /// `DistributedError`.
+    /// ``DistributedError``.
     public func train(onBatch: BatchObserver? = nil, onEpoch: ((EpochMetrics) throws -> Void)? = nil) throws {
         while !isFinished {
             guard let metrics = try trainEpoch(history.count + 1, onBatch: onBatch) else { throw CancellationError() }
@@ -151,7 +151,7 @@ public final class TrainingRun {
     }
 
     /// One pass over the training split in a seeded order; nil when the task running it was
-    /// cancelled before its last batch (data-parallel: on any rank). Throws `DistributedError`
+    /// cancelled before its last batch (data-parallel: on any rank). Throws ``DistributedError``
     /// when the ranks cannot reach each other or their parameters differ at the epoch's end.
     public func trainEpoch(_ epoch: Int, onBatch: BatchObserver? = nil) throws -> EpochMetrics? {
         var order = split.train
@@ -233,7 +233,7 @@ public final class TrainingRun {
     /// Data-parallel, `indices` is the whole batch on every rank: this rank computes its share
     /// (`DataParallel.share`), the gradient is summed over the ranks, and the loss, accuracy and
     /// gradient norm returned are the whole batch's, the same on every rank. Throws
-    /// `DistributedError` only then, when the ranks cannot reach each other.
+    /// ``DistributedError`` only then, when the ranks cannot reach each other.
     @discardableResult
     public func step(_ indices: ArraySlice<Int>, learningRate: Double) throws -> StepResult {
         var mine = indices
@@ -334,7 +334,7 @@ public final class TrainingRun {
 
     /// Predictions for `indices`: overall and per-class correct counts, and the mean loss.
     /// Data-parallel, each rank evaluates its share of `indices` and every rank gets the sum
-    /// (throwing `DistributedError` when the ranks cannot reach each other); alone, it never throws.
+    /// (throwing ``DistributedError`` when the ranks cannot reach each other); alone, it never throws.
     public func evaluate(_ indices: [Int]) throws -> Evaluation {
         guard let parallel else { return evaluateHere(indices) }
         let share = parallel.share(of: indices.count)

@@ -91,7 +91,7 @@ public struct TrainingState: CheckpointState {
     }
 }
 
-/// A training's checkpoint: weights, momentum, best weights and `TrainingState`.
+/// A training's checkpoint: weights, momentum, best weights and ``TrainingState``.
 public typealias TrainingCheckpoint = Checkpoint<TrainingState>
 
 extension Checkpoint where State == TrainingState {
@@ -113,7 +113,7 @@ extension Checkpoint where State == TrainingState {
 
     /// Reads and checks the checkpoint of a run of `record` (its config.json, already checked):
     /// the model's tensors, the momentum's when it trains with momentum, and a state that such a
-    /// run can have reached. Throws `CheckpointError` naming the file.
+    /// run can have reached. Throws ``CheckpointError`` naming the file.
     ///
     /// A checkpoint marked with another record's `checkpointKey` than `record`'s was trained
     /// under another config.json: the error names config.json as edited since, before its

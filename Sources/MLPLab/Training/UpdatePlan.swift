@@ -1,7 +1,7 @@
-/// Which layers' weight updates the engine folds into their weight-gradient products (see `SGD`),
+/// Which layers' weight updates the engine folds into their weight-gradient products (see ``SGD``),
 /// decided once per training from the shapes.
 ///
-/// Only plain SGD folds (see `SGD` for why momentum does not). Folding saves the optimizer's
+/// Only plain SGD folds (see ``SGD`` for why momentum does not). Folding saves the optimizer's
 /// pass over the weights (reading ∇ and θ, writing θ: 12 bytes per weight), but the gradient norm then needs two batch × batch Gram products
 /// (`Linear.weightGradientSquaredNorm`): 2·batch²·(in + out) flops. A layer is fused when
 /// those flops are few against its weights: batch²·(in + out) ≤ `flopsPerWeight`·in·out.

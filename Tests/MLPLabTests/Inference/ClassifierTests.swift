@@ -227,3 +227,21 @@ struct ClassifierTests {
         }
     }
 }
+
+extension ClassifierTests {
+    @Test("a model file holding nan weights (a diverged run's) is refused, naming the tensor")
+    func nonFiniteWeightsAreRefused() throws {
+        let root = try TestSupport.temporaryDirectory().path
+        _ = try Training.run(RunContinuationTests.record(epochs: 1), on: RunContinuationTests.dataset, in: try RunFolder(path: root + "/r"))
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: root + "/r/model.safetensors")))
+        let headerLength = bytes[0..<8].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
+        let header = try #require(try JSONSerialization.jsonObject(with: Data(bytes[8..<(8 + headerLength)])) as? [String: Any])
+        let bias = try #require((header["layer2.bias"] as? [String: Any])?["data_offsets"] as? [Int])
+        let nan = Float.nan.bitPattern
+        for k in 0..<4 { bytes[8 + headerLength + bias[0] + k] = UInt8(truncatingIfNeeded: nan >> (8 * k)) }
+        try Data(bytes).write(to: URL(fileURLWithPath: root + "/r/model.safetensors"))
+        #expect(throws: CheckpointError.nonFiniteWeights(path: root + "/r/model.safetensors", tensor: "layer2.bias")) {
+            try Classifier(contentsOf: root + "/r")
+        }
+    }
+}

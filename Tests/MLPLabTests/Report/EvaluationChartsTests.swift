@@ -18,8 +18,19 @@ struct EvaluationChartsTests {
         for name in ["per-class.svg", "confusion.svg"] {
             #expect(try String(contentsOfFile: folder + "/" + name, encoding: .utf8) == "training chart")
         }
-        // Evaluating again replaces evaluate's own charts.
-        _ = try EvaluationCharts.write(Evaluation(confusion: [[4, 0], [0, 4]], loss: 0.1), classNames: ["a", "b"], to: folder)
+        // Evaluating again replaces evaluate's own charts: each now holds what the new evaluation
+        // draws (as in a fresh folder), not the first one's.
+        func charts(in folder: String) throws -> [String] {
+            try EvaluationCharts.fileNames.map { try String(contentsOfFile: folder + "/" + $0, encoding: .utf8) }
+        }
+        let before = try charts(in: folder)
+        let again = Evaluation(confusion: [[4, 0], [0, 4]], loss: 0.1)
+        _ = try EvaluationCharts.write(again, classNames: ["a", "b"], to: folder)
+        let fresh = try TestSupport.temporaryDirectory().path
+        _ = try EvaluationCharts.write(again, classNames: ["a", "b"], to: fresh)
+        let after = try charts(in: folder)
+        #expect(after == (try charts(in: fresh)), "the charts are the new evaluation's")
+        for (old, new) in zip(before, after) { #expect(old != new, "each chart was replaced") }
     }
 
     @Test("a file of the charts' names that MLPLab did not draw is refused, naming it, and neither chart is written")

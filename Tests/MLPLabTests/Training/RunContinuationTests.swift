@@ -3,7 +3,7 @@ import MLPLab
 import Testing
 
 /// Training a finished run further (`train --resume RUN --epochs N`), the checks on a new run's
-/// folder, batches larger than the data, and the rate a divergence diagnosis suggests.
+/// folder, and batches larger than the data.
 @Suite(.serialized)
 struct RunContinuationTests {
     static let dataset = SyntheticData.quadrants(count: 400)
@@ -127,108 +127,5 @@ struct RunContinuationTests {
         exact.training.batchSize = split.train.count
         let whole = try Training.run(exact, on: Self.dataset)
         #expect(Self.curve(big) == Self.curve(whole))
-    }
-
-    @Test("after a divergence from too large a rate, the suggested rate is one that trains, however absurd the rate was")
-    func suggestedRateIsSane() {
-        var training = TrainingConfiguration()
-        training.optimizer = SGDConfiguration(learningRate: 1e308)
-        let text = Divergence.diagnose(training, firstGradientNorm: 1, lastFiniteGradientNorm: 1)
-        #expect(text.contains("training.optimizer.learning_rate 0.1 or lower"), "\(text)")
-        training.optimizer = SGDConfiguration(learningRate: 0.2)
-        #expect(Divergence.diagnose(training, firstGradientNorm: 1, lastFiniteGradientNorm: 1).contains("training.optimizer.learning_rate 0.05 or lower"))
-        training.optimizer = SGDConfiguration(learningRate: 0.5, momentum: 0.9)
-        #expect(Divergence.diagnose(training, firstGradientNorm: 1, lastFiniteGradientNorm: 1).contains("training.optimizer.learning_rate 0.01 or lower"))
-    }
-}
-
-/// The advice a damaged run file gets: the run's own, not a model file's (issue 14 #21).
-struct RunFileAdviceTests {
-    @Test("a truncated or edited checkpoint names the file and the run's fix, never 'copy it again' or 'use a model.safetensors'")
-    func damagedCheckpointGetsTheRunsAdvice() throws {
-        let root = try TestSupport.temporaryDirectory().path
-        let record = RunContinuationTests.record(epochs: 2)
-        _ = try Training.run(record, on: RunContinuationTests.dataset, in: try RunFolder(path: root + "/r"))
-        let checkpoint = root + "/r/checkpoint.safetensors"
-        let bytes = try Data(contentsOf: URL(fileURLWithPath: checkpoint))
-        for damaged in [bytes.prefix(bytes.count - 100), bytes.prefix(4), Data(bytes.map { $0 == UInt8(ascii: "e") ? UInt8(ascii: "E") : $0 })] {
-            try Data(damaged).write(to: URL(fileURLWithPath: checkpoint))
-            let folder = try RunFolder(path: root + "/r")
-            do {
-                _ = try folder.readCheckpoint(for: record)
-                Issue.record("a damaged checkpoint was read")
-            } catch {
-                let text = "\(error)"
-                #expect(text.contains("checkpoint.safetensors") && text.contains("restore it from a backup"), "\(text)")
-                #expect(!text.contains("copy it again") && !text.contains("model.safetensors that MLPLab wrote"), "\(text)")
-            }
-        }
-        #expect("\(CheckpointError.damagedRunFile(path: "runs/a/result.json", reason: "x"))".contains("run.resume runs/a"))
-    }
-}
-
-/// Second adversarial pass: stored models, splits, run folders of studies, diagnoses.
-struct AdversarialRegressionTests {
-    @Test("a model file holding nan weights (a diverged run's) is refused, naming the tensor")
-    func nonFiniteWeightsAreRefused() throws {
-        let root = try TestSupport.temporaryDirectory().path
-        _ = try Training.run(RunContinuationTests.record(epochs: 1), on: RunContinuationTests.dataset, in: try RunFolder(path: root + "/r"))
-        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: root + "/r/model.safetensors")))
-        let headerLength = bytes[0..<8].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
-        let header = try #require(try JSONSerialization.jsonObject(with: Data(bytes[8..<(8 + headerLength)])) as? [String: Any])
-        let bias = try #require((header["layer2.bias"] as? [String: Any])?["data_offsets"] as? [Int])
-        let nan = Float.nan.bitPattern
-        for k in 0..<4 { bytes[8 + headerLength + bias[0] + k] = UInt8(truncatingIfNeeded: nan >> (8 * k)) }
-        try Data(bytes).write(to: URL(fileURLWithPath: root + "/r/model.safetensors"))
-        #expect(throws: CheckpointError.nonFiniteWeights(path: root + "/r/model.safetensors", tensor: "layer2.bias")) {
-            try Classifier(contentsOf: root + "/r")
-        }
-    }
-
-    @Test("evaluating a run on changed data, or on another --test or --seed, is refused: that split would hold training images")
-    func evaluateChecksTheRunsOwnSplit() throws {
-        let record = RunContinuationTests.record(epochs: 1)
-        let dataset = RunContinuationTests.dataset
-        try record.checkOwnTestSplit(of: dataset, data: record.data, seed: record.training.seed, path: "r")
-        var other = record.data
-        other.testFraction = 0.5
-        #expect(throws: CheckpointError.self) { try record.checkOwnTestSplit(of: dataset, data: other, seed: record.training.seed, path: "r") }
-        #expect(throws: CheckpointError.self) { try record.checkOwnTestSplit(of: dataset, data: record.data, seed: 99, path: "r") }
-        let changed = SyntheticData.quadrants(count: 399)
-        do {
-            try record.checkOwnTestSplit(of: changed, data: record.data, seed: record.training.seed, path: "r")
-            Issue.record("changed data was accepted")
-        } catch {
-            #expect("\(error)".contains("the data differs") && "\(error)".contains("r/model.safetensors"), "\(error)")
-        }
-    }
-
-    @Test("a sweep's or study's run folder holding a user's files is refused, the files left as they were")
-    func storeRunFoldersWithOtherFilesAreRefused() throws {
-        let root = try TestSupport.temporaryDirectory().path
-        let record = RunContinuationTests.record(epochs: 1)
-        let store = RunStore(directory: root + "/runs", dataset: RunContinuationTests.dataset, data: record.data)
-        let folder = store.folderPath("lr 0.05", record: store.plan(model: record.model, training: record.training))
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        try Data("mine".utf8).write(to: URL(fileURLWithPath: folder + "/summary.md"))
-        do {
-            _ = try store.run("lr 0.05", model: record.model, training: record.training)
-            Issue.record("a run folder holding a user's summary.md was trained into")
-        } catch {
-            #expect("\(error)".contains("'summary.md'") && "\(error)".contains("output.folder"), "\(error)")
-        }
-        #expect(try String(contentsOfFile: folder + "/summary.md", encoding: .utf8) == "mine")
-    }
-
-    @Test("a divergence from too strong a weight decay names training.optimizer.weight_decay, not the rate")
-    func weightDecayDivergenceNamesWeightDecay() {
-        var training = TrainingConfiguration()
-        training.optimizer = SGDConfiguration(learningRate: 1, weightDecay: 50)
-        let text = Divergence.diagnose(training, firstGradientNorm: 1, lastFiniteGradientNorm: 1)
-        #expect(text.contains("training.optimizer.weight_decay") && !text.contains("training.optimizer.learning_rate 0.1 or lower"), "\(text)")
-        training.optimizer = SGDConfiguration(learningRate: 0.01, weightDecay: 1e6)
-        #expect(Divergence.diagnose(training, firstGradientNorm: 1, lastFiniteGradientNorm: 1).contains("training.optimizer.weight_decay 0.01 or lower"))
-        training.optimizer = SGDConfiguration(learningRate: 0.01, weightDecay: 0.1)
-        #expect(!Divergence.diagnose(training, firstGradientNorm: 1, lastFiniteGradientNorm: 1).contains("weight_decay"))
     }
 }

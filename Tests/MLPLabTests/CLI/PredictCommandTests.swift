@@ -4,7 +4,7 @@ import Testing
 
 /// `predict` on a model file whose metadata claims a model it does not hold (issue 14 #4: each
 /// of these trapped with exit 134 or 132).
-struct PredictTests {
+struct PredictCommandTests {
     @Test("predict with a model file claiming an impossible shape: one line naming the file and key, exit 1", arguments: [
         (["hidden_sizes": "[100000000000]"], "'hidden_sizes'"),
         (["input_width": "3037000500", "input_height": "3037000500"], "'input_width/input_height'"),

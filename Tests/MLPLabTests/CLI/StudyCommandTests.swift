@@ -5,7 +5,7 @@ import Testing
 /// `mlplab study --quick` on a small subset, through the built tool: the report's structure,
 /// its numbers against the run folders, and reuse on a second run.
 @Suite(.serialized, .enabled(if: TestSupport.fashionMNISTAvailable))
-struct StudyTests {
+struct StudyCommandTests {
     @Test("a quick study writes all 12 parts with numbers that match its runs, and reuses them")
     func quickStudyReport() throws {
         let output = try TestSupport.temporaryDirectory().path + "/report"
@@ -22,7 +22,7 @@ struct StudyTests {
         let json = try String(contentsOfFile: output + "/results.json", encoding: .utf8)
         #expect(!json.contains("<svg") && !json.contains("findings"))
         let results = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
-        let runs = StudyTests.runs(in: results)
+        let runs = StudyCommandTests.runs(in: results)
         #expect(Set(runs.map(\.name)).isSuperset(of: ["without_normalization", "with_normalization", "zero_initialization", "learning_rate.coarse",
                                                       "learning_rate.small", "learning_rate.large", "learning_rate.best", "batch_size.batch32",
                                                       "batch_size.batch128_high_rate", "batch_size.batch128_low_rate", "momentum.runs", "epochs.long",
@@ -139,7 +139,7 @@ struct StudyTests {
     }
 }
 
-extension StudyTests {
+extension StudyCommandTests {
     /// Every run in results.json with the name of the field holding it ("learning_rate.coarse",
     /// "beyond"), found wherever an object has a label and an outcome.
     static func runs(in value: Any, name: String = "") -> [(name: String, run: [String: Any])] {

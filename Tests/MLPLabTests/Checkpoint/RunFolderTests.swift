@@ -2,7 +2,7 @@ import Foundation
 import MLPLab
 import Testing
 
-struct RunFolderLayoutTests {
+struct RunFolderTests {
     @Test("opening a run folder removes the temporary files of writers that died mid-write, and only those")
     func staleTemporariesAreRemoved() throws {
         let path = try TestSupport.temporaryDirectory().path + "/run"

@@ -5,7 +5,7 @@ import Testing
 /// A run folder's files edited or damaged after the run wrote them: each is named with its key
 /// as the file spells it, and nothing trains on an edit (issue 14's adversarial pass).
 @Suite(.serialized)
-struct StoredRunFileTests {
+struct RunFolderFileTests {
     static let dataset = RunContinuationTests.dataset
 
     /// A finished 2-epoch run of `record` in `root`/r.
@@ -217,5 +217,30 @@ struct StoredRunFileTests {
             _ = try Classifier(contentsOf: loose, threads: 1)
             Issue.record("a cut-short model file was read")
         } catch { #expect("\(error)".contains("copy it again"), "\(error)") }
+    }
+}
+
+/// The advice a damaged run file gets: the run's own, not a model file's (issue 14 #21).
+struct RunFileAdviceTests {
+    @Test("a truncated or edited checkpoint names the file and the run's fix, never 'copy it again' or 'use a model.safetensors'")
+    func damagedCheckpointGetsTheRunsAdvice() throws {
+        let root = try TestSupport.temporaryDirectory().path
+        let record = RunContinuationTests.record(epochs: 2)
+        _ = try Training.run(record, on: RunContinuationTests.dataset, in: try RunFolder(path: root + "/r"))
+        let checkpoint = root + "/r/checkpoint.safetensors"
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: checkpoint))
+        for damaged in [bytes.prefix(bytes.count - 100), bytes.prefix(4), Data(bytes.map { $0 == UInt8(ascii: "e") ? UInt8(ascii: "E") : $0 })] {
+            try Data(damaged).write(to: URL(fileURLWithPath: checkpoint))
+            let folder = try RunFolder(path: root + "/r")
+            do {
+                _ = try folder.readCheckpoint(for: record)
+                Issue.record("a damaged checkpoint was read")
+            } catch {
+                let text = "\(error)"
+                #expect(text.contains("checkpoint.safetensors") && text.contains("restore it from a backup"), "\(text)")
+                #expect(!text.contains("copy it again") && !text.contains("model.safetensors that MLPLab wrote"), "\(text)")
+            }
+        }
+        #expect("\(CheckpointError.damagedRunFile(path: "runs/a/result.json", reason: "x"))".contains("run.resume runs/a"))
     }
 }

@@ -5,7 +5,7 @@ import Testing
 /// Run folders through the built tool: files, resume after kill -9 and Ctrl-C, lock, mismatched
 /// configuration, full disk, divergence, early stopping, evaluate and predict.
 @Suite(.serialized, .enabled(if: TestSupport.fashionMNISTAvailable))
-struct RunFolderTests {
+struct TrainCommandTests {
     /// A small, fast training: 3,000 images, one hidden layer of 64, 5 epochs.
     static let small = ["train", "fashion-mnist", "--subset", "3000", "--epochs", "5", "--hidden", "64", "--lr", "0.1",
                         "--momentum", "0.9", "--threads", "2"]

@@ -1,7 +1,7 @@
 import MLPLab
 import Testing
 
-struct StudyGridTests {
+struct StudyTests {
     @Test("the assignment preset's finer grid is the assignment's: 0.052 … 0.060 around 0.056")
     func assignmentFinerGrid() {
         let fine = [0.032, 0.036, 0.04, 0.044, 0.048, 0.052, 0.056, 0.06, 0.064]

@@ -35,8 +35,10 @@ enum Ranks {
             exit(1)
         }
         var code: Int32 = 0
+        var parsing = true
         do {
             var parsed = try command.parseAsRoot()
+            parsing = false
             if let communicator, communicator.size > 1, !(parsed is StudyCommand || parsed is SweepCommand || parsed is TrainCommand) {
                 throw ValidationError("'\(type(of: parsed).configuration.commandName ?? "this command")' runs in one process; start it without mpirun or srun (study and sweep spread their runs over processes, train its batches).")
             }
@@ -47,10 +49,11 @@ enum Ranks {
             }
         } catch {
             code = command.exitCode(for: error).rawValue
-            // The library names settings by their keys, the terminal by this tool's flags (help
-            // and version, code 0, are the tool's own text).
+            // The library names settings by their keys, the terminal by this tool's flags. Errors
+            // from parsing and `validate()` are the tool's own text already (`checked` renders a
+            // ConfigurationError with flags), as are help and version (code 0).
             let full = command.fullMessage(for: error)
-            let message = code == 0 ? full : FlagNames.terminalMessage(for: error, full)
+            let message = parsing || code == 0 ? full : FlagNames.terminalMessage(for: error, full)
             let agreed = error as? DistributedError == .otherRankFailed || error is ValidationError || error is CleanExit
             if !message.isEmpty && (isLeader || !agreed) {
                 if code == 0 { print(message) } else { Terminal.error(prefix + message) }

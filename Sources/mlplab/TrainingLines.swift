@@ -16,7 +16,6 @@ final class TrainingPrinter {
     }
 
     func say(_ line: String) {
-        let line = FlagNames.terminalText(line)
         if toStderr { Terminal.error(line) } else { print(line) }
     }
 

@@ -68,7 +68,7 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
         case let .otherData(path, trainedOn, given, source):
             return "cannot continue '\(path)' on this data: it was trained on \(trainedOn), and the data given is \(given). Give the run's data ('\(source)', or leave the data out), or train this data in a new run with another run.name."
         case let .alreadyFinished(path, epochs, canContinue):
-            let more = canContinue ? "Train it further with run.resume \(path) training.epochs N (N above \(epochs)), or start" : "Start"
+            let more = canContinue ? "Train it further with run.resume '\(path)' training.epochs N (N above \(epochs)), or start" : "Start"
             return "'\(path)' has finished its \(epochs) epoch\(epochs == 1 ? "" : "s"); nothing to resume (its result is in result.json). \(more) a new run with another run.name."
         case let .cannotContinue(path, epochs, reason):
             return "cannot train '\(path)' past its \(epochs) epoch\(epochs == 1 ? "" : "s"): \(reason)."
@@ -78,11 +78,11 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
             case "checkpoint.safetensors":
                 return "'\(path)' cannot be used: \(reason). The checkpoint was damaged (a disk or copy error, or an edit): restore it from a backup, or start the run again with another run.name."
             case "model.safetensors", "last.safetensors":
-                return "'\(path)' cannot be used: \(reason). The run wrote it there, so it was damaged since (a disk or copy error, or an edit): remove \(folder)/result.json and continue it with run.resume \(folder) to write it again from the run's checkpoint, or train the run again with another run.name."
+                return "'\(path)' cannot be used: \(reason). The run wrote it there, so it was damaged since (a disk or copy error, or an edit): remove \(folder)/result.json and continue it with run.resume '\(folder)' to write it again from the run's checkpoint, or train the run again with another run.name."
             case let name where TensorBoardEventFile.isEventFileName(name):
                 return "'\(path)' cannot be used: \(reason). It holds only the run's TensorBoard curves: move it out of \(folder) and run again; the finished epochs' values are written again from the run's history."
             case "result.json":
-                return "'\(path)' cannot be used: \(reason). Remove it and continue the run with run.resume \(folder) to write it again from the run's checkpoint."
+                return "'\(path)' cannot be used: \(reason). Remove it and continue the run with run.resume '\(folder)' to write it again from the run's checkpoint."
             default:
                 return "'\(path)' cannot be used: \(reason). It was edited or damaged: undo the change, or start a new run with another run.name."
             }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A setting outside what MLPLab can train with: which setting, the value, the rule it breaks
 /// and what to use instead. Every configuration type checks itself with it (`validate()`), so a
 /// value typed on the command line, read back from a run folder's config.json or set from Swift
@@ -43,15 +45,22 @@ public struct ConfigurationError: Error, CustomStringConvertible, Equatable, Sen
     }
 
     /// "training.batch_size must be at least 1 (got 0); the assignment uses 64."
-    public var description: String {
-        OneLine.escaped("\(setting) \(rule) (got \(value))" + (fix.map { "; \($0)." } ?? "."))
+    public var description: String { description(renaming: nil) }
+
+    /// The message with the keys in its setting, rule and fix shown by `names` (a tool's own
+    /// names for them); the value given is shown as it is, whatever it holds.
+    public func description(renaming names: SettingNames?) -> String {
+        let rename = { (text: String) in names?.renamed(text) ?? text }
+        return OneLine.escaped("\(rename(setting)) \(rename(rule)) (got \(value))" + (fix.map { "; \(rename($0))." } ?? "."))
     }
 
     /// The error as a stored file states it (config.json, or result.json's `record`): the key in
-    /// quotes, after `prefix` ("record."), as the file spells it, and without the fix, since the
-    /// file's own error says what to do.
+    /// quotes, after `prefix` ("record."), as the file spells it, the other keys its rule names
+    /// likewise, and without the fix, since the file's own error says what to do.
     public func inFile(prefix: String = "") -> ConfigurationError {
-        ConfigurationError(setting: "'\(prefix)\(setting)'", value: value, rule: rule)
+        let key = #"(?<![\w.'])(?:training|data|model)\.[a-z_.]*[a-z_]"#
+        let quoted = rule.replacingOccurrences(of: key, with: "'\(prefix)$0'", options: .regularExpression)
+        return ConfigurationError(setting: "'\(prefix)\(setting)'", value: value, rule: quoted)
     }
 }
 

@@ -18,12 +18,18 @@ public struct SettingNames: Sendable {
     /// name: with the table ["training.batch_size": "batch size"], "training.batch_size must be at
     /// least 1" becomes "batch size must be at least 1". A key
     /// in quotes ('training.batch_size', a value stored in a file), inside a longer key path
-    /// ("record.training.epochs") or a path ("runs/training.epochs"), and every key in `kept`,
+    /// ("record.training.epochs") or a path ("runs/training.epochs"), anything between single
+    /// quotes (a path, a name or a value as given: 'runs/training.seed'), and every key in `kept`,
     /// stays as it is; text without keys comes back unchanged.
     public func renamed(_ text: String, keeping kept: Set<String> = []) -> String {
         var result = ""
         var index = text.startIndex
         scanning: while index < text.endIndex {
+            if let end = Self.quotedSpan(in: text, from: index) {
+                result += text[index..<end]
+                index = end
+                continue
+            }
             if index == text.startIndex || !Self.isBoundBefore(text[text.index(before: index)]) {
                 for key in keys where !kept.contains(key) && text[index...].hasPrefix(key) {
                     let end = text.index(index, offsetBy: key.count)
@@ -39,6 +45,22 @@ public struct SettingNames: Sendable {
         }
         return result
     }
+
+    /// The end of the quoted span ('…') that opens at `start`, nil when none does: a quote that
+    /// follows a letter or digit is an apostrophe ("run's"), and a span ends at the first quote
+    /// not followed by a letter or digit.
+    private static func quotedSpan(in text: String, from start: String.Index) -> String.Index? {
+        guard text[start] == "'", start == text.startIndex || !isWordCharacter(text[text.index(before: start)]) else { return nil }
+        var index = text.index(after: start)
+        while index < text.endIndex {
+            let next = text.index(after: index)
+            if text[index] == "'", next == text.endIndex || !isWordCharacter(text[next]) { return next }
+            index = next
+        }
+        return nil
+    }
+
+    private static func isWordCharacter(_ character: Character) -> Bool { character.isLetter || character.isNumber }
 
     /// Whether `character` just before a key joins it to something longer (a word, a key path,
     /// a path, a quote).

@@ -46,7 +46,7 @@ extension RunFolder {
     /// must not replace a user's files of those names (or mix its files with theirs).
     static func checkFreeForNewRun(_ path: String) throws {
         if FileManager.default.fileExists(atPath: path + "/" + File.config.rawValue) {
-            throw CheckpointError.folderNotFree(path: path, reason: "it already holds a run", fix: "Continue it with run.resume \(path), or choose another run.name.")
+            throw CheckpointError.folderNotFree(path: path, reason: "it already holds a run", fix: "Continue it with run.resume '\(path)', or choose another run.name.")
         }
         try checkHoldsNoOtherFiles(path)
     }

@@ -2,8 +2,9 @@ import Foundation
 
 /// What a training says as it goes, as lines of text: the set-up (data, model, optimizer,
 /// engine, run folder), one line per epoch, and the results. `mlplab train` prints them; a Swift
-/// program can print them too. Settings are named by their configuration keys
-/// (`training.patience`), as every library message names them.
+/// program can print them too. Only `note(for:)` names a setting, by its configuration key
+/// (`training.precision`), as every library message does; the other lines hold the run's paths
+/// and names as they are.
 public struct TrainingLines: Sendable {
     /// The run's record.
     public var record: RunRecord
@@ -56,7 +57,7 @@ public struct TrainingLines: Sendable {
     public func lines(for result: RunResult) -> [String] {
         var lines = [String(format: "done    %.1f s training, %@ samples/s", result.trainingSeconds, Format.grouped(result.samplesPerSecond))]
         if let bestEpoch = result.bestEpoch, bestEpoch != result.epochs.count {
-            let stopped = result.stoppedEarly ? "; stopped early (training.patience \(record.training.patience ?? 0))" : ""
+            let stopped = result.stoppedEarly ? "; stopped early (patience \(record.training.patience ?? 0))" : ""
             lines.append("        kept the weights of epoch \(bestEpoch) (best validation accuracy \(Format.number(result.bestValidationAccuracy)))\(stopped)")
         }
         lines.append("        train acc \(Format.number(result.trainAccuracy))  test acc \(Format.number(result.testAccuracy))")

@@ -5,6 +5,6 @@ import MLPLab
 /// for a value typed here, read from a run folder or set from Swift.
 func checked(_ body: () throws -> Void) throws {
     do { try body() } catch let error as ConfigurationError {
-        throw ValidationError(error.description)
+        throw ValidationError(error.description(renaming: FlagNames.names))
     }
 }

@@ -1,3 +1,4 @@
+import ArgumentParser
 import MLPLab
 
 /// The library names a setting by its key in config.json (`training.batch_size`); this tool
@@ -37,14 +38,15 @@ public enum FlagNames {
         names.renamed(text, keeping: kept)
     }
 
-    private static let names = SettingNames(flags)
+    static let names = SettingNames(flags)
 
     /// An error's message as the terminal shows it: `terminalText` of `message`, except the keys
     /// that are data rather than settings to change: a run query's keys (`RunQueryError`, the
     /// keys `mlplab runs` takes as they are), and the field a resume found changed (config.json's
     /// key, which the user compares with the file).
     public static func terminalMessage(for error: any Error, _ message: String) -> String {
-        if error is RunQueryError { return message }
+        if error is RunQueryError || error is ValidationError { return message }
+        if let error = error as? ConfigurationError { return "Error: " + error.description(renaming: names) }
         if case let .configurationDiffers(_, field, _, _)? = error as? CheckpointError {
             return terminalText(message, keeping: [field])
         }

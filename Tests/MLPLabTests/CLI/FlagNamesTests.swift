@@ -60,4 +60,47 @@ struct FlagNamesTests {
         let query = RunQueryError.unknownKey("bogus", valid: ["lr", "training.optimizer.learning_rate"])
         #expect(FlagNames.terminalMessage(for: query, "\(query)") == "\(query)")
     }
+
+    @Test("user text stays as typed: quoted paths, names and values, and a ConfigurationError's value, whatever keys they hold; apostrophes do not start a quote")
+    func userTextIsNeverRewritten() {
+        #expect(FlagNames.terminalText("Continue it with run.resume 'runs/x training.seed', or choose another run.name.")
+                == "Continue it with --resume 'runs/x training.seed', or choose another --name.")
+        #expect(FlagNames.terminalText("'a b/training.epochs' is the run's folder; lower training.optimizer.learning_rate.")
+                == "'a b/training.epochs' is the run's folder; lower --lr.")
+        #expect(FlagNames.terminalText("the run's settings and the model's: training.batch_size") == "the run's settings and the model's: --batch-size")
+        let error = ConfigurationError(setting: "training.optimizer.learning_rate", value: "training.epochs",
+                                       rule: "must be a list or range of numbers", fix: "write 0.01,0.02 for training.optimizer.learning_rate")
+        #expect(FlagNames.terminalMessage(for: error, "Error: \(error)")
+                == "Error: --lr must be a list or range of numbers (got training.epochs); write 0.01,0.02 for --lr.")
+    }
+
+    @Test("a stored record's error quotes every key its rule names, so the terminal shows them as the file's, not as flags")
+    func storedRecordErrorKeepsItsKeys() {
+        var training = TrainingConfiguration()
+        training.optimizer = SGDConfiguration(learningRate: 0.1, momentum: 0, nesterov: true)
+        do {
+            try training.validate()
+            Issue.record("nesterov without momentum was accepted")
+        } catch let error as ConfigurationError {
+            let stored = error.inFile(prefix: "record.").description
+            #expect(stored.hasPrefix("'record.training.optimizer.nesterov' needs 'record.training.optimizer.momentum' above 0"), "\(stored)")
+            #expect(FlagNames.terminalText(stored) == stored, "\(stored)")
+            #expect(!stored.contains("--"))
+        } catch {
+            Issue.record("\(error)")
+        }
+    }
+
+    @Test("through the tool, names and values that look like keys stay as typed: a run named training.seed, a sweep value training.epochs")
+    func keyLikeUserTextSurvivesTheTool() throws {
+        let runs = try TestSupport.temporaryDirectory().path
+        let trained = try Tool.run(["train", "fashion-mnist", "--subset", "300", "--epochs", "1", "--hidden", "8",
+                                    "--run-dir", runs, "--name", "training.seed"])
+        #expect(trained.status == 0, "\(trained.stderr)")
+        #expect(trained.stdout.contains("run     \(runs)/training.seed") && !trained.stdout.contains("--seed"), "\(trained.stdout)")
+        let again = try Tool.run(["train", "--resume", runs + "/training.seed"])
+        #expect(again.status == 1 && again.stderr.contains("--resume '\(runs)/training.seed' --epochs N"), "\(again.stderr)")
+        let sweep = try Tool.run(["sweep", "fashion-mnist", "--lr", "training.epochs", "-o", runs + "/s"])
+        #expect(sweep.status == 64 && sweep.stderr.contains("--lr must be a list or range of numbers (got training.epochs)"), "\(sweep.stderr)")
+    }
 }

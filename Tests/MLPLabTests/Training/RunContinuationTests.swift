@@ -83,7 +83,7 @@ struct RunContinuationTests {
         _ = try Training.run(record, on: Self.dataset, in: try RunFolder(path: root + "/r"))
         let folder = try RunFolder(path: root + "/r")
         #expect(throws: CheckpointError.alreadyFinished(path: root + "/r", epochs: 1, canContinue: true)) { try folder.checkUnfinished(record) }
-        #expect("\(CheckpointError.alreadyFinished(path: "r", epochs: 1, canContinue: true))".contains("run.resume r training.epochs N (N above 1)"))
+        #expect("\(CheckpointError.alreadyFinished(path: "r", epochs: 1, canContinue: true))".contains("run.resume 'r' training.epochs N (N above 1)"))
         #expect(!"\(CheckpointError.alreadyFinished(path: "r", epochs: 1, canContinue: false))".contains("training.epochs"))
         var longer = record
         longer.training.epochs = 2

@@ -201,7 +201,7 @@ struct RunFolderFileTests {
                 Issue.record("a damaged \(file) was read")
             } catch {
                 let text = "\(error)"
-                #expect(text.contains(path) && text.contains("run.resume \(run)"), "\(text)")
+                #expect(text.contains(path) && text.contains("run.resume '\(run)'"), "\(text)")
                 #expect(!text.contains("copy it again") && !text.contains("that MLPLab wrote"), "\(text)")
             }
         }
@@ -241,6 +241,6 @@ struct RunFileAdviceTests {
                 #expect(!text.contains("copy it again") && !text.contains("model.safetensors that MLPLab wrote"), "\(text)")
             }
         }
-        #expect("\(CheckpointError.damagedRunFile(path: "runs/a/result.json", reason: "x"))".contains("run.resume runs/a"))
+        #expect("\(CheckpointError.damagedRunFile(path: "runs/a/result.json", reason: "x"))".contains("run.resume 'runs/a'"))
     }
 }

@@ -44,7 +44,7 @@ struct PredictCommand: ParsableCommand {
         // Decode and check every image before computing anything.
         let (decoded, names, skipped) = try classifier.images(contentsOf: images, maximumPixels: maximumPixels,
                                                               skippingUnreadable: skipUnreadable)
-        for file in skipped { Terminal.note("skipped: \(file.error)") }
+        for file in skipped { Terminal.note(OneLine.escaped("skipped '\(file.path)': \(file.error.reason)")) }
         guard !decoded.isEmpty else {
             Terminal.error("Error: none of the \(images.count) image\(images.count == 1 ? "" : "s") could be used (each is named above, with why); nothing to predict. Fix or replace them, or raise --max-pixels if they are too large.")
             throw ExitCode.failure

@@ -29,6 +29,8 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable {
     /// An entry of an image folder that is named as an image but cannot be read as a file: a
     /// dangling link, a link loop, a pipe or device, a file or sub-folder without permission.
     case unusableFile(path: String, reason: String, fix: String)
+    /// A folder to be written new (`ProductFolder.write`) already exists.
+    case folderExists(path: String)
     /// The first of several bad files, and how many more there are.
     indirect case andMore(DatasetError, more: Int)
 
@@ -95,6 +97,8 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable {
             return "a name in '\(directory)' is not valid UTF-8 ('\(escaped)'). Rename it, or pass data.image_folder.skip_unreadable to skip such files."
         case let .classNameNotUTF8(path, escaped):
             return "a class folder in '\(path)' has a name that is not valid UTF-8 ('\(escaped)'); class names go into the model file as text. Rename the folder."
+        case let .folderExists(path):
+            return "'\(path)' already exists, and this folder is only ever written new. Remove it, or give another name."
         case let .unusableFile(path, reason, fix):
             return "cannot read '\(path)': \(reason). \(fix), or pass data.image_folder.skip_unreadable to skip such files."
         case let .tooManyFiles(path, count, limit):

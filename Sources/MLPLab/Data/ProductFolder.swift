@@ -15,7 +15,7 @@ public enum ProductFolder {
     @discardableResult
     public static func write(from dataset: Dataset, to output: String, scale: Double = 1, quality: Int = 90) throws -> [Int] {
         guard !FileManager.default.fileExists(atPath: output) else {
-            throw DatasetError.unreadable(path: output, reason: "it already exists; remove it or choose another output folder")
+            throw DatasetError.folderExists(path: output)
         }
         let counts = classSizes.prefix(dataset.classCount).map { max(1, Int((Double($0) * scale).rounded())) }
         let available = dataset.classCounts(of: 0..<dataset.count)

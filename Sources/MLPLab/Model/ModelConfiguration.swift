@@ -64,7 +64,11 @@ public struct ModelConfiguration: Codable, Equatable, Sendable {
         guard hiddenSizes.count <= Self.maximumHiddenLayers else {
             throw ConfigurationError(setting: "model.hidden_sizes", value: "\(hiddenSizes.count) layers", rule: "must hold at most \(Self.maximumHiddenLayers) layers")
         }
-        for width in hiddenSizes { try Check.whole(width, "model.hidden_sizes", in: 1...Self.maximumWidth, fix: "e.g. 588,392,196") }
+        // The default widths follow the input: a width too large there is the image size's doing.
+        let fix = hiddenSizes == Self.defaultHiddenSizes(inputSize: inputSize)
+            ? "the default widths are ¾, ½ and ¼ of the input size (\(inputSize)): give model.hidden_sizes, or use smaller images (data.image_folder.resize)"
+            : "e.g. 588,392,196"
+        for width in hiddenSizes { try Check.whole(width, "model.hidden_sizes", in: 1...Self.maximumWidth, fix: fix) }
         guard parameterCountInDouble < Double(Self.maximumParameterCount) else {
             throw ConfigurationError(setting: "model.hidden_sizes", value: hiddenSizes.map(String.init).joined(separator: ","),
                                      rule: "must give fewer than 2^50 parameters", fix: "choose smaller widths")

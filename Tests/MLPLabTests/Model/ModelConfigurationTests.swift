@@ -18,4 +18,17 @@ struct ModelConfigurationTests {
         #expect(ModelConfiguration.defaultHiddenSizes(inputSize: 784) == [588, 392, 196])
         #expect(ModelConfiguration.defaultHiddenSizes(inputSize: 2) == [1, 1, 1])
     }
+
+    @Test("a default width too large blames the input size and says how to choose, not the widths' example; a given width gets the example")
+    func tooWideDefaultsNameTheInputSize() {
+        let defaults = ModelConfiguration(inputSize: 2_000_000, classCount: 10)
+        #expect(throws: ConfigurationError.self) { try defaults.validate() }
+        do { try defaults.validate() } catch let error as ConfigurationError {
+            #expect(error.setting == "model.hidden_sizes" && error.fix?.contains("¾, ½ and ¼ of the input size (2000000)") == true, "\(error)")
+        } catch { Issue.record("\(error)") }
+        let given = ModelConfiguration(inputSize: 784, hiddenSizes: [2_000_000], classCount: 10)
+        do { try given.validate() } catch let error as ConfigurationError {
+            #expect(error.fix == "e.g. 588,392,196", "\(error)")
+        } catch { Issue.record("\(error)") }
+    }
 }

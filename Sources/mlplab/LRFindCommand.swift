@@ -43,6 +43,7 @@ struct LRFindCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        try AtomicFile.checkTarget(output)  // before the pass, not after it
         let training = training
         let dataset = try dataOptions.load(threads: training.threads)
         let model = modelOptions.configuration(inputSize: dataset.featureCount, classCount: dataset.classCount)

@@ -8,8 +8,18 @@ public enum AtomicFile {
         try write(to: path) { handle in try handle.write(contentsOf: data) }
     }
 
+    /// Throws `AtomicFileError` when `path` names a folder (or a link to one): a file cannot be
+    /// written there. A command that works a long time before it writes checks this first.
+    public static func checkTarget(_ path: String) throws {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+            throw AtomicFileError(path: path, reason: "it is a folder", fix: "Give the name of a file to write, in that folder or elsewhere.")
+        }
+    }
+
     /// Streams the file's contents through `body`, so large files need not be built in memory.
     public static func write(to path: String, _ body: (FileHandle) throws -> Void) throws {
+        try checkTarget(path)
         let parent = PathName.parent(of: path)
         let directory = parent.isEmpty ? "." : parent
         let temporary = "\(directory)/.\(PathName.lastComponent(of: path)).tmp-\(getpid())"
@@ -39,8 +49,18 @@ public struct AtomicFileError: Error, CustomStringConvertible {
     public var path: String
     /// What failed, as the system or Foundation reported it.
     public var reason: String
-    /// The message, ending with what to check: the folder, its permissions, free space.
+    /// What to do; nil for the usual: check the folder, its permissions and free space.
+    public var fix: String?
+
+    /// An error writing `path`, for `reason`, with `fix` when the usual checks do not apply.
+    public init(path: String, reason: String, fix: String? = nil) {
+        self.path = path
+        self.reason = reason
+        self.fix = fix
+    }
+
+    /// The message, ending with what to do.
     public var description: String {
-        OneLine.escaped("cannot write '\(path)': \(reason). Check that the folder exists, is writable and has free space.")
+        OneLine.escaped("cannot write '\(path)': \(reason). " + (fix ?? "Check that the folder exists, is writable and has free space."))
     }
 }

@@ -13,6 +13,9 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable {
     case tooSmall(what: String, count: Int, needed: String)
     case noClassFolders(path: String)
     case emptyClass(path: String)
+    /// Every image of a class folder was skipped as unreadable: how many, and the first one's
+    /// path (relative to the data folder) and reason.
+    case classAllSkipped(path: String, count: Int, example: String, reason: String)
     case cannotDecode(path: String, reason: String)
     case imageTooLarge(path: String, width: Int, height: Int, limit: Int)
     case mixedSizes(sizes: [SizeGroup], mostCommon: String)
@@ -79,6 +82,8 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable {
             return "\(what) has \(count) samples, \(needed). Use more data or a smaller fraction."
         case let .noClassFolders(path):
             return "'\(path)' has no class folders: put each class's images in a sub-folder named after the class (as torchvision's ImageFolder expects)."
+        case let .classAllSkipped(path, count, example, reason):
+            return "every image of class folder '\(path)' was skipped as unreadable (\(count) file\(count == 1 ? "" : "s"), e.g. '\(example)': \(reason)), so the class has none left. Fix or replace them, or remove the folder."
         case let .emptyClass(path):
             return "class folder '\(path)' has no images (.jpg .jpeg .png .bmp .pgm .ppm .tga .gif .tif .tiff .webp). Add images or remove the folder."
         case let .cannotDecode(path, reason):

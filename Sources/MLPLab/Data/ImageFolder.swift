@@ -186,6 +186,11 @@ public enum ImageFolder {
             if case let .success(image) = result { kept.append((file, image)) }
         }
         for (label, name) in classNames.enumerated() where !kept.contains(where: { $0.file.label == Int32(label) }) {
+            // Its files were found but skipped: say so, not that the folder has none.
+            let skippedHere = report.skipped.filter { $0.path.hasPrefix(name + "/") }
+            if let first = skippedHere.first {
+                throw DatasetError.classAllSkipped(path: "\(root)/\(name)", count: skippedHere.count, example: first.path, reason: first.reason)
+            }
             throw DatasetError.emptyClass(path: "\(root)/\(name)")
         }
         let size: ImageSize

@@ -143,6 +143,25 @@ struct ImageFolderTests {
         #expect(!report.skipped[1].reason.isEmpty && !report.skipped[1].reason.contains("skip_unreadable"), "\(report.skipped)")
     }
 
+    @Test("a class whose every image was skipped says so, with how many and why, not that the folder has no images")
+    func classWithEveryImageSkippedSaysSo() throws {
+        let folder = try FolderBuilder.good()
+        try folder.write("dog/broken.png", Data([0x89, 0x50, 0x4E, 0x47, 1, 2]))
+        try folder.write("dog/empty.jpg", Data())
+        var options = ImageFolderOptions()
+        options.skipUnreadable = true
+        #expect(throws: DatasetError.self) { _ = try ImageFolder.load(folder.path, options: options, threads: 1) }
+        do { _ = try ImageFolder.load(folder.path, options: options, threads: 1) } catch let error as DatasetError {
+            guard case let .classAllSkipped(path, count, example, _) = error else { Issue.record("\(error)"); return }
+            #expect(path == folder.path + "/dog" && count == 2 && example == "dog/broken.png", "\(error)")
+            #expect("\(error)".contains("every image of class folder") && !"\(error)".contains("has no images"), "\(error)")
+        }
+        // A folder with no image files at all is still the empty class.
+        try FileManager.default.removeItem(atPath: folder.path + "/dog/broken.png")
+        try FileManager.default.removeItem(atPath: folder.path + "/dog/empty.jpg")
+        #expect(throws: DatasetError.emptyClass(path: folder.path + "/dog")) { _ = try ImageFolder.load(folder.path, options: options, threads: 1) }
+    }
+
     @Test("images of another size: the error lists the sizes with examples and suggests data.image_folder.resize")
     func mixedSizesAreListed() throws {
         let folder = try FolderBuilder.good()

@@ -62,7 +62,7 @@ struct StudyCommand: AsyncParsableCommand {
 
         let study = Study(dataset: dataset, configuration: configuration, runsDirectory: output + "/runs")
         study.communicator = Ranks.communicator
-        study.skippedFiles = skipped
+        study.reportOptions = RunReport.Options(skippedFiles: skipped, settingNames: FlagNames.names)
         let progress = RunProgress(planned: configuration.plannedRuns)
         study.onRunStart = { number, _, label, epochs, reused in Terminal.runStarted(progress.started(number: number, label: label, epochs: epochs, reused: reused)) }
         study.onBatch = { epoch, batch, count in Terminal.batchDone(epoch, batch, progress.status(epoch: epoch, batch: batch, batchCount: count)) }
@@ -71,10 +71,10 @@ struct StudyCommand: AsyncParsableCommand {
         }
         Terminal.clearStatus()
         guard let folder else { return }  // rank 0 writes the report
-        try StudyReport.write(result, dataset: dataset, to: output)
+        try StudyReport.write(result, dataset: dataset, to: output, settingNames: FlagNames.names)
         _ = folder
         print("wrote \(output)/index.html, report.md, results.json: \(StudyReport.partCount) parts, \(result.runsTrained) runs trained, \(result.runsReused) reused, \(Format.duration((clock.now - start).seconds))")
-        for headline in StudyReport.headlines(result, dataset: dataset) {
+        for headline in StudyReport.headlines(result, dataset: dataset, settingNames: FlagNames.names) {
             print("  \(headline)")
         }
     }

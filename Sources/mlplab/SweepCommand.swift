@@ -63,7 +63,7 @@ struct SweepCommand: AsyncParsableCommand {
         let progress = RunProgress(planned: grid.count)
         sweep.onRunStart = { [epochs] number, _, label, reused in Terminal.runStarted(progress.started(number: number, label: label, epochs: epochs, reused: reused)) }
         sweep.onBatch = { epoch, batch, count in Terminal.batchDone(epoch, batch, progress.status(epoch: epoch, batch: batch, batchCount: count)) }
-        sweep.skippedFiles = skipped
+        sweep.reportOptions = RunReport.Options(skippedFiles: skipped, settingNames: FlagNames.names)
         let runs = try await Interrupt.stoppingOnSignal({ "stopped at a safe point; run the same command again to continue." }) { try sweep.run() }
         Terminal.clearStatus()
         guard let folder else { return }  // rank 0 writes the report

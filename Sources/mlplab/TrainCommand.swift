@@ -67,7 +67,8 @@ struct TrainCommand: AsyncParsableCommand {
             "stopped after epoch \(lines.epochsDone) of \(record.training.epochs); the checkpoint in \(OneLine.escaped(folder.path)) is intact. Continue with: mlplab train --resume \(OneLine.escaped(folder.path))"
         } } }
         let result = try await Interrupt.stoppingOnSignal(stopped) {
-            try Training.run(record, on: dataset, in: folder, communicator: ranks, skippedFiles: prepared.skippedFiles) { event in
+            try Training.run(record, on: dataset, in: folder, communicator: ranks,
+                             report: RunReport.Options(skippedFiles: prepared.skippedFiles, settingNames: FlagNames.names)) { event in
                 if case let .batch(epoch, batch, _) = event { FaultInjection.check(epoch: epoch, batch: batch, rank: Ranks.rank) }
                 lines?.show(event)
             }

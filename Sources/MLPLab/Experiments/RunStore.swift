@@ -17,8 +17,9 @@ public final class RunStore {
     public var onRunStart: ((Int, String, Int, Bool) -> Void)?
     /// Called after every batch of the run in progress: (epoch, batch, batches).
     public var onBatch: TrainingRun.BatchObserver?
-    /// The images left out of the data as unreadable, listed in every run's summary.md.
-    public var skippedFiles: [ImageFolderReport.SkippedFile] = []
+    /// What every run's report holds beside its result (the images left out of the data, the
+    /// names to show settings by).
+    public var reportOptions = RunReport.Options()
     /// Runs trained (new or continued from a checkpoint) so far, by this process or, with a
     /// communicator, by any rank.
     public private(set) var trained = 0
@@ -150,7 +151,7 @@ public final class RunStore {
 
     private func train(_ record: RunRecord, in folder: RunFolder) throws -> RunResult {
         if !folder.hasRun { try RunFolder.checkHoldsNoOtherFiles(folder.path, fix: "Move them away, or choose another output.folder.") }
-        return try Training.run(record, on: dataset, in: folder, skippedFiles: skippedFiles) { [onBatch] event in
+        return try Training.run(record, on: dataset, in: folder, report: reportOptions) { [onBatch] event in
             if case let .batch(epoch, batch, count) = event { onBatch?(epoch, batch, count) }
         }
     }

@@ -124,10 +124,10 @@ public final class Study {
         set { store.onBatch = newValue }
     }
 
-    /// The images left out of the data as unreadable, listed in every run's summary.md.
-    public var skippedFiles: [ImageFolderReport.SkippedFile] {
-        get { store.skippedFiles }
-        set { store.skippedFiles = newValue }
+    /// What every run's report holds beside its result (``RunStore/reportOptions``).
+    public var reportOptions: RunReport.Options {
+        get { store.reportOptions }
+        set { store.reportOptions = newValue }
     }
 
     private let store: RunStore

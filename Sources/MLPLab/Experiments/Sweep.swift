@@ -13,10 +13,10 @@ public final class Sweep {
         get { store.onBatch }
         set { store.onBatch = newValue }
     }
-    /// The images left out of the data as unreadable, listed in every run's summary.md.
-    public var skippedFiles: [ImageFolderReport.SkippedFile] {
-        get { store.skippedFiles }
-        set { store.skippedFiles = newValue }
+    /// What every run's report holds beside its result (``RunStore/reportOptions``).
+    public var reportOptions: RunReport.Options {
+        get { store.reportOptions }
+        set { store.reportOptions = newValue }
     }
     /// Runs trained by this sweep so far (new or continued from a checkpoint).
     public var trained: Int { store.trained }

@@ -9,10 +9,11 @@ public enum StudyReport {
     public static let partCount = 12
 
     /// Writes the report into `directory`. `dataset` is the data the study ran on: Parts 1 and 2
-    /// (sample images, class distribution) are drawn from it.
-    public static func write(_ result: StudyResult, dataset: Dataset, to directory: String) throws {
+    /// (sample images, class distribution) are drawn from it. `settingNames`: the names to show
+    /// settings by in the findings (a tool's flags); nil for the configuration's keys.
+    public static func write(_ result: StudyResult, dataset: Dataset, to directory: String, settingNames: SettingNames? = nil) throws {
         try FileManager.default.createDirectory(atPath: directory + "/charts", withIntermediateDirectories: true)
-        let sections = StudyText(result: result, dataset: dataset).sections
+        let sections = self.sections(result, dataset: dataset, settingNames: settingNames)
         // Each chart is drawn once: written to its file and inlined into the HTML.
         let svgs = sections.map { $0.charts.map { $0.svg(dataset: dataset) } }
         var chartFiles: [String: String] = [:]
@@ -30,9 +31,19 @@ public enum StudyReport {
 
     /// One line for each part that trained runs (Parts 3–12): "part 7 batch size: " and the
     /// part's last finding, in plain text (no `**`).
-    public static func headlines(_ result: StudyResult, dataset: Dataset) -> [String] {
-        StudyText(result: result, dataset: dataset).sections.filter { !$0.runs.isEmpty }.map {
+    public static func headlines(_ result: StudyResult, dataset: Dataset, settingNames: SettingNames? = nil) -> [String] {
+        sections(result, dataset: dataset, settingNames: settingNames).filter { !$0.runs.isEmpty }.map {
             "part \($0.number) \($0.title.lowercased()): \($0.findings.last ?? "")".replacingOccurrences(of: "**", with: "")
+        }
+    }
+
+    /// Every part's text, with its findings naming settings by `settingNames`.
+    static func sections(_ result: StudyResult, dataset: Dataset, settingNames: SettingNames?) -> [StudySection] {
+        StudyText(result: result, dataset: dataset).sections.map { section in
+            guard let settingNames else { return section }
+            var named = section
+            named.findings = section.findings.map { settingNames.renamed($0) }
+            return named
         }
     }
 

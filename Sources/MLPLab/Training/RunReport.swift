@@ -4,16 +4,30 @@ import Foundation
 /// epoch), `per-class.svg` (the assignment's train-vs-test bars), `confusion.svg` and
 /// `summary.md`. Every file is written atomically.
 public enum RunReport {
-    /// Writes the charts and summary.md of `result` into its run folder; `skipped`: every file
-    /// `data.image_folder.skip_unreadable` left out of the data, listed in summary.md.
-    public static func write(_ result: RunResult, to folder: RunFolder, skipped: [ImageFolderReport.SkippedFile] = []) throws {
+    /// What a run's report holds beside its result.
+    public struct Options: Sendable {
+        /// Every file `data.image_folder.skip_unreadable` left out of the data, listed in summary.md.
+        public var skippedFiles: [ImageFolderReport.SkippedFile]
+        /// The names to show settings by in summary.md (a tool's flags); nil for the
+        /// configuration's keys (`training.optimizer.learning_rate`).
+        public var settingNames: SettingNames?
+
+        /// A report listing `skippedFiles` and naming settings by `settingNames`.
+        public init(skippedFiles: [ImageFolderReport.SkippedFile] = [], settingNames: SettingNames? = nil) {
+            self.skippedFiles = skippedFiles
+            self.settingNames = settingNames
+        }
+    }
+
+    /// Writes the charts and summary.md of `result` into its run folder, as `options` says.
+    public static func write(_ result: RunResult, to folder: RunFolder, options: Options = Options()) throws {
         let name = PathName.lastComponent(of: folder.path)
         try folder.write(Data(lossChart(result, name: name).svg.utf8), to: .lossChart)
         try folder.write(Data(perClassChart(result, name: name).svg.utf8), to: .perClassChart)
         let confusion = ConfusionMatrixChart(title: "\(name): test confusion matrix", classNames: result.record.classNames,
                                              counts: result.testConfusion)
         try folder.write(Data(confusion.svg.utf8), to: .confusionChart)
-        try folder.write(Data(markdown(result, name: name, skipped: skipped).utf8), to: .summary)
+        try folder.write(Data(markdown(result, name: name, options: options).utf8), to: .summary)
     }
 
     /// Training loss, running train accuracy and validation accuracy per epoch.
@@ -32,8 +46,11 @@ public enum RunReport {
     }
 
     /// summary.md: the configuration, the epochs, the results, per class, and every file
-    /// `data.image_folder.skip_unreadable` skipped (`skipped`), with why.
-    public static func markdown(_ result: RunResult, name: String, skipped: [ImageFolderReport.SkippedFile] = []) -> String {
+    /// `data.image_folder.skip_unreadable` skipped (`options.skippedFiles`), with why; settings
+    /// named by `options.settingNames`.
+    public static func markdown(_ result: RunResult, name: String, options: Options = Options()) -> String {
+        let skipped = options.skippedFiles
+        let named = { (text: String) in options.settingNames?.renamed(text) ?? text }
         let record = result.record, training = record.training
         let number = { (value: Double?) in Format.number(value) }
         let sizes = result.splitSizes
@@ -56,7 +73,7 @@ public enum RunReport {
         if result.stoppedEarly { lines.append("Stopped early: validation accuracy did not improve for \(training.patience ?? 0) epochs.") }
         if let divergence = result.divergence {
             lines.append("")
-            lines.append("**Diverged**: \(divergence.summary(classCount: record.classNames.count)). \(divergence.diagnosis)")
+            lines.append("**Diverged**: \(divergence.summary(classCount: record.classNames.count)). \(named(divergence.diagnosis))")
         }
         lines.append("")
         lines.append("| class | train acc | test acc | test images |")
@@ -67,7 +84,7 @@ public enum RunReport {
         }
         lines.append("")
         if !skipped.isEmpty {
-            lines.append("## Skipped files (data.image_folder.skip_unreadable)")
+            lines.append(named("## Skipped files (data.image_folder.skip_unreadable)"))
             lines.append("")
             lines.append("\(skipped.count) file\(skipped.count == 1 ? "" : "s") of the data could not be read and \(skipped.count == 1 ? "was" : "were") left out:")
             lines.append("")

@@ -42,12 +42,12 @@ public enum Training {
     /// same values; an error anywhere stops every rank (`DistributedError.otherRankFailed` on the
     /// others), so that none waits for the rest.
     ///
-    /// With `folder` and `writesReport`, the run's report (`RunReport`: summary.md, loss.svg,
-    /// per-class.svg, confusion.svg) is written when it finishes, before result.json;
-    /// `skippedFiles`, the images left out of the data as unreadable, are listed in summary.md.
+    /// With `folder` and a `report`, the run's report (``RunReport``: summary.md, loss.svg,
+    /// per-class.svg, confusion.svg) is written when it finishes, before result.json; nil
+    /// leaves it out.
     public static func run(_ record: RunRecord, on dataset: Dataset, in folder: RunFolder? = nil,
                            communicator: Communicator? = nil,
-                           writesReport: Bool = true, skippedFiles: [ImageFolderReport.SkippedFile] = [],
+                           report: RunReport.Options? = RunReport.Options(),
                            events: ((TrainingEvent) throws -> Void)? = nil) throws -> RunResult {
         let ranks = communicator.flatMap { $0.size > 1 ? $0 : nil }
         precondition(folder == nil || (ranks?.rank ?? 0) == 0, "Training.run: only rank 0 holds the run folder")
@@ -110,7 +110,7 @@ public enum Training {
             parameterCount: run.model.parameters.count)
         try ranks.agreeing {
             try log?.finished(result)
-            if writesReport, let folder { try RunReport.write(result, to: folder, skipped: skippedFiles) }
+            if let report, let folder { try RunReport.write(result, to: folder, options: report) }
             try events?(.finished(result))
             try folder?.writeJSON(result, to: .result)
         }

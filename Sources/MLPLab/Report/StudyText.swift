@@ -25,7 +25,7 @@ struct StudyText {
     static func summary(_ run: StudyRun) -> String {
         let o = run.result
         if let d = o.divergence {
-            return "diverged: \(d.summary(classCount: o.record.classNames.count))"
+            return d.summary(classCount: o.record.classNames.count)
         }
         return "validation \(Format.number(o.bestValidationAccuracy)), test \(Format.number(o.testAccuracy))"
     }

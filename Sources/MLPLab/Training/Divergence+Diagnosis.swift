@@ -15,7 +15,9 @@ extension Divergence {
     /// change, judged from its configuration in the order the assignment met the causes:
     /// unscaled inputs (Part 3), too much momentum (Part 8 at 0.98), too large a step (Part 6 at 0.2).
     public static func diagnose(_ configuration: TrainingConfiguration, firstGradientNorm: Double, lastFiniteGradientNorm: Double) -> String {
-        let evidence = " (gradient norm \(Format.significant(firstGradientNorm)) at the first step, \(Format.significant(lastFiniteGradientNorm)) just before)"
+        // Measurements, not settings to type back: four digits, an exponent where needed (1.196e+19).
+        let norm = { (value: Double) in value.isFinite ? String(format: "%.4g", value) : Format.number(value) }
+        let evidence = " (gradient norm \(norm(firstGradientNorm)) at the first step, \(norm(lastFiniteGradientNorm)) just before)"
         return cause(configuration) + evidence
     }
 

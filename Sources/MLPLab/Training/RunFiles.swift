@@ -81,15 +81,6 @@ public enum RunFiles {
         }
     }
 
-    /// The epochs saved so far in the folder at `path`; none when it has no metrics.jsonl yet (a
-    /// run killed in its first epoch). Throws `CheckpointError.damagedRunFile` for one that
-    /// cannot be used.
-    public static func metrics(in path: String) throws -> [EpochMetrics] {
-        do { return try contents(of: .metrics, in: path).map { data throws(RunFileProblem) in try metrics(from: data, in: path) } ?? [] } catch {
-            throw error.asCheckpointError
-        }
-    }
-
     /// The checkpoint of a run of `record` in the folder at `path`, nil when it has none yet;
     /// `trainingSamples`, the run's training split when known, checks its counts. A checkpoint
     /// that does not fit `record` is the run's damaged file, with the run's advice.

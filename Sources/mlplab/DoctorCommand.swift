@@ -24,13 +24,31 @@ struct DoctorCommand: ParsableCommand {
         print("mlplab   \(MLPLabVersion.string)")
         print("cpu      \(cpu.summary)")
         print("engine   \(MatMul.engineVersion), instruction set \(MatMul.instructionSet)")
-        print("bf16     \(MatMul.supportsBFloat16 ? "yes: --precision bf16 runs bf16 products" : "no bf16 instructions: --precision bf16 falls back to f32; bf16-emulated gives its numerics")")
         print("threads  \(MatMul.threadCount)")
+        var ratios: [Double] = []
         for shape in MatMulBenchmark.assignmentFirstLayer {
             let kernel = engine.implementationName(m: shape.m, n: shape.n, k: shape.k, transposeA: shape.transposeA, transposeB: shape.transposeB)
-            print(String(format: "%@  %6.1f GFLOP/s  kernel %@", shape.label, MatMulBenchmark.gigaflops(shape, engine: engine), kernel))
+            guard let speed = MatMulBenchmark.compareBFloat16(m: shape.m, n: shape.n, k: shape.k, transposeA: shape.transposeA, transposeB: shape.transposeB) else {
+                print(String(format: "%@  %6.1f GFLOP/s  kernel %@", shape.label, MatMulBenchmark.gigaflops(shape, engine: engine), kernel))
+                continue
+            }
+            ratios.append(speed.ratio)
+            print(String(format: "%@  %6.1f GFLOP/s, bf16 %6.1f  kernel %@", shape.label, speed.float32, speed.bfloat16, kernel))
         }
+        print("bf16     " + DoctorCommand.bfloat16Verdict(ratios))
         let directory = FashionMNIST.resolveDirectory(dataDirectory.dataDirectory)
         print("data     \(FashionMNIST.name): \(FashionMNIST.isPresent(in: directory) ? "found in \(directory)" : "not found in \(directory) (apt-get install dataset-fashion-mnist)")")
+    }
+
+    /// What the measured bf16 ÷ f32 rates say: which format is faster here.
+    static func bfloat16Verdict(_ ratios: [Double]) -> String {
+        guard !ratios.isEmpty else {
+            return "no bf16 instructions: --precision bf16 falls back to f32; bf16-emulated gives its numerics"
+        }
+        let median = ratios.sorted()[ratios.count / 2]
+        let verdict = median < 1
+            ? "--precision bf16 trains slower than f32 here; keep f32 (bf16 pays with AMX)"
+            : "--precision bf16 trains faster here (a step gains less than its products: it also converts every weight)"
+        return String(format: "products at %.2f× f32's speed (median of the three above): %@", median, verdict)
     }
 }

@@ -7,10 +7,12 @@
 // For each model (the assignment's 4800-3600-2400-1200-52 and Fashion-MNIST's 784-588-392-196-10)
 // at batch 64, on random preloaded data, with plain SGD (the assignment's) and with momentum 0.9:
 //   - the time of a full training step (gather, forward, loss, backward, update) as training
-//     runs it, the update fused into the products where `UpdatePlan` says so ("fused"), and
-//     with every update in the optimizer's own pass ("plain");
-//   - the time of the step's products alone (3 per layer, the first layer's input gradient skipped
-//     as in training), each timed on its own with the same engine, and the step's share of it;
+//     runs it, with the `ComputePlan` it measures for this machine ("plan": each weight's
+//     orientation, which updates are fused), with the standard plan (every weight [in, out],
+//     updates fused by the shape rule), and with every weight [in, out] or [out, in], nothing fused;
+//   - the time of the step's products alone (3 per layer in the plan's orientations, the first
+//     layer's input gradient skipped as in training), each timed on its own with the same engine,
+//     and the step's share of it; the step's rate against this run's 2048³ product ("of best");
 //   - heap allocations per step (every thread and library, counted by bench/AllocationCounter).
 // Medians over the steps; the machine is shared, so compare figures from one run only.
 // With --precision bf16 the products alone are timed on weights converted beforehand (the engine's
@@ -67,7 +69,8 @@ if let momentum = profiledMomentum {
     trainingConfiguration.precision = precision
     trainingConfiguration.optimizer = SGDConfiguration(learningRate: 0.001, momentum: momentum)
     let run = TrainingRun(dataset: dataset, split: DatasetSplit(train: Array(0..<count), validation: [], test: []),
-                          model: configuration, configuration: trainingConfiguration, fuseUpdates: true)
+                          model: configuration, configuration: trainingConfiguration,
+                          compute: .measured(model: configuration, training: trainingConfiguration, rows: 64))
     let clock = ContinuousClock()
     let order = Array(0..<count)
     var times: [Double] = []
@@ -83,11 +86,17 @@ if let momentum = profiledMomentum {
 }
 
 print("")
-print("model                       optimizer      fused ms  plain ms  products ms  products/step  samples/s  step GFLOP/s  products GFLOP/s  allocs/step")
+// The same run's best product rate: a square 2048³ product, as `layout-benchmark` and PyTorch's
+// figure in BENCHMARKS.md time it.
+let best = MatMulBenchmark.gigaflops(m: 2048, n: 2048, k: 2048, repeats: max(5, steps / 3), engine: MatMul(precision: precision))
+print(String(format: "2048³ product: %.1f GFLOP/s (this run's best product rate; \"of best\" below is the step's rate against it)", best))
+print("")
+print("model                       optimizer      plan ms  standard ms  [in,out] ms  [out,in] ms  products ms  products/step  samples/s  step GFLOP/s  of best  allocs/step")
 
 let batch = 64
 var kernelLines: [String] = []
 var evaluationLines: [String] = []
+var planLines: [String] = []
 for (inputSize, hidden, classes) in [(4800, [3600, 2400, 1200], 52), (784, [588, 392, 196], 10)] {
     let configuration = ModelConfiguration(inputSize: inputSize, hiddenSizes: hidden, classCount: classes)
     // Random bytes as images: speed does not depend on the values.
@@ -99,17 +108,25 @@ for (inputSize, hidden, classes) in [(4800, [3600, 2400, 1200], 52), (784, [588,
                           pixels: pixels, labels: labels)
     let split = DatasetSplit(train: Array(0..<count), validation: [], test: [])
 
-    // The step's products, timed alone with a fresh engine (its own primitive cache).
+    // The plan training takes on this machine (measured once, kept in the cache), for plain SGD.
+    var sgdTraining = TrainingConfiguration()
+    sgdTraining.threads = threads
+    sgdTraining.precision = precision
+    sgdTraining.optimizer = SGDConfiguration(learningRate: 0.001)
+    let measuredPlan = ComputePlan.measured(model: configuration, training: sgdTraining, rows: batch)
+    planLines.append("\(configuration.shapeDescription), plain SGD: \(measuredPlan.summary)")
+
+    // The step's products in the plan's orientations, timed alone with a fresh engine (its own
+    // primitive cache): forward x·S or x·Wᵀ, weight gradient xᵀ·dz or dzᵀ·x, and the input
+    // gradient dz·Sᵀ or dz·W for all but the first layer (see WeightOrientation).
     let engine = MatMul(precision: precision)
     var productSeconds = 0.0
     var flops = 0.0
     let sizes = configuration.layerSizes
     for (index, (n, m)) in zip(sizes, sizes.dropFirst()).enumerated() {
-        // As the step runs them, the weight stored S = Wᵀ (n × m, see MLP+Layout.swift): forward
-        // x·S (batch×n · n×m), weight gradient xᵀ·dz (n×batch · batch×m), input gradient dz·Sᵀ
-        // (batch×m · m×n) for all but the first layer.
-        var shapes: [(Int, Int, Int, Bool, Bool)] = [(batch, m, n, false, false), (n, m, batch, true, false)]
-        if index > 0 { shapes.append((batch, n, m, false, true)) }
+        let inOut = measuredPlan.weightOrientations[index] == .inOut
+        var shapes: [(Int, Int, Int, Bool, Bool)] = [(batch, m, n, false, !inOut), inOut ? (n, m, batch, true, false) : (m, n, batch, true, false)]
+        if index > 0 { shapes.append((batch, n, m, false, inOut)) }
         for (rows, columns, inner, transposeA, transposeB) in shapes {
             let rate = MatMulBenchmark.gigaflops(m: rows, n: columns, k: inner, transposeA: transposeA, transposeB: transposeB,
                                                  repeats: steps, engine: engine)
@@ -164,9 +181,9 @@ for (inputSize, hidden, classes) in [(4800, [3600, 2400, 1200], 52), (784, [588,
         trainingConfiguration.optimizer = SGDConfiguration(learningRate: 0.001, momentum: momentum)
 
         /// Median step time and allocations per step (after 3 warm-up steps that make the primitives).
-        func measure(fused: Bool) -> (seconds: Double, allocations: Double) {
+        func measure(_ plan: ComputePlan) -> (seconds: Double, allocations: Double) {
             let run = TrainingRun(dataset: dataset, split: split, model: configuration, configuration: trainingConfiguration,
-                                  fuseUpdates: fused)
+                                  compute: plan)
             let clock = ContinuousClock()
             var times: [Double] = []
             times.reserveCapacity(steps)
@@ -184,16 +201,27 @@ for (inputSize, hidden, classes) in [(4800, [3600, 2400, 1200], 52), (784, [588,
             }
             return (median(times), Double(allocations) / Double(steps))
         }
-        let fused = measure(fused: true)
-        let plain = measure(fused: false)
+        // The plan as training measures it for this optimizer (momentum never fuses), the
+        // standard plan (every weight [in, out], fused by the shape rule), and each orientation
+        // alone with nothing fused.
+        let plan = momentum == 0 ? measuredPlan : ComputePlan.measured(model: configuration, training: trainingConfiguration, rows: batch)
+        let planned = measure(plan)
+        let standard = measure(.standard(model: configuration, rows: batch))
+        let inOut = measure(.uniform(.inOut, layers: sizes.count - 1))
+        let outIn = measure(.uniform(.outIn, layers: sizes.count - 1))
         let model = configuration.shapeDescription.padding(toLength: 26, withPad: " ", startingAt: 0)
-        print(String(format: "%@  %@  %8.2f  %8.2f  %11.2f  %12.0f%%  %9.0f  %12.1f  %16.1f  %11.1f",
+        print(String(format: "%@  %@  %7.2f  %11.2f  %11.2f  %11.2f  %11.2f  %12.0f%%  %9.0f  %12.1f  %6.0f%%  %11.1f",
                      model, name.padding(toLength: 13, withPad: " ", startingAt: 0),
-                     fused.seconds * 1e3, plain.seconds * 1e3, productSeconds * 1e3, productSeconds / fused.seconds * 100,
-                     Double(batch) / fused.seconds, flops / fused.seconds / 1e9, flops / productSeconds / 1e9,
-                     fused.allocations))
+                     planned.seconds * 1e3, standard.seconds * 1e3, inOut.seconds * 1e3, outIn.seconds * 1e3,
+                     productSeconds * 1e3, productSeconds / planned.seconds * 100,
+                     Double(batch) / planned.seconds, flops / planned.seconds / 1e9, flops / planned.seconds / 1e9 / best * 100,
+                     planned.allocations))
     }
 }
+
+print("")
+print("plans (ComputePlan.measured; timings kept in \(DatasetCache.defaultDirectory)/compute-timings)")
+for line in planLines { print("  " + line) }
 
 print("")
 print("forward only                rows                  samples/s   GFLOP/s")

@@ -56,17 +56,17 @@ public struct Checkpoint<State: CheckpointState> {
 
     /// Writes a checkpoint straight from buffers (a training's own), without copying the weights.
     /// `metadata` is stored beside "format" and "state" (a training's
-    /// ``RunRecord/checkpointKey``). With `trainingOrder` the buffers hold their weights [in, out]
-    /// (a training's, see MLP+Layout.swift) and are written in PyTorch's order, as every file is.
+    /// ``RunRecord/checkpointKey``). With `orientations` the buffers hold their weights so (a
+    /// training's, see MLP+Layout.swift) and are written in PyTorch's order, as every file is.
     public static func write(state: State, parameters: UnsafeBufferPointer<Float>, momentum: UnsafeBufferPointer<Float>,
                              best: UnsafeBufferPointer<Float>?, configuration: ModelConfiguration,
-                             metadata: [String: String] = [:], trainingOrder: Bool = false, to path: String) throws {
+                             metadata: [String: String] = [:], orientations: [WeightOrientation]? = nil, to path: String) throws {
         let stateJSON = try JSONCoding.string(state, pretty: false)
-        var tensors = ModelFile.tensorViews(of: parameters, configuration: configuration, trainingOrder: trainingOrder)
+        var tensors = ModelFile.tensorViews(of: parameters, configuration: configuration, orientations: orientations)
         if !momentum.isEmpty {
-            tensors += ModelFile.tensorViews(of: momentum, configuration: configuration, prefix: "momentum.", trainingOrder: trainingOrder)
+            tensors += ModelFile.tensorViews(of: momentum, configuration: configuration, prefix: "momentum.", orientations: orientations)
         }
-        if let best { tensors += ModelFile.tensorViews(of: best, configuration: configuration, prefix: "best.", trainingOrder: trainingOrder) }
+        if let best { tensors += ModelFile.tensorViews(of: best, configuration: configuration, prefix: "best.", orientations: orientations) }
         do {
             try SafeTensors.write(metadata: metadata.merging(["format": format, "state": stateJSON]) { $1 }, tensors: tensors, to: path)
         } catch let error as AtomicFileError {

@@ -108,16 +108,18 @@ public struct ModelFile {
 
     /// Views of `values` (parameters, or a buffer of the same layout) as tensors named `prefix` +
     /// PyTorch's names, for writing without a copy. `values` must outlive the views. With
-    /// `trainingOrder` the weights in `values` are stored [in, out] (a training buffer, see
-    /// MLP+Layout.swift) and are written as PyTorch's [out, in]; else `values` is in PyTorch's order.
+    /// `orientations` the weights in `values` are stored as those say (a training buffer, see
+    /// MLP+Layout.swift: one per layer) and are written as PyTorch's [out, in]; nil: `values` is in
+    /// PyTorch's order.
     public static func tensorViews(of values: UnsafeBufferPointer<Float>, configuration: ModelConfiguration, prefix: String = "",
-                                   trainingOrder: Bool = false) -> [SafeTensors.TensorView] {
+                                   orientations: [WeightOrientation]? = nil) -> [SafeTensors.TensorView] {
         // The slices below are unchecked in release builds: a short buffer would be read past.
         precondition(values.count == configuration.parameterCount,
                      "ModelFile.tensorViews: \(values.count) values for a model of \(configuration.parameterCount) parameters")
         return MLP.layout(configuration).enumerated().flatMap { index, layer in
             [SafeTensors.TensorView(name: "\(prefix)layer\(index + 1).weight", shape: [layer.outputSize, layer.inputSize],
-                                    values: UnsafeBufferPointer(rebasing: values[layer.weightRange]), storedTransposed: trainingOrder),
+                                    values: UnsafeBufferPointer(rebasing: values[layer.weightRange]),
+                                    storedTransposed: orientations?[index] == .inOut),
              SafeTensors.TensorView(name: "\(prefix)layer\(index + 1).bias", shape: [layer.outputSize],
                                     values: UnsafeBufferPointer(rebasing: values[layer.biasRange]))]
         }
@@ -153,13 +155,13 @@ public struct ModelFile {
                                           imageWidth: dataset.imageWidth, imageHeight: dataset.imageHeight, inputScaling: scaling,
                                           resized: resized)
         try write(UnsafeBufferPointer(model.parameters.buffer), configuration: model.configuration, metadata: metadata,
-                  trainingOrder: true, to: path)
+                  orientations: model.orientations, to: path)
     }
 
     private static func write(_ values: UnsafeBufferPointer<Float>, configuration: ModelConfiguration, metadata: [String: String],
-                              trainingOrder: Bool = false, to path: String) throws {
+                              orientations: [WeightOrientation]? = nil, to path: String) throws {
         do {
-            try SafeTensors.write(metadata: metadata, tensors: tensorViews(of: values, configuration: configuration, trainingOrder: trainingOrder), to: path)
+            try SafeTensors.write(metadata: metadata, tensors: tensorViews(of: values, configuration: configuration, orientations: orientations), to: path)
         } catch let error as AtomicFileError {
             throw CheckpointError.cannotWrite(path: path, reason: error.reason)
         }

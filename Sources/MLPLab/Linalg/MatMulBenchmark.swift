@@ -53,3 +53,32 @@ public enum MatMulBenchmark {
         return 2 * Double(m) * Double(n) * Double(k) / times[times.count / 2] / 1e9
     }
 }
+
+extension MatMulBenchmark {
+    /// One product's rate in float32 and in bf16 on this CPU, timed one after the other.
+    public struct PrecisionComparison: Sendable {
+        /// GFLOP/s with float32 inputs.
+        public var float32: Double
+        /// GFLOP/s with bf16 inputs and float32 sums, the weight converted once beforehand (as
+        /// training converts a layer's weight once per step).
+        public var bfloat16: Double
+        /// bf16's speed as a multiple of float32's: below 1, bf16 is slower here.
+        public var ratio: Double { bfloat16 / float32 }
+
+        /// Two measured (or, in tests, chosen) rates.
+        public init(float32: Double, bfloat16: Double) {
+            (self.float32, self.bfloat16) = (float32, bfloat16)
+        }
+    }
+
+    /// `(m × k) · (k × n)` in both formats, medians of `repeats`, or nil on a CPU without bf16
+    /// instructions (where bf16 falls back to float32, see `MatMul.resolve`).
+    public static func compareBFloat16(m: Int, n: Int, k: Int, transposeA: Bool = false, transposeB: Bool = false,
+                                       repeats: Int = 10) -> PrecisionComparison? {
+        guard MatMul.supportsBFloat16 else { return nil }
+        let float32 = gigaflops(m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB, repeats: repeats, engine: MatMul())
+        let bfloat16 = gigaflops(m: m, n: n, k: k, transposeA: transposeA, transposeB: transposeB, repeats: repeats,
+                                 engine: MatMul(precision: .bfloat16))
+        return PrecisionComparison(float32: float32, bfloat16: bfloat16)
+    }
+}

@@ -1,11 +1,10 @@
 /// A fully connected layer, `y = x·Wᵀ + b`, as a view into the model's parameter buffer.
 ///
-/// Layout: the weight stored transposed, S = Wᵀ, `[inputSize, outputSize]` row-major (the
-/// training order, see MLP+Layout.swift; `nn.Linear`'s W is `[outputSize, inputSize]`), followed
-/// directly by `bias` `[outputSize]`. Then the forward is x·S and the weight gradient xᵀ·dz, both
-/// with row-major right operands, which the engine multiplies fastest (BENCHMARKS.md, "Weight
-/// layouts"). The same offsets address the gradient buffer, which has the parameters' layout, so
-/// the optimizer sees one flat array.
+/// Layout: the weight in its ``WeightOrientation`` (S = Wᵀ `[inputSize, outputSize]` row-major,
+/// or W `[outputSize, inputSize]` as `nn.Linear` stores it; see MLP+Layout.swift), followed
+/// directly by `bias` `[outputSize]`. The same offsets address the gradient buffer, which has the
+/// parameters' layout (a weight's gradient stored as the weight is), so the optimizer sees one
+/// flat array.
 public struct Linear: Sendable, Equatable {
     /// Features in (784 for a first layer on 28×28 images): W's column count, the stored S's row count.
     public let inputSize: Int
@@ -13,13 +12,16 @@ public struct Linear: Sendable, Equatable {
     public let outputSize: Int
     /// Where this layer's weight starts in the parameter (and gradient) buffer.
     public let offset: Int
+    /// How the weight is stored: S = Wᵀ `[in, out]` (the default) or W `[out, in]`.
+    public let orientation: WeightOrientation
 
     /// A view of a layer whose weight starts `offset` floats into the parameter buffer; `MLP.layout`
     /// computes the offsets. Nothing is checked against a buffer until one is read.
-    public init(inputSize: Int, outputSize: Int, offset: Int) {
+    public init(inputSize: Int, outputSize: Int, offset: Int, orientation: WeightOrientation = .inOut) {
         self.inputSize = inputSize
         self.outputSize = outputSize
         self.offset = offset
+        self.orientation = orientation
     }
 
     /// Floats in the weight, outputSize × inputSize.
@@ -34,9 +36,22 @@ public struct Linear: Sendable, Equatable {
     public var biasRange: Range<Int> { biasOffset..<(biasOffset + outputSize) }
 
     /// The weight in `buffer` (parameters or gradients) as stored: S = Wᵀ, an
-    /// (inputSize × outputSize) row-major view.
+    /// (inputSize × outputSize) row-major view, or W, (outputSize × inputSize).
     public func weight(in buffer: FloatBuffer) -> Matrix {
-        Matrix(buffer.base + offset, rows: inputSize, columns: outputSize)
+        weight(at: buffer.base + offset)
+    }
+
+    /// The weight stored at `base` in this layer's orientation.
+    func weight(at base: UnsafeMutablePointer<Float>) -> Matrix {
+        switch orientation {
+        case .inOut: Matrix(base, rows: inputSize, columns: outputSize)
+        case .outIn: Matrix(base, rows: outputSize, columns: inputSize)
+        }
+    }
+
+    /// Where W's element (output, input) is stored, counted from the weight's start.
+    public func index(output: Int, input: Int) -> Int {
+        orientation == .inOut ? input * outputSize + output : output * inputSize + input
     }
 
     /// The first of the bias's `outputSize` floats in `buffer` (parameters or gradients).
@@ -44,14 +59,14 @@ public struct Linear: Sendable, Equatable {
         buffer.base + biasOffset
     }
 
-    /// `output = activation(input · Wᵀ + b)` = activation(input · S + b), bias and activation fused
-    /// into the engine's product.
+    /// `output = activation(input · Wᵀ + b)` (= activation(input · S + b) with S stored), bias and
+    /// activation fused into the engine's product.
     ///
     /// Reads `input` (batch × inputSize) and the parameters; writes `output` (batch × outputSize).
     /// A bf16 engine converts the weight into `weightCopy` when given, for `backward` to reuse.
     public func forward(input: Matrix, parameters: FloatBuffer, output: Matrix, activation: Activation?, engine: MatMul,
                         weightCopy: InputCopy? = nil) {
-        engine.multiply(input, weight(in: parameters), into: output,
+        engine.multiply(input, weight(in: parameters), transposeB: orientation == .outIn, into: output,
                         bias: bias(in: parameters), activation: activation?.elementwise,
                         conversion: weightCopy.map { .fill($0) } ?? .perProduct)
     }
@@ -59,11 +74,12 @@ public struct Linear: Sendable, Equatable {
     /// Gradients of the loss with respect to this layer's parameters and, optionally, its input.
     ///
     /// Reads `input` (batch × inputSize, what `forward` saw) and `outputGradient` = dz = dL/dz
-    /// (batch × outputSize, already divided by the batch size by the loss). Writes dL/dx = dz·W =
-    /// dz·Sᵀ into `inputGradient` when given (the first layer needs none), first, while S is still
-    /// the one `forward` used. Then the weight gradient, stored as S is: dL/dS = xᵀ·dz, into
-    /// `gradients` (overwritten) when `weightUpdate` is nil, else the engine writes the optimizer's
-    /// update in its place (`weightUpdate.destination = scale·xᵀ·dz + accumulate·destination`). dL/db = Σ_rows dz goes
+    /// (batch × outputSize, already divided by the batch size by the loss). Writes dL/dx = dz·W
+    /// (= dz·Sᵀ) into `inputGradient` when given (the first layer needs none), first, while the
+    /// weight is still the one `forward` used. Then the weight gradient, stored as the weight is
+    /// (dL/dS = xᵀ·dz, or dL/dW = dzᵀ·x), into `gradients` (overwritten) when `weightUpdate` is
+    /// nil, else the engine writes the optimizer's update in its place
+    /// (`weightUpdate.destination = scale·gradient + accumulate·destination`). dL/db = Σ_rows dz goes
     /// into `gradients` unless `biasGradientIsWritten` (the activation's backward summed it).
     /// `weightCopy`: the one `forward` filled, whose bf16 weight dz·W then reads.
     public func backward(input: Matrix, outputGradient: Matrix, inputGradient: Matrix?,
@@ -71,19 +87,24 @@ public struct Linear: Sendable, Equatable {
                          weightUpdate: WeightUpdate? = nil, biasGradientIsWritten: Bool = false, engine: MatMul,
                          weightCopy: InputCopy? = nil) {
         if let inputGradient {
-            engine.multiply(outputGradient, weight(in: parameters), transposeB: true, into: inputGradient,
-                            conversion: weightCopy.map { .reuse($0) } ?? .perProduct)
+            self.inputGradient(outputGradient: outputGradient, parameters: parameters, into: inputGradient,
+                               engine: engine, weightCopy: weightCopy)
         }
-        if let weightUpdate {
-            engine.multiply(input, transposeA: true, outputGradient,
-                            into: Matrix(weightUpdate.destination, rows: inputSize, columns: outputSize),
-                            scale: weightUpdate.scale, accumulate: weightUpdate.accumulate)
-        } else {
-            engine.multiply(input, transposeA: true, outputGradient, into: weight(in: gradients))
-        }
+        let destination = weight(at: weightUpdate?.destination ?? gradients.base + offset)
+        let (a, b) = orientation == .inOut ? (input, outputGradient) : (outputGradient, input)
+        engine.multiply(a, transposeA: true, b, into: destination,
+                        scale: weightUpdate?.scale ?? 1, accumulate: weightUpdate?.accumulate ?? 0)
         if !biasGradientIsWritten {
             Linear.columnSums(outputGradient, into: bias(in: gradients))
         }
+    }
+
+    /// dL/dx = dz·W (= dz·Sᵀ) into `inputGradient` (batch × inputSize), from `outputGradient`
+    /// (batch × outputSize); `backward`'s first product. `weightCopy`: the one `forward` filled.
+    public func inputGradient(outputGradient: Matrix, parameters: FloatBuffer, into inputGradient: Matrix,
+                              engine: MatMul, weightCopy: InputCopy? = nil) {
+        engine.multiply(outputGradient, weight(in: parameters), transposeB: orientation == .inOut, into: inputGradient,
+                        conversion: weightCopy.map { .reuse($0) } ?? .perProduct)
     }
 
     /// ‖dzᵀ·x‖², the squared norm of the weight gradient, without forming it: with the batch's
@@ -123,8 +144,8 @@ public struct Linear: Sendable, Equatable {
 /// `destination` being the weights themselves (plain SGD). Made by
 /// ``SGD/weightUpdate(_:parameters:learningRate:)``.
 public struct WeightUpdate {
-    /// The weight matrix as stored, S = Wᵀ (inputSize × outputSize) row-major, read and
-    /// overwritten in place.
+    /// The weight matrix as stored (in its layer's ``WeightOrientation``), read and overwritten in
+    /// place.
     public var destination: UnsafeMutablePointer<Float>
     /// The factor on dL/dW: −learningRate for SGD.
     public var scale: Float

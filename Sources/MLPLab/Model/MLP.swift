@@ -1,32 +1,40 @@
 /// A multi-layer perceptron: Linear → activation, repeated, then a final Linear to the logits.
 ///
 /// All parameters live in one contiguous ``FloatBuffer`` in PyTorch's `named_parameters()` order
-/// (`layer1.weight`, `layer1.bias`, `layer2.weight`, …), each weight stored transposed, [in, out]
-/// (the training order, see MLP+Layout.swift: `pyTorchParameters` gives PyTorch's); each
-/// ``Linear`` is a view into it.
+/// (`layer1.weight`, `layer1.bias`, `layer2.weight`, …), each weight in its layer's
+/// ``WeightOrientation`` (the training order, see MLP+Layout.swift: `pyTorchParameters` gives
+/// PyTorch's); each ``Linear`` is a view into it.
 public final class MLP {
     /// The shape the model was built from; fixed for the model's life.
     public let configuration: ModelConfiguration
     /// One view per Linear, input side first: `layerSizes.count - 1` layers, the last giving logits.
     public let layers: [Linear]
     /// Every weight and bias, `configuration.parameterCount` floats in `named_parameters()` order,
-    /// each weight [in, out] (the training order); the layers are views into it.
+    /// each weight in its layer's orientation (the training order); the layers are views into it.
     public let parameters: FloatBuffer
 
-    /// A model with all parameters zero; call `initialize(seed:)` or load a checkpoint.
-    public init(configuration: ModelConfiguration) {
+    /// A model with all parameters zero; call `initialize(seed:)` or load a checkpoint. Each
+    /// weight is stored in its entry of `orientations` (one per layer; nil: all `.inOut`).
+    public init(configuration: ModelConfiguration, orientations: [WeightOrientation]? = nil) {
         self.configuration = configuration
-        layers = MLP.layout(configuration)
+        layers = MLP.layout(configuration, orientations: orientations)
         parameters = FloatBuffer(count: configuration.parameterCount)
     }
 
-    /// The layers' views, one after another in one buffer of `parameterCount` floats.
-    public static func layout(_ configuration: ModelConfiguration) -> [Linear] {
+    /// How each layer's weight is stored, input side first.
+    public var orientations: [WeightOrientation] { layers.map(\.orientation) }
+
+    /// The layers' views, one after another in one buffer of `parameterCount` floats, each weight
+    /// in its entry of `orientations` (nil: all `.inOut`; otherwise one per layer).
+    public static func layout(_ configuration: ModelConfiguration, orientations: [WeightOrientation]? = nil) -> [Linear] {
         var layers: [Linear] = []
         var offset = 0
         let sizes = configuration.layerSizes
-        for (inputSize, outputSize) in zip(sizes, sizes.dropFirst()) {
-            let layer = Linear(inputSize: inputSize, outputSize: outputSize, offset: offset)
+        precondition(orientations.map { $0.count == sizes.count - 1 } ?? true,
+                     "MLP.layout: \(orientations?.count ?? 0) orientations for \(sizes.count - 1) layers")
+        for (index, (inputSize, outputSize)) in zip(sizes, sizes.dropFirst()).enumerated() {
+            let layer = Linear(inputSize: inputSize, outputSize: outputSize, offset: offset,
+                               orientation: orientations?[index] ?? .inOut)
             layers.append(layer)
             offset += layer.parameterCount
         }
@@ -35,7 +43,7 @@ public final class MLP {
 
     /// Draws every parameter from the configured initialization, layer by layer, weight then
     /// bias, from the run's `initialization` random stream, in PyTorch's order (a weight row by
-    /// row as [out, in]), each weight element stored at its place in the training order.
+    /// row as [out, in]), each weight element stored at its place in its layer's orientation.
     public func initialize(seed: UInt64) {
         var generator = RandomGenerator(seed: seed, stream: .initialization)
         for layer in layers {
@@ -44,7 +52,7 @@ public final class MLP {
             let weight = parameters.base + layer.offset
             for output in 0..<layer.outputSize {
                 for input in 0..<layer.inputSize {
-                    weight[input * layer.outputSize + output] = weightBound == 0 ? 0 : generator.nextFloat(in: -weightBound, weightBound)
+                    weight[layer.index(output: output, input: input)] = weightBound == 0 ? 0 : generator.nextFloat(in: -weightBound, weightBound)
                 }
             }
             let bias = layer.bias(in: parameters)

@@ -42,7 +42,12 @@ extension JSONCoding {
         case let .keyNotFound(missing, context): return "no '\(key(context, missing))'"
         case let .valueNotFound(_, context): return "'\(key(context))' is null"
         case let .typeMismatch(type, context): return "'\(key(context))' must be \(kind(type))"
-        case let .dataCorrupted(context): return context.codingPath.isEmpty ? "not valid JSON" : "'\(key(context))' is not one of the values it may have"
+        case let .dataCorrupted(context):
+            guard !context.codingPath.isEmpty else { return "not valid JSON" }
+            // Foundation says "Cannot initialize T from invalid String value x": name x.
+            let marker = "from invalid String value "
+            let given = context.debugDescription.range(of: marker).map { " (got '\(OneLine.escaped(String(context.debugDescription[$0.upperBound...])))')" }
+            return "'\(key(context))' is not one of the values it may have\(given ?? "")"
         @unknown default: return "\(error)"
         }
     }

@@ -33,6 +33,11 @@ public struct RunRecord: Codable, Equatable, Sendable {
     /// `training.threads` threads; nil (left out of config.json) for one. Recorded, not compared:
     /// a run may be resumed with another number, which changes only the sums' rounding.
     public var processes: Int?
+    /// How the products ran on the machine that started the run (weight orientations, fused
+    /// updates; see ``ComputePlan``): measured when it starts, kept so that its resume continues
+    /// bit for bit. Recorded, not compared. Nil in records from before it existed, whose runs
+    /// continue with `ComputePlan.standard`, the plan they had.
+    public var compute: ComputePlan?
 
     /// A record of a run starting now: the data's fingerprint, classes and image size are taken
     /// from `dataset`, the engine and CPU from this machine. `command` is ["mlplab"] by default,
@@ -67,6 +72,7 @@ public struct RunRecord: Codable, Equatable, Sendable {
         if let processes, !(2...(1 << 24)).contains(processes) {
             throw ConfigurationError(setting: "processes", value: processes, rule: "must be 2 to 16777216 when present (a run of one process leaves it out)")
         }
+        try compute?.validate(for: model)
         guard classNames.count == model.classCount else {
             throw ConfigurationError(setting: "model.class_count", value: model.classCount, rule: "must equal the data's \(classNames.count) classes")
         }

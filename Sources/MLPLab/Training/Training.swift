@@ -65,6 +65,17 @@ public enum Training {
                                    trainingSamples: split.train.count, otherBytes: dataset.pixels.count)
             return split
         }
+        // How the products run (rank 0's choice, for every rank): a run the folder holds
+        // continues with its own plan (the standard one when it was recorded without); else the
+        // record's, else the one measured for this machine.
+        var record = record
+        let rows = TrainingRun.stepRows(batchSize: record.training.batchSize, trainingSamples: split.train.count)
+        record.compute = try ranks.fromLeader {
+            if let stored = try folder?.readRecord(), stored.model == record.model {
+                return stored.compute ?? ComputePlan.standard(model: stored.model, rows: rows)
+            }
+            return record.compute ?? ComputePlan.measured(model: record.model, training: record.training, rows: rows)
+        }
         let checkpoint = try ranks.agreeing {
             try folder.flatMap { folder in
                 // An event file that cannot be read stops the run here, before a resume changes
@@ -73,7 +84,8 @@ public enum Training {
                 return try startOrContinue(record, in: folder, trainingSamples: split.train.count)
             }
         }
-        let run = TrainingRun(dataset: dataset, split: split, model: record.model, configuration: record.training, communicator: ranks)
+        let run = TrainingRun(dataset: dataset, split: split, model: record.model, configuration: record.training,
+                              compute: record.compute, communicator: ranks)
         if let checkpoint { run.restore(checkpoint) }
         try run.shareState()
         let log = try ranks.agreeing { try folder.map { try TrainingEventLog(folder: $0, record: record, run: run) } }

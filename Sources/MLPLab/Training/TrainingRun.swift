@@ -24,6 +24,8 @@ public final class TrainingRun {
     public let precision: Precision
     /// Why `precision` differs from the configured one (bf16 asked for on a CPU without it), or nil.
     public let precisionNote: String?
+    /// How the products run: each weight's orientation and which updates may be fused.
+    public let compute: ComputePlan
     /// Which layers' updates the engine folds into their weight-gradient products.
     public let plan: UpdatePlan
     /// This step's fused updates, one per layer (nil: plain), rewritten in place every step.
@@ -74,7 +76,9 @@ public final class TrainingRun {
         return min(batchSize, max(1, trainingSamples))
     }
 
-    /// `fuseUpdates: false` keeps every update in the optimizer's own pass (the reference path
+    /// `compute` says how the products run (nil: ``ComputePlan/standard(model:rows:)``, which
+    /// measures nothing; `Training.run` passes the run's measured one). `fuseUpdates: false`
+    /// keeps every update in the optimizer's own pass whatever the plan says (the reference path
     /// the fused one is tested against; the results agree to rounding).
     ///
     /// With a `communicator` of more than one process, the run is one rank of a data-parallel
@@ -82,27 +86,51 @@ public final class TrainingRun {
     /// `train`, `step`, `evaluate` and `shareState` together, in the same order. Updates are not
     /// fused then (the gradient must exist to be summed).
     public init(dataset: Dataset, split: DatasetSplit, model modelConfiguration: ModelConfiguration,
-                configuration: TrainingConfiguration, fuseUpdates: Bool = true, communicator: Communicator? = nil) {
+                configuration: TrainingConfiguration, compute: ComputePlan? = nil, fuseUpdates: Bool = true,
+                communicator: Communicator? = nil) {
         precondition(modelConfiguration.inputSize == dataset.featureCount, "TrainingRun: model input differs from the data")
         precondition(modelConfiguration.classCount == dataset.classCount, "TrainingRun: model classes differ from the data")
         self.dataset = dataset
         self.split = split
         self.configuration = configuration
         MatMul.setThreadCount(configuration.threads)
-        (precision, precisionNote) = MatMul.resolve(configuration.precision)
+        (precision, precisionNote) = TrainingRun.resolve(configuration.precision, model: modelConfiguration,
+                                                         rows: TrainingRun.stepRows(batchSize: configuration.batchSize,
+                                                                                    trainingSamples: split.train.count))
         engine = MatMul(precision: precision)
-        model = MLP(configuration: modelConfiguration)
+        let stepRows = TrainingRun.stepRows(batchSize: configuration.batchSize, trainingSamples: split.train.count)
+        let compute = compute ?? ComputePlan.standard(model: modelConfiguration, rows: stepRows)
+        precondition((try? compute.validate(for: modelConfiguration)) != nil, "TrainingRun: the compute plan does not fit the model")
+        self.compute = compute
+        model = MLP(configuration: modelConfiguration, orientations: compute.weightOrientations)
         model.initialize(seed: configuration.seed)
         optimizer = SGD(configuration: configuration.optimizer, parameterCount: modelConfiguration.parameterCount)
-        let stepRows = TrainingRun.stepRows(batchSize: configuration.batchSize, trainingSamples: split.train.count)
         parallel = communicator.flatMap { $0.size > 1 ? DataParallel(communicator: $0, model: modelConfiguration) : nil }
-        plan = UpdatePlan(layers: model.layers, batchSize: stepRows, optimizer: optimizer, enabled: fuseUpdates && parallel == nil)
+        plan = UpdatePlan(layers: model.layers, fusable: compute.fusedUpdates, optimizer: optimizer, enabled: fuseUpdates && parallel == nil)
         weightUpdates = Array(repeating: nil, count: model.layers.count)
         workspace = Workspace(configuration: modelConfiguration,
                               capacity: max(stepRows, TrainingRun.evaluationBatch),
                               trainingCapacity: stepRows,
                               gramCapacity: plan.fusesAny ? stepRows : 0, precision: precision)
         bestParameters = split.validation.isEmpty ? nil : FloatBuffer(count: modelConfiguration.parameterCount)
+    }
+
+    /// The precision this CPU gives for `requested`, with a note when it is not what was asked
+    /// for (bf16 without BF16 instructions), or when bf16 runs but is slower than float32 here:
+    /// measured on the model's largest forward product (a fraction of a second), since
+    /// AVX512-BF16 without AMX makes bf16 products slower on every CPU measured so far
+    /// (BENCHMARKS.md).
+    ///
+    /// `compare` measures one product (m, n, k) in both formats; tests pass their own.
+    public static func resolve(_ requested: Precision, model: ModelConfiguration, rows: Int,
+                        compare: (Int, Int, Int) -> MatMulBenchmark.PrecisionComparison? = {
+                            MatMulBenchmark.compareBFloat16(m: $0, n: $1, k: $2, transposeB: true, repeats: 5)
+                        }) -> (Precision, String?) {
+        let (precision, note) = MatMul.resolve(requested)
+        guard precision == .bfloat16, let largest = MLP.layout(model).max(by: { $0.weightCount < $1.weightCount }),
+              let speed = compare(rows, largest.outputSize, largest.inputSize), speed.ratio < 1 else { return (precision, note) }
+        return (precision, String(format: "bf16 products run at %.2f× float32's speed on this CPU (measured now on the largest forward product, %d×%d·%d×%d: %.0f against %.0f GFLOP/s), so this training is slower than in float32; training.precision f32 trains faster here (bf16 pays with AMX).",
+                                  speed.ratio, rows, largest.inputSize, largest.inputSize, largest.outputSize, speed.bfloat16, speed.float32))
     }
 
     /// Progress within an epoch: (epoch, batches done, batches in the epoch).
@@ -287,14 +315,13 @@ public final class TrainingRun {
     /// Puts the run back in the state a checkpoint saved after its last finished epoch (its
     /// tensors in PyTorch's order, put in the training order here).
     public func restore(_ checkpoint: TrainingCheckpoint) {
-        let configuration = model.configuration
         model.load(pyTorchParameters: checkpoint.parameters)
         if !checkpoint.momentum.isEmpty {
-            MLP.load(pyTorchOrder: checkpoint.momentum, into: optimizer.momentumBuffer, configuration: configuration)
+            model.load(pyTorchOrder: checkpoint.momentum, into: optimizer.momentumBuffer)
         }
         optimizer.restore(stepCount: checkpoint.state.stepCount)
         if let best = checkpoint.bestParameters, let bestParameters {
-            MLP.load(pyTorchOrder: best, into: bestParameters, configuration: configuration)
+            model.load(pyTorchOrder: best, into: bestParameters)
         }
         restore(checkpoint.state)
     }

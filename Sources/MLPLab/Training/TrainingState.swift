@@ -98,9 +98,8 @@ extension Checkpoint where State == TrainingState {
     /// The state of `run` now, copied out of its buffers into PyTorch's order (as a checkpoint
     /// file holds it).
     public init(run: TrainingRun) {
-        let configuration = run.model.configuration
         func pyTorch(_ buffer: FloatBuffer) -> [Float] {
-            buffer.count == 0 ? [] : MLP.pyTorchOrder(UnsafeBufferPointer(buffer.buffer), configuration: configuration)
+            buffer.count == 0 ? [] : run.model.pyTorchOrder(buffer)
         }
         self.init(parameters: pyTorch(run.model.parameters), momentum: pyTorch(run.optimizer.momentumBuffer),
                   bestParameters: run.bestEpoch == nil ? nil : run.bestParameters.map(pyTorch), state: run.state)
@@ -147,6 +146,7 @@ extension Checkpoint where State == TrainingState {
                   momentum: UnsafeBufferPointer(run.optimizer.momentumBuffer.buffer),
                   best: run.bestEpoch == nil ? nil : run.bestParameters.map { UnsafeBufferPointer($0.buffer) },
                   configuration: run.model.configuration,
-                  metadata: record.map { [Self.recordKeyName: $0.checkpointKey] } ?? [:], trainingOrder: true, to: path)
+                  metadata: record.map { [Self.recordKeyName: $0.checkpointKey] } ?? [:],
+                  orientations: run.model.orientations, to: path)
     }
 }

@@ -40,7 +40,7 @@ struct TrainingOptions: ParsableArguments {
     var patience: Int?
 
     @Option(parsing: .unconditional, help: ArgumentHelp(
-        "Number format of the products: f32 (default); bf16 (bf16 inputs, float32 sums, weights and loss; needs AVX512-BF16 or AMX, else falls back to f32 and says so); bf16-emulated (bf16's numerics on any CPU, at f32 speed).",
+        "Number format of the products: f32 (default); bf16 (bf16 inputs, float32 sums, weights and loss; needs AVX512-BF16 or AMX, else falls back to f32 and says so, as it says when bf16 is slower than f32 here: mlplab doctor measures both); bf16-emulated (bf16's numerics on any CPU, at f32 speed).",
         valueName: "name"))
     var precision: Precision?
 

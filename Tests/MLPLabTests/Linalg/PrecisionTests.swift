@@ -118,6 +118,42 @@ struct PrecisionTests {
         #expect(MatMul.resolve(.float32) == (.float32, nil))
     }
 
+    @Test("bf16 slower than float32 here is said once, with the measured ratio and the way out; faster or unavailable, nothing more is said")
+    func slowerBFloat16IsSaid() {
+        let model = ModelConfiguration(inputSize: 4800, hiddenSizes: [3600, 2400, 1200], classCount: 52)
+        var asked: (Int, Int, Int)?
+        let (precision, note) = TrainingRun.resolve(.bfloat16, model: model, rows: 64) { m, n, k in
+            asked = (m, n, k)
+            return MatMulBenchmark.PrecisionComparison(float32: 212, bfloat16: 117)
+        }
+        if MatMul.supportsBFloat16 {
+            // The largest layer's forward product, at the step's rows.
+            #expect(asked.map { [$0.0, $0.1, $0.2] } == [64, 3600, 4800])
+            #expect(precision == .bfloat16)
+            #expect(note?.contains("0.55× float32's speed") == true && note?.contains("117 against 212 GFLOP/s") == true
+                    && note?.contains("training.precision f32") == true, "\(note ?? "")")
+            let faster = TrainingRun.resolve(.bfloat16, model: model, rows: 64) { _, _, _ in
+                MatMulBenchmark.PrecisionComparison(float32: 212, bfloat16: 400)
+            }
+            #expect(faster.0 == .bfloat16 && faster.1 == nil)
+        } else {
+            #expect(asked == nil, "nothing to measure where bf16 falls back")
+            #expect(precision == .float32 && note?.contains("bf16-emulated") == true)
+        }
+        #expect(TrainingRun.resolve(.float32, model: model, rows: 64) { _, _, _ in nil } == (.float32, nil))
+    }
+
+    @Test("with AMX, bf16 products run at 1.5× float32's or more (the assignment's first layer)",
+          .enabled(if: MatMul.instructionSet == "avx512_core_amx"))
+    func amxMakesBFloat16Pay() throws {
+        MatMul.setThreadCount(ProcessInfo.processInfo.activeProcessorCount)
+        for shape in MatMulBenchmark.assignmentFirstLayer {
+            let speed = try #require(MatMulBenchmark.compareBFloat16(m: shape.m, n: shape.n, k: shape.k, transposeA: shape.transposeA,
+                                                                     transposeB: shape.transposeB, repeats: 20))
+            #expect(speed.ratio >= 1.5, "\(shape.label): bf16 \(speed.bfloat16) against f32 \(speed.float32) GFLOP/s")
+        }
+    }
+
     @Test("training with bf16 products ends close to float32 on a small model")
     func bfloat16TrainingAgreesWithFloat32() throws {
         let dataset = SyntheticData.quadrants(count: 800)

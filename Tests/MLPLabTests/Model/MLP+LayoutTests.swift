@@ -2,8 +2,9 @@ import Foundation
 import MLPLab
 import Testing
 
-/// The two parameter orders (MLP+Layout.swift): training buffers store each weight [in, out],
-/// files and `pyTorchParameters` [out, in]. Every conversion at the edges, bit for bit.
+/// The two parameter orders (MLP+Layout.swift): training buffers store each weight in its
+/// orientation ([in, out] or [out, in]), files and `pyTorchParameters` [out, in]. Every
+/// conversion at the edges, bit for bit, in every orientation.
 struct LayoutTests {
     @Test("a transpose in tiles equals the naive one, for shapes around the tile size", arguments: [(1, 1), (1, 70), (70, 1), (31, 33), (64, 65), (37, 53)])
     func transpose(rows: Int, columns: Int) {
@@ -20,22 +21,31 @@ struct LayoutTests {
         }
     }
 
-    @Test("PyTorch's order and back gives the same bits; a weight element (o, i) moves to i·out + o, biases stay")
-    func roundTrip() {
+    static let orientationSets: [[WeightOrientation]] = [[.inOut, .inOut, .inOut], [.outIn, .outIn, .outIn], [.inOut, .outIn, .inOut]]
+
+    @Test("PyTorch's order and back gives the same bits; a weight element (o, i) sits at i·out + o [in, out] or o·in + i [out, in], biases stay",
+          arguments: orientationSets)
+    func roundTrip(orientations: [WeightOrientation]) {
         let configuration = ModelConfiguration(inputSize: 7, hiddenSizes: [5, 3], classCount: 2)
-        let model = MLP(configuration: configuration)
+        let model = MLP(configuration: configuration, orientations: orientations)
         model.initialize(seed: 11)
         let pyTorch = model.pyTorchParameters
-        let layer = model.layers[1]
-        for output in 0..<layer.outputSize {
-            for input in 0..<layer.inputSize {
-                #expect(pyTorch[layer.offset + output * layer.inputSize + input] == model.parameters[layer.offset + input * layer.outputSize + output])
+        for layer in model.layers {
+            for output in 0..<layer.outputSize {
+                for input in 0..<layer.inputSize {
+                    let stored = layer.orientation == .inOut ? input * layer.outputSize + output : output * layer.inputSize + input
+                    #expect(pyTorch[layer.offset + output * layer.inputSize + input] == model.parameters[layer.offset + stored])
+                }
             }
+            #expect(Array(pyTorch[layer.biasRange]) == Array(model.parameters.buffer[layer.biasRange]))
         }
-        #expect(Array(pyTorch[layer.biasRange]) == Array(model.parameters.buffer[layer.biasRange]))
-        let copy = MLP(configuration: configuration)
+        let copy = MLP(configuration: configuration, orientations: orientations)
         copy.load(pyTorchParameters: pyTorch)
         #expect(copy.parameters.array == model.parameters.array)
+        // Initialization draws in PyTorch's order whatever the storage: the same model in files.
+        let standard = MLP(configuration: configuration)
+        standard.initialize(seed: 11)
+        #expect(standard.pyTorchParameters == pyTorch)
     }
 
     @Test("initialization draws in PyTorch's order: the file of a fresh model is the same whatever the storage")
@@ -69,8 +79,9 @@ struct LayoutTests {
         #expect(file["b"]?.values == Array(stored.buffer[0..<3]))
     }
 
-    @Test("a training's checkpoint and model file hold PyTorch's order; resuming restores the training buffers bit for bit")
-    func checkpointEdges() throws {
+    @Test("a training's checkpoint and model file hold PyTorch's order; resuming restores the training buffers bit for bit",
+          arguments: [WeightOrientation.inOut, .outIn])
+    func checkpointEdges(orientation: WeightOrientation) throws {
         let dataset = SyntheticData.quadrants(count: 300, seed: 2)
         let split = DatasetSplit(train: Array(0..<200), validation: Array(200..<250), test: Array(250..<300))
         var training = TrainingConfiguration()
@@ -78,25 +89,33 @@ struct LayoutTests {
         training.batchSize = 16
         training.optimizer = SGDConfiguration(learningRate: 0.1, momentum: 0.9)
         let model = ModelConfiguration(inputSize: 64, hiddenSizes: [5], classCount: 4)
-        let run = TrainingRun(dataset: dataset, split: split, model: model, configuration: training)
+        let plan = ComputePlan.uniform(orientation, layers: 2)
+        let run = TrainingRun(dataset: dataset, split: split, model: model, configuration: training, compute: plan)
         try run.train()
         let path = try TestSupport.temporaryDirectory().appendingPathComponent("checkpoint.safetensors").path
         try TrainingCheckpoint.write(run, to: path)
         let checkpoint = try TrainingCheckpoint(contentsOf: path, configuration: model, hasMomentum: true)
         #expect(checkpoint.parameters == run.model.pyTorchParameters)
-        #expect(checkpoint.momentum == MLP.pyTorchOrder(UnsafeBufferPointer(run.optimizer.momentumBuffer.buffer), configuration: model))
+        #expect(checkpoint.momentum == run.model.pyTorchOrder(run.optimizer.momentumBuffer))
         #expect(TrainingCheckpoint(run: run).parameters == checkpoint.parameters, "in memory as in the file")
-        let resumed = TrainingRun(dataset: dataset, split: split, model: model, configuration: training)
+        let resumed = TrainingRun(dataset: dataset, split: split, model: model, configuration: training, compute: plan)
         resumed.restore(checkpoint)
         #expect(resumed.model.parameters.array == run.model.parameters.array)
         #expect(resumed.optimizer.momentumBuffer.array == run.optimizer.momentumBuffer.array)
         #expect(resumed.bestParameters?.array == run.bestParameters?.array)
+        // The file does not depend on the orientation: the other one reads it to the same model.
+        let other = TrainingRun(dataset: dataset, split: split, model: model, configuration: training,
+                                compute: ComputePlan.uniform(orientation == .inOut ? .outIn : .inOut, layers: 2))
+        other.restore(checkpoint)
+        #expect(other.model.pyTorchParameters == run.model.pyTorchParameters)
+        #expect(other.model.pyTorchOrder(other.optimizer.momentumBuffer) == checkpoint.momentum)
     }
 
-    @Test("three SGD steps on the [in, out] buffers equal three steps of a Double reference in PyTorch's order, to rounding")
-    func stepsMatchTheReference() {
+    @Test("three SGD steps on the training buffers equal three steps of a Double reference in PyTorch's order, to rounding",
+          arguments: orientationSets)
+    func stepsMatchTheReference(orientations: [WeightOrientation]) {
         let configuration = ModelConfiguration(inputSize: 6, hiddenSizes: [5, 4], classCount: 3, activation: .tanh, initialization: .torch)
-        let model = MLP(configuration: configuration)
+        let model = MLP(configuration: configuration, orientations: orientations)
         model.initialize(seed: 13)
         let rows = 4, lr = 0.1
         let inputs = TestSupport.randomBuffer(rows * 6, seed: 17, scale: 1)

@@ -62,11 +62,14 @@ struct FusedUpdateTests {
         #expect(bias.array == sums)
     }
 
-    @Test("the plan fuses the assignment's three large layers at batch 64, nothing with momentum, and covers every parameter once")
+    @Test("the standard plan fuses the assignment's three large layers at batch 64, nothing with momentum, and covers every parameter once")
     func planChoosesLayersAndCoversParameters() {
-        let assignment = MLP.layout(ModelConfiguration(inputSize: 4800, hiddenSizes: [3600, 2400, 1200], classCount: 52))
+        let configuration = ModelConfiguration(inputSize: 4800, hiddenSizes: [3600, 2400, 1200], classCount: 52)
+        let assignment = MLP.layout(configuration)
+        let standard = ComputePlan.standard(model: configuration, rows: 64)
+        #expect(standard.weightOrientations == [.inOut, .inOut, .inOut, .inOut])
         let plain = SGD(configuration: SGDConfiguration(learningRate: 0.01), parameterCount: 1)
-        let plan = UpdatePlan(layers: assignment, batchSize: 64, optimizer: plain, enabled: true)
+        let plan = UpdatePlan(layers: assignment, fusable: standard.fusedUpdates, optimizer: plain, enabled: true)
         #expect(plan.fusedLayers == [true, true, true, false])
         let total = assignment.last!.biasRange.upperBound
         var covered = [Int](repeating: 0, count: total)
@@ -74,10 +77,14 @@ struct FusedUpdateTests {
         #expect(covered.allSatisfy { $0 == 1 })
 
         let momentum = SGD(configuration: SGDConfiguration(learningRate: 0.01, momentum: 0.9), parameterCount: 1)
-        #expect(UpdatePlan(layers: assignment, batchSize: 64, optimizer: momentum, enabled: true).fusedLayers.allSatisfy { !$0 })
-        #expect(UpdatePlan(layers: assignment, batchSize: 64, optimizer: plain, enabled: false).plainRanges == [0..<total])
-        let small = MLP.layout(ModelConfiguration(inputSize: 784, hiddenSizes: [588, 392, 196], classCount: 10))
-        #expect(UpdatePlan(layers: small, batchSize: 64, optimizer: plain, enabled: true).fusedLayers.allSatisfy { !$0 })
+        #expect(UpdatePlan(layers: assignment, fusable: standard.fusedUpdates, optimizer: momentum, enabled: true).fusedLayers.allSatisfy { !$0 })
+        #expect(UpdatePlan(layers: assignment, fusable: standard.fusedUpdates, optimizer: plain, enabled: false).plainRanges == [0..<total])
+        let small = ModelConfiguration(inputSize: 784, hiddenSizes: [588, 392, 196], classCount: 10)
+        #expect(ComputePlan.standard(model: small, rows: 64).fusedUpdates.allSatisfy { !$0 })
+        // A plan's own choice is followed: the last layer alone.
+        let last = UpdatePlan(layers: assignment, fusable: [false, false, false, true], optimizer: plain, enabled: true)
+        #expect(last.fusedRanges == [assignment[3].weightRange])
+        #expect(last.plainRanges == [0..<assignment[3].offset, assignment[3].biasRange])
     }
 
     @Test("training with fused updates follows the plain updates to rounding", arguments: [0.0, 0.01])

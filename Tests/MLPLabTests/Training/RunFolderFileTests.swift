@@ -36,10 +36,27 @@ struct RunFolderFileTests {
         limited.data.trainLimit = 120
         let run = try Self.finishedRun(limited)
         let original = try Data(contentsOf: URL(fileURLWithPath: run + "/config.json"))
+        if edit == "no hidden layers" {
+            // The recorded compute plan has one entry per layer: with the layers alone edited,
+            // the file is refused as it is read, naming the plan that no longer fits.
+            try Self.editJSON(run + "/config.json") { Self.set(&$0, "model", "hidden_sizes", [Int]()) }
+            do {
+                _ = try RunFolder(path: run).readRecord()
+                Issue.record("a config.json whose layers no longer fit its compute plan was read")
+            } catch let error as CheckpointError {
+                guard case let .damagedRunFile(path, _) = error else { Issue.record("\(error)"); return }
+                #expect(path == run + "/config.json" && "\(error)".contains("compute.weight_orientations")
+                        && "\(error)".contains("edited or damaged"), "\(error)")
+            }
+            try original.write(to: URL(fileURLWithPath: run + "/config.json"))
+        }
         try Self.editJSON(run + "/config.json") { json in
             switch edit {
             case "drop train_limit": Self.set(&json, "data", "train_limit", nil)
-            case "no hidden layers": Self.set(&json, "model", "hidden_sizes", [Int]())
+            case "no hidden layers":
+                // Layers and plan both edited: the checkpoint names the edit.
+                Self.set(&json, "model", "hidden_sizes", [Int]())
+                json["compute"] = nil
             default: Self.set(&json, "training", "seed", 7)
             }
         }

@@ -1,0 +1,34 @@
+import Foundation
+import MLPLab
+import Testing
+
+/// `mlplab doctor`: what it says about the machine, and that its bf16 verdict follows its own
+/// measurements.
+struct DoctorCommandTests {
+    @Test("doctor names the CPU and engine, times the three products, and says bf16's measured speed against f32 with the matching advice")
+    func doctorMeasuresBFloat16() throws {
+        let result = try Tool.run(["doctor", "--threads", "1"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.contains { $0.hasPrefix("cpu      ") } && lines.contains { $0.hasPrefix("engine   oneDNN") })
+        let products = lines.filter { $0.contains("GFLOP/s") }
+        #expect(products.count == 3, "\(result.stdout)")
+        let bf16 = try #require(lines.first { $0.hasPrefix("bf16     ") }, "\(result.stdout)")
+        guard MatMul.supportsBFloat16 else {
+            #expect(bf16.contains("no bf16 instructions") && bf16.contains("bf16-emulated"), "\(bf16)")
+            return
+        }
+        #expect(products.allSatisfy { $0.contains(", bf16 ") }, "each product is timed in both formats: \(products)")
+        // "products at 0.55× f32's speed …": the advice follows the ratio printed.
+        let ratioText = try #require(bf16.split(separator: " ").first { $0.hasSuffix("×") }, "\(bf16)")
+        let ratio = try #require(Double(ratioText.dropLast()), "\(bf16)")
+        #expect(bf16.contains(ratio < 1 ? "trains slower than f32 here; keep f32" : "trains faster here"), "\(bf16)")
+        // The median of the three products' own ratios.
+        let ratios = products.compactMap { line -> Double? in
+            guard let match = line.firstMatch(of: /([0-9.]+) GFLOP\/s, bf16 +([0-9.]+)/),
+                  let f32 = Double(match.1), let b = Double(match.2) else { return nil }
+            return b / f32
+        }.sorted()
+        #expect(ratios.count == 3 && abs(ratios[1] - ratio) < 0.02, "\(ratios) against \(ratio)")
+    }
+}

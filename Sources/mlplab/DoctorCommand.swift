@@ -36,6 +36,12 @@ struct DoctorCommand: ParsableCommand {
             print(String(format: "%@  %6.1f GFLOP/s, bf16 %6.1f  kernel %@", shape.label, speed.float32, speed.bfloat16, kernel))
         }
         print("bf16     " + DoctorCommand.bfloat16Verdict(ratios))
+        // What train does with the assignment's network here (measured once, then kept).
+        var training = TrainingConfiguration()
+        training.threads = MatMul.threadCount
+        let assignment = ModelConfiguration(inputSize: 4800, hiddenSizes: [3600, 2400, 1200], classCount: 52)
+        let plan = ComputePlan.measured(model: assignment, training: training, rows: training.batchSize)
+        print("plan     \(assignment.shapeDescription), batch \(training.batchSize), SGD: \(plan.summary) (timings in \(DatasetCache.defaultDirectory)/compute-timings)")
         let directory = FashionMNIST.resolveDirectory(dataDirectory.dataDirectory)
         print("data     \(FashionMNIST.name): \(FashionMNIST.isPresent(in: directory) ? "found in \(directory)" : "not found in \(directory) (apt-get install dataset-fashion-mnist)")")
     }

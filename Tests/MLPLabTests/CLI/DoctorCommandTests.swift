@@ -13,6 +13,9 @@ struct DoctorCommandTests {
         #expect(lines.contains { $0.hasPrefix("cpu      ") } && lines.contains { $0.hasPrefix("engine   oneDNN") })
         let products = lines.filter { $0.contains("GFLOP/s") }
         #expect(products.count == 3, "\(result.stdout)")
+        // The plan train takes for the assignment's network: one orientation per layer.
+        let plan = try #require(lines.first { $0.hasPrefix("plan     4800-3600-2400-1200-52") }, "\(result.stdout)")
+        #expect(plan.firstMatch(of: /weights (in_out|out_in)(,(in_out|out_in)){3};/) != nil, "\(plan)")
         let bf16 = try #require(lines.first { $0.hasPrefix("bf16     ") }, "\(result.stdout)")
         guard MatMul.supportsBFloat16 else {
             #expect(bf16.contains("no bf16 instructions") && bf16.contains("bf16-emulated"), "\(bf16)")

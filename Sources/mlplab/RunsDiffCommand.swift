@@ -6,7 +6,7 @@ struct RunsDiffCommand: ParsableCommand {
         commandName: "diff",
         abstract: "Show the settings in which two run folders differ, and both runs' final metrics.",
         discussion: """
-            Settings are config.json's key paths; those that only record the run's circumstances (created, command, cpu, engine, instruction_set, mlplab_version, processes) are named apart.
+            Settings are config.json's key paths; those that only record the run's circumstances (created, command, cpu, engine, instruction_set, mlplab_version, processes, compute) are named apart. A damaged run is compared as far as its config.json reads, the damage named below, and the exit code is 1; a config.json that is not JSON at all leaves nothing to compare (one line, exit 1).
 
             Examples:
               mlplab runs diff runs/a runs/b
@@ -21,6 +21,12 @@ struct RunsDiffCommand: ParsableCommand {
     var second: String
 
     func run() throws {
-        print(try RunComparison(first, second).text)
+        let comparison = try RunComparison(first, second)
+        for run in [comparison.first, comparison.second] where run.storedConfiguration == nil {
+            Terminal.error(OneLine.escaped("Error: \(run.path): \(run.problem ?? "config.json cannot be read"); nothing to compare. Fix or restore its config.json."))
+            throw ExitCode.failure
+        }
+        print(comparison.text)
+        if comparison.first.status == .damaged || comparison.second.status == .damaged { throw ExitCode.failure }
     }
 }

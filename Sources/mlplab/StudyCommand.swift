@@ -46,6 +46,9 @@ struct StudyCommand: AsyncParsableCommand {
 
     func validate() throws {
         if quick && preset != .standard { throw ValidationError("--quick is --preset quick; give one of them.") }
+        if full && dataOptions.subset != nil {
+            throw ValidationError("--full trains Parts 3–11 on all training images and --subset on \(dataOptions.subset!); give one of them.")
+        }
         try checked { try configuration.validate() }
     }
 

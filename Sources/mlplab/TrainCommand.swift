@@ -25,8 +25,8 @@ struct TrainCommand: AsyncParsableCommand {
     @OptionGroup(title: "Model") var modelOptions: ModelOptions
     @OptionGroup(title: "Training") var trainingOptions: TrainingOptions
 
-    @Option(name: .customLong("run-dir"), parsing: .unconditional, help: ArgumentHelp("Folder that holds run folders.", valueName: "folder"))
-    var runDirectory: String = "runs"
+    @Option(name: .customLong("run-dir"), parsing: .unconditional, help: ArgumentHelp("Folder that holds run folders (default: runs).", valueName: "folder"))
+    var runDirectory: String?
 
     @Option(parsing: .unconditional, help: ArgumentHelp("Name of this run's folder (default: the date and time): one plain name of at most 255 bytes, without /, a leading dot or control characters.", valueName: "name"))
     var name: String?
@@ -42,12 +42,18 @@ struct TrainCommand: AsyncParsableCommand {
         if resume != nil && name != nil {
             throw ValidationError("--resume continues an existing run folder; leave out --name.")
         }
+        if resume != nil && runDirectory != nil {
+            throw ValidationError("--resume names the run folder itself (e.g. --resume runs/lr0.053); leave out --run-dir.")
+        }
+        if trainingOptions.patience != nil && dataOptions.validationFraction == 0 {
+            throw ValidationError("--patience watches validation accuracy, and --val 0 holds out no validation split; give --val a fraction above 0, or leave out --patience.")
+        }
     }
 
     /// The training these options ask for: settings left out keep the defaults or the resumed run's.
     var request: TrainingRequest {
         var request = TrainingRequest(command: ["mlplab"] + CommandLine.arguments.dropFirst())
-        (request.resume, request.runDirectory, request.name) = (resume, runDirectory, name)
+        (request.resume, request.runDirectory, request.name) = (resume, runDirectory ?? "runs", name)
         request.data = { [dataOptions] in dataOptions.configuration(base: $0) }
         request.training = { [trainingOptions] in trainingOptions.configuration(base: $0) }
         request.model = { [modelOptions] in modelOptions.configuration(base: $0) }

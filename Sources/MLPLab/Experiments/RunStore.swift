@@ -149,7 +149,10 @@ public final class RunStore {
         return StudyRun(label: request.label, result: result)
     }
 
+    /// A run that fails before its first file (a model too large for the machine) leaves no
+    /// folder behind that holds only its lock.
     private func train(_ record: RunRecord, in folder: RunFolder) throws -> RunResult {
+        defer { folder.discardIfUnstarted() }
         if !folder.hasRun { try RunFolder.checkHoldsNoOtherFiles(folder.path, fix: "Move them away, or choose another output.folder.") }
         return try Training.run(record, on: dataset, in: folder, report: reportOptions) { [onBatch] event in
             if case let .batch(epoch, batch, count) = event { onBatch?(epoch, batch, count) }

@@ -37,7 +37,7 @@ struct StudyText {
 
     var baseDescription: String {
         let model = ModelConfiguration(inputSize: dataset.featureCount, hiddenSizes: configuration.hiddenSizes, classCount: dataset.classCount)
-        return "\(model.shapeDescription), ReLU, torch init, SGD lr 0.01, batch 64, \(configuration.epochs) epochs, inputs ÷255, seed \(configuration.seed), \(subsetNote)"
+        return "\(model.shapeDescription), ReLU, torch init, SGD lr 0.01, batch 64, \(Format.count(configuration.epochs, "epoch")), inputs ÷255, seed \(configuration.seed), \(subsetNote)"
     }
 
     func part(_ number: Int, _ title: String, _ question: String, _ configuration: String, _ runs: [StudyRun],
@@ -201,8 +201,8 @@ struct StudyText {
         let o = run.result, t = o.record.training
         let target = 0.905
         let findings = [
-            "Best configuration, trained longer: lr \(Format.trimmed(t.optimizer.learningRate)), momentum \(t.optimizer.momentum), weight decay \(t.optimizer.weightDecay), cosine schedule over \(t.epochs) epochs, early stopping after \(t.patience ?? 0) epochs without improvement, \(o.splitSizes.train) training images.",
-            "It ran \(o.epochs.count) epochs\(o.stoppedEarly ? " (stopped early)" : ""), kept epoch \(o.bestEpoch.map(String.init) ?? "–") (validation \(Format.number(o.bestValidationAccuracy))): **test accuracy \(Format.number(o.testAccuracy))**.",
+            "Best configuration, trained longer: lr \(Format.trimmed(t.optimizer.learningRate)), momentum \(t.optimizer.momentum), weight decay \(t.optimizer.weightDecay), cosine schedule over \(Format.count(t.epochs, "epoch")), early stopping after \(Format.count(t.patience ?? 0, "epoch")) without improvement, \(o.splitSizes.train) training images.",
+            "It ran \(Format.count(o.epochs.count, "epoch"))\(o.stoppedEarly ? " (stopped early)" : ""), kept epoch \(o.bestEpoch.map(String.init) ?? "–") (validation \(Format.number(o.bestValidationAccuracy))): **test accuracy \(Format.number(o.testAccuracy))**.",
             dataset.name == FashionMNIST.name
                 ? (o.testAccuracy >= target ? "That meets the aim of \(target) for a plain MLP on Fashion-MNIST (published MLP results: 0.871–0.883)."
                                             : "That is \(Format.number(target - o.testAccuracy, digits: 3)) short of the aim of \(target) for a plain MLP (published MLP results: 0.871–0.883). PyTorch reached 0.901 with lr 0.05, momentum 0.9 and a cosine schedule over 40 epochs, and 0.903 adding weight decay 5e-4, on MLPLab's reference machine (an AMD EPYC, 2 cores; see the README, “What the study shows”): not measured in this run.")

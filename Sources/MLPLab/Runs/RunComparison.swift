@@ -4,7 +4,8 @@
 public struct RunComparison: Sendable {
     /// config.json's keys that describe the run's circumstances rather than decide its result: they
     /// differ between almost any two runs, so they are listed apart (see ``RunRecord``).
-    public static let recordedKeys: Set<String> = ["created", "command", "cpu", "engine", "instruction_set", "mlplab_version", "processes"]
+    public static let recordedKeys: Set<String> = ["created", "command", "cpu", "engine", "instruction_set", "mlplab_version", "processes",
+                                                   "compute.weight_orientations", "compute.fused_updates"]
 
     /// One key of config.json and its value in each run (nil where the run has none).
     public struct Difference: Equatable, Sendable {

@@ -3,6 +3,11 @@ import Foundation
 /// How MLPLab writes numbers for people, in the terminal and in reports: one place, so a loss
 /// reads the same in `train`'s lines, summary.md and the study.
 public enum Format {
+    /// "1 epoch", "3 epochs": a count with its noun, plural unless the count is 1.
+    public static func count(_ count: Int, _ noun: String) -> String {
+        "\(count) \(noun)\(count == 1 ? "" : "s")"
+    }
+
     /// `digits` decimals ("0.8412"); "–" for nil; "nan", "inf", "-inf" for non-finite values
     /// (never printf's "-nan").
     public static func number(_ value: Double?, digits: Int = 4) -> String {

@@ -60,7 +60,7 @@ extension RunFolder {
             .cannotContinue(path: path, epochs: done, reason: reason)
         }
         if stored.training.schedule == .cosine {
-            throw refuse("its cosine schedule lowered the rate to 0 over \(done) epochs, and more epochs would raise it again midway: that is not the run training.epochs \(record.training.epochs) gives. Start a new run with training.epochs \(record.training.epochs) and another run.name")
+            throw refuse("its cosine schedule lowered the rate to 0 over \(done) epoch\(done == 1 ? "" : "s"), and more epochs would raise it again midway: that is not the run training.epochs \(record.training.epochs) gives. Start a new run with training.epochs \(record.training.epochs) and another run.name")
         }
         let checkpoint = try readCheckpoint(for: stored, trainingSamples: trainingSamples)
         if let state = checkpoint?.state {

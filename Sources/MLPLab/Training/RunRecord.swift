@@ -94,9 +94,9 @@ public struct RunRecord: Codable, Equatable, Sendable {
     /// `firstDifference(from:epochsLast:)` in key order, `training.epochs` among the rest.
     public func firstDifference(from other: RunRecord) -> (field: String, stored: String, given: String)? {
         let parts: [(String, [String: String], [String: String])] = [
-            ("data", Self.flatten(data), Self.flatten(other.data)),
-            ("model", Self.flatten(model), Self.flatten(other.model)),
-            ("training", Self.flatten(training), Self.flatten(other.training)),
+            ("data", Self.flatten(data, booleansAsWords: true), Self.flatten(other.data, booleansAsWords: true)),
+            ("model", Self.flatten(model, booleansAsWords: true), Self.flatten(other.model, booleansAsWords: true)),
+            ("training", Self.flatten(training, booleansAsWords: true), Self.flatten(other.training, booleansAsWords: true)),
         ]
         for (prefix, mine, theirs) in parts {
             for key in Set(mine.keys).union(theirs.keys).sorted() where mine[key] != theirs[key] {
@@ -109,17 +109,26 @@ public struct RunRecord: Codable, Equatable, Sendable {
         return nil
     }
 
-    /// A value's JSON as "dotted.key" → value text (lists joined with commas).
-    static func flatten(_ value: some Encodable) -> [String: String] {
+    /// A value's JSON as "dotted.key" → value text (lists joined with commas). Booleans read 1
+    /// and 0, as `configurationKey` has always hashed them; `booleansAsWords` gives true and
+    /// false, as config.json spells them, for messages.
+    static func flatten(_ value: some Encodable, booleansAsWords: Bool = false) -> [String: String] {
         guard let data = try? JSONCoding.encode(value, pretty: false), let object = try? JSONSerialization.jsonObject(with: data) else { return [:] }
         var result: [String: String] = [:]
+        func text(_ value: Any) -> String {
+            // JSONSerialization gives booleans as NSNumbers of type "c".
+            if booleansAsWords, let number = value as? NSNumber, String(cString: number.objCType) == "c" {
+                return number.boolValue ? "true" : "false"
+            }
+            return "\(value)"
+        }
         func walk(_ value: Any, _ path: String) {
             if let map = value as? [String: Any] {
                 for (key, child) in map { walk(child, path.isEmpty ? key : "\(path).\(key)") }
             } else if let list = value as? [Any], !(list.first is [String: Any]) {
-                result[path] = list.map { "\($0)" }.joined(separator: ",")
+                result[path] = list.map(text).joined(separator: ",")
             } else {
-                result[path] = "\(value)"
+                result[path] = text(value)
             }
         }
         walk(object, "")

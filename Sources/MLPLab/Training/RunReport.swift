@@ -70,7 +70,7 @@ public enum RunReport {
         lines.append("")
         let kept = result.bestEpoch.map { "the weights of epoch \($0), best on validation (\(number(result.bestValidationAccuracy)))" } ?? "the weights after the last epoch"
         lines.append("**Train accuracy \(number(result.trainAccuracy)), test accuracy \(number(result.testAccuracy))** with \(kept) (`model.safetensors`; `last.safetensors` holds the last epoch's).")
-        if result.stoppedEarly { lines.append("Stopped early: validation accuracy did not improve for \(training.patience ?? 0) epochs.") }
+        if result.stoppedEarly { lines.append("Stopped early: validation accuracy did not improve for \(Format.count(training.patience ?? 0, "epoch")).") }
         if let divergence = result.divergence {
             lines.append("")
             lines.append("**Diverged**: \(divergence.summary(classCount: record.classNames.count)). \(named(divergence.diagnosis))")

@@ -81,9 +81,11 @@ extension RunRecord {
     /// seed 1, inputs ÷255": every setting of the optimizer and the loop, for summary.md and `train`.
     public var trainingDescription: String {
         let sgd = training.optimizer
-        return "lr \(sgd.learningRate)\(training.schedule == .constant ? "" : " (\(training.schedule.rawValue))"), momentum \(sgd.momentum)"
-            + "\(sgd.nesterov ? " (nesterov)" : "")\(sgd.dampening != 0 ? ", dampening \(sgd.dampening)" : ""), weight decay \(sgd.weightDecay), "
-            + "batch \(training.batchSize), \(training.epochs) epochs\(training.patience.map { ", patience \($0)" } ?? ""), seed \(training.seed), "
+        let epochs = Format.count(training.epochs, "epoch")
+        let patience = training.patience.map { ", patience \($0)" } ?? ""
+        let optimizer: String = "lr \(sgd.learningRate)\(training.schedule == .constant ? "" : " (\(training.schedule.rawValue))"), momentum \(sgd.momentum)"
+            + "\(sgd.nesterov ? " (nesterov)" : "")\(sgd.dampening != 0 ? ", dampening \(sgd.dampening)" : ""), weight decay \(sgd.weightDecay)"
+        return optimizer + ", batch \(training.batchSize), \(epochs)\(patience), seed \(training.seed), "
             + "inputs \(training.inputScaling == .raw ? "raw 0…255" : "÷255")"
     }
 

@@ -63,7 +63,7 @@ public struct TrainingState: CheckpointState {
     public func inconsistency(with record: RunRecord, trainingSamples: Int? = nil) -> String? {
         let epochs = history.count, batchSize = record.training.batchSize
         if epochs > record.training.epochs {
-            return "has \(epochs) epochs in 'history', more than config.json's 'training.epochs' (\(record.training.epochs))"
+            return "has \(Format.count(epochs, "epoch")) in 'history', more than config.json's 'training.epochs' (\(record.training.epochs))"
         }
         if record.data.validationFraction == 0, bestEpoch != nil || history.contains(where: { $0.validationAccuracy != nil }) {
             return "has a 'best_epoch' or 'validation_accuracy', but config.json's 'data.validation_fraction' is 0"

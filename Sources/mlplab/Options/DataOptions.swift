@@ -52,6 +52,9 @@ struct DataOptions: ParsableArguments {
     }
 
     func validate() throws {
+        if noCache && cacheDirectory != nil {
+            throw ValidationError("--no-cache reads and writes no cache, so --cache-dir would not be used; give one of them.")
+        }
         try checked { try configuration().validate() }
     }
 

@@ -32,6 +32,13 @@ struct CLITests {
         (["lr-find", "fashion-mnist", "--subset", "100", "--batch-size", "100"], "--batch-size must leave at least 10 batches"),
         (["lr-find", "fashion-mnist", "--subset", "300", "--hidden", "8", "--batch-size", "150"], "--batch-size must leave at least 10 batches"),
         (["lr-find", "fashion-mnist", "--steps", "5"], "--steps must be at least 10"),
+        // Options that contradict each other, or one that another makes unused: refused, never
+        // silently dropped.
+        (["train", "--resume", "runs/x", "--run-dir", "elsewhere"], "--resume names the run folder itself (e.g. --resume runs/lr0.053); leave out --run-dir."),
+        (["train", "--patience", "2", "--val", "0"], "--patience watches validation accuracy, and --val 0 holds out no validation split"),
+        (["study", "--full", "--subset", "100"], "--full trains Parts 3–11 on all training images and --subset on 100; give one of them."),
+        (["info", "--no-cache", "--cache-dir", "/tmp/c"], "--no-cache reads and writes no cache, so --cache-dir would not be used"),
+        (["train", "--no-cache", "--cache-dir", "/tmp/c"], "--no-cache reads and writes no cache"),
     ])
     func badOptionsAreRejected(arguments: [String], message: String) throws {
         let result = try Tool.run(arguments)

@@ -108,6 +108,18 @@ struct RunsCommandTests {
         #expect(help.status == 0 && help.stdout.contains("diff") && help.stdout.contains("list"))
     }
 
+    @Test("runs diff with a damaged run: a config.json that is not JSON is one line and exit 1; other damage is compared, named, and exits 1")
+    func diffWithDamagedRuns() throws {
+        let root = try RunFolderFixtures.make()
+        let unreadable = try Tool.run(["runs", "diff", root + "/a", root + "/broken-config"])
+        #expect(unreadable.status == 1 && unreadable.stdout.isEmpty, "\(unreadable.stdout)")
+        let lines = unreadable.stderr.split(separator: "\n")
+        #expect(lines.count == 1 && lines[0].contains(root + "/broken-config") && lines[0].contains("nothing to compare"), "\(unreadable.stderr)")
+        let partial = try Tool.run(["runs", "diff", root + "/a", root + "/broken-result"])
+        #expect(partial.status == 1, "\(partial.stderr)")
+        #expect(partial.stdout.contains("damaged"), "the damage is named with the comparison: \(partial.stdout)")
+    }
+
     @Test("a subfolder that cannot be read is named below the table (and on stderr with --json), never skipped in silence")
     func unreadableSubfolderIsNamed() throws {
         let root = try RunFolderFixtures.make()

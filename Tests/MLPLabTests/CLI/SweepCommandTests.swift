@@ -4,6 +4,16 @@ import Testing
 
 @Suite(.serialized, .enabled(if: TestSupport.fashionMNISTAvailable))
 struct SweepCommandTests {
+    @Test("a model too large for the machine stops the sweep with one line, leaving no run folder that holds only a lock")
+    func tooLargeModelLeavesNoRunFolder() throws {
+        let output = try TestSupport.temporaryDirectory().path + "/sweep"
+        let result = try Tool.run(["sweep", "fashion-mnist", "--hidden", "500000,500000", "--epochs", "1", "-o", output])
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.stderr.contains("Choose smaller --hidden widths"), "\(result.stderr)")
+        let runs = (try? FileManager.default.contentsOfDirectory(atPath: output + "/runs")) ?? []
+        #expect(runs.isEmpty, "left behind: \(runs)")
+    }
+
     @Test("a sweep over a range trains each value once, prints a table, and reuses on a second run")
     func sweepRange() throws {
         let output = try TestSupport.temporaryDirectory().path + "/sweep"

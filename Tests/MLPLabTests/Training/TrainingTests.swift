@@ -65,6 +65,12 @@ struct TrainingTests {
         #expect(throws: CheckpointError.configurationDiffers(path: root + "/r", field: "training.optimizer.learning_rate", stored: "0.05", given: "0.1")) {
             try Training.run(Self.record(epochs: 1, learningRate: 0.1), on: Self.dataset, in: try RunFolder(path: root + "/r"))
         }
+        // A switch reads as config.json spells it, true or false, not 1 or 0.
+        var nesterov = Self.record(epochs: 1)
+        nesterov.training.optimizer.nesterov = true
+        #expect(throws: CheckpointError.configurationDiffers(path: root + "/r", field: "training.optimizer.nesterov", stored: "false", given: "true")) {
+            try Training.run(nesterov, on: Self.dataset, in: try RunFolder(path: root + "/r"))
+        }
     }
 
     @Test("a stored configuration meets the typed checks: an edited config.json is one error naming it, before any training")

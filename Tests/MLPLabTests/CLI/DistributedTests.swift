@@ -258,6 +258,36 @@ struct DistributedTests {
         #expect(Self.relativeDifference(a, b) <= 1e-5)
     }
 
+    /// Open MPI with every byte between ranks through sockets, as between two nodes: the TCP
+    /// transport alone (no shared memory), on the loopback interface (which it leaves out by
+    /// default).
+    static let overTCP = ["OMPI_MCA_btl": "tcp,self", "OMPI_MCA_btl_tcp_if_include": "lo"]
+
+    @Test("over TCP (btl tcp,self): 2 ranks train the model they train over shared memory, bit for bit; a rank killed mid-epoch ends the job within a minute, once, and --resume gives the uninterrupted model")
+    func overTCP() throws {
+        let runs = try TestSupport.temporaryDirectory().path
+        let arguments = Self.train + ["--epochs", "2", "--run-dir", runs]
+        let shared = try Self.spread(2, arguments + ["--name", "shared"])
+        #expect(shared.status == 0, "\(shared.stderr)")
+        let tcp = try Self.spread(2, arguments + ["--name", "tcp"], environment: Self.overTCP)
+        #expect(tcp.status == 0, "\(tcp.stderr)")
+        // Two ranks' sum is one addition whatever carries it.
+        #expect(try Self.parameters(runs + "/tcp/model.safetensors") == Self.parameters(runs + "/shared/model.safetensors"))
+        #expect(Self.same(try Self.json(runs + "/tcp/result.json"), try Self.json(runs + "/shared/result.json")))
+
+        // Rank 1 killed after batch 5 of epoch 2: rank 0 is then waiting in the next step's sum.
+        let clock = ContinuousClock(), start = clock.now
+        let killed = try Self.spread(2, arguments + ["--name", "cut"],
+                                     environment: Self.overTCP.merging(["MLPLAB_FAULT_KILL_AT": "2:5", "MLPLAB_FAULT_RANK": "1"]) { $1 })
+        #expect(clock.now - start < .seconds(60), "the job took \(clock.now - start) to end after a rank died")
+        #expect(killed.status != 0)
+        #expect(killed.stderr.contains("rank 1") && killed.stderr.contains("signal 9"), "mpirun names the rank that died: \(killed.stderr)")
+        #expect(try Self.metrics(runs + "/cut").count == 1, "the checkpoint of epoch 1 stays")
+        let again = try Self.spread(2, ["train", "--resume", runs + "/cut"], environment: Self.overTCP)
+        #expect(again.status == 0, "\(again.stderr)")
+        #expect(try Self.parameters(runs + "/cut/model.safetensors") == Self.parameters(runs + "/shared/model.safetensors"))
+    }
+
     @Test("a diverging data-parallel training stops every rank with exit 3 and rank 0's diagnosis, printed once")
     func divergenceStopsEveryRank() throws {
         let runs = try TestSupport.temporaryDirectory().path

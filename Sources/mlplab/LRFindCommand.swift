@@ -28,7 +28,7 @@ struct LRFindCommand: AsyncParsableCommand {
 
     var training: TrainingConfiguration {
         var training = runOptions.configuration()
-        training.optimizer = SGDConfiguration(learningRate: start, momentum: momentum)
+        training.optimizer = OptimizerConfiguration(learningRate: start, momentum: momentum)
         training.batchSize = batchSize
         return training
     }

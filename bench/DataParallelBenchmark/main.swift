@@ -64,7 +64,7 @@ for (inputSize, hidden, classes) in [(4800, [3600, 2400, 1200], 52), (784, [588,
         var training = TrainingConfiguration()
         training.threads = threads
         training.batchSize = batch
-        training.optimizer = SGDConfiguration(learningRate: 0.001)
+        training.optimizer = OptimizerConfiguration(learningRate: 0.001)
         return TrainingRun(dataset: dataset, split: split, model: model, configuration: training, fuseUpdates: false,
                            communicator: communicator)
     }

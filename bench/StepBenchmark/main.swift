@@ -67,7 +67,7 @@ if let momentum = profiledMomentum {
     var trainingConfiguration = TrainingConfiguration()
     trainingConfiguration.threads = threads
     trainingConfiguration.precision = precision
-    trainingConfiguration.optimizer = SGDConfiguration(learningRate: 0.001, momentum: momentum)
+    trainingConfiguration.optimizer = OptimizerConfiguration(learningRate: 0.001, momentum: momentum)
     let run = TrainingRun(dataset: dataset, split: DatasetSplit(train: Array(0..<count), validation: [], test: []),
                           model: configuration, configuration: trainingConfiguration,
                           compute: .measured(model: configuration, training: trainingConfiguration, rows: 64))
@@ -112,7 +112,7 @@ for (inputSize, hidden, classes) in [(4800, [3600, 2400, 1200], 52), (784, [588,
     var sgdTraining = TrainingConfiguration()
     sgdTraining.threads = threads
     sgdTraining.precision = precision
-    sgdTraining.optimizer = SGDConfiguration(learningRate: 0.001)
+    sgdTraining.optimizer = OptimizerConfiguration(learningRate: 0.001)
     let measuredPlan = ComputePlan.measured(model: configuration, training: sgdTraining, rows: batch)
     planLines.append("\(configuration.shapeDescription), plain SGD: \(measuredPlan.summary)")
 
@@ -178,7 +178,7 @@ for (inputSize, hidden, classes) in [(4800, [3600, 2400, 1200], 52), (784, [588,
         var trainingConfiguration = TrainingConfiguration()
         trainingConfiguration.threads = threads
         trainingConfiguration.precision = precision
-        trainingConfiguration.optimizer = SGDConfiguration(learningRate: 0.001, momentum: momentum)
+        trainingConfiguration.optimizer = OptimizerConfiguration(learningRate: 0.001, momentum: momentum)
 
         /// Median step time and allocations per step (after 3 warm-up steps that make the primitives).
         func measure(_ plan: ComputePlan) -> (seconds: Double, allocations: Double) {

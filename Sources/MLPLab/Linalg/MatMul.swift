@@ -14,7 +14,7 @@ import COpenMP
 /// and `accumulate` the optimizer's update folds into the weight-gradient product:
 /// `S = (1 − lr·λ)·S − lr·(xᵀ·dz)` (S = Wᵀ, as training stores the weight) is one product, no
 /// gradient buffer written or read again (see ``WeightUpdate``, which
-/// ``SGD/weightUpdate(_:parameters:learningRate:)`` builds).
+/// ``Optimizer/weightUpdate(_:parameters:learningRate:)`` builds).
 ///
 /// oneDNN picks its kernel from the CPU's features (AVX2, AVX-512,
 /// AMX) on its own; `implementationName(…)` reports the one it chose. A primitive is created

@@ -142,7 +142,7 @@ public struct Linear: Sendable, Equatable {
 /// What the engine writes in place of a weight gradient when the optimizer's update is fused
 /// into the weight-gradient product: `destination = scale · dL/dW + accumulate · destination`,
 /// `destination` being the weights themselves (plain SGD). Made by
-/// ``SGD/weightUpdate(_:parameters:learningRate:)``.
+/// ``Optimizer/weightUpdate(_:parameters:learningRate:)``.
 public struct WeightUpdate {
     /// The weight matrix as stored (in its layer's ``WeightOrientation``), read and overwritten in
     /// place.
@@ -153,7 +153,7 @@ public struct WeightUpdate {
     public var accumulate: Float
 
     /// An update `destination = scale · dL/dW + accumulate · destination`;
-    /// ``SGD/weightUpdate(_:parameters:learningRate:)`` fills in the factors.
+    /// ``Optimizer/weightUpdate(_:parameters:learningRate:)`` fills in the factors.
     public init(destination: UnsafeMutablePointer<Float>, scale: Float, accumulate: Float) {
         self.destination = destination
         self.scale = scale

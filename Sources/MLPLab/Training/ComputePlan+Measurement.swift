@@ -85,7 +85,7 @@ public struct LayerTimings: Codable, Equatable, Sendable {
             for i in 0..<buffer.count { buffer.base[i] = generator.nextFloat(in: -0.05, 0.05) }
         }
         let input = Matrix(x.base, rows: rows, columns: inputSize), outputGradient = Matrix(dz.base, rows: rows, columns: outputSize)
-        let sgd = SGD(configuration: SGDConfiguration(learningRate: 0), parameterCount: parameters.count)
+        let sgd = Optimizer(configuration: OptimizerConfiguration(learningRate: 0), parameterCount: parameters.count)
         let clock = ContinuousClock()
         func seconds(_ body: () -> Void) -> Double {
             let start = clock.now

@@ -45,7 +45,7 @@ extension Divergence {
     /// A rate to try after a divergence from too large a step: a quarter of the rate, but never
     /// an effective step (lr/(1−momentum)) above 0.1, where the assignment's models train; so
     /// a learning rate of 1e308 gets 0.1, not 2.5e307.
-    static func suggestedRate(_ sgd: SGDConfiguration) -> Double {
+    static func suggestedRate(_ sgd: OptimizerConfiguration) -> Double {
         min(sgd.learningRate / 4, 0.1 * (1 - min(sgd.momentum, 0.999)))
     }
 }

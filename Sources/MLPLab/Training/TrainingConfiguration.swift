@@ -1,9 +1,9 @@
 /// Everything that decides a training's result besides the data and the model's shape.
 ///
-/// Defaults are the assignment's: SGD lr 0.01, batch 64, 10 epochs, inputs ÷ 255.
+/// Defaults are the assignment's: Optimizer lr 0.01, batch 64, 10 epochs, inputs ÷ 255.
 public struct TrainingConfiguration: Codable, Equatable, Sendable {
     /// SGD's settings; the assignment's plain SGD at lr 0.01 by default.
-    public var optimizer = SGDConfiguration()
+    public var optimizer = OptimizerConfiguration()
     /// Samples per step; 64, the assignment's, by default. The last batch of an epoch takes what is
     /// left, so it may be smaller.
     public var batchSize = 64
@@ -25,7 +25,7 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     /// The number format of the products (asked for; `TrainingRun.precision` is what the CPU gave).
     public var precision = Precision.float32
 
-    /// The assignment's settings: SGD lr 0.01, batch 64, 10 epochs, seed 1, inputs ÷255, one
+    /// The assignment's settings: Optimizer lr 0.01, batch 64, 10 epochs, seed 1, inputs ÷255, one
     /// thread, a constant rate, float32 products, no early stopping, and a stop on divergence.
     public init() {}
 
@@ -37,7 +37,7 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     /// trained in float32).
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        optimizer = try container.decode(SGDConfiguration.self, forKey: .optimizer)
+        optimizer = try container.decode(OptimizerConfiguration.self, forKey: .optimizer)
         batchSize = try container.decode(Int.self, forKey: .batchSize)
         epochs = try container.decode(Int.self, forKey: .epochs)
         seed = try container.decode(UInt64.self, forKey: .seed)
@@ -60,7 +60,7 @@ extension TrainingConfiguration {
     public static let maximumThreads = 1024
 
     /// Throws ``ConfigurationError`` for a setting no training can run with: the optimizer's
-    /// (see `SGDConfiguration.validate`), a batch size, epoch count or thread count outside its
+    /// (see `OptimizerConfiguration.validate`), a batch size, epoch count or thread count outside its
     /// range, a patience below 1.
     public func validate() throws {
         try optimizer.validate()
@@ -71,7 +71,7 @@ extension TrainingConfiguration {
     }
 }
 
-extension SGDConfiguration {
+extension OptimizerConfiguration {
     /// Throws ``ConfigurationError`` for settings torch.optim.SGD refuses or that cannot train: a
     /// learning rate that is not a positive finite number, momentum outside 0…<1, a negative or
     /// infinite weight decay, dampening outside 0…1, Nesterov without momentum or with dampening.

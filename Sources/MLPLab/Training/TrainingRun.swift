@@ -14,7 +14,7 @@ public final class TrainingRun {
     /// The network being trained; its parameters change with every step.
     public let model: MLP
     /// The SGD state: momentum buffer and step count.
-    public let optimizer: SGD
+    public let optimizer: Optimizer
     /// The matrix-product engine, at `precision`.
     public let engine: MatMul
     /// Every buffer the step and the evaluation use, allocated once for
@@ -104,7 +104,7 @@ public final class TrainingRun {
         self.compute = compute
         model = MLP(configuration: modelConfiguration, orientations: compute.weightOrientations)
         model.initialize(seed: configuration.seed)
-        optimizer = SGD(configuration: configuration.optimizer, parameterCount: modelConfiguration.parameterCount)
+        optimizer = Optimizer(configuration: configuration.optimizer, parameterCount: modelConfiguration.parameterCount)
         parallel = communicator.flatMap { $0.size > 1 ? DataParallel(communicator: $0, model: modelConfiguration) : nil }
         plan = UpdatePlan(layers: model.layers, fusable: compute.fusedUpdates, optimizer: optimizer, enabled: fuseUpdates && parallel == nil)
         weightUpdates = Array(repeating: nil, count: model.layers.count)

@@ -1,7 +1,7 @@
-/// Which layers' weight updates the engine folds into their weight-gradient products (see ``SGD``),
+/// Which layers' weight updates the engine folds into their weight-gradient products (see ``Optimizer``),
 /// decided once per training from its ``ComputePlan``.
 ///
-/// Only plain SGD folds (see ``SGD`` for why momentum does not), and only alone (a data-parallel
+/// Only plain SGD folds (see ``Optimizer`` for why momentum does not), and only alone (a data-parallel
 /// gradient must exist to be summed). Folding saves the optimizer's pass over the weights
 /// (reading ∇ and θ, writing θ: 12 bytes per weight), but the gradient norm then needs two
 /// batch × batch Gram products (`Linear.weightGradientSquaredNorm`): 2·batch²·(in + out) flops,
@@ -13,7 +13,7 @@
 public struct UpdatePlan: Sendable, Equatable {
     /// Per layer: whether its weight update is fused.
     public let fusedLayers: [Bool]
-    /// Parameter ranges `SGD.step` updates from stored gradients: all biases and unfused weights.
+    /// Parameter ranges `Optimizer.step` updates from stored gradients: all biases and unfused weights.
     public let plainRanges: [Range<Int>]
     /// Weight ranges the products update.
     public let fusedRanges: [Range<Int>]
@@ -32,7 +32,7 @@ public struct UpdatePlan: Sendable, Equatable {
 
     /// The plan for `layers`: layer i fused when `fusable[i]` (the ``ComputePlan``'s choice), the
     /// optimizer allows it and `enabled`.
-    public init(layers: [Linear], fusable: [Bool], optimizer: SGD, enabled: Bool) {
+    public init(layers: [Linear], fusable: [Bool], optimizer: Optimizer, enabled: Bool) {
         precondition(fusable.count == layers.count, "UpdatePlan: \(fusable.count) choices for \(layers.count) layers")
         let fused = fusable.map { enabled && optimizer.canFuse && $0 }
         fusedLayers = fused

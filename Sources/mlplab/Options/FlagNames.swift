@@ -11,7 +11,7 @@ public enum FlagNames {
     /// A switch that sets a key to one value is listed with that value
     /// ("training.input_scaling raw").
     public static let flags: [String: String] = [
-        // training: TrainingConfiguration and its SGDConfiguration
+        // training: TrainingConfiguration and its OptimizerConfiguration
         "training.optimizer.learning_rate": "--lr", "training.optimizer.momentum": "--momentum",
         "training.optimizer.weight_decay": "--weight-decay", "training.optimizer.dampening": "--dampening",
         "training.optimizer.nesterov": "--nesterov", "training.batch_size": "--batch-size", "training.epochs": "--epochs",

@@ -77,7 +77,7 @@ struct FlagNamesTests {
     @Test("a stored record's error quotes every key its rule names, so the terminal shows them as the file's, not as flags")
     func storedRecordErrorKeepsItsKeys() {
         var training = TrainingConfiguration()
-        training.optimizer = SGDConfiguration(learningRate: 0.1, momentum: 0, nesterov: true)
+        training.optimizer = OptimizerConfiguration(learningRate: 0.1, momentum: 0, nesterov: true)
         do {
             try training.validate()
             Issue.record("nesterov without momentum was accepted")

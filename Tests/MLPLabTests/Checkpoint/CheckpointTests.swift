@@ -14,7 +14,7 @@ struct CheckpointTests {
         let model = ModelConfiguration(inputSize: 64, hiddenSizes: [8], classCount: 4)
         var configuration = TrainingConfiguration()
         configuration.epochs = 2
-        configuration.optimizer = SGDConfiguration(learningRate: 0.05, momentum: 0.9)
+        configuration.optimizer = OptimizerConfiguration(learningRate: 0.05, momentum: 0.9)
         let run = TrainingRun(dataset: dataset, split: split, model: model, configuration: configuration)
         try run.train()
         let path = try TestSupport.temporaryDirectory().appendingPathComponent("checkpoint.safetensors").path
@@ -55,7 +55,7 @@ struct CheckpointTests {
         data.validationFraction = 0.1
         var training = TrainingConfiguration()
         training.epochs = 2
-        training.optimizer = SGDConfiguration(learningRate: 0.05, momentum: 0.9)
+        training.optimizer = OptimizerConfiguration(learningRate: 0.05, momentum: 0.9)
         let record = RunRecord(data: data, dataset: dataset, model: ModelConfiguration(inputSize: 64, hiddenSizes: [8], classCount: 4),
                                training: training)
         let split = try DatasetSplit.make(for: dataset, data: data, seed: 1)

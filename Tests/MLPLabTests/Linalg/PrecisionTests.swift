@@ -163,7 +163,7 @@ struct PrecisionTests {
             var configuration = TrainingConfiguration()
             configuration.batchSize = 16
             configuration.epochs = 3
-            configuration.optimizer = SGDConfiguration(learningRate: 0.05, momentum: 0.9)
+            configuration.optimizer = OptimizerConfiguration(learningRate: 0.05, momentum: 0.9)
             configuration.precision = precision
             let run = TrainingRun(dataset: dataset, split: split, model: model, configuration: configuration)
             try run.train()

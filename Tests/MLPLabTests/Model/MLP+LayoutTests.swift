@@ -87,7 +87,7 @@ struct LayoutTests {
         var training = TrainingConfiguration()
         training.epochs = 2
         training.batchSize = 16
-        training.optimizer = SGDConfiguration(learningRate: 0.1, momentum: 0.9)
+        training.optimizer = OptimizerConfiguration(learningRate: 0.1, momentum: 0.9)
         let model = ModelConfiguration(inputSize: 64, hiddenSizes: [5], classCount: 4)
         let plan = ComputePlan.uniform(orientation, layers: 2)
         let run = TrainingRun(dataset: dataset, split: split, model: model, configuration: training, compute: plan)
@@ -122,7 +122,7 @@ struct LayoutTests {
         let labels = [2, 0, 1, 2]
         let workspace = Workspace(configuration: configuration, capacity: rows)
         let engine = MatMul()
-        let sgd = SGD(configuration: SGDConfiguration(learningRate: lr), parameterCount: configuration.parameterCount)
+        let sgd = Optimizer(configuration: OptimizerConfiguration(learningRate: lr), parameterCount: configuration.parameterCount)
         let reference = ReferenceMLP(sizes: configuration.layerSizes, activation: .tanh)
         var theta = model.pyTorchParameters.map(Double.init)
         let x = inputs.array.map(Double.init)

@@ -47,7 +47,7 @@ struct ParallelTests {
     /// Runs the step `context` points at (a `Step`).
     static func runStep(_ context: UnsafeMutableRawPointer) {
         let step = context.assumingMemoryBound(to: Step.self)
-        let sgd = SGD(configuration: SGDConfiguration(learningRate: 0.5, weightDecay: 0.01), parameterCount: step.pointee.parameters.count)
+        let sgd = Optimizer(configuration: OptimizerConfiguration(learningRate: 0.5, weightDecay: 0.01), parameterCount: step.pointee.parameters.count)
         step.pointee.norm = sgd.step(parameters: step.pointee.parameters, gradients: step.pointee.gradients, threads: 4)
     }
 

@@ -20,7 +20,7 @@ enum RunFolderFixtures {
         training.epochs = epochs
         training.batchSize = 16
         training.patience = patience
-        training.optimizer = SGDConfiguration(learningRate: learningRate, momentum: 0.9)
+        training.optimizer = OptimizerConfiguration(learningRate: learningRate, momentum: 0.9)
         return RunRecord(data: data, dataset: dataset, model: ModelConfiguration(inputSize: 64, hiddenSizes: [24], classCount: 4),
                          training: training)
     }

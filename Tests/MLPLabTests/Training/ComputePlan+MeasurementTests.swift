@@ -48,7 +48,7 @@ struct ComputePlanMeasurementTests {
         let cache = try TestSupport.temporaryDirectory().path
         let model = ModelConfiguration(inputSize: 40, hiddenSizes: [24, 16], classCount: 3)
         var training = TrainingConfiguration()
-        training.optimizer = SGDConfiguration(learningRate: 0.1)
+        training.optimizer = OptimizerConfiguration(learningRate: 0.1)
         let first = ComputePlan.measured(model: model, training: training, rows: 8, cacheDirectory: cache)
         try first.validate(for: model)
         let file = cache + "/compute-timings/timings.json"

@@ -16,7 +16,7 @@ struct ComputePlanTests {
         var training = TrainingConfiguration()
         training.epochs = epochs
         training.batchSize = 8
-        training.optimizer = SGDConfiguration(learningRate: 0.05)
+        training.optimizer = OptimizerConfiguration(learningRate: 0.05)
         let model = ModelConfiguration(inputSize: 64, hiddenSizes: [96, 48], classCount: 4)
         var record = RunRecord(data: data, dataset: dataset, model: model, training: training)
         record.compute = compute

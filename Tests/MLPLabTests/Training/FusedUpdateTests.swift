@@ -68,7 +68,7 @@ struct FusedUpdateTests {
         let assignment = MLP.layout(configuration)
         let standard = ComputePlan.standard(model: configuration, rows: 64)
         #expect(standard.weightOrientations == [.inOut, .inOut, .inOut, .inOut])
-        let plain = SGD(configuration: SGDConfiguration(learningRate: 0.01), parameterCount: 1)
+        let plain = Optimizer(configuration: OptimizerConfiguration(learningRate: 0.01), parameterCount: 1)
         let plan = UpdatePlan(layers: assignment, fusable: standard.fusedUpdates, optimizer: plain, enabled: true)
         #expect(plan.fusedLayers == [true, true, true, false])
         let total = assignment.last!.biasRange.upperBound
@@ -76,7 +76,7 @@ struct FusedUpdateTests {
         for range in plan.plainRanges + plan.fusedRanges { for i in range { covered[i] += 1 } }
         #expect(covered.allSatisfy { $0 == 1 })
 
-        let momentum = SGD(configuration: SGDConfiguration(learningRate: 0.01, momentum: 0.9), parameterCount: 1)
+        let momentum = Optimizer(configuration: OptimizerConfiguration(learningRate: 0.01, momentum: 0.9), parameterCount: 1)
         #expect(UpdatePlan(layers: assignment, fusable: standard.fusedUpdates, optimizer: momentum, enabled: true).fusedLayers.allSatisfy { !$0 })
         #expect(UpdatePlan(layers: assignment, fusable: standard.fusedUpdates, optimizer: plain, enabled: false).plainRanges == [0..<total])
         let small = ModelConfiguration(inputSize: 784, hiddenSizes: [588, 392, 196], classCount: 10)
@@ -96,7 +96,7 @@ struct FusedUpdateTests {
         var configuration = TrainingConfiguration()
         configuration.batchSize = 8
         configuration.epochs = 2
-        configuration.optimizer = SGDConfiguration(learningRate: 0.05, weightDecay: weightDecay)
+        configuration.optimizer = OptimizerConfiguration(learningRate: 0.05, weightDecay: weightDecay)
         let fused = TrainingRun(dataset: dataset, split: split, model: model, configuration: configuration)
         let plain = TrainingRun(dataset: dataset, split: split, model: model, configuration: configuration, fuseUpdates: false)
         #expect(fused.plan.fusedLayers == [true, true, false])

@@ -18,7 +18,7 @@ struct LearningRateScheduleTests {
         var configuration = TrainingConfiguration()
         configuration.epochs = 3
         configuration.schedule = .cosine
-        configuration.optimizer = SGDConfiguration(learningRate: 0.2)
+        configuration.optimizer = OptimizerConfiguration(learningRate: 0.2)
         let dataset = SyntheticData.quadrants()
         let split = try DatasetSplit.make(for: dataset, testFraction: 0.2, validationFraction: 0.1, seed: 1)
         let run = TrainingRun(dataset: dataset, split: split, model: ModelConfiguration(inputSize: 64, hiddenSizes: [8], classCount: 4),

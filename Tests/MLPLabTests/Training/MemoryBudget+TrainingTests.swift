@@ -8,7 +8,7 @@ struct MemoryBudgetTests {
     func bytes(momentum: Double = 0, precision: Precision = .float32, batch: Int = 64, validation: Bool = false) -> Double {
         var training = TrainingConfiguration()
         training.batchSize = batch
-        training.optimizer = SGDConfiguration(learningRate: 0.01, momentum: momentum)
+        training.optimizer = OptimizerConfiguration(learningRate: 0.01, momentum: momentum)
         training.precision = precision
         return MemoryBudget.trainingBytes(model: model, training: training, validation: validation)
     }

@@ -17,7 +17,7 @@ struct RunContinuationTests {
         training.batchSize = batchSize
         training.schedule = schedule
         training.patience = patience
-        training.optimizer = SGDConfiguration(learningRate: learningRate, momentum: 0.9)
+        training.optimizer = OptimizerConfiguration(learningRate: learningRate, momentum: 0.9)
         let model = ModelConfiguration(inputSize: 64, hiddenSizes: [24], classCount: 4)
         return RunRecord(data: data, dataset: dataset, model: model, training: training)
     }

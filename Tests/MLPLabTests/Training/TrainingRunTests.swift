@@ -9,7 +9,7 @@ struct TrainingRunTests {
         configuration.threads = threads
         configuration.seed = seed
         configuration.batchSize = 32
-        configuration.optimizer = SGDConfiguration(learningRate: 0.1, momentum: 0.9)
+        configuration.optimizer = OptimizerConfiguration(learningRate: 0.1, momentum: 0.9)
         configure(&configuration)
         let split = try DatasetSplit.make(for: dataset, testFraction: 0.2, validationFraction: 0.1, seed: seed)
         let model = ModelConfiguration(inputSize: dataset.featureCount, hiddenSizes: hidden, classCount: dataset.classCount)
@@ -48,7 +48,7 @@ struct TrainingRunTests {
     func zeroInitializationOnlyTrainsTheLastBias() throws {
         var configuration = TrainingConfiguration()
         configuration.epochs = 2
-        configuration.optimizer = SGDConfiguration(learningRate: 0.1)
+        configuration.optimizer = OptimizerConfiguration(learningRate: 0.1)
         let dataset = SyntheticData.quadrants()
         let split = try DatasetSplit.make(for: dataset, testFraction: 0.2, validationFraction: 0, seed: 1)
         let model = ModelConfiguration(inputSize: 64, hiddenSizes: [8, 8], classCount: 4, initialization: .zero)
@@ -68,7 +68,7 @@ struct TrainingRunTests {
         var configuration = TrainingConfiguration()
         configuration.epochs = 3
         configuration.inputScaling = .raw
-        configuration.optimizer = SGDConfiguration(learningRate: 0.05)
+        configuration.optimizer = OptimizerConfiguration(learningRate: 0.05)
         let dataset = try FashionMNIST.load(directory: FashionMNIST.resolveDirectory(nil))
         let split = try DatasetSplit.make(for: dataset, testFraction: 0.2, validationFraction: 0.1, trainLimit: 5000, seed: 1)
         let run = TrainingRun(dataset: dataset, split: split, model: ModelConfiguration(inputSize: 784, classCount: 10),
@@ -87,7 +87,7 @@ struct TrainingRunTests {
         var configuration = TrainingConfiguration()
         configuration.epochs = 3
         configuration.threads = 2
-        configuration.optimizer = SGDConfiguration(learningRate: 0.05, momentum: 0.9)
+        configuration.optimizer = OptimizerConfiguration(learningRate: 0.05, momentum: 0.9)
         let split = try DatasetSplit.make(for: dataset, testFraction: 0.2, validationFraction: 0.1, trainLimit: 6000, seed: 1)
         #expect(split.train.count == 6000 && split.validation.count == 6000 && split.test.count == 10_000)
         let model = ModelConfiguration(inputSize: 784, hiddenSizes: [256, 128], classCount: 10)

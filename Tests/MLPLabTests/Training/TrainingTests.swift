@@ -13,7 +13,7 @@ struct TrainingTests {
         var training = TrainingConfiguration()
         training.epochs = epochs
         training.batchSize = 16
-        training.optimizer = SGDConfiguration(learningRate: learningRate, momentum: 0.9)
+        training.optimizer = OptimizerConfiguration(learningRate: learningRate, momentum: 0.9)
         let model = ModelConfiguration(inputSize: 64, hiddenSizes: [24], classCount: 4)
         return RunRecord(data: data, dataset: dataset, model: model, training: training)
     }

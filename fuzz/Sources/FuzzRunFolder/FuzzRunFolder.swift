@@ -26,7 +26,7 @@ func record(momentum: Double) -> RunRecord {
     var training = TrainingConfiguration()
     training.epochs = 3
     training.batchSize = 4
-    training.optimizer = SGDConfiguration(learningRate: 0.01, momentum: momentum)
+    training.optimizer = OptimizerConfiguration(learningRate: 0.01, momentum: momentum)
     return RunRecord(data: data, dataset: dataset, model: ModelConfiguration(inputSize: 784, hiddenSizes: [8], classCount: 10), training: training)
 }
 let records = [record(momentum: 0), record(momentum: 0.9)]

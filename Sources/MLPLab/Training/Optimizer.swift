@@ -1,6 +1,6 @@
 /// The hyperparameters of stochastic gradient descent, named and defaulted as `torch.optim.SGD`
 /// with the assignment's values (lr 0.01, no momentum, no weight decay).
-public struct SGDConfiguration: Codable, Equatable, Sendable {
+public struct OptimizerConfiguration: Codable, Equatable, Sendable {
     /// The base step size lr; 0.01 by default, the assignment's. A schedule scales it per epoch.
     public var learningRate: Double = 0.01
     /// Momentum factor, 0 ≤ momentum < 1; 0 (none) by default, as in torch.
@@ -45,9 +45,9 @@ public struct SGDConfiguration: Codable, Equatable, Sendable {
 /// one of them. Measured (AMD EPYC, 2 cores, AVX2, 3600×64·64×4800): folding b = 0.9·b + ∇ into the
 /// product took 38 ms against 16 ms for the bare product (oneDNN 2.6 applies a sum scale other
 /// than 1 in a second pass), more than the plain pass it would replace.
-public final class SGD {
+public final class Optimizer {
     /// The hyperparameters; a step's `learningRate` argument, when given, replaces the rate here.
-    public let configuration: SGDConfiguration
+    public let configuration: OptimizerConfiguration
     /// The momentum buffer b, in the parameters' layout (empty without momentum).
     public let momentumBuffer: FloatBuffer
     /// Steps taken; the first step initializes b.
@@ -57,14 +57,14 @@ public final class SGD {
 
     /// An optimizer for `parameterCount` parameters. The momentum buffer is allocated (zeroed) only
     /// when momentum is not 0, so plain SGD costs no memory beyond the gradients.
-    public init(configuration: SGDConfiguration, parameterCount: Int) {
+    public init(configuration: OptimizerConfiguration, parameterCount: Int) {
         self.configuration = configuration
         momentumBuffer = FloatBuffer(count: configuration.momentum != 0 ? parameterCount : 0)
     }
 
     /// Restores the state a checkpoint saved.
     public func restore(stepCount: Int, momentum: [Float]) {
-        precondition(momentum.count == momentumBuffer.count, "SGD.restore: momentum has the wrong size")
+        precondition(momentum.count == momentumBuffer.count, "Optimizer.restore: momentum has the wrong size")
         self.stepCount = stepCount
         if !momentum.isEmpty { momentumBuffer.copy(from: momentum) }
     }
@@ -82,7 +82,7 @@ public final class SGD {
     /// What the weight-gradient product of the weights at `range` should write for this step
     /// instead of the gradient: θ = (1 − lr·weightDecay)·θ − lr·∇.
     public func weightUpdate(_ range: Range<Int>, parameters: FloatBuffer, learningRate: Double? = nil) -> WeightUpdate {
-        precondition(canFuse, "SGD.weightUpdate: momentum cannot be fused")
+        precondition(canFuse, "Optimizer.weightUpdate: momentum cannot be fused")
         let lr = Float(learningRate ?? configuration.learningRate)
         return WeightUpdate(destination: parameters.base + range.lowerBound, scale: -lr,
                             accumulate: 1 - lr * Float(configuration.weightDecay))
@@ -91,7 +91,7 @@ public final class SGD {
     /// The plain update over the whole buffer (no fused ranges). Returns ‖∇‖.
     @discardableResult
     public func step(parameters: FloatBuffer, gradients: FloatBuffer, learningRate: Double? = nil, threads: Int) -> Double {
-        precondition(parameters.count == gradients.count, "SGD.step: parameters and gradients differ in size")
+        precondition(parameters.count == gradients.count, "Optimizer.step: parameters and gradients differ in size")
         let squares = plainUpdate(0..<parameters.count, parameters: parameters, gradients: gradients,
                                   learningRate: learningRate, threads: threads)
         stepCount += 1
@@ -104,8 +104,8 @@ public final class SGD {
     @discardableResult
     public func step(parameters: FloatBuffer, gradients: FloatBuffer, plan: UpdatePlan, fusedSquares: Double,
                      learningRate: Double? = nil, threads: Int) -> Double {
-        precondition(parameters.count == gradients.count, "SGD.step: parameters and gradients differ in size")
-        precondition(plan.fusedRanges.isEmpty || canFuse, "SGD.step: a fused plan needs plain SGD")
+        precondition(parameters.count == gradients.count, "Optimizer.step: parameters and gradients differ in size")
+        precondition(plan.fusedRanges.isEmpty || canFuse, "Optimizer.step: a fused plan needs plain SGD")
         var squares = fusedSquares
         for range in plan.plainRanges {
             squares += plainUpdate(range, parameters: parameters, gradients: gradients, learningRate: learningRate, threads: threads)
@@ -126,7 +126,7 @@ public final class SGD {
             nesterov: configuration.nesterov, first: stepCount == 0)
         withUnsafeMutablePointer(to: &arguments) { pointer in
             Parallel.forEachChunk(range, threads: threads, context: UnsafeMutableRawPointer(pointer)) { context, chunk, lower, upper in
-                SGD.updateChunk(context!.assumingMemoryBound(to: PassArguments.self).pointee, chunk: chunk, lower..<upper)
+                Optimizer.updateChunk(context!.assumingMemoryBound(to: PassArguments.self).pointee, chunk: chunk, lower..<upper)
             }
         }
         // One partial sum of squares per chunk, added in chunk order: deterministic.

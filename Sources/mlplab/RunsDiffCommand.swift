@@ -6,7 +6,7 @@ struct RunsDiffCommand: ParsableCommand {
         commandName: "diff",
         abstract: "Show the settings in which two run folders differ, and both runs' final metrics.",
         discussion: """
-            Settings are config.json's key paths; those that only record the run's circumstances (created, command, cpu, engine, instruction_set, mlplab_version, processes) are named apart.
+            Settings are config.json's key paths; those that only record the run's circumstances (created, command, cpu, engine, instruction_set, mlplab_version, processes, and compute: the plan measured on the machine) are named apart.
 
             Examples:
               mlplab runs diff runs/a runs/b

@@ -6,7 +6,7 @@ struct RunsDiffCommand: ParsableCommand {
         commandName: "diff",
         abstract: "Show the settings in which two run folders differ, and both runs' final metrics.",
         discussion: """
-            Settings are config.json's key paths; those that only record the run's circumstances (created, command, cpu, engine, instruction_set, mlplab_version, processes, compute) are named apart. A damaged run is compared as far as its config.json reads, the damage named below, and the exit code is 1; a config.json that is not JSON at all leaves nothing to compare (one line, exit 1).
+            Settings are config.json's key paths; those that only record the run's circumstances (created, command, cpu, engine, instruction_set, mlplab_version, processes, and compute: the plan measured on the machine) are named apart. A damaged run is compared as far as its config.json reads, the damage named below, and the exit code is 1; a config.json that is not JSON at all leaves nothing to compare (one line, exit 1).
 
             Examples:
               mlplab runs diff runs/a runs/b

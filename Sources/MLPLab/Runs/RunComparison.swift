@@ -3,9 +3,15 @@
 /// their final metrics.
 public struct RunComparison: Sendable {
     /// config.json's keys that describe the run's circumstances rather than decide its result: they
-    /// differ between almost any two runs, so they are listed apart (see ``RunRecord``).
+    /// differ between almost any two runs, so they are listed apart (see ``RunRecord``). `compute`
+    /// (the plan measured on the machine, ``ComputePlan``) is an object: its keys below it count too.
     public static let recordedKeys: Set<String> = ["created", "command", "cpu", "engine", "instruction_set", "mlplab_version", "processes",
-                                                   "compute.weight_orientations", "compute.fused_updates"]
+                                                   "compute"]
+
+    /// Whether `key` (a key path of config.json) is one of `recordedKeys` or lies below one.
+    public static func isRecorded(_ key: String) -> Bool {
+        recordedKeys.contains(key) || recordedKeys.contains(String(key.prefix { $0 != "." }))
+    }
 
     /// One key of config.json and its value in each run (nil where the run has none).
     public struct Difference: Equatable, Sendable {
@@ -40,7 +46,7 @@ public struct RunComparison: Sendable {
         let mine = first.storedConfiguration?.leaves ?? [:], theirs = second.storedConfiguration?.leaves ?? [:]
         let all = Set(mine.keys).union(theirs.keys).sorted().filter { mine[$0] != theirs[$0] }
             .map { Difference(key: $0, first: mine[$0], second: theirs[$0]) }
-        differences = all.filter { !Self.recordedKeys.contains($0.key) }
-        recordedDifferences = all.filter { Self.recordedKeys.contains($0.key) }
+        differences = all.filter { !Self.isRecorded($0.key) }
+        recordedDifferences = all.filter { Self.isRecorded($0.key) }
     }
 }

@@ -44,9 +44,14 @@ extension JSONCoding {
         case let .typeMismatch(type, context): return "'\(key(context))' must be \(kind(type))"
         case let .dataCorrupted(context):
             guard !context.codingPath.isEmpty else { return "not valid JSON" }
-            // Foundation says "Cannot initialize T from invalid String value x": name x.
+            // Foundation says "Cannot initialize T from invalid String value x": name x, its
+            // start only when long (an edited file may hold any text there).
             let marker = "from invalid String value "
-            let given = context.debugDescription.range(of: marker).map { " (got '\(OneLine.escaped(String(context.debugDescription[$0.upperBound...])))')" }
+            let given = context.debugDescription.range(of: marker).map { range -> String in
+                let value = context.debugDescription[range.upperBound...]
+                let shown = value.count <= 40 ? String(value) : value.prefix(40) + "…"
+                return " (got '\(OneLine.escaped(shown))')"
+            }
             return "'\(key(context))' is not one of the values it may have\(given ?? "")"
         @unknown default: return "\(error)"
         }

@@ -160,6 +160,9 @@ extension ComputePlan {
             orientations.append(choice.orientation)
             fused.append(choice.fused)
         }
+        // Timings that could not be kept (timings.json a folder, a full disk) would be measured
+        // anew by the next run, which may then choose otherwise: the standard plan repeats.
+        guard !cache.writeFailed else { return standard(model: model, rows: rows) }
         return ComputePlan(weightOrientations: orientations, fusedUpdates: fused)
     }
 }
@@ -169,6 +172,8 @@ struct TimingCache {
     private let lock: FolderLock
     private let path: String
     private var entries: [String: LayerTimings]
+    /// Whether a measurement could not be written to the file (so the next run measures again).
+    private(set) var writeFailed = false
 
     /// Bumped when what is measured changes, so that older entries are measured again.
     static let version = 1
@@ -199,15 +204,17 @@ struct TimingCache {
         self.entries = entries
     }
 
-    /// The stored timings under `key`, or `measure()`'s, stored first (a write that fails only
-    /// means measuring again next time).
+    /// The stored timings under `key`, or `measure()`'s, stored first (a write that fails sets
+    /// `writeFailed`: the next run would measure again).
     mutating func timings(for key: String, measure: () -> LayerTimings) -> LayerTimings {
         if let stored = entries[key] { return stored }
         let measured = measure()
         entries[key] = measured
         let file = File(version: TimingCache.version, layers: entries.keys.sorted().map { Entry(key: $0, timings: entries[$0]!) })
-        if let data = try? JSONCoding.encode(file, pretty: true) {
-            try? AtomicFile.write(data, to: path)
+        do {
+            try AtomicFile.write(try JSONCoding.encode(file, pretty: true), to: path)
+        } catch {
+            writeFailed = true
         }
         return measured
     }

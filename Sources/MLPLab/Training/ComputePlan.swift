@@ -42,12 +42,17 @@ public struct ComputePlan: Codable, Equatable, Sendable {
     /// Throws ``ConfigurationError`` unless the plan has one entry per layer of `model`.
     public func validate(for model: ModelConfiguration) throws {
         let layers = model.layerSizes.count - 1
+        // The entries as given, or only their count when there are many (an edited file may hold
+        // any number): the message stays one readable line.
+        func given(_ entries: [String]) -> String {
+            entries.count <= 16 ? entries.joined(separator: ",") : "\(entries.count) entries"
+        }
         guard weightOrientations.count == layers else {
-            throw ConfigurationError(setting: "compute.weight_orientations", value: weightOrientations.map(\.rawValue).joined(separator: ","),
+            throw ConfigurationError(setting: "compute.weight_orientations", value: given(weightOrientations.map(\.rawValue)),
                                      rule: "must name one orientation (in_out or out_in) per layer, \(layers) for this model")
         }
         guard fusedUpdates.count == layers else {
-            throw ConfigurationError(setting: "compute.fused_updates", value: fusedUpdates.map { "\($0)" }.joined(separator: ","),
+            throw ConfigurationError(setting: "compute.fused_updates", value: given(fusedUpdates.map { "\($0)" }),
                                      rule: "must hold one true or false per layer, \(layers) for this model")
         }
     }

@@ -137,11 +137,30 @@ struct RunCatalogTests {
         let comparison = try RunComparison(root + "/a", root + "/sweep/lr-0.1")
         #expect(comparison.differences.map(\.key) == ["training.optimizer.learning_rate"])
         #expect(comparison.differences.first?.first == .number(0.05) && comparison.differences.first?.second == .number(0.1))
-        #expect(comparison.recordedDifferences.allSatisfy { RunComparison.recordedKeys.contains($0.key) })
+        #expect(comparison.recordedDifferences.allSatisfy { RunComparison.isRecorded($0.key) })
         let text = comparison.text
         #expect(text.contains("training.optimizer.learning_rate") && text.contains("0.8000") && text.contains("0.9000"), "\(text)")
         #expect(text.contains("test accuracy"))
         #expect(throws: RunQueryError.notARunFolder(root + "/sweep")) { try RunComparison(root + "/a", root + "/sweep") }
+    }
+
+    @Test("diff keeps a different compute plan (measured per machine, recorded not compared) apart from the settings")
+    func comparisonKeepsComputePlanApart() throws {
+        let root = try TestSupport.temporaryDirectory().path
+        var first = RunFolderFixtures.trained.finished
+        let layers = first.record.model.layerSizes.count - 1
+        first.record.compute = .uniform(.inOut, layers: layers)
+        var second = first
+        second.record.compute = ComputePlan(weightOrientations: Array(repeating: .outIn, count: layers),
+                                            fusedUpdates: Array(repeating: true, count: layers))
+        try RunFolderFixtures.writeFinished(first, in: root + "/a")
+        try RunFolderFixtures.writeFinished(second, in: root + "/b")
+        let comparison = try RunComparison(root + "/a", root + "/b")
+        #expect(comparison.differences.isEmpty, "\(comparison.differences.map(\.key))")
+        #expect(comparison.recordedDifferences.map(\.key) == ["compute.fused_updates", "compute.weight_orientations"])
+        #expect(comparison.text.contains("The runs' settings are the same."), "\(comparison.text)")
+        #expect(RunComparison.isRecorded("compute") && RunComparison.isRecorded("processes") && !RunComparison.isRecorded("computer"))
+        #expect(!RunComparison.isRecorded("training.threads"))
     }
 
     @Test("a result.json or metrics.jsonl that exists but cannot be read (a folder, a pipe, a dangling link) makes the run damaged, never unfinished")

@@ -92,5 +92,40 @@ struct ComputePlanMeasurementTests {
         let root = try TestSupport.temporaryDirectory().path
         try Data().write(to: URL(fileURLWithPath: root + "/file"))  // a file where the folder would go
         #expect(ComputePlan.measured(model: model, training: training, rows: 8, cacheDirectory: root + "/file") == .standard(model: model, rows: 8))
+        // The folder can be locked but timings.json cannot be written (a folder in its place):
+        // every run would measure anew, so the plan is the standard one too.
+        let unwritable = root + "/unwritable"
+        try FileManager.default.createDirectory(atPath: unwritable + "/compute-timings/timings.json", withIntermediateDirectories: true)
+        #expect(ComputePlan.measured(model: model, training: training, rows: 8, cacheDirectory: unwritable) == .standard(model: model, rows: 8))
+    }
+
+    @Test("timings that cannot be kept give the standard plan, even where the cache's other timings choose another")
+    func unkeptTimingsGiveStandard() throws {
+        let cache = try TestSupport.temporaryDirectory().path
+        let model = ModelConfiguration(inputSize: 40, hiddenSizes: [24], classCount: 3)
+        var training = TrainingConfiguration()
+        training.optimizer = OptimizerConfiguration(learningRate: 0.1)
+        _ = ComputePlan.measured(model: model, training: training, rows: 8, cacheDirectory: cache)
+        let file = cache + "/compute-timings/timings.json"
+        // [out, in] far faster for the first layer; the second layer's timings removed, so that
+        // they are measured again and written.
+        var json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: file))) as? [String: Any])
+        var layers = try #require(json["layers"] as? [[String: Any]])
+        #expect(layers.count == 2)
+        layers = layers.filter { ($0["key"] as? String)?.contains("40x24") == true }
+        #expect(layers.count == 1)
+        var timings = try #require(layers[0]["timings"] as? [String: Any])
+        timings["in_out"] = ["forward": 1.0, "input_gradient": 1.0, "weight_gradient": 1.0, "fused_update": 5.0]
+        timings["out_in"] = ["forward": 0.1, "input_gradient": 0.1, "weight_gradient": 0.1, "fused_update": 5.0]
+        layers[0]["timings"] = timings
+        json["layers"] = layers
+        try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: file))
+        #expect(ComputePlan.measured(model: model, training: training, rows: 8, cacheDirectory: cache).weightOrientations.first == .outIn)
+        json["layers"] = layers
+        try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: file))
+        // AtomicFile's temporary file cannot be made (a folder in its place): the write fails.
+        try FileManager.default.createDirectory(atPath: cache + "/compute-timings/.timings.json.tmp-\(getpid())/x",
+                                                withIntermediateDirectories: true)
+        #expect(ComputePlan.measured(model: model, training: training, rows: 8, cacheDirectory: cache) == .standard(model: model, rows: 8))
     }
 }

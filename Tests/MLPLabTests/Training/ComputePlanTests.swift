@@ -112,6 +112,32 @@ struct ComputePlanTests {
         #expect(a == b)
     }
 
+    @Test("a plan with many entries, or a long unknown orientation, is refused in one short line")
+    func longPlanIsNamedShortly() throws {
+        let model = ModelConfiguration(inputSize: 64, hiddenSizes: [96, 48], classCount: 4)
+        let long = ComputePlan(weightOrientations: Array(repeating: .inOut, count: 100_000), fusedUpdates: [false, false, false])
+        do {
+            try long.validate(for: model)
+            Issue.record("a plan of 100000 orientations passed")
+        } catch let error as ConfigurationError {
+            #expect(error.value == "100000 entries" && "\(error)".count < 200, "\(error)")
+        }
+        let few = ComputePlan(weightOrientations: [.inOut, .outIn], fusedUpdates: [false, false, false])
+        #expect(throws: ConfigurationError(setting: "compute.weight_orientations", value: "in_out,out_in",
+                                           rule: "must name one orientation (in_out or out_in) per layer, 3 for this model")) {
+            try few.validate(for: model)
+        }
+        let data = Data(#"{"weight_orientations": ["\#(String(repeating: "x", count: 5000))", "in_out", "in_out"], "fused_updates": [false, false, false]}"#.utf8)
+        do {
+            _ = try JSONCoding.decode(ComputePlan.self, from: data)
+            Issue.record("an unknown orientation was decoded")
+        } catch {
+            let problem = JSONCoding.problem(decoding: ComputePlan.self, from: data, error: error)
+            #expect(problem == "'weight_orientations[0]' is not one of the values it may have (got '\(String(repeating: "x", count: 40))…')",
+                    "\(problem)")
+        }
+    }
+
     @Test("a stored plan with an unknown orientation is refused as config.json, naming the file")
     func damagedPlanIsRefused() throws {
         let root = try TestSupport.temporaryDirectory().path

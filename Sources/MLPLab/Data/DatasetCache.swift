@@ -16,11 +16,14 @@ public struct DatasetCache: Sendable {
     /// The folder holding the entries, one `<key>.imagefolder` file each; created at the first write.
     public let directory: String
 
-    /// `~/.cache/mlplab` (or `$XDG_CACHE_HOME/mlplab`).
+    /// `~/.cache/mlplab` (or `$XDG_CACHE_HOME/mlplab`). An empty or relative `HOME` or
+    /// `XDG_CACHE_HOME` is not used (the cache would land in / or wherever the command runs):
+    /// the system's temporary folder takes its place.
     public static var defaultDirectory: String {
         let environment = ProcessInfo.processInfo.environment
-        if let xdg = environment["XDG_CACHE_HOME"], !xdg.isEmpty { return xdg + "/mlplab" }
-        return (environment["HOME"] ?? NSTemporaryDirectory()) + "/.cache/mlplab"
+        if let xdg = environment["XDG_CACHE_HOME"], xdg.hasPrefix("/") { return xdg + "/mlplab" }
+        if let home = environment["HOME"], home.hasPrefix("/") { return home + "/.cache/mlplab" }
+        return URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent(".cache/mlplab").path
     }
 
     static let magic = Array("MLPLABDS".utf8)

@@ -94,7 +94,7 @@ public struct LayerTimings: Codable, Equatable, Sendable {
         }
         var samples: [WeightOrientation: [[Double]]] = [.inOut: [], .outIn: []]
         var passes: [Double] = []
-        for round in 0...repeats {
+        for round in 0...max(repeats, 1) {
             for orientation in round % 2 == 0 ? [WeightOrientation.inOut, .outIn] : [.outIn, .inOut] {
                 let layer = Linear(inputSize: inputSize, outputSize: outputSize, offset: 0, orientation: orientation)
                 // lr 0: the fused product leaves the weights as they are, so every round times the same values.
@@ -138,7 +138,11 @@ extension ComputePlan {
     /// Measuring takes a fraction of a second for the assignment's network. When the cache
     /// cannot be used (no `cacheDirectory`, or it cannot be written), the plan is `standard`:
     /// one that repeats, rather than one measured anew each time.
-    public static func measured(model: ModelConfiguration, training: TrainingConfiguration, rows: Int,
+    ///
+    /// `processes`: the data-parallel processes that will train (1 alone). Several never fuse
+    /// the update (each needs the gradient to sum), so their plan fuses nothing and chooses each
+    /// orientation for the plain update.
+    public static func measured(model: ModelConfiguration, training: TrainingConfiguration, rows: Int, processes: Int = 1,
                                 cacheDirectory: String? = DatasetCache.defaultDirectory) -> ComputePlan {
         guard let cacheDirectory, var cache = try? TimingCache(directory: cacheDirectory + "/compute-timings") else {
             return standard(model: model, rows: rows)
@@ -146,7 +150,7 @@ extension ComputePlan {
         MatMul.setThreadCount(training.threads)
         let precision = MatMul.resolve(training.precision).precision
         let sizes = model.layerSizes
-        let canFuse = training.optimizer.momentum == 0
+        let canFuse = training.optimizer.momentum == 0 && processes == 1
         var orientations: [WeightOrientation] = [], fused: [Bool] = []
         for (index, (inputSize, outputSize)) in zip(sizes, sizes.dropFirst()).enumerated() {
             let activation = index < sizes.count - 2 ? model.activation : nil

@@ -74,7 +74,8 @@ public enum Training {
             if let stored = try folder?.readRecord(), stored.model == record.model {
                 return stored.compute ?? ComputePlan.standard(model: stored.model, rows: rows)
             }
-            return record.compute ?? ComputePlan.measured(model: record.model, training: record.training, rows: rows)
+            return record.compute ?? ComputePlan.measured(model: record.model, training: record.training, rows: rows,
+                                                          processes: ranks?.size ?? 1)
         }
         let checkpoint = try ranks.agreeing {
             try folder.flatMap { folder in

@@ -12,6 +12,21 @@ struct TrainCommandTests {
 
     func bytes(_ path: String) throws -> Data { try Data(contentsOf: URL(fileURLWithPath: path)) }
 
+    @Test("the measured plan's timings go to $XDG_CACHE_HOME or $HOME/.cache; an empty or relative one is not used, the temporary folder is")
+    func timingsCacheLocation() throws {
+        let root = try TestSupport.temporaryDirectory().path
+        let arguments = ["train", "fashion-mnist", "--subset", "500", "--epochs", "1", "--hidden", "16", "--threads", "1", "--run-dir", root + "/runs"]
+        for (index, environment) in [["XDG_CACHE_HOME": root + "/xdg"], ["XDG_CACHE_HOME": "", "HOME": root + "/home"],
+                                     ["XDG_CACHE_HOME": "", "HOME": "", "TMPDIR": root + "/tmp"],
+                                     ["XDG_CACHE_HOME": "relative", "HOME": "also-relative", "TMPDIR": root + "/tmp2"]].enumerated() {
+            let result = try Tool.run(arguments + ["--name", "r\(index)"], environment: environment)
+            #expect(result.status == 0, "\(environment): \(result.stderr)")
+        }
+        for folder in ["/xdg/mlplab", "/home/.cache/mlplab", "/tmp/.cache/mlplab", "/tmp2/.cache/mlplab"] {
+            #expect(FileManager.default.fileExists(atPath: root + folder + "/compute-timings/timings.json"), "no timings under \(folder)")
+        }
+    }
+
     @Test("a run folder holds the configuration, metrics, models, charts and summary")
     func runFolderHasEveryFile() throws {
         let runs = try TestSupport.temporaryDirectory().path

@@ -71,6 +71,21 @@ struct ComputePlanMeasurementTests {
         try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: file))
         #expect(ComputePlan.measured(model: model, training: training, rows: 8, cacheDirectory: cache) == .uniform(.outIn, layers: 3))
 
+        // Fusing planted fastest: taken alone, never by data-parallel processes (each needs the gradient).
+        for index in layers.indices {
+            var timings = try #require(layers[index]["timings"] as? [String: Any])
+            timings["out_in"] = ["forward": 0.1, "input_gradient": 0.1, "weight_gradient": 0.1, "fused_update": 0.05]
+            layers[index]["timings"] = timings
+        }
+        json["layers"] = layers
+        try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: file))
+        let fused = ComputePlan(weightOrientations: [.outIn, .outIn, .outIn], fusedUpdates: [true, true, true])
+        #expect(ComputePlan.measured(model: model, training: training, rows: 8, cacheDirectory: cache) == fused)
+        #expect(ComputePlan.measured(model: model, training: training, rows: 8, processes: 2, cacheDirectory: cache) == .uniform(.outIn, layers: 3))
+        var momentum = training
+        momentum.optimizer.momentum = 0.9
+        #expect(ComputePlan.measured(model: model, training: momentum, rows: 8, cacheDirectory: cache) == .uniform(.outIn, layers: 3))
+
         // Another thread count is another machine setting: measured anew, and added beside.
         training.threads = 2
         _ = ComputePlan.measured(model: model, training: training, rows: 8, cacheDirectory: cache)

@@ -5,7 +5,7 @@ import MLPLab
 struct TrainCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train an MLP with SGD; keep the model, metrics, charts and a checkpoint in a run folder.",
+        abstract: "Train an MLP with SGD, Adam or AdamW; keep the model, metrics, charts and a checkpoint in a run folder.",
         discussion: """
             Prints one line per epoch (mean training loss, running train accuracy, validation accuracy, seconds), then train and test accuracy. Everything goes to runs/<name>/: config.json, metrics.jsonl, checkpoint.safetensors (after every epoch), model.safetensors (best on validation), last.safetensors, loss.svg, per-class.svg, confusion.svg, summary.md, result.json, and events.out.tfevents.* (the curves for TensorBoard: tensorboard --logdir runs). Ctrl-C stops at a safe point; --resume continues, giving the same model as an uninterrupted run.
 
@@ -17,6 +17,7 @@ struct TrainCommand: AsyncParsableCommand {
               mlplab train --resume runs/lr0.053
               mlplab train --resume runs/lr0.053 --epochs 20
               mlplab train fashion-mnist --no-normalize --epochs 2 --seed 2
+              mlplab train fashion-mnist --optimizer adamw --lr 0.001 --epochs 10
               mpirun -np 4 mlplab train products --batch-size 1024   (data-parallel: each process computes a share of every batch)
             """
     )

@@ -150,7 +150,7 @@ extension ComputePlan {
         MatMul.setThreadCount(training.threads)
         let precision = MatMul.resolve(training.precision).precision
         let sizes = model.layerSizes
-        let canFuse = training.optimizer.momentum == 0 && processes == 1
+        let canFuse = training.optimizer.algorithm == .sgd && training.optimizer.momentum == 0 && processes == 1
         var orientations: [WeightOrientation] = [], fused: [Bool] = []
         for (index, (inputSize, outputSize)) in zip(sizes, sizes.dropFirst()).enumerated() {
             let activation = index < sizes.count - 2 ? model.activation : nil

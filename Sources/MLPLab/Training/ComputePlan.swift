@@ -3,7 +3,7 @@
 /// (``UpdatePlan``). A choice of speed: both orientations and both updates compute the same
 /// values, to rounding (the engine sums in another order).
 ///
-/// A new run takes ``measured(model:training:rows:cacheDirectory:)``: timings of both choices,
+/// A new run takes ``measured(model:training:rows:processes:cacheDirectory:)``: timings of both choices,
 /// measured once per machine, layer shape, thread count and precision, and kept in the cache
 /// folder, so that the choice, and with it the result, is the same in every run on the machine.
 /// config.json records the plan, and a resume continues with it, bit for bit. A run recorded

@@ -2,7 +2,8 @@ import Foundation
 
 extension MemoryBudget {
     /// Bytes a ``TrainingRun`` of `model` and `training` allocates: the weights, their gradients,
-    /// the momentum buffer (with momentum), the best-on-validation copy (with a validation split),
+    /// the optimizer's state (SGD's momentum buffer; Adam's two running means, three with
+    /// AMSGrad), the best-on-validation copy (with a validation split),
     /// the workspace's forward activations for the larger of the batch and the evaluation batch
     /// and its backward buffers for the batch, the Gram scratch of fused updates, and with bf16
     /// products the converted weights (one copy) and inputs (an upper bound: three per
@@ -15,7 +16,7 @@ extension MemoryBudget {
         let sizes = model.layerSizes.map(Double.init)
         let parameters = parameterCount(model)
         var buffers = 2.0
-        if training.optimizer.momentum != 0 { buffers += 1 }
+        buffers += Double(training.optimizer.stateBufferNames.count)
         if validation { buffers += 1 }
         let stepRows = TrainingRun.stepRows(batchSize: training.batchSize, trainingSamples: trainingSamples)
         let rows = Double(max(stepRows, TrainingRun.evaluationBatch)), batch = Double(stepRows)

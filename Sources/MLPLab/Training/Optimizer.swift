@@ -1,31 +1,9 @@
-/// The hyperparameters of stochastic gradient descent, named and defaulted as `torch.optim.SGD`
-/// with the assignment's values (lr 0.01, no momentum, no weight decay).
-public struct OptimizerConfiguration: Codable, Equatable, Sendable {
-    /// The base step size lr; 0.01 by default, the assignment's. A schedule scales it per epoch.
-    public var learningRate: Double = 0.01
-    /// Momentum factor, 0 ≤ momentum < 1; 0 (none) by default, as in torch.
-    public var momentum: Double = 0
-    /// Dampening of the momentum update, 0…1; 0 by default, as in torch.
-    public var dampening: Double = 0
-    /// L2 penalty added to the gradient (g = ∇ + weightDecay·θ); 0 by default, as in torch.
-    public var weightDecay: Double = 0
-    /// Nesterov momentum (needs momentum above 0 and no dampening); off by default, as in torch.
-    public var nesterov: Bool = false
+import Foundation
 
-    /// A configuration with torch.optim.SGD's defaults, except the learning rate, which is the
-    /// assignment's 0.01. Not checked here; call `validate()`.
-    public init(learningRate: Double = 0.01, momentum: Double = 0, dampening: Double = 0,
-                weightDecay: Double = 0, nesterov: Bool = false) {
-        self.learningRate = learningRate
-        self.momentum = momentum
-        self.dampening = dampening
-        self.weightDecay = weightDecay
-        self.nesterov = nesterov
-    }
-}
-
-/// Stochastic gradient descent exactly as `torch.optim.SGD` computes it, for every parameter θ
-/// with gradient ∇:
+/// A training's optimizer: SGD, Adam or AdamW (``OptimizerConfiguration``), exactly as
+/// `torch.optim` computes them, one pass over the parameters per step, allocating nothing.
+///
+/// SGD as `torch.optim.SGD` computes it, for every parameter θ with gradient ∇:
 ///
 ///     g = ∇ + weightDecay·θ
 ///     b = g                                  on the first step (no dampening then)
@@ -44,29 +22,61 @@ public struct OptimizerConfiguration: Codable, Equatable, Sendable {
 /// Momentum is not fused: b and θ must both be written, and the engine's product can write only
 /// one of them. Measured (AMD EPYC, 2 cores, AVX2, 3600×64·64×4800): folding b = 0.9·b + ∇ into the
 /// product took 38 ms against 16 ms for the bare product (oneDNN 2.6 applies a sum scale other
-/// than 1 in a second pass), more than the plain pass it would replace.
+/// than 1 in a second pass), more than the plain pass it would replace. Adam is never fused.
+///
+/// Adam and AdamW as `torch.optim.Adam` and `AdamW` compute them (the single-tensor form), at
+/// step t from 1:
+///
+///     g = ∇ + weightDecay·θ                  (Adam; AdamW instead: θ = θ·(1 − lr·weightDecay))
+///     m = lerp(m, g, 1 − β1)                 (torch's exp_avg.lerp_)
+///     v = β2·v + (1 − β2)·g²
+///     v̂ = max(v̂, v)                          (AMSGrad; the denominator then uses v̂)
+///     θ = θ − (lr / (1 − β1ᵗ)) · m / (√v / √(1 − β2ᵗ) + eps)
 public final class Optimizer {
     /// The hyperparameters; a step's `learningRate` argument, when given, replaces the rate here.
     public let configuration: OptimizerConfiguration
-    /// The momentum buffer b, in the parameters' layout (empty without momentum).
+    /// The state buffers, in the parameters' layout, named as `configuration.stateBufferNames`
+    /// (none for plain SGD; `momentum`; or Adam's `exp_avg`, `exp_avg_sq`, `max_exp_avg_sq`).
+    public let stateBuffers: [(name: String, values: FloatBuffer)]
+    /// SGD's momentum buffer b (empty without momentum, and for Adam).
     public let momentumBuffer: FloatBuffer
-    /// Steps taken; the first step initializes b.
+    /// Steps taken; the first step initializes b (Adam counts t from it).
     public private(set) var stepCount = 0
     /// One sum of squares per chunk of the last step.
     private let partialSquares = FloatBuffer(count: Parallel.maximumChunks)
+    /// Adam's buffers (empty for SGD): m, v and v̂ (empty without AMSGrad).
+    private let firstMoment: FloatBuffer, secondMoment: FloatBuffer, maximumSecondMoment: FloatBuffer
 
-    /// An optimizer for `parameterCount` parameters. The momentum buffer is allocated (zeroed) only
-    /// when momentum is not 0, so plain SGD costs no memory beyond the gradients.
+    /// An optimizer for `parameterCount` parameters. Its state buffers are allocated (zeroed) only
+    /// when the algorithm has them, so plain SGD costs no memory beyond the gradients.
     public init(configuration: OptimizerConfiguration, parameterCount: Int) {
         self.configuration = configuration
-        momentumBuffer = FloatBuffer(count: configuration.momentum != 0 ? parameterCount : 0)
+        let buffers = configuration.stateBufferNames.map { (name: $0, values: FloatBuffer(count: parameterCount)) }
+        stateBuffers = buffers
+        func buffer(_ name: String) -> FloatBuffer { buffers.first { $0.name == name }?.values ?? FloatBuffer(count: 0) }
+        momentumBuffer = buffer("momentum")
+        (firstMoment, secondMoment, maximumSecondMoment) = (buffer("exp_avg"), buffer("exp_avg_sq"), buffer("max_exp_avg_sq"))
     }
 
-    /// Restores the state a checkpoint saved.
-    public func restore(stepCount: Int, momentum: [Float]) {
-        precondition(momentum.count == momentumBuffer.count, "Optimizer.restore: momentum has the wrong size")
+    /// The state buffer called `name`, if the optimizer has one.
+    public func stateBuffer(_ name: String) -> FloatBuffer? {
+        stateBuffers.first { $0.name == name }?.values
+    }
+
+    /// Restores the state a checkpoint saved: the step count and each state buffer from
+    /// `buffers` (by name, in the training order), which must hold exactly this optimizer's.
+    public func restore(stepCount: Int, buffers: [String: [Float]]) {
+        precondition(Set(buffers.keys) == Set(stateBuffers.map(\.name)), "Optimizer.restore: other state buffers than the optimizer's")
         self.stepCount = stepCount
-        if !momentum.isEmpty { momentumBuffer.copy(from: momentum) }
+        for (name, values) in stateBuffers {
+            precondition(buffers[name]!.count == values.count, "Optimizer.restore: \(name) has the wrong size")
+            values.copy(from: buffers[name]!)
+        }
+    }
+
+    /// Restores SGD's state: the step count and the momentum buffer (empty without momentum).
+    public func restore(stepCount: Int, momentum: [Float]) {
+        restore(stepCount: stepCount, buffers: momentum.isEmpty ? [:] : ["momentum": momentum])
     }
 
     /// Restores the step count alone, the momentum buffer having been filled in place (a
@@ -77,7 +87,7 @@ public final class Optimizer {
 
     /// Whether the update can be folded into weight-gradient products (plain SGD, with or
     /// without weight decay).
-    public var canFuse: Bool { configuration.momentum == 0 }
+    public var canFuse: Bool { configuration.algorithm == .sgd && configuration.momentum == 0 }
 
     /// What the weight-gradient product of the weights at `range` should write for this step
     /// instead of the gradient: θ = (1 − lr·weightDecay)·θ − lr·∇.
@@ -119,6 +129,18 @@ public final class Optimizer {
     private func plainUpdate(_ range: Range<Int>, parameters: FloatBuffer, gradients: FloatBuffer,
                              learningRate: Double?, threads: Int) -> Double {
         partialSquares.fill(0)
+        if configuration.isAdam {
+            adamUpdate(range, parameters: parameters, gradients: gradients, learningRate: learningRate, threads: threads)
+        } else {
+            sgdUpdate(range, parameters: parameters, gradients: gradients, learningRate: learningRate, threads: threads)
+        }
+        // One partial sum of squares per chunk, added in chunk order: deterministic.
+        var total = 0.0
+        for chunk in 0..<Parallel.maximumChunks { total += Double(partialSquares.base[chunk]) }
+        return total
+    }
+
+    private func sgdUpdate(_ range: Range<Int>, parameters: FloatBuffer, gradients: FloatBuffer, learningRate: Double?, threads: Int) {
         var arguments = PassArguments(
             theta: parameters.base, gradient: gradients.base, buffer: momentumBuffer.base, squares: partialSquares.base,
             lr: Float(learningRate ?? configuration.learningRate), decay: Float(configuration.weightDecay),
@@ -129,10 +151,6 @@ public final class Optimizer {
                 Optimizer.updateChunk(context!.assumingMemoryBound(to: PassArguments.self).pointee, chunk: chunk, lower..<upper)
             }
         }
-        // One partial sum of squares per chunk, added in chunk order: deterministic.
-        var total = 0.0
-        for chunk in 0..<Parallel.maximumChunks { total += Double(partialSquares.base[chunk]) }
-        return total
     }
 
     /// Everything one chunk of the plain pass reads.
@@ -186,6 +204,59 @@ public final class Optimizer {
             theta[i] = t - lr * d
             sum += gradient * gradient
             i += 1
+        }
+        p.squares[chunk] += sum
+    }
+
+    /// Everything one chunk of Adam's pass reads. The scalars are torch's: step size
+    /// lr / (1 − β1ᵗ) and √(1 − β2ᵗ) computed in Double, then used in Float.
+    private struct AdamArguments {
+        let theta: UnsafeMutablePointer<Float>, gradient: UnsafeMutablePointer<Float>
+        let m: UnsafeMutablePointer<Float>, v: UnsafeMutablePointer<Float>, vMax: UnsafeMutablePointer<Float>?
+        let squares: UnsafeMutablePointer<Float>
+        let decay: Float, shrink: Float, lerpWeight: Float, beta2: Float, oneMinusBeta2: Float
+        let stepSize: Float, correction2Root: Float, eps: Float
+    }
+
+    private func adamUpdate(_ range: Range<Int>, parameters: FloatBuffer, gradients: FloatBuffer, learningRate: Double?, threads: Int) {
+        let c = configuration
+        let lr = learningRate ?? c.learningRate
+        let t = Double(stepCount + 1)
+        let decoupled = c.algorithm == .adamw
+        var arguments = AdamArguments(
+            theta: parameters.base, gradient: gradients.base, m: firstMoment.base, v: secondMoment.base,
+            vMax: c.amsgrad ? maximumSecondMoment.base : nil, squares: partialSquares.base,
+            decay: decoupled ? 0 : Float(c.weightDecay), shrink: decoupled ? Float(1 - lr * c.weightDecay) : 1,
+            lerpWeight: Float(1 - c.beta1), beta2: Float(c.beta2), oneMinusBeta2: Float(1 - c.beta2),
+            stepSize: Float(lr / (1 - pow(c.beta1, t))), correction2Root: Float((1 - pow(c.beta2, t)).squareRoot()), eps: Float(c.eps))
+        withUnsafeMutablePointer(to: &arguments) { pointer in
+            Parallel.forEachChunk(range, threads: threads, context: UnsafeMutableRawPointer(pointer)) { context, chunk, lower, upper in
+                Optimizer.adamChunk(context!.assumingMemoryBound(to: AdamArguments.self).pointee, chunk: chunk, lower..<upper)
+            }
+        }
+    }
+
+    /// Adam's update of `range`, storing its Σ∇² in `squares[chunk]`: one element at a time, in
+    /// torch's order of operations (lerp as torch computes it for a weight below ½).
+    private static func adamChunk(_ p: AdamArguments, chunk: Int, _ range: Range<Int>) {
+        var sum: Float = 0
+        for i in range {
+            let gradient = p.gradient[i]
+            var theta = p.theta[i] * p.shrink
+            let g = p.decay == 0 ? gradient : gradient + p.decay * theta
+            let m = p.lerpWeight < 0.5 ? p.m[i] + p.lerpWeight * (g - p.m[i]) : g - (g - p.m[i]) * (1 - p.lerpWeight)
+            let v = p.v[i] * p.beta2 + p.oneMinusBeta2 * g * g
+            p.m[i] = m
+            p.v[i] = v
+            var second = v
+            if let vMax = p.vMax {
+                second = max(vMax[i], v)
+                vMax[i] = second
+            }
+            let denominator = second.squareRoot() / p.correction2Root + p.eps
+            theta = theta + -p.stepSize * (m / denominator)
+            p.theta[i] = theta
+            sum += gradient * gradient
         }
         p.squares[chunk] += sum
     }

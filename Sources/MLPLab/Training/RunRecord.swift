@@ -100,7 +100,8 @@ public struct RunRecord: Codable, Equatable, Sendable {
         ]
         for (prefix, mine, theirs) in parts {
             for key in Set(mine.keys).union(theirs.keys).sorted() where mine[key] != theirs[key] {
-                return ("\(prefix).\(key)", mine[key] ?? "unset", theirs[key] ?? "unset")
+                let implicit = Self.implicitValues["\(prefix).\(key)"] ?? "unset"
+                return ("\(prefix).\(key)", mine[key] ?? implicit, theirs[key] ?? implicit)
             }
         }
         if dataFingerprint != other.dataFingerprint {
@@ -108,6 +109,9 @@ public struct RunRecord: Codable, Equatable, Sendable {
         }
         return nil
     }
+
+    /// Keys config.json leaves out at their value: an SGD run records no `algorithm`.
+    static let implicitValues = ["training.optimizer.algorithm": OptimizerAlgorithm.sgd.rawValue]
 
     /// A value's JSON as "dotted.key" → value text (lists joined with commas). Booleans read 1
     /// and 0, as `configurationKey` has always hashed them; `booleansAsWords` gives true and

@@ -59,7 +59,7 @@ public enum RunReport {
         lines.append("")
         lines.append("- data: \(Markdown.escape(record.data.source)) (\(record.imageWidth)×\(record.imageHeight), \(record.classNames.count) classes), \(sizes.train) train, \(sizes.validation) validation, \(sizes.test) test")
         lines.append("- model: \(record.modelDescription)")
-        lines.append("- SGD: \(record.trainingDescription)")
+        lines.append("- \(record.training.optimizer.isAdam ? "optimizer" : "SGD"): \(record.trainingDescription)")
         lines.append("- machine: \(record.cpu); \(record.engineDescription(precision: result.productPrecision)); MLPLab \(record.mlplabVersion)")
         lines.append("")
         lines.append("| epoch | loss | train acc (running) | validation acc | gradient norm | seconds |")

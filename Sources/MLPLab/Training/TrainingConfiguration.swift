@@ -70,27 +70,3 @@ extension TrainingConfiguration {
         if let patience { try Check.whole(patience, "training.patience", in: 1...Int.max) }
     }
 }
-
-extension OptimizerConfiguration {
-    /// Throws ``ConfigurationError`` for settings torch.optim.SGD refuses or that cannot train: a
-    /// learning rate that is not a positive finite number, momentum outside 0…<1, a negative or
-    /// infinite weight decay, dampening outside 0…1, Nesterov without momentum or with dampening.
-    public func validate() throws {
-        guard learningRate > 0, learningRate.isFinite else {
-            throw ConfigurationError(setting: "training.optimizer.learning_rate", value: learningRate, rule: "must be a positive number", fix: "the assignment uses 0.01")
-        }
-        guard momentum >= 0, momentum < 1 else {
-            throw ConfigurationError(setting: "training.optimizer.momentum", value: momentum, rule: "must be at least 0 and below 1", fix: "try 0.9")
-        }
-        guard weightDecay >= 0, weightDecay.isFinite else {
-            throw ConfigurationError(setting: "training.optimizer.weight_decay", value: weightDecay, rule: "must be 0 or a positive number")
-        }
-        guard dampening >= 0, dampening <= 1 else {
-            throw ConfigurationError(setting: "training.optimizer.dampening", value: dampening, rule: "must be between 0 and 1")
-        }
-        if nesterov && (momentum == 0 || dampening != 0) {
-            throw ConfigurationError(setting: "training.optimizer.nesterov", value: "momentum \(momentum), dampening \(dampening)",
-                                     rule: "needs training.optimizer.momentum above 0 and training.optimizer.dampening 0", fix: "as in torch.optim.SGD")
-        }
-    }
-}

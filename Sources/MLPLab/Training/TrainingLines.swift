@@ -32,7 +32,7 @@ public struct TrainingLines: Sendable {
             var lines = [
                 "data    \(dataName): \(split.train.count) train, \(split.validation.count) validation, \(split.test.count) test; \(imageWidth)×\(imageHeight), \(classCount) classes",
                 "model   \(record.modelDescription)",
-                "sgd     \(record.trainingDescription)",
+                "optim   \(record.trainingDescription)",
                 "engine  \(record.engineDescription(precision: run.precision))",
             ]
             if let folder { lines.append("run     \(folder)\(resumedAfterEpoch > 0 ? "  (resuming after epoch \(resumedAfterEpoch))" : "")") }
@@ -83,8 +83,12 @@ extension RunRecord {
         let sgd = training.optimizer
         let epochs = Format.count(training.epochs, "epoch")
         let patience = training.patience.map { ", patience \($0)" } ?? ""
-        let optimizer: String = "lr \(sgd.learningRate)\(training.schedule == .constant ? "" : " (\(training.schedule.rawValue))"), momentum \(sgd.momentum)"
-            + "\(sgd.nesterov ? " (nesterov)" : "")\(sgd.dampening != 0 ? ", dampening \(sgd.dampening)" : ""), weight decay \(sgd.weightDecay)"
+        let rate = "lr \(sgd.learningRate)\(training.schedule == .constant ? "" : " (\(training.schedule.rawValue))")"
+        let optimizer: String = sgd.isAdam
+            ? "\(sgd.algorithm == .adamw ? "AdamW" : "Adam"), \(rate), betas \(sgd.beta1)/\(sgd.beta2), eps \(Format.significant(sgd.eps))"
+                + "\(sgd.amsgrad ? ", AMSGrad" : ""), weight decay \(sgd.weightDecay)\(sgd.algorithm == .adamw ? " (decoupled)" : "")"
+            : "\(rate), momentum \(sgd.momentum)"
+                + "\(sgd.nesterov ? " (nesterov)" : "")\(sgd.dampening != 0 ? ", dampening \(sgd.dampening)" : ""), weight decay \(sgd.weightDecay)"
         return optimizer + ", batch \(training.batchSize), \(epochs)\(patience), seed \(training.seed), "
             + "inputs \(training.inputScaling == .raw ? "raw 0…255" : "÷255")"
     }

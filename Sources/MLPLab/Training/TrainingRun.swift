@@ -316,8 +316,10 @@ public final class TrainingRun {
     /// tensors in PyTorch's order, put in the training order here).
     public func restore(_ checkpoint: TrainingCheckpoint) {
         model.load(pyTorchParameters: checkpoint.parameters)
-        if !checkpoint.momentum.isEmpty {
-            model.load(pyTorchOrder: checkpoint.momentum, into: optimizer.momentumBuffer)
+        precondition(Set(checkpoint.optimizerState.keys) == Set(optimizer.stateBuffers.map(\.name)),
+                     "TrainingRun.restore: the checkpoint holds another optimizer's state")
+        for (name, values) in optimizer.stateBuffers {
+            model.load(pyTorchOrder: checkpoint.optimizerState[name]!, into: values)
         }
         optimizer.restore(stepCount: checkpoint.state.stepCount)
         if let best = checkpoint.bestParameters, let bestParameters {
@@ -333,7 +335,7 @@ public final class TrainingRun {
         let communicator = parallel.communicator
         let bytes = try communicator.broadcast(parallel.rank == 0 ? [UInt8](try JSONCoding.encode(state, pretty: false)) : [])
         try communicator.broadcast(model.parameters.buffer)
-        try communicator.broadcast(optimizer.momentumBuffer.buffer)
+        for (_, values) in optimizer.stateBuffers { try communicator.broadcast(values.buffer) }
         if let bestParameters { try communicator.broadcast(bestParameters.buffer) }
         guard parallel.rank != 0 else { return }
         let state = try JSONCoding.decode(TrainingState.self, from: Data(bytes))

@@ -91,7 +91,7 @@ public struct TrainingState: CheckpointState {
     }
 }
 
-/// A training's checkpoint: weights, momentum, best weights and ``TrainingState``.
+/// A training's checkpoint: weights, the optimizer's state, best weights and ``TrainingState``.
 public typealias TrainingCheckpoint = Checkpoint<TrainingState>
 
 extension Checkpoint where State == TrainingState {
@@ -101,13 +101,21 @@ extension Checkpoint where State == TrainingState {
         func pyTorch(_ buffer: FloatBuffer) -> [Float] {
             buffer.count == 0 ? [] : run.model.pyTorchOrder(buffer)
         }
-        self.init(parameters: pyTorch(run.model.parameters), momentum: pyTorch(run.optimizer.momentumBuffer),
+        var optimizerState: [String: [Float]] = [:]
+        for (name, values) in run.optimizer.stateBuffers { optimizerState[name] = pyTorch(values) }
+        self.init(parameters: pyTorch(run.model.parameters), optimizerState: optimizerState,
                   bestParameters: run.bestEpoch == nil ? nil : run.bestParameters.map(pyTorch), state: run.state)
     }
 
-    /// Reads and checks a training checkpoint for a model of `configuration`.
+    /// Reads and checks a training checkpoint for a model of `configuration` trained by
+    /// `optimizer` (whose state buffers it must hold, and no others).
+    public init(contentsOf path: String, configuration: ModelConfiguration, optimizer: OptimizerConfiguration) throws {
+        try self.init(contentsOf: path, configuration: configuration, optimizerState: optimizer.stateBufferNames, hasBest: { $0.bestEpoch != nil })
+    }
+
+    /// Reads and checks a checkpoint of an SGD training, with or without momentum.
     public init(contentsOf path: String, configuration: ModelConfiguration, hasMomentum: Bool) throws {
-        try self.init(contentsOf: path, configuration: configuration, hasMomentum: hasMomentum, hasBest: { $0.bestEpoch != nil })
+        try self.init(contentsOf: path, configuration: configuration, optimizerState: hasMomentum ? ["momentum"] : [], hasBest: { $0.bestEpoch != nil })
     }
 
     /// Reads and checks the checkpoint of a run of `record` (its config.json, already checked):
@@ -124,15 +132,17 @@ extension Checkpoint where State == TrainingState {
             let config = PathName.parent(of: path) + "/" + RunFolder.File.config.rawValue
             throw CheckpointError.damagedRunFile(path: config, reason: "its checkpoint was trained under another configuration, so config.json was edited since")
         }
-        try self.init(file: file, path: path, configuration: record.model, hasMomentum: record.training.optimizer.momentum != 0)
+        try self.init(file: file, path: path, configuration: record.model, optimizerState: record.training.optimizer.stateBufferNames,
+                      hasBest: { $0.bestEpoch != nil })
         if let problem = state.inconsistency(with: record, trainingSamples: trainingSamples) {
             throw CheckpointError.badMetadata(path: path, key: "state", reason: problem)
         }
     }
 
-    /// Checks a parsed safetensors file as a training checkpoint (the fuzz target's entry).
+    /// Checks a parsed safetensors file as a training checkpoint of SGD (the fuzz target's entry).
     public init(file: SafeTensors, path: String, configuration: ModelConfiguration, hasMomentum: Bool) throws {
-        try self.init(file: file, path: path, configuration: configuration, hasMomentum: hasMomentum, hasBest: { $0.bestEpoch != nil })
+        try self.init(file: file, path: path, configuration: configuration, optimizerState: hasMomentum ? ["momentum"] : [],
+                      hasBest: { $0.bestEpoch != nil })
     }
 
     /// The metadata key of the record's mark (`RunRecord.checkpointKey`).
@@ -143,7 +153,7 @@ extension Checkpoint where State == TrainingState {
     /// `record` (the run's config.json), marked with its `checkpointKey`.
     public static func write(_ run: TrainingRun, record: RunRecord? = nil, to path: String) throws {
         try write(state: run.state, parameters: UnsafeBufferPointer(run.model.parameters.buffer),
-                  momentum: UnsafeBufferPointer(run.optimizer.momentumBuffer.buffer),
+                  optimizerState: run.optimizer.stateBuffers.map { (name: $0.name, values: UnsafeBufferPointer($0.values.buffer)) },
                   best: run.bestEpoch == nil ? nil : run.bestParameters.map { UnsafeBufferPointer($0.buffer) },
                   configuration: run.model.configuration,
                   metadata: record.map { [Self.recordKeyName: $0.checkpointKey] } ?? [:],

@@ -8,7 +8,7 @@
 /// and the engine's product with a sum post-op may run slower than the plain one. Whether it pays
 /// differs by CPU: on AVX2's `gemm:jit` (AMD EPYC Zen 3) the assignment's three large layers
 /// gain; on `brg:avx512_core` (AMD EPYC Zen 5) the fused 4800×64·64×3600 product takes 10.2 ms
-/// against 4.5 ms plain plus a 1.6 ms pass. ``ComputePlan/measured(model:training:rows:cacheDirectory:)``
+/// against 4.5 ms plain plus a 1.6 ms pass. ``ComputePlan/measured(model:training:rows:processes:cacheDirectory:)``
 /// measures it; ``ComputePlan/standard(model:rows:)`` keeps the shape rule of `fusesByShape`.
 public struct UpdatePlan: Sendable, Equatable {
     /// Per layer: whether its weight update is fused.

@@ -12,6 +12,8 @@ public enum FlagNames {
     /// ("training.input_scaling raw").
     public static let flags: [String: String] = [
         // training: TrainingConfiguration and its OptimizerConfiguration
+        "training.optimizer.algorithm": "--optimizer", "training.optimizer.beta1": "--beta1", "training.optimizer.beta2": "--beta2",
+        "training.optimizer.eps": "--eps", "training.optimizer.amsgrad": "--amsgrad",
         "training.optimizer.learning_rate": "--lr", "training.optimizer.momentum": "--momentum",
         "training.optimizer.weight_decay": "--weight-decay", "training.optimizer.dampening": "--dampening",
         "training.optimizer.nesterov": "--nesterov", "training.batch_size": "--batch-size", "training.epochs": "--epochs",

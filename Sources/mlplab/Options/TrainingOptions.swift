@@ -4,14 +4,31 @@ import MLPLab
 /// Optimizer and loop settings; defaults are the assignment's (SGD, lr 0.01, batch 64, 10
 /// epochs). Options left out keep the configuration's value (the default, or a resumed run's).
 struct TrainingOptions: ParsableArguments {
-    @Option(parsing: .unconditional, help: ArgumentHelp("Learning rate (default: 0.01).", valueName: "rate"))
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "sgd (torch.optim.SGD, the default), adam (torch.optim.Adam) or adamw (torch.optim.AdamW: weight decay apart from the gradient). Adam and AdamW default to lr 0.001, AdamW to weight decay 0.01, as in torch.",
+        valueName: "name"))
+    var optimizer: OptimizerAlgorithm?
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("Learning rate (default: 0.01; 0.001 for adam and adamw).", valueName: "rate"))
     var lr: Double?
 
     @Option(parsing: .unconditional, help: ArgumentHelp("SGD momentum, 0 for none (default: 0).", valueName: "μ"))
     var momentum: Double?
 
-    @Option(name: .customLong("weight-decay"), parsing: .unconditional, help: ArgumentHelp("L2 weight decay added to the gradient (default: 0).", valueName: "λ"))
+    @Option(name: .customLong("weight-decay"), parsing: .unconditional, help: ArgumentHelp("Weight decay: L2, added to the gradient (sgd, adam; default 0), or decoupled, θ·(1 − lr·λ) each step (adamw; default 0.01).", valueName: "λ"))
     var weightDecay: Double?
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("Adam's decay of the gradient's running mean (betas[0] in torch; default: 0.9).", valueName: "β1"))
+    var beta1: Double?
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("Adam's decay of the squared gradient's running mean (betas[1] in torch; default: 0.999).", valueName: "β2"))
+    var beta2: Double?
+
+    @Option(parsing: .unconditional, help: ArgumentHelp("Adam's term added to the denominator (default: 1e-8).", valueName: "ε"))
+    var eps: Double?
+
+    @Flag(help: "Adam's AMSGrad variant: divide by the largest running mean of the squared gradient so far (amsgrad=True in torch).")
+    var amsgrad = false
 
     @Option(parsing: .unconditional, help: ArgumentHelp("Momentum dampening, as torch.optim.SGD (default: 0).", valueName: "d"))
     var dampening: Double?
@@ -45,7 +62,13 @@ struct TrainingOptions: ParsableArguments {
     var precision: Precision?
 
     func validate() throws {
-        try checked { try configuration().validate() }
+        let configuration = configuration()
+        if !configuration.optimizer.isAdam {
+            for (flag, given) in [("--beta1", beta1 != nil), ("--beta2", beta2 != nil), ("--eps", eps != nil), ("--amsgrad", amsgrad)] where given {
+                throw ValidationError("\(flag) is Adam's; add --optimizer adam or adamw, or leave it out.")
+            }
+        }
+        try checked { try configuration.validate() }
     }
 
     /// `base` (default: the assignment's settings on every core) with every option that was
@@ -56,7 +79,15 @@ struct TrainingOptions: ParsableArguments {
             defaults.threads = run.threadCount
             return defaults
         }()
+        if let optimizer, optimizer != configuration.optimizer.algorithm {
+            // Another algorithm starts from its own torch defaults, as torch.optim's constructor does.
+            configuration.optimizer = optimizer == .sgd ? OptimizerConfiguration() : .adam(decoupled: optimizer == .adamw)
+        }
         if let lr { configuration.optimizer.learningRate = lr }
+        if let beta1 { configuration.optimizer.beta1 = beta1 }
+        if let beta2 { configuration.optimizer.beta2 = beta2 }
+        if let eps { configuration.optimizer.eps = eps }
+        if amsgrad { configuration.optimizer.amsgrad = true }
         if let momentum { configuration.optimizer.momentum = momentum }
         if let weightDecay { configuration.optimizer.weightDecay = weightDecay }
         if let dampening { configuration.optimizer.dampening = dampening }
@@ -75,4 +106,5 @@ struct TrainingOptions: ParsableArguments {
 }
 
 extension LearningRateSchedule: ExpressibleByArgument {}
+extension OptimizerAlgorithm: ExpressibleByArgument {}
 extension Precision: ExpressibleByArgument {}

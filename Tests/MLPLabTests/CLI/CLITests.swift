@@ -38,6 +38,13 @@ struct CLITests {
         (["train", "--patience", "2", "--val", "0"], "--patience watches validation accuracy, and --val 0 holds out no validation split"),
         (["study", "--full", "--subset", "100"], "--full trains Parts 3–11 on all training images and --subset on 100; give one of them."),
         (["info", "--no-cache", "--cache-dir", "/tmp/c"], "--no-cache reads and writes no cache, so --cache-dir would not be used"),
+        // Adam's settings and SGD's kept apart, each checked as torch.optim checks it.
+        (["train", "--beta1", "0.8"], "--beta1 is Adam's; add --optimizer adam or adamw, or leave it out."),
+        (["train", "--amsgrad"], "--amsgrad is Adam's"),
+        (["train", "--optimizer", "adam", "--momentum", "0.9"], "--momentum is SGD's, not Adam's (got 0.9); leave it out (Adam's running mean of the gradient is --beta1), or train with --optimizer sgd"),
+        (["train", "--optimizer", "adamw", "--beta2", "1"], "--beta2 must be at least 0 and below 1"),
+        (["train", "--optimizer", "adam", "--eps", "0"], "--eps must be a positive number"),
+        (["train", "--optimizer", "rmsprop"], "'sgd', 'adam' or 'adamw'"),
         (["train", "--no-cache", "--cache-dir", "/tmp/c"], "--no-cache reads and writes no cache"),
     ])
     func badOptionsAreRejected(arguments: [String], message: String) throws {
@@ -152,6 +159,28 @@ struct CLITests {
         let object = try #require(try JSONSerialization.jsonObject(with: Data(info.stdout.utf8)) as? [String: Any])
         #expect(object["images"] as? Int == 60 && object["width"] as? Int == 6 && object["height"] as? Int == 5)
         #expect((object["split"] as? [String: Int]) == ["train": 43, "validation": 5, "test": 12])
+    }
+
+    @Test("--optimizer adamw trains with torch's defaults (lr 0.001, weight decay 0.01), says so, keeps them in config.json, and resumes", .enabled(if: TestSupport.fashionMNISTAvailable))
+    func adamWOption() throws {
+        let runs = try TestSupport.temporaryDirectory("runs").path
+        let arguments = ["train", "fashion-mnist", "--subset", "2000", "--hidden", "32", "--threads", "1", "--optimizer", "adamw",
+                         "--run-dir", runs, "--name", "aw"]
+        let train = try Tool.run(arguments + ["--epochs", "2"])
+        #expect(train.status == 0, "\(train.stderr)")
+        #expect(train.stdout.contains("optim   AdamW, lr 0.001, betas 0.9/0.999, eps 1e-08, weight decay 0.01 (decoupled)"), "\(train.stdout)")
+        let config = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: runs + "/aw/config.json"))) as? [String: Any])
+        let optimizer = try #require((config["training"] as? [String: Any])?["optimizer"] as? [String: Any])
+        #expect(optimizer["algorithm"] as? String == "adamw" && optimizer["learning_rate"] as? Double == 0.001
+                && optimizer["weight_decay"] as? Double == 0.01 && optimizer["beta2"] as? Double == 0.999, "\(optimizer)")
+        let result = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: runs + "/aw/result.json"))) as? [String: Any])
+        #expect((result["test_accuracy"] as? Double ?? 0) > 0.6, "AdamW learned: \(result["test_accuracy"] ?? "")")
+        let summary = try String(contentsOfFile: runs + "/aw/summary.md", encoding: .utf8)
+        #expect(summary.contains("- optimizer: AdamW, lr 0.001"), "\(summary)")
+        let resumed = try Tool.run(["train", "--resume", runs + "/aw", "--epochs", "3"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        let other = try Tool.run(["train", "--resume", runs + "/aw", "--optimizer", "sgd"])
+        #expect(other.status != 0 && other.stderr.contains("training.optimizer.algorithm was adamw in that run, sgd now"), "\(other.stderr)")
     }
 
     @Test("--precision bf16 trains, in bf16 where the CPU has it and with a note and float32 where not; a wrong name exits 64")

@@ -20,6 +20,12 @@ struct MemoryBudgetTests {
         #expect(plain > 2 * parameterBytes && plain < 2 * parameterBytes + 60e6, "\(plain)")
         #expect(bytes(momentum: 0.9) - plain == parameterBytes)
         #expect(bytes(validation: true) - plain == parameterBytes)
+        // Adam keeps two running means, three with AMSGrad (torch's exp_avg, exp_avg_sq, max_exp_avg_sq).
+        for (optimizer, buffers) in [(OptimizerConfiguration.adam(), 2.0), (.adam(amsgrad: true, decoupled: true), 3.0)] {
+            var training = TrainingConfiguration()
+            training.optimizer = optimizer
+            #expect(MemoryBudget.trainingBytes(model: model, training: training, validation: false) - plain == buffers * parameterBytes)
+        }
     }
 
     @Test("bf16-emulated adds one rounded copy of the weights (and of the inputs); forward rows follow the evaluation batch")

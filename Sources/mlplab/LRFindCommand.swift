@@ -12,6 +12,7 @@ struct LRFindCommand: AsyncParsableCommand {
             Examples:
               mlplab lr-find fashion-mnist
               mlplab lr-find products --momentum 0.9 -o lr.svg
+              mlplab lr-find fashion-mnist --optimizer adam
             """
     )
 
@@ -21,6 +22,8 @@ struct LRFindCommand: AsyncParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("Smallest rate.", valueName: "rate")) var start: Double = 1e-5
     @Option(parsing: .unconditional, help: ArgumentHelp("Largest rate.", valueName: "rate")) var end: Double = 1
     @Option(parsing: .unconditional, help: ArgumentHelp("Batches in the pass (default: one epoch, at most 400).", valueName: "n")) var steps: Int?
+    @Option(parsing: .unconditional, help: ArgumentHelp("sgd, adam or adamw (torch.optim's, with its defaults).", valueName: "name"))
+    var optimizer: OptimizerAlgorithm = .sgd
     @Option(parsing: .unconditional, help: ArgumentHelp("SGD momentum during the test.", valueName: "μ")) var momentum: Double = 0
     @Option(name: .customLong("batch-size"), parsing: .unconditional, help: ArgumentHelp("Batch size.", valueName: "n")) var batchSize: Int = 64
     @OptionGroup(title: "Runs") var runOptions: RunOptions
@@ -28,7 +31,9 @@ struct LRFindCommand: AsyncParsableCommand {
 
     var training: TrainingConfiguration {
         var training = runOptions.configuration()
-        training.optimizer = OptimizerConfiguration(learningRate: start, momentum: momentum)
+        training.optimizer = optimizer == .sgd ? OptimizerConfiguration(learningRate: start, momentum: momentum)
+                                               : .adam(learningRate: start, decoupled: optimizer == .adamw)
+        training.optimizer.momentum = momentum  // refused for Adam by validate(), never dropped
         training.batchSize = batchSize
         return training
     }

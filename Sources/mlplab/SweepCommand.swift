@@ -13,6 +13,7 @@ struct SweepCommand: AsyncParsableCommand {
               mlplab sweep fashion-mnist --lr 0.001:0.128:x2 --epochs 5
               mlplab sweep fashion-mnist --lr 0.05 --momentum 0,0.5,0.9 --subset 10000
               mlplab sweep products --batch-size 32,64,128 --lr 0.05
+              mlplab sweep fashion-mnist --optimizer sgd,adam --lr 0.001,0.01,0.1 --epochs 5
             """
     )
 
@@ -28,6 +29,8 @@ struct SweepCommand: AsyncParsableCommand {
     var batchSize: String = "64"
     @Option(parsing: .unconditional, help: ArgumentHelp("Activations, comma-separated.", valueName: "names"))
     var activation: String = "relu"
+    @Option(parsing: .unconditional, help: ArgumentHelp("Optimizers, comma-separated: sgd, adam, adamw (torch.optim's; --momentum is SGD's, so Adam's points take each other value once).", valueName: "names"))
+    var optimizer: String = "sgd"
     @Option(parsing: .unconditional, help: ArgumentHelp("Epochs of every run.", valueName: "n"))
     var epochs: Int = 10
     @OptionGroup(title: "Model") var widths: WidthOptions
@@ -36,7 +39,8 @@ struct SweepCommand: AsyncParsableCommand {
     var output: String { folderOptions.output ?? "sweep" }
 
     func grid() throws -> SweepGrid {
-        try SweepGrid(learningRates: lr, momenta: momentum, weightDecays: weightDecay, batchSizes: batchSize, activations: activation)
+        try SweepGrid(learningRates: lr, momenta: momentum, weightDecays: weightDecay, batchSizes: batchSize, activations: activation,
+                      optimizers: optimizer)
     }
 
     /// The settings every run shares.

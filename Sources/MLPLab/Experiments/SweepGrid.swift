@@ -12,6 +12,10 @@ public struct SweepGrid: Equatable, Sendable {
     public var batchSizes: [Int] = [64]
     /// Activations to try; [.relu], the assignment's, by default.
     public var activations: [Activation] = [.relu]
+    /// Optimizers to try; [.sgd] by default. Momentum is SGD's: Adam and AdamW take each of the
+    /// other values once, with no momentum (and torch's betas, eps and, for AdamW, nothing else
+    /// changed: weight decay comes from `weightDecays`).
+    public var optimizers: [OptimizerAlgorithm] = [.sgd]
 
     /// The most combinations one sweep runs.
     public static let maximumCount = 500
@@ -20,7 +24,7 @@ public struct SweepGrid: Equatable, Sendable {
     /// ``ConfigurationError`` naming the option whose list does not parse or holds a value no
     /// training accepts (a batch size that is not a whole number, say).
     public init(learningRates: String = "0.01", momenta: String = "0", weightDecays: String = "0", batchSizes: String = "64",
-                activations: String = "relu") throws {
+                activations: String = "relu", optimizers: String = "sgd") throws {
         func list(_ text: String, _ setting: String) throws -> [Double] {
             do { return try ValueList.parse(text) } catch let error as ValueList.ParseError {
                 throw ConfigurationError(setting: setting, value: text, rule: "must be a list or range of numbers", fix: error.description)
@@ -43,11 +47,22 @@ public struct SweepGrid: Equatable, Sendable {
             }
             return activation
         }
+        let algorithms = optimizers.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmingCharacters(in: .whitespaces) }
+        self.optimizers = try algorithms.map { name in
+            guard let algorithm = OptimizerAlgorithm(rawValue: name) else {
+                throw ConfigurationError(setting: "training.optimizer.algorithm", value: "'\(name)'",
+                                         rule: "must name one of \(OptimizerAlgorithm.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return algorithm
+        }
         try validate()
     }
 
-    /// Combinations in the grid.
-    public var count: Int { learningRates.count * momenta.count * weightDecays.count * batchSizes.count * activations.count }
+    /// Combinations in the grid (Adam's points take no momentum but 0).
+    public var count: Int {
+        let perMomentum = learningRates.count * weightDecays.count * batchSizes.count * activations.count
+        return optimizers.reduce(0) { $0 + perMomentum * ($1 == .sgd ? momenta.count : 1) }
+    }
 
     /// Throws ``ConfigurationError`` for an empty list, a grid of more than `maximumCount`
     /// combinations, or a learning rate, momentum or weight decay that
@@ -80,24 +95,30 @@ public struct SweepGrid: Equatable, Sendable {
     /// Every combination applied to `model` and `training`, learning rate varying fastest.
     public func points(model: ModelConfiguration, training: TrainingConfiguration) -> [Point] {
         var points: [Point] = []
-        for activation in activations {
-            for batch in batchSizes {
-                for decay in weightDecays {
-                    for momentum in momenta {
-                        for rate in learningRates {
-                            var pointModel = model
-                            pointModel.activation = activation
-                            var pointTraining = training
-                            pointTraining.optimizer.learningRate = rate
-                            pointTraining.optimizer.momentum = momentum
-                            pointTraining.optimizer.weightDecay = decay
-                            pointTraining.batchSize = batch
-                            var parts = ["lr \(rate)"]
-                            if momenta.count > 1 || momentum != 0 { parts.append("momentum \(momentum)") }
-                            if weightDecays.count > 1 || decay != 0 { parts.append("wd \(decay)") }
-                            if batchSizes.count > 1 || batch != 64 { parts.append("batch \(batch)") }
-                            if activations.count > 1 || activation != .relu { parts.append(activation.rawValue) }
-                            points.append(Point(label: parts.joined(separator: " "), model: pointModel, training: pointTraining))
+        for optimizer in optimizers {
+            for activation in activations {
+                for batch in batchSizes {
+                    for decay in weightDecays {
+                        for momentum in optimizer == .sgd ? momenta : [0] {
+                            for rate in learningRates {
+                                var pointModel = model
+                                pointModel.activation = activation
+                                var pointTraining = training
+                                if optimizer != .sgd {
+                                    pointTraining.optimizer = .adam(learningRate: rate, weightDecay: decay, decoupled: optimizer == .adamw)
+                                }
+                                pointTraining.optimizer.learningRate = rate
+                                pointTraining.optimizer.momentum = momentum
+                                pointTraining.optimizer.weightDecay = decay
+                                pointTraining.batchSize = batch
+                                var parts = optimizers.count > 1 || optimizer != .sgd ? [optimizer.rawValue] : []
+                                parts.append("lr \(rate)")
+                                if optimizer == .sgd && (momenta.count > 1 || momentum != 0) { parts.append("momentum \(momentum)") }
+                                if weightDecays.count > 1 || decay != 0 { parts.append("wd \(decay)") }
+                                if batchSizes.count > 1 || batch != 64 { parts.append("batch \(batch)") }
+                                if activations.count > 1 || activation != .relu { parts.append(activation.rawValue) }
+                                points.append(Point(label: parts.joined(separator: " "), model: pointModel, training: pointTraining))
+                            }
                         }
                     }
                 }

@@ -15,6 +15,23 @@ struct SweepGridTests {
         #expect(points.allSatisfy { $0.training.batchSize == 32 && $0.model == model })
     }
 
+    @Test("--optimizer sgd,adam is one grid: SGD's points take every momentum, Adam's and AdamW's none, each valid as torch.optim's")
+    func optimizersInOneGrid() throws {
+        let grid = try SweepGrid(learningRates: "0.001,0.01", momenta: "0,0.9", optimizers: "sgd,adam,adamw")
+        #expect(grid.count == 4 + 2 + 2)
+        let points = grid.points(model: ModelConfiguration(inputSize: 4, hiddenSizes: [3], classCount: 2), training: TrainingConfiguration())
+        #expect(points.count == grid.count)
+        #expect(points.map(\.label) == ["sgd lr 0.001 momentum 0.0", "sgd lr 0.01 momentum 0.0", "sgd lr 0.001 momentum 0.9", "sgd lr 0.01 momentum 0.9",
+                                        "adam lr 0.001", "adam lr 0.01", "adamw lr 0.001", "adamw lr 0.01"])
+        for point in points { try point.training.validate() }
+        #expect(points.map(\.training.optimizer.algorithm) == [.sgd, .sgd, .sgd, .sgd, .adam, .adam, .adamw, .adamw])
+        #expect(points.last?.training.optimizer.weightDecay == 0, "the grid's weight decays apply to AdamW too")
+        #expect(throws: ConfigurationError.self) { try SweepGrid(optimizers: "sgd,rmsprop") }
+        // Alone, SGD keeps the labels (and so the run folders) it always had.
+        #expect(try SweepGrid(learningRates: "0.01").points(model: ModelConfiguration(inputSize: 4, hiddenSizes: [3], classCount: 2),
+                                                           training: TrainingConfiguration()).map(\.label) == ["lr 0.01"])
+    }
+
     @Test("a value no training accepts names its setting's key", arguments: [
         ("training.optimizer.learning_rate", "0,0.1"), ("training.optimizer.momentum", "1.5"), ("training.optimizer.weight_decay", "-1"),
         ("training.batch_size", "1e300"), ("training.batch_size", "0.5"), ("model.activation", ""), ("training.optimizer.learning_rate", "abc"),

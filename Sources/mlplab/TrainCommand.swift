@@ -18,6 +18,7 @@ struct TrainCommand: AsyncParsableCommand {
               mlplab train --resume runs/lr0.053 --epochs 20
               mlplab train fashion-mnist --no-normalize --epochs 2 --seed 2
               mlplab train fashion-mnist --optimizer adamw --lr 0.001 --epochs 10
+              mlplab train fashion-mnist --init-from runs/lr0.053/model.safetensors --lr 0.01 --epochs 5
               mpirun -np 4 mlplab train products --batch-size 1024   (data-parallel: each process computes a share of every batch)
             """
     )
@@ -35,6 +36,11 @@ struct TrainCommand: AsyncParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("Continue the run in this folder from its last checkpoint. Other options may be left out; any given must match the run's, except a larger --epochs, which trains a finished run further.", valueName: "run folder"))
     var resume: String?
 
+    @Option(name: .customLong("init-from"), parsing: .unconditional, help: ArgumentHelp(
+        "Start from the weights in this model file instead of drawing them: one MLPLab wrote, or a PyTorch state_dict saved with safetensors under the assignment's names (fc1.weight, fc1.bias, …; as load_state_dict would). Its shapes must be the model's; config.json records the file and its fingerprint.",
+        valueName: "file"))
+    var initFrom: String?
+
     @OptionGroup var output: JSONOption
     var json: Bool { output.json }
 
@@ -42,6 +48,9 @@ struct TrainCommand: AsyncParsableCommand {
         if let name { try checked { try RunFolder.checkName(name) } }
         if resume != nil && name != nil {
             throw ValidationError("--resume continues an existing run folder; leave out --name.")
+        }
+        if resume != nil && initFrom != nil {
+            throw ValidationError("--resume continues from the run's checkpoint; leave out --init-from.")
         }
         if resume != nil && runDirectory != nil {
             throw ValidationError("--resume names the run folder itself (e.g. --resume runs/lr0.053); leave out --run-dir.")
@@ -55,6 +64,7 @@ struct TrainCommand: AsyncParsableCommand {
     var request: TrainingRequest {
         var request = TrainingRequest(command: ["mlplab"] + CommandLine.arguments.dropFirst())
         (request.resume, request.runDirectory, request.name) = (resume, runDirectory ?? "runs", name)
+        request.initFrom = initFrom
         request.data = { [dataOptions] in dataOptions.configuration(base: $0) }
         request.training = { [trainingOptions] in trainingOptions.configuration(base: $0) }
         request.model = { [modelOptions] in modelOptions.configuration(base: $0) }

@@ -37,6 +37,9 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
     case damagedRunFile(path: String, reason: String)
     case nonFiniteWeights(path: String, tensor: String)
     case splitDiffers(path: String, reason: String)
+    /// A file of weights to start a training from (`training.init_from`) that does not fit the
+    /// model the options describe.
+    case initialWeightsDoNotFit(path: String, reason: String)
 
     /// The message: what is wrong, with which file, and what to do about it, in one line
     /// whatever the names hold (`OneLine`).
@@ -55,6 +58,8 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
             return "'\(path)' needs \(Format.bytes(needed)) of memory \(purpose), and this machine has \(Format.bytes(available)). The file is damaged, or the model is too large for this machine: use one with more memory."
         case let .dataMismatch(path, reason):
             return "the model '\(path)' does not fit this data: \(reason). Use the data the model was trained on, or train a model for this data."
+        case let .initialWeightsDoNotFit(path, reason):
+            return "cannot start from '\(path)': \(reason). Give the model options that match the file (model.hidden_sizes, the data's image size and classes), or another file."
         case let .imageSizeMismatch(image, width, height, modelWidth, modelHeight):
             return "'\(image)' is \(width)×\(height) pixels but the model takes \(modelWidth)×\(modelHeight) images. Resize it to \(modelWidth)×\(modelHeight) first."
         case let .notARun(path):

@@ -88,6 +88,18 @@ public enum Training {
         let run = TrainingRun(dataset: dataset, split: split, model: record.model, configuration: record.training,
                               compute: record.compute, communicator: ranks)
         if let checkpoint { run.restore(checkpoint) }
+        // A new run that starts from a file: rank 0 reads it (the others get its weights with
+        // the state), and it must still hold the weights the record names.
+        if checkpoint == nil, let source = record.training.initialWeights {
+            try ranks.agreeing {
+                guard (ranks?.rank ?? 0) == 0 else { return }
+                let (weights, read) = try InitialWeights.read(source.path, for: record.model)
+                guard read.fingerprint == source.fingerprint else {
+                    throw CheckpointError.initialWeightsDoNotFit(path: source.path, reason: "its weights changed since the run was set up (fingerprint \(read.fingerprint), recorded \(source.fingerprint))")
+                }
+                run.model.load(pyTorchParameters: weights)
+            }
+        }
         try run.shareState()
         let log = try ranks.agreeing { try folder.map { try TrainingEventLog(folder: $0, record: record, run: run) } }
         try ranks.agreeing { try events?(.started(run, resumedAfterEpoch: run.history.count)) }

@@ -24,6 +24,9 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     public var schedule = LearningRateSchedule.constant
     /// The number format of the products (asked for; `TrainingRun.precision` is what the CPU gave).
     public var precision = Precision.float32
+    /// Weights to start from instead of drawing them (`init_from` in config.json: the file and
+    /// the fingerprint of what was read); nil (left out of config.json) draws them from the seed.
+    public var initialWeights: InitialWeights?
 
     /// The assignment's settings: Optimizer lr 0.01, batch 64, 10 epochs, seed 1, inputs ÷255, one
     /// thread, a constant rate, float32 products, no early stopping, and a stop on divergence.
@@ -31,6 +34,7 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
 
     private enum CodingKeys: String, CodingKey {
         case optimizer, batchSize, epochs, seed, inputScaling, threads, continueOnNonFinite, patience, schedule, precision
+        case initialWeights = "initFrom"
     }
 
     /// Decodes a configuration; `precision` may be missing (files written before it existed
@@ -47,6 +51,7 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
         patience = try container.decodeIfPresent(Int.self, forKey: .patience)
         schedule = try container.decode(LearningRateSchedule.self, forKey: .schedule)
         precision = try container.decodeIfPresent(Precision.self, forKey: .precision) ?? .float32
+        initialWeights = try container.decodeIfPresent(InitialWeights.self, forKey: .initialWeights)
     }
 }
 
@@ -68,5 +73,9 @@ extension TrainingConfiguration {
         try Check.whole(epochs, "training.epochs", in: 1...Self.maximumEpochs)
         try Check.whole(threads, "training.threads", in: 1...Self.maximumThreads)
         if let patience { try Check.whole(patience, "training.patience", in: 1...Int.max) }
+        if let initialWeights, initialWeights.path.isEmpty || initialWeights.fingerprint.isEmpty {
+            throw ConfigurationError(setting: "training.init_from", value: "'\(initialWeights.path)'",
+                                     rule: "must name a file and the fingerprint of its weights", fix: "give a model file")
+        }
     }
 }

@@ -24,6 +24,9 @@ public struct TrainingRequest {
     /// The model settings given, applied over the base (for a new run, the default model for
     /// the data's input size and class count).
     public var model: (ModelConfiguration) -> ModelConfiguration = { $0 }
+    /// A model file a new run starts from instead of drawing its weights (``InitialWeights``);
+    /// nil draws them. A resumed run continues from its checkpoint: it takes none.
+    public var initFrom: String?
 
     /// A new run with the defaults, recorded as made by `command`.
     public init(command: [String] = ["mlplab", "train"]) {
@@ -73,6 +76,10 @@ extension Training {
     private static func prepareHere(_ request: TrainingRequest,
                                     load: (DataConfiguration, Int) throws -> (Dataset, [ImageFolderReport.SkippedFile])) throws -> PreparedTraining {
         if let resume = request.resume {
+            if let initFrom = request.initFrom {
+                throw ConfigurationError(setting: "training.init_from", value: "'\(initFrom)'", rule: "starts a new run",
+                                         fix: "a resumed run continues from its checkpoint: leave training.init_from out")
+            }
             let (folder, stored) = try RunFolder.resuming(resume)
             let data = request.data(stored.data), training = request.training(stored.training)
             let (dataset, skipped) = try load(data, training.threads)
@@ -85,9 +92,14 @@ extension Training {
         let data = request.data(DataConfiguration()), training = request.training(defaults)
         let path = try RunFolder.pathForNewRun(in: request.runDirectory, name: request.name)
         let (dataset, skipped) = try load(data, training.threads)
-        let folder = try RunFolder.openForNewRun(at: path)
         let model = request.model(ModelConfiguration(inputSize: dataset.featureCount, classCount: dataset.classCount))
-        let record = RunRecord(command: request.command, data: data, dataset: dataset, model: model, training: training)
+        var record = RunRecord(command: request.command, data: data, dataset: dataset, model: model, training: training)
+        // Read and checked against the model now, before there is a run folder.
+        if let initFrom = request.initFrom {
+            try model.validate()
+            record.training.initialWeights = try InitialWeights.read(initFrom, for: model).source
+        }
+        let folder = try RunFolder.openForNewRun(at: path)
         return PreparedTraining(folder: folder, record: record, dataset: dataset, skippedFiles: skipped)
     }
 }

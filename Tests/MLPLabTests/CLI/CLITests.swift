@@ -183,6 +183,40 @@ struct CLITests {
         #expect(other.status != 0 && other.stderr.contains("training.optimizer.algorithm was adamw in that run, sgd now"), "\(other.stderr)")
     }
 
+    @Test("--init-from starts from a PyTorch state_dict's weights, records the file and its fingerprint; a file of another shape is one line naming the tensor and leaves no run folder", .enabled(if: TestSupport.fashionMNISTAvailable))
+    func initFromOption() throws {
+        let runs = try TestSupport.temporaryDirectory("runs").path
+        let model = ModelConfiguration(inputSize: 784, hiddenSizes: [16], classCount: 10)
+        // A torch model under the assignment's names (fc1, fc2), saved with safetensors.
+        var generator = RandomGenerator(seed: 3, stream: .samples)
+        let values = (0..<model.parameterCount).map { _ in generator.nextFloat(in: -0.05, 0.05) }
+        var tensors: [SafeTensors.Tensor] = []
+        for (index, layer) in MLP.layout(model).enumerated() {
+            tensors.append(SafeTensors.Tensor(name: "fc\(index + 1).weight", shape: [layer.outputSize, layer.inputSize], values: Array(values[layer.weightRange])))
+            tensors.append(SafeTensors.Tensor(name: "fc\(index + 1).bias", shape: [layer.outputSize], values: Array(values[layer.biasRange])))
+        }
+        let file = runs + "/torch.safetensors"
+        try SafeTensors(metadata: [:], tensors: tensors).encoded().write(to: URL(fileURLWithPath: file))
+        // A step too small to move the weights: the model file must hold the file's weights.
+        let arguments = ["train", "fashion-mnist", "--subset", "600", "--hidden", "16", "--epochs", "1", "--lr", "1e-12", "--threads", "1",
+                         "--run-dir", runs]
+        let train = try Tool.run(arguments + ["--name", "from", "--init-from", file])
+        #expect(train.status == 0, "\(train.stderr)")
+        let trained = try ModelFile(contentsOf: runs + "/from/model.safetensors").parameters
+        #expect(TestSupport.maximumDifference(trained, values) < 1e-6)
+        let config = try String(contentsOfFile: runs + "/from/config.json", encoding: .utf8)
+        #expect(config.contains("\"init_from\"") && config.contains("\"path\" : \"\(file)\""), "\(config)")
+        let drawn = try Tool.run(arguments + ["--name", "drawn"])
+        #expect(drawn.status == 0)
+        #expect(TestSupport.maximumDifference(try ModelFile(contentsOf: runs + "/drawn/model.safetensors").parameters, values) > 0.01)
+
+        let wrong = try Tool.run(arguments + ["--name", "wrong", "--hidden", "32", "--init-from", file])
+        #expect(wrong.status == 1 && wrong.stderr.contains("'fc1.weight' is [16, 784], the model 784-32-10 needs [32, 784] there"), "\(wrong.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: runs + "/wrong"), "nothing is left behind")
+        let resumed = try Tool.run(["train", "--resume", runs + "/from", "--init-from", file])
+        #expect(resumed.status == 64 && resumed.stderr.contains("leave out --init-from"), "\(resumed.stderr)")
+    }
+
     @Test("--precision bf16 trains, in bf16 where the CPU has it and with a note and float32 where not; a wrong name exits 64")
     func precisionOption() throws {
         let folder = try FolderBuilder.twoClasses(perClass: 20)

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Weights a new training starts from instead of drawing them (`train --init-from FILE`): a model
+/// Weights a new training starts from instead of drawing them (`training.init_from`): a model
 /// file MLPLab wrote (`layer1.weight`, `layer1.bias`, …), or a PyTorch `state_dict` saved with
 /// safetensors under the assignment's names (`fc1.weight`, `fc1.bias`, …), float32, each weight
 /// [out, in] as `nn.Linear` holds it.

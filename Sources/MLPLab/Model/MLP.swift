@@ -67,8 +67,13 @@ public final class MLP {
     /// Writes every layer's activated output into `workspace.outputs` (kept for `backward`); the
     /// last one holds the logits, which are returned. A bf16 engine converts each weight once,
     /// into the workspace's copy, which `backward` reuses.
+    ///
+    /// With `dropout`, each hidden layer's activations are multiplied by the workspace's masks
+    /// (``Dropout/fillMasks(_:rows:firstRow:seed:step:)`` filled them for this step), as
+    /// `nn.Dropout` does in training mode.
     @discardableResult
-    public func forward(_ workspace: Workspace, rows: Int, engine: MatMul) -> Matrix {
+    public func forward(_ workspace: Workspace, rows: Int, engine: MatMul, dropout: Bool = false) -> Matrix {
+        precondition(!dropout || workspace.dropoutMasks.count == layers.count - 1, "MLP.forward: the workspace has no dropout masks")
         var input = workspace.input.prefix(rows: rows)
         for (index, layer) in layers.enumerated() {
             let output = workspace.outputs[index].prefix(rows: rows)
@@ -76,9 +81,15 @@ public final class MLP {
             layer.forward(input: input, parameters: parameters, output: output,
                           activation: isLast ? nil : configuration.activation, engine: engine,
                           weightCopy: workspace.weightCopy(index, for: engine))
+            if dropout && !isLast { MLP.multiply(output, by: workspace.dropoutMasks[index]) }
             input = output
         }
         return input
+    }
+
+    /// `values[i] *= factors[i]` over `values`' elements (`factors` has at least as many rows).
+    static func multiply(_ values: Matrix, by factors: Matrix) {
+        for i in 0..<values.count { values.base[i] *= factors.base[i] }
     }
 
     /// Backpropagates dL/dlogits, which the loss wrote into `workspace.logitGradient`, through
@@ -94,9 +105,13 @@ public final class MLP {
     /// `observer` is told of each layer, last first, as soon as its gradients (weights and bias)
     /// are written and before the layers below it are backpropagated: data-parallel training
     /// starts summing them over its processes there (``DataParallel``).
+    ///
+    /// After a `forward` with `dropout`, pass `dropout` (the same one): the gradient through each
+    /// hidden layer's mask is masked too, and the layer's activations (which the next layer's
+    /// weight gradient read as dropped) are scaled back by 1 − p for the activation's derivative.
     @discardableResult
     public func backward(_ workspace: Workspace, rows: Int, engine: MatMul, weightUpdates: [WeightUpdate?] = [],
-                         observer: LayerGradientObserver? = nil) -> Double {
+                         observer: LayerGradientObserver? = nil, dropout: Dropout? = nil) -> Double {
         precondition(rows <= workspace.trainingCapacity, "MLP.backward: \(rows) rows, the workspace's backward holds \(workspace.trainingCapacity)")
         var fusedSquares = 0.0
         var outputGradient = workspace.logitGradient.prefix(rows: rows)
@@ -120,6 +135,11 @@ public final class MLP {
             // by `Linear.backward` for the last layer): the layer's gradients are complete.
             observer?.gradientsReady(layer: index, range: layer.offset..<layer.biasRange.upperBound, gradients: workspace.gradients)
             if let inputGradient {
+                if let dropout {
+                    MLP.multiply(inputGradient, by: workspace.dropoutMasks[index - 1])
+                    let keep = 1 - dropout.probabilities[index - 1]
+                    for i in 0..<input.count { input.base[i] *= keep }
+                }
                 configuration.activation.backward(output: input, gradient: inputGradient,
                                                   biasGradient: layers[index - 1].bias(in: workspace.gradients))
                 outputGradient = inputGradient

@@ -29,6 +29,9 @@ public final class Workspace {
     public let weightCopies: [InputCopy]
     /// Predicted classes of the batch (capacity), for evaluation.
     public let predictions: UnsafeMutablePointer<Int32>
+    /// Per hidden layer, the training step's dropout mask (trainingCapacity × width: 0 or
+    /// 1/(1 − p), see ``Dropout``); empty without dropout.
+    public let dropoutMasks: [Matrix]
 
     private let storage: [FloatBuffer]
 
@@ -36,7 +39,7 @@ public final class Workspace {
     /// `precision`: the engine's, which decides whether the weights get converted copies.
     /// `trainingCapacity`: the largest batch `backward` runs on (default: `capacity`).
     public init(configuration: ModelConfiguration, capacity: Int, trainingCapacity: Int? = nil, gramCapacity: Int = 0,
-                precision: Precision = .float32) {
+                precision: Precision = .float32, dropout: Bool = false) {
         precondition(capacity >= 1, "Workspace needs a capacity of at least 1")
         let trainingCapacity = trainingCapacity ?? capacity
         precondition((1...capacity).contains(trainingCapacity), "Workspace: training capacity must be 1…capacity")
@@ -54,6 +57,7 @@ public final class Workspace {
         logitGradient = matrix(configuration.classCount, rows: trainingCapacity)
         let widestHiddenInput = sizes.dropFirst().dropLast().max() ?? 1
         scratch = [matrix(widestHiddenInput, rows: trainingCapacity), matrix(widestHiddenInput, rows: trainingCapacity)]
+        dropoutMasks = dropout ? sizes.dropFirst().dropLast().map { matrix($0, rows: trainingCapacity) } : []
         self.storage = storage
         gradients = FloatBuffer(count: configuration.parameterCount)
         self.gramCapacity = gramCapacity

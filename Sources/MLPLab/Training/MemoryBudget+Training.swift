@@ -21,7 +21,8 @@ extension MemoryBudget {
         let stepRows = TrainingRun.stepRows(batchSize: training.batchSize, trainingSamples: trainingSamples)
         let rows = Double(max(stepRows, TrainingRun.evaluationBatch)), batch = Double(stepRows)
         let widestHidden = sizes.dropFirst().dropLast().max() ?? 1
-        let activations = rows * sizes.reduce(0, +) + batch * (Double(model.classCount) + 2 * widestHidden)
+        let masks = training.dropout == nil ? 0 : batch * sizes.dropFirst().dropLast().reduce(0, +)
+        let activations = rows * sizes.reduce(0, +) + batch * (Double(model.classCount) + 2 * widestHidden) + masks
         let gram = 2 * batch * batch
         let copies = Double(InputCopy.elementBytes(MatMul.resolve(training.precision).precision))
             * (weightCount(model) + 3 * activations)

@@ -73,6 +73,10 @@ public struct RunRecord: Codable, Equatable, Sendable {
             throw ConfigurationError(setting: "processes", value: processes, rule: "must be 2 to 16777216 when present (a run of one process leaves it out)")
         }
         try compute?.validate(for: model)
+        if let dropout = training.dropout, dropout.count != 1, dropout.count != model.hiddenSizes.count {
+            throw ConfigurationError(setting: "training.dropout", value: dropout.map { "\($0)" }.joined(separator: ","),
+                                     rule: "must hold one probability, or one per hidden layer (\(model.hiddenSizes.count) here)")
+        }
         guard classNames.count == model.classCount else {
             throw ConfigurationError(setting: "model.class_count", value: model.classCount, rule: "must equal the data's \(classNames.count) classes")
         }

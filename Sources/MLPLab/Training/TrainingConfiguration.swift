@@ -27,6 +27,9 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     /// Weights to start from instead of drawing them (`init_from` in config.json: the file and
     /// the fingerprint of what was read); nil (left out of config.json) draws them from the seed.
     public var initialWeights: InitialWeights?
+    /// Dropout after each hidden layer's activation (``Dropout``): one probability for all, or one
+    /// per hidden layer, each in 0..<1; nil (left out of config.json) for none.
+    public var dropout: [Double]?
 
     /// The assignment's settings: Optimizer lr 0.01, batch 64, 10 epochs, seed 1, inputs ÷255, one
     /// thread, a constant rate, float32 products, no early stopping, and a stop on divergence.
@@ -35,6 +38,7 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     private enum CodingKeys: String, CodingKey {
         case optimizer, batchSize, epochs, seed, inputScaling, threads, continueOnNonFinite, patience, schedule, precision
         case initialWeights = "initFrom"
+        case dropout
     }
 
     /// Decodes a configuration; `precision` may be missing (files written before it existed
@@ -52,6 +56,7 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
         schedule = try container.decode(LearningRateSchedule.self, forKey: .schedule)
         precision = try container.decodeIfPresent(Precision.self, forKey: .precision) ?? .float32
         initialWeights = try container.decodeIfPresent(InitialWeights.self, forKey: .initialWeights)
+        dropout = try container.decodeIfPresent([Double].self, forKey: .dropout)
     }
 }
 
@@ -73,6 +78,14 @@ extension TrainingConfiguration {
         try Check.whole(epochs, "training.epochs", in: 1...Self.maximumEpochs)
         try Check.whole(threads, "training.threads", in: 1...Self.maximumThreads)
         if let patience { try Check.whole(patience, "training.patience", in: 1...Int.max) }
+        if let dropout {
+            guard !dropout.isEmpty else {
+                throw ConfigurationError(setting: "training.dropout", value: "no values", rule: "must hold one probability, or one per hidden layer")
+            }
+            for p in dropout where !(p >= 0 && p < 1) {
+                throw ConfigurationError(setting: "training.dropout", value: p, rule: "must be at least 0 and below 1", fix: "nn.Dropout's default is 0.5; 0.2 is a usual start")
+            }
+        }
         if let initialWeights, initialWeights.path.isEmpty || initialWeights.fingerprint.isEmpty {
             throw ConfigurationError(setting: "training.init_from", value: "'\(initialWeights.path)'",
                                      rule: "must name a file and the fingerprint of its weights", fix: "give a model file")

@@ -89,7 +89,8 @@ extension RunRecord {
                 + "\(sgd.amsgrad ? ", AMSGrad" : ""), weight decay \(sgd.weightDecay)\(sgd.algorithm == .adamw ? " (decoupled)" : "")"
             : "\(rate), momentum \(sgd.momentum)"
                 + "\(sgd.nesterov ? " (nesterov)" : "")\(sgd.dampening != 0 ? ", dampening \(sgd.dampening)" : ""), weight decay \(sgd.weightDecay)"
-        return optimizer + ", batch \(training.batchSize), \(epochs)\(patience), seed \(training.seed), "
+        let dropout = training.dropout.map { ", dropout \($0.map { "\($0)" }.joined(separator: ","))" } ?? ""
+        return optimizer + ", batch \(training.batchSize), \(epochs)\(patience)\(dropout), seed \(training.seed), "
             + "inputs \(training.inputScaling == .raw ? "raw 0…255" : "÷255")"
     }
 

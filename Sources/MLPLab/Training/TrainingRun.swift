@@ -28,6 +28,8 @@ public final class TrainingRun {
     public let compute: ComputePlan
     /// Which layers' updates the engine folds into their weight-gradient products.
     public let plan: UpdatePlan
+    /// Dropout after each hidden layer while training (nil: none).
+    public let dropout: Dropout?
     /// This step's fused updates, one per layer (nil: plain), rewritten in place every step.
     private var weightUpdates: [WeightUpdate?]
     /// The other processes of a data-parallel training (`mpirun -np N mlplab train`), nil alone:
@@ -111,7 +113,9 @@ public final class TrainingRun {
         workspace = Workspace(configuration: modelConfiguration,
                               capacity: max(stepRows, TrainingRun.evaluationBatch),
                               trainingCapacity: stepRows,
-                              gramCapacity: plan.fusesAny ? stepRows : 0, precision: precision)
+                              gramCapacity: plan.fusesAny ? stepRows : 0, precision: precision,
+                              dropout: configuration.dropout != nil)
+        dropout = configuration.dropout.map { Dropout($0, hiddenLayers: modelConfiguration.hiddenSizes.count) }
         bestParameters = split.validation.isEmpty ? nil : FloatBuffer(count: modelConfiguration.parameterCount)
     }
 
@@ -274,7 +278,12 @@ public final class TrainingRun {
         if rows > 0 || parallel == nil {
             BatchLoader.gather(mine, from: dataset, scaling: configuration.inputScaling,
                                into: workspace.input, labels: workspace.labels)
-            let logits = model.forward(workspace, rows: rows, engine: engine)
+            if let dropout {
+                // This rank's rows of the batch, numbered as in the whole batch.
+                let firstRow = mine.startIndex - indices.startIndex
+                dropout.fillMasks(workspace, rows: rows, firstRow: firstRow, seed: configuration.seed, step: optimizer.stepCount)
+            }
+            let logits = model.forward(workspace, rows: rows, engine: engine, dropout: dropout != nil)
             MLP.predictions(logits: logits, into: workspace.predictions)
             for row in 0..<rows where workspace.predictions[row] == workspace.labels[row] { correct += 1 }
             loss = SoftmaxCrossEntropy.lossAndGradient(logits: logits, labels: workspace.labels,
@@ -284,7 +293,8 @@ public final class TrainingRun {
                     ? optimizer.weightUpdate(layer.weightRange, parameters: model.parameters, learningRate: learningRate)
                     : nil
             }
-            fusedSquares = model.backward(workspace, rows: rows, engine: engine, weightUpdates: weightUpdates, observer: parallel)
+            fusedSquares = model.backward(workspace, rows: rows, engine: engine, weightUpdates: weightUpdates, observer: parallel,
+                                          dropout: dropout)
         } else if let parallel {
             // A batch with fewer rows than ranks: this rank adds a zero gradient, layer by layer as the others do.
             workspace.gradients.fill(0)

@@ -30,6 +30,19 @@ struct TrainingOptions: ParsableArguments {
     @Flag(help: "Adam's AMSGrad variant: divide by the largest running mean of the squared gradient so far (amsgrad=True in torch).")
     var amsgrad = false
 
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "Dropout after each hidden layer's activation, as nn.Dropout(p) in training mode (zero with probability p, scale the rest by 1/(1-p); off at evaluation): one p for all hidden layers, or one per layer, comma-separated (default: none).",
+        valueName: "p[,p…]"), transform: TrainingOptions.parseProbabilities)
+    var dropout: [Double]?
+
+    static func parseProbabilities(_ text: String) throws -> [Double] {
+        let values = text.split(separator: ",", omittingEmptySubsequences: false).map { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard !values.isEmpty, values.allSatisfy({ $0 != nil }) else {
+            throw ValidationError("dropout probabilities are numbers from 0 to below 1, one for all hidden layers or one per layer, e.g. 0.2 or 0.2,0.2,0.1")
+        }
+        return values.map { $0! }
+    }
+
     @Option(parsing: .unconditional, help: ArgumentHelp("Momentum dampening, as torch.optim.SGD (default: 0).", valueName: "d"))
     var dampening: Double?
 
@@ -100,6 +113,7 @@ struct TrainingOptions: ParsableArguments {
         if continueOnNaN { configuration.continueOnNonFinite = true }
         if let schedule { configuration.schedule = schedule }
         if let patience { configuration.patience = patience }
+        if let dropout { configuration.dropout = dropout }
         if let precision { configuration.precision = precision }
         return configuration
     }

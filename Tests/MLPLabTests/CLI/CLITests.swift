@@ -45,6 +45,10 @@ struct CLITests {
         (["train", "--optimizer", "adamw", "--beta2", "1"], "--beta2 must be at least 0 and below 1"),
         (["train", "--optimizer", "adam", "--eps", "0"], "--eps must be a positive number"),
         (["train", "--optimizer", "rmsprop"], "'sgd', 'adam' or 'adamw'"),
+        (["train", "--dropout", "1"], "--dropout must be at least 0 and below 1 (got 1.0)"),
+        (["train", "--dropout", "0.2,x"], "dropout probabilities are numbers from 0 to below 1"),
+        (["train", "--dropout", "0.2,0.1"], "--dropout takes one probability, or one per hidden layer (3 here); got 2."),
+        (["train", "--hidden", "32", "--dropout", "0.2,0.1"], "(1 here); got 2."),
         (["train", "--no-cache", "--cache-dir", "/tmp/c"], "--no-cache reads and writes no cache"),
     ])
     func badOptionsAreRejected(arguments: [String], message: String) throws {

@@ -6,6 +6,9 @@ import MLPLab
 struct ReferenceMLP {
     let sizes: [Int]
     let activation: Activation
+    /// Dropout's factors (0 or 1/(1 − p)) per row, each hidden layer's activations one after
+    /// another; nil for none.
+    var masks: [[Double]]? = nil
 
     func f(_ z: Double) -> Double {
         switch activation {
@@ -18,9 +21,10 @@ struct ReferenceMLP {
 
     /// The logits of one input row, parameters laid out as PyTorch's named_parameters (weight
     /// [out, in], then bias) per layer.
-    func logits(parameters: [Double], input: ArraySlice<Double>) -> [Double] {
+    func logits(parameters: [Double], input: ArraySlice<Double>, row: Int = 0) -> [Double] {
         var a = Array(input)
         var offset = 0
+        var maskOffset = 0
         for l in 0..<(sizes.count - 1) {
             let (n, m) = (sizes[l], sizes[l + 1])
             var z = [Double](repeating: 0, count: m)
@@ -31,6 +35,10 @@ struct ReferenceMLP {
             }
             offset += n * m + m
             a = l == sizes.count - 2 ? z : z.map(f)
+            if let masks, l < sizes.count - 2 {
+                for o in 0..<m { a[o] *= masks[row][maskOffset + o] }
+                maskOffset += m
+            }
         }
         return a
     }
@@ -41,7 +49,7 @@ struct ReferenceMLP {
         let rows = labels.count
         var total = 0.0
         for r in 0..<rows {
-            let a = logits(parameters: parameters, input: inputs[(r * sizes[0])..<((r + 1) * sizes[0])])
+            let a = logits(parameters: parameters, input: inputs[(r * sizes[0])..<((r + 1) * sizes[0])], row: r)
             let maximum = a.max()!
             let logSum = Foundation.log(a.map { Foundation.exp($0 - maximum) }.reduce(0, +)) + maximum
             total += logSum - a[labels[r]]

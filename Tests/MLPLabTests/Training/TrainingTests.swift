@@ -56,6 +56,32 @@ struct TrainingTests {
         #expect(a == b, "the resumed model differs from the uninterrupted one")
     }
 
+    @Test("with dropout, a run repeats bit for bit and, cancelled and run again, continues to the same model; config.json keeps the probabilities")
+    func dropoutRepeatsAndResumes() async throws {
+        let root = try TestSupport.temporaryDirectory().path
+        var record = Self.record()
+        record.training.dropout = [0.3]
+        let dataset = Self.dataset
+        let whole = try Training.run(record, on: dataset, in: try RunFolder(path: root + "/whole"))
+        let again = try Training.run(record, on: dataset, in: try RunFolder(path: root + "/again"))
+        #expect(whole.epochs.map(\.loss) == again.epochs.map(\.loss))
+        var none = record
+        none.training.dropout = nil
+        let without = try Training.run(none, on: dataset)
+        #expect(without.epochs.map(\.loss) != whole.epochs.map(\.loss), "dropout changes the training")
+        let task = Task {
+            try Training.run(record, on: dataset, in: try RunFolder(path: root + "/cut")) { event in
+                if case let .epoch(metrics) = event, metrics.epoch == 1 { withUnsafeCurrentTask { $0?.cancel() } }
+            }
+        }
+        await #expect(throws: CancellationError.self) { try await task.value }
+        _ = try Training.run(record, on: dataset, in: try RunFolder(path: root + "/cut"))
+        let a = try Data(contentsOf: URL(fileURLWithPath: root + "/whole/model.safetensors"))
+        let b = try Data(contentsOf: URL(fileURLWithPath: root + "/cut/model.safetensors"))
+        #expect(a == b, "the resumed model differs from the uninterrupted one")
+        #expect(try RunFolder(path: root + "/whole").readRecord()?.training.dropout == [0.3])
+    }
+
     @Test("a folder holding another configuration is refused, naming the setting; a finished run is returned, not retrained")
     func resumeNamesTheSettingThatDiffers() throws {
         let root = try TestSupport.temporaryDirectory().path

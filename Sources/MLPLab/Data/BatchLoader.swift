@@ -3,9 +3,13 @@ public enum BatchLoader {
     /// Writes sample `indices[i]` into input row i (scaled by `scaling`) and its label
     /// into `labels[i]`, for every i. Reads `dataset`; writes the first `indices.count` rows.
     /// Every index must be a sample of `dataset` and its label one of its classes (preconditions).
+    ///
+    /// With an `augmentation`, each image is then flipped or shifted as it decides for its place in
+    /// the batch (`firstRow` + i) of step `step` under `seed` (training only).
     public static func gather(
         _ indices: ArraySlice<Int>, from dataset: Dataset, scaling: InputScaling,
-        into input: Matrix, labels: UnsafeMutablePointer<Int32>
+        into input: Matrix, labels: UnsafeMutablePointer<Int32>,
+        augmentation: Augmentation? = nil, seed: UInt64 = 0, step: Int = 0, firstRow: Int = 0
     ) {
         precondition(indices.count <= input.rows && input.columns == dataset.featureCount,
                      "BatchLoader: batch does not fit the input buffer")
@@ -18,6 +22,8 @@ public enum BatchLoader {
                 precondition(dataset.labels[index] >= 0 && Int(dataset.labels[index]) < dataset.classCount,
                              "BatchLoader: sample \(index)'s label \(dataset.labels[index]) is outside the data set's \(dataset.classCount) classes")
                 scaling.convert(pixels.baseAddress! + index * width, count: width, into: input.base + row * width)
+                augmentation?.apply(input.base + row * width, width: dataset.imageWidth, height: dataset.imageHeight,
+                                    seed: seed, step: step, row: firstRow + row)
                 labels[row] = dataset.labels[index]
             }
         }

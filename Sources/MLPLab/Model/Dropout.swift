@@ -23,28 +23,18 @@ public struct Dropout: Sendable, Equatable {
         for (layer, (mask, p)) in zip(workspace.dropoutMasks, probabilities).enumerated() {
             let width = mask.columns
             let kept = p == 0 ? 1 : 1 / (1 - p)
-            let stepKey = Dropout.mix(Dropout.mix(seed ^ 0x6472_6f70_6f75_7421) ^ UInt64(step)) ^ (UInt64(layer) << 48)
             for row in 0..<rows {
-                let rowKey = Dropout.mix(stepKey ^ UInt64(firstRow + row))
+                let rowKey = CounterHash.row(seed: seed, salt: 0x6472_6f70_6f75_7421 ^ (UInt64(layer) << 48), step: step, row: firstRow + row)
                 let values = mask.base + row * width
                 // One hash gives two uniforms of 24 bits, each compared with p.
                 var column = 0
                 while column < width {
-                    let hash = Dropout.mix(rowKey ^ UInt64(column / 2))
+                    let hash = CounterHash.mix(rowKey ^ UInt64(column / 2))
                     values[column] = Float((hash & 0xFFFF_FFFF) >> 8) * 0x1p-24 < p ? 0 : kept
                     if column + 1 < width { values[column + 1] = Float(hash >> 40) * 0x1p-24 < p ? 0 : kept }
                     column += 2
                 }
             }
         }
-    }
-
-    /// SplitMix64's finalizer: a bijection of 64-bit words whose outputs look independent.
-    @inline(__always)
-    static func mix(_ word: UInt64) -> UInt64 {
-        var z = word &+ 0x9E37_79B9_7F4A_7C15
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -30,6 +30,9 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     /// Dropout after each hidden layer's activation (``Dropout``): one probability for all, or one
     /// per hidden layer, each in 0..<1; nil (left out of config.json) for none.
     public var dropout: [Double]?
+    /// Random flips and shifts of each training image as its batch is gathered (``Augmentation``);
+    /// nil (left out of config.json) for none.
+    public var augment: Augmentation?
 
     /// The assignment's settings: Optimizer lr 0.01, batch 64, 10 epochs, seed 1, inputs ÷255, one
     /// thread, a constant rate, float32 products, no early stopping, and a stop on divergence.
@@ -38,7 +41,7 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
     private enum CodingKeys: String, CodingKey {
         case optimizer, batchSize, epochs, seed, inputScaling, threads, continueOnNonFinite, patience, schedule, precision
         case initialWeights = "initFrom"
-        case dropout
+        case dropout, augment
     }
 
     /// Decodes a configuration; `precision` may be missing (files written before it existed
@@ -57,6 +60,7 @@ public struct TrainingConfiguration: Codable, Equatable, Sendable {
         precision = try container.decodeIfPresent(Precision.self, forKey: .precision) ?? .float32
         initialWeights = try container.decodeIfPresent(InitialWeights.self, forKey: .initialWeights)
         dropout = try container.decodeIfPresent([Double].self, forKey: .dropout)
+        augment = try container.decodeIfPresent(Augmentation.self, forKey: .augment)
     }
 }
 
@@ -86,6 +90,7 @@ extension TrainingConfiguration {
                 throw ConfigurationError(setting: "training.dropout", value: p, rule: "must be at least 0 and below 1", fix: "nn.Dropout's default is 0.5; 0.2 is a usual start")
             }
         }
+        try augment?.validate()
         if let initialWeights, initialWeights.path.isEmpty || initialWeights.fingerprint.isEmpty {
             throw ConfigurationError(setting: "training.init_from", value: "'\(initialWeights.path)'",
                                      rule: "must name a file and the fingerprint of its weights", fix: "give a model file")

@@ -90,7 +90,8 @@ extension RunRecord {
             : "\(rate), momentum \(sgd.momentum)"
                 + "\(sgd.nesterov ? " (nesterov)" : "")\(sgd.dampening != 0 ? ", dampening \(sgd.dampening)" : ""), weight decay \(sgd.weightDecay)"
         let dropout = training.dropout.map { ", dropout \($0.map { "\($0)" }.joined(separator: ","))" } ?? ""
-        return optimizer + ", batch \(training.batchSize), \(epochs)\(patience)\(dropout), seed \(training.seed), "
+        let augment = training.augment.map { ", augment \($0.text)" } ?? ""
+        return optimizer + ", batch \(training.batchSize), \(epochs)\(patience)\(dropout)\(augment), seed \(training.seed), "
             + "inputs \(training.inputScaling == .raw ? "raw 0…255" : "÷255")"
     }
 

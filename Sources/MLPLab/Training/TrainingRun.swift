@@ -277,7 +277,8 @@ public final class TrainingRun {
         var loss = 0.0, correct = 0, fusedSquares = 0.0
         if rows > 0 || parallel == nil {
             BatchLoader.gather(mine, from: dataset, scaling: configuration.inputScaling,
-                               into: workspace.input, labels: workspace.labels)
+                               into: workspace.input, labels: workspace.labels, augmentation: configuration.augment,
+                               seed: configuration.seed, step: optimizer.stepCount, firstRow: mine.startIndex - indices.startIndex)
             if let dropout {
                 // This rank's rows of the batch, numbered as in the whole batch.
                 let firstRow = mine.startIndex - indices.startIndex

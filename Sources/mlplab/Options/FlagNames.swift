@@ -19,7 +19,7 @@ public enum FlagNames {
         "training.optimizer.nesterov": "--nesterov", "training.batch_size": "--batch-size", "training.epochs": "--epochs",
         "training.seed": "--seed", "training.threads": "--threads", "training.patience": "--patience",
         "training.schedule": "--schedule", "training.precision": "--precision",
-        "training.continue_on_non_finite": "--continue-on-nan", "training.init_from": "--init-from", "training.dropout": "--dropout", "training.input_scaling raw": "--no-normalize",
+        "training.continue_on_non_finite": "--continue-on-nan", "training.init_from": "--init-from", "training.dropout": "--dropout", "training.augment": "--augment", "training.input_scaling raw": "--no-normalize",
         // data: DataConfiguration and its ImageFolderOptions
         "data.validation_fraction": "--val", "data.test_fraction": "--test", "data.train_limit": "--subset",
         "data.data_directory": "--data-dir", "data.image_folder.resize": "--resize",

@@ -35,6 +35,18 @@ struct TrainingOptions: ParsableArguments {
         valueName: "p[,p…]"), transform: TrainingOptions.parseProbabilities)
     var dropout: [Double]?
 
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "Flip and/or shift each training image as its batch is gathered: flip (left to right, half the images; RandomHorizontalFlip), shift:N (up to N pixels each way, the border zero; RandomCrop with padding N), or flip,shift:N. Seeded; evaluation sees the images as they are (default: none).",
+        valueName: "flip,shift:N"), transform: TrainingOptions.parseAugmentation)
+    var augment: Augmentation?
+
+    static func parseAugmentation(_ text: String) throws -> Augmentation {
+        guard let augmentation = Augmentation(parsing: text) else {
+            throw ValidationError("augmentations are flip, shift:N (N a whole number from 1) or both, comma-separated, e.g. flip,shift:2")
+        }
+        return augmentation
+    }
+
     static func parseProbabilities(_ text: String) throws -> [Double] {
         let values = text.split(separator: ",", omittingEmptySubsequences: false).map { Double($0.trimmingCharacters(in: .whitespaces)) }
         guard !values.isEmpty, values.allSatisfy({ $0 != nil }) else {
@@ -114,6 +126,7 @@ struct TrainingOptions: ParsableArguments {
         if let schedule { configuration.schedule = schedule }
         if let patience { configuration.patience = patience }
         if let dropout { configuration.dropout = dropout }
+        if let augment { configuration.augment = augment }
         if let precision { configuration.precision = precision }
         return configuration
     }

@@ -49,6 +49,8 @@ struct CLITests {
         (["train", "--dropout", "0.2,x"], "dropout probabilities are numbers from 0 to below 1"),
         (["train", "--dropout", "0.2,0.1"], "--dropout takes one probability, or one per hidden layer (3 here); got 2."),
         (["train", "--hidden", "32", "--dropout", "0.2,0.1"], "(1 here); got 2."),
+        (["train", "--augment", "rotate"], "augmentations are flip, shift:N"),
+        (["train", "--augment", "shift:100"], "--augment shift must be at most 64"),
         (["train", "--no-cache", "--cache-dir", "/tmp/c"], "--no-cache reads and writes no cache"),
     ])
     func badOptionsAreRejected(arguments: [String], message: String) throws {

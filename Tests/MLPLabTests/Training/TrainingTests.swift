@@ -56,11 +56,12 @@ struct TrainingTests {
         #expect(a == b, "the resumed model differs from the uninterrupted one")
     }
 
-    @Test("with dropout, a run repeats bit for bit and, cancelled and run again, continues to the same model; config.json keeps the probabilities")
+    @Test("with dropout and augmentation, a run repeats bit for bit and, cancelled and run again, continues to the same model; config.json keeps them")
     func dropoutRepeatsAndResumes() async throws {
         let root = try TestSupport.temporaryDirectory().path
         var record = Self.record()
         record.training.dropout = [0.3]
+        record.training.augment = Augmentation(flip: true, shift: 1)
         let dataset = Self.dataset
         let whole = try Training.run(record, on: dataset, in: try RunFolder(path: root + "/whole"))
         let again = try Training.run(record, on: dataset, in: try RunFolder(path: root + "/again"))
@@ -69,6 +70,8 @@ struct TrainingTests {
         none.training.dropout = nil
         let without = try Training.run(none, on: dataset)
         #expect(without.epochs.map(\.loss) != whole.epochs.map(\.loss), "dropout changes the training")
+        none.training.augment = nil
+        #expect(try Training.run(none, on: dataset).epochs.map(\.loss) != without.epochs.map(\.loss), "augmentation changes the training")
         let task = Task {
             try Training.run(record, on: dataset, in: try RunFolder(path: root + "/cut")) { event in
                 if case let .epoch(metrics) = event, metrics.epoch == 1 { withUnsafeCurrentTask { $0?.cancel() } }
@@ -80,6 +83,7 @@ struct TrainingTests {
         let b = try Data(contentsOf: URL(fileURLWithPath: root + "/cut/model.safetensors"))
         #expect(a == b, "the resumed model differs from the uninterrupted one")
         #expect(try RunFolder(path: root + "/whole").readRecord()?.training.dropout == [0.3])
+        #expect(try RunFolder(path: root + "/whole").readRecord()?.training.augment == Augmentation(flip: true, shift: 1))
     }
 
     @Test("a folder holding another configuration is refused, naming the setting; a finished run is returned, not retrained")

@@ -26,11 +26,12 @@ struct LRFindCommand: AsyncParsableCommand {
     var optimizer: OptimizerAlgorithm = .sgd
     @Option(parsing: .unconditional, help: ArgumentHelp("SGD momentum during the test.", valueName: "μ")) var momentum: Double = 0
     @Option(name: .customLong("batch-size"), parsing: .unconditional, help: ArgumentHelp("Batch size.", valueName: "n")) var batchSize: Int = 64
+    @OptionGroup(title: "Regularization") var regularization: RegularizationOptions
     @OptionGroup(title: "Runs") var runOptions: RunOptions
     @Option(name: .shortAndLong, parsing: .unconditional, help: ArgumentHelp("The chart to write.", valueName: "file")) var output: String = "lr-find.svg"
 
     var training: TrainingConfiguration {
-        var training = runOptions.configuration()
+        var training = regularization.configuration(base: runOptions.configuration())
         training.optimizer = optimizer == .sgd ? OptimizerConfiguration(learningRate: start, momentum: momentum)
                                                : .adam(learningRate: start, decoupled: optimizer == .adamw)
         training.optimizer.momentum = momentum  // refused for Adam by validate(), never dropped
@@ -41,6 +42,7 @@ struct LRFindCommand: AsyncParsableCommand {
     var finder: LearningRateFinder { LearningRateFinder(start: start, end: end, steps: steps) }
 
     func validate() throws {
+        try regularization.check(hiddenLayers: modelOptions.widths.hiddenLayerCount)
         try checked {
             try finder.validate()
             try training.validate()

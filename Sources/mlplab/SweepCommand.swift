@@ -34,6 +34,7 @@ struct SweepCommand: AsyncParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("Epochs of every run.", valueName: "n"))
     var epochs: Int = 10
     @OptionGroup(title: "Model") var widths: WidthOptions
+    @OptionGroup(title: "Regularization") var regularization: RegularizationOptions
     @OptionGroup(title: "Runs") var runOptions: RunOptions
     @OptionGroup var folderOptions: ResultFolderOptions
     var output: String { folderOptions.output ?? "sweep" }
@@ -45,12 +46,13 @@ struct SweepCommand: AsyncParsableCommand {
 
     /// The settings every run shares.
     var training: TrainingConfiguration {
-        var training = runOptions.configuration()
+        var training = regularization.configuration(base: runOptions.configuration())
         training.epochs = epochs
         return training
     }
 
     func validate() throws {
+        try regularization.check(hiddenLayers: widths.hiddenLayerCount)
         try checked {
             _ = try grid()
             try training.validate()

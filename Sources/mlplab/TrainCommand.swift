@@ -55,12 +55,7 @@ struct TrainCommand: AsyncParsableCommand {
         if resume != nil && runDirectory != nil {
             throw ValidationError("--resume names the run folder itself (e.g. --resume runs/lr0.053); leave out --run-dir.")
         }
-        if let dropout = trainingOptions.dropout, resume == nil {
-            let hidden = modelOptions.widths.hidden?.widths.count ?? ModelConfiguration(inputSize: 784, classCount: 10).hiddenSizes.count
-            if dropout.count != 1 && dropout.count != hidden {
-                throw ValidationError("--dropout takes one probability, or one per hidden layer (\(hidden) here); got \(dropout.count).")
-            }
-        }
+        if resume == nil { try trainingOptions.regularization.check(hiddenLayers: modelOptions.widths.hiddenLayerCount) }
         if trainingOptions.patience != nil && dataOptions.validationFraction == 0 {
             throw ValidationError("--patience watches validation accuracy, and --val 0 holds out no validation split; give --val a fraction above 0, or leave out --patience.")
         }

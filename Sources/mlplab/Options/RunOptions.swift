@@ -50,4 +50,7 @@ struct WidthOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Hidden layer widths, comma-separated (default: ¾, ½, ¼ of the input size, e.g. 588,392,196 for 28×28).", valueName: "w1,w2,…"),
             transform: LayerWidths.parse)
     var hidden: LayerWidths?
+
+    /// Hidden layers of the model these options give: `--hidden`'s, or the default three.
+    var hiddenLayerCount: Int { hidden?.widths.count ?? ModelConfiguration(inputSize: 784, classCount: 10).hiddenSizes.count }
 }

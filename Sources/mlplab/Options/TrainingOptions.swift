@@ -30,30 +30,7 @@ struct TrainingOptions: ParsableArguments {
     @Flag(help: "Adam's AMSGrad variant: divide by the largest running mean of the squared gradient so far (amsgrad=True in torch).")
     var amsgrad = false
 
-    @Option(parsing: .unconditional, help: ArgumentHelp(
-        "Dropout after each hidden layer's activation, as nn.Dropout(p) in training mode (zero with probability p, scale the rest by 1/(1-p); off at evaluation): one p for all hidden layers, or one per layer, comma-separated (default: none).",
-        valueName: "p[,p…]"), transform: TrainingOptions.parseProbabilities)
-    var dropout: [Double]?
-
-    @Option(parsing: .unconditional, help: ArgumentHelp(
-        "Flip and/or shift each training image as its batch is gathered: flip (left to right, half the images; RandomHorizontalFlip), shift:N (up to N pixels each way, the border zero; RandomCrop with padding N), or flip,shift:N. Seeded; evaluation sees the images as they are (default: none).",
-        valueName: "flip,shift:N"), transform: TrainingOptions.parseAugmentation)
-    var augment: Augmentation?
-
-    static func parseAugmentation(_ text: String) throws -> Augmentation {
-        guard let augmentation = Augmentation(parsing: text) else {
-            throw ValidationError("augmentations are flip, shift:N (N a whole number from 1) or both, comma-separated, e.g. flip,shift:2")
-        }
-        return augmentation
-    }
-
-    static func parseProbabilities(_ text: String) throws -> [Double] {
-        let values = text.split(separator: ",", omittingEmptySubsequences: false).map { Double($0.trimmingCharacters(in: .whitespaces)) }
-        guard !values.isEmpty, values.allSatisfy({ $0 != nil }) else {
-            throw ValidationError("dropout probabilities are numbers from 0 to below 1, one for all hidden layers or one per layer, e.g. 0.2 or 0.2,0.2,0.1")
-        }
-        return values.map { $0! }
-    }
+    @OptionGroup var regularization: RegularizationOptions
 
     @Option(parsing: .unconditional, help: ArgumentHelp("Momentum dampening, as torch.optim.SGD (default: 0).", valueName: "d"))
     var dampening: Double?
@@ -125,8 +102,7 @@ struct TrainingOptions: ParsableArguments {
         if continueOnNaN { configuration.continueOnNonFinite = true }
         if let schedule { configuration.schedule = schedule }
         if let patience { configuration.patience = patience }
-        if let dropout { configuration.dropout = dropout }
-        if let augment { configuration.augment = augment }
+        configuration = regularization.configuration(base: configuration)
         if let precision { configuration.precision = precision }
         return configuration
     }

@@ -50,6 +50,9 @@ struct CLITests {
         (["train", "--dropout", "0.2,0.1"], "--dropout takes one probability, or one per hidden layer (3 here); got 2."),
         (["train", "--hidden", "32", "--dropout", "0.2,0.1"], "(1 here); got 2."),
         (["train", "--augment", "rotate"], "augmentations are flip, shift:N"),
+        (["sweep", "--dropout", "0.2,0.1"], "(3 here); got 2."),
+        (["lr-find", "--dropout", "1.5"], "--dropout must be at least 0 and below 1"),
+        (["sweep", "--augment", "shift:0"], "augmentations are flip, shift:N"),
         (["train", "--augment", "shift:100"], "--augment shift must be at most 64"),
         (["train", "--no-cache", "--cache-dir", "/tmp/c"], "--no-cache reads and writes no cache"),
     ])

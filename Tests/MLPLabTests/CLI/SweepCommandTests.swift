@@ -14,6 +14,24 @@ struct SweepCommandTests {
         #expect(runs.isEmpty, "left behind: \(runs)")
     }
 
+    @Test("--optimizer, --dropout and --augment reach every run of a sweep: Adam's points are Adam's, each run keeps the dropout and augmentation")
+    func sweepOptimizersAndRegularization() throws {
+        let output = try TestSupport.temporaryDirectory().path + "/sweep"
+        let result = try Tool.run(["sweep", "fashion-mnist", "--subset", "500", "--hidden", "16", "--epochs", "1", "--lr", "0.01",
+                                   "--optimizer", "sgd,adamw", "--dropout", "0.2", "--augment", "flip", "--threads", "1", "-o", output])
+        #expect(result.status == 0, "\(result.stderr)")
+        let runs = try FileManager.default.contentsOfDirectory(atPath: output + "/runs").sorted()
+        #expect(runs.count == 2, "\(runs)")
+        var algorithms: [String] = []
+        for run in runs {
+            let config = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(output)/runs/\(run)/config.json"))) as? [String: Any])
+            let training = try #require(config["training"] as? [String: Any])
+            #expect(training["dropout"] as? [Double] == [0.2] && (training["augment"] as? [String: Any])?["flip"] as? Bool == true, "\(training)")
+            algorithms.append((training["optimizer"] as? [String: Any])?["algorithm"] as? String ?? "sgd")
+        }
+        #expect(algorithms.sorted() == ["adamw", "sgd"])
+    }
+
     @Test("a sweep over a range trains each value once, prints a table, and reuses on a second run")
     func sweepRange() throws {
         let output = try TestSupport.temporaryDirectory().path + "/sweep"

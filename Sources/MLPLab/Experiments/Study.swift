@@ -92,8 +92,8 @@ public struct StudyConfiguration: Codable, Equatable, Sendable {
     /// The number of trainings the study runs (some may be reused from an earlier study).
     public var plannedRuns: Int {
         // 3 seeds without normalization, baseline, zero init, coarse + fine + finer + lr 0.2,
-        // 4 batch runs, 3 momenta, 20 epochs, 2 activations, 2 weight decays, beyond.
-        3 + 1 + 1 + coarseLearningRates.count + finePoints + finerPoints + 1 + 4 + 3 + 1 + 2 + 2 + 1
+        // 4 batch runs, 3 momenta, 20 epochs, 2 activations, 2 weight decays, 4 beyond.
+        3 + 1 + 1 + coarseLearningRates.count + finePoints + finerPoints + 1 + 4 + 3 + 1 + 2 + 2 + Study.beyondCandidateCount
     }
 }
 
@@ -258,7 +258,7 @@ public final class Study {
         // Stage 5. Part 9: more epochs. Part 10: activations. Part 11: weight decay. Part 12,
         // beyond the assignment: the chosen rate and momentum as they are (a rate chosen without
         // momentum is too large with it), plus a little weight decay, a cosine schedule and
-        // early stopping.
+        // early stopping; then a flip, dropout and AdamW added one at a time.
         var long = best
         long.epochs = configuration.longEpochs
         func activationRequest(_ activation: Activation) -> RunStore.Request {
@@ -271,19 +271,16 @@ public final class Study {
             training.optimizer.weightDecay = decay
             return RunStore.Request("weight decay \(decay)", model: baseModel, training: training)
         }
-        var beyond = best
-        beyond.optimizer.weightDecay = 5e-4
-        beyond.schedule = .cosine
-        beyond.epochs = configuration.beyondEpochs
-        beyond.patience = max(3, configuration.beyondEpochs / 4)
+        let beyondRequests = beyondCandidates(from: best).map {
+            RunStore.Request($0.label, model: baseModel, training: $0.training, trainLimit: .some(configuration.beyondTrainLimit))
+        }
         let fifth = try store.runAll([RunStore.Request("\(configuration.longEpochs) epochs", model: baseModel, training: long),
-                                      activationRequest(.tanh), activationRequest(.leakyReLU), decayRequest(0.1), decayRequest(0.01),
-                                      RunStore.Request("beyond cosine", model: baseModel, training: beyond,
-                                                       trainLimit: .some(configuration.beyondTrainLimit))])
+                                      activationRequest(.tanh), activationRequest(.leakyReLU), decayRequest(0.1), decayRequest(0.01)]
+                                     + beyondRequests)
         let epochs = StudyResult.EpochsPart(long: fifth[0], short: bestSoFar)
         let activation = StudyResult.ActivationPart(tanh: fifth[1], leakyRelu: fifth[2], relu: bestSoFar)
         let weightDecay = StudyResult.WeightDecayPart(strong: fifth[3], weak: fifth[4], without: bestSoFar)
-        let beyondRun = fifth[5]
+        let beyondPart = try beyond(Array(fifth[5...]))
 
         let split = try DatasetSplit.make(for: dataset, data: configuration.data, seed: configuration.seed)
         return StudyResult(configuration: configuration, dataName: dataset.name, classNames: dataset.classNames,
@@ -292,10 +289,66 @@ public final class Study {
                            withoutNormalization: withoutNormalization, withNormalization: withNormalization,
                            zeroInitialization: zeroInitialization, learningRate: learningRatePart, batchSize: batchSize,
                            momentum: momentumPart, epochs: epochs, activation: activation, weightDecay: weightDecay,
-                           beyond: beyondRun, choices: .init(learningRate: learningRate, momentum: momentum),
+                           beyond: beyondPart, choices: .init(learningRate: learningRate, momentum: momentum),
                            machine: CPUInfo.current().summary,
                            engine: "\(MatMul.engineVersion) (\(MatMul.instructionSet)), \(configuration.threads) threads\(store.communicator.map { " × \($0.size) processes" } ?? "")",
                            seconds: (clock.now - start).seconds, runsTrained: store.trained, runsReused: store.reused)
+    }
+
+    // MARK: Part 12
+
+    /// Part 12's trainings, one per candidate of `beyondCandidates(from:)`.
+    static let beyondCandidateCount = 4
+
+    /// Part 12's candidates, each adding one thing to the one before, so that the part shows
+    /// what each did: `best` (the chosen rate and momentum) with weight decay 5e-4, a cosine
+    /// schedule and early stopping over `beyondEpochs`; + a horizontal flip of half the training
+    /// images; + dropout 0.2 after every hidden layer; and AdamW at torch's lr 0.001 with weight
+    /// decay 0.05 in place of SGD, keeping the flip and dropout.
+    func beyondCandidates(from best: TrainingConfiguration) -> [(label: String, training: TrainingConfiguration)] {
+        var base = best
+        base.optimizer.weightDecay = 5e-4
+        base.schedule = .cosine
+        base.epochs = configuration.beyondEpochs
+        base.patience = max(3, configuration.beyondEpochs / 4)
+        var flip = base
+        flip.augment = Augmentation(flip: true)
+        var dropout = flip
+        dropout.dropout = [0.2]
+        var adamW = dropout
+        adamW.optimizer = .adam(learningRate: 0.001, weightDecay: 0.05, decoupled: true)
+        let candidates = [("beyond cosine", base), ("beyond flip", flip), ("beyond flip dropout 0.2", dropout),
+                          ("beyond adamw flip dropout 0.2", adamW)]
+        assert(candidates.count == Study.beyondCandidateCount)
+        return candidates
+    }
+
+    /// Part 12 from its runs. The kept models (model.safetensors) of the runs that did not
+    /// diverge are candidates for a soft vote (``Ensemble``): its members are chosen on the
+    /// validation split of Part 12's data by forward selection (`Ensemble.select`), and it is
+    /// scored on validation and test, as is the vote of all of them for comparison. The choice
+    /// is the best on validation of the runs and the chosen vote; a run wins a tie, one model
+    /// being simpler than several.
+    func beyond(_ runs: [StudyRun]) throws -> StudyResult.BeyondPart {
+        let bestRun = Study.best(runs)
+        let voters = runs.filter { $0.result.divergence == nil && $0.result.runFolder != nil }
+        guard voters.count >= 2 else {
+            return StudyResult.BeyondPart(runs: runs, vote: nil, voteOfAll: nil, selection: [], chosen: bestRun.label)
+        }
+        var data = configuration.data
+        data.trainLimit = configuration.beyondTrainLimit
+        let split = try DatasetSplit.make(for: dataset, data: data, seed: configuration.seed)
+        let candidates = try voters.map { try Classifier(contentsOf: $0.result.runFolder!, threads: configuration.threads) }
+        func outcome(_ members: [Int]) throws -> StudyResult.EnsembleOutcome {
+            let vote = try Ensemble(members.map { candidates[$0] })
+            return StudyResult.EnsembleOutcome(members: members.map { voters[$0].label }, validation: try vote.evaluate(split.validation, of: dataset),
+                                               test: try vote.evaluate(split.test, of: dataset))
+        }
+        let steps = try Ensemble.select(from: candidates, on: split.validation, of: dataset)
+        let vote = steps.count >= 2 ? try outcome(steps.map(\.candidate)) : nil
+        let chosen = vote.map { $0.validationAccuracy > Study.score(bestRun) } == true ? StudyResult.EnsembleOutcome.label : bestRun.label
+        return StudyResult.BeyondPart(runs: runs, vote: vote, voteOfAll: try outcome(Array(voters.indices)),
+                                      selection: steps.map(\.accuracy), chosen: chosen)
     }
 
     // MARK: grids

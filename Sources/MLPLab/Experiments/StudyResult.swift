@@ -39,8 +39,9 @@ public struct StudyResult: Codable, Sendable {
     /// Part 11: weight decay 0.1 and 0.01 against none.
     public var weightDecay: WeightDecayPart
     /// Part 12: the chosen rate and momentum with weight decay 5e-4, a cosine schedule and early
-    /// stopping, on `configuration.beyondTrainLimit` training images.
-    public var beyond: StudyRun
+    /// stopping, then a flip, dropout and AdamW added, and the models' soft vote, on
+    /// `configuration.beyondTrainLimit` training images.
+    public var beyond: BeyondPart
     /// What the study chose on the validation split and used from Part 7 (rate) and Part 9 (both) on.
     public var choices: Choices
 
@@ -62,7 +63,7 @@ public struct StudyResult: Codable, Sendable {
                 splitSizes: SplitSizes, withoutNormalization: [StudyRun], withNormalization: StudyRun,
                 zeroInitialization: StudyRun, learningRate: LearningRatePart, batchSize: BatchSizePart,
                 momentum: MomentumPart, epochs: EpochsPart, activation: ActivationPart, weightDecay: WeightDecayPart,
-                beyond: StudyRun, choices: Choices, machine: String, engine: String, seconds: Double,
+                beyond: BeyondPart, choices: Choices, machine: String, engine: String, seconds: Double,
                 runsTrained: Int, runsReused: Int) {
         self.configuration = configuration
         self.dataName = dataName

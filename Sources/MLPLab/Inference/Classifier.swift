@@ -319,6 +319,24 @@ public final class Classifier {
         return Evaluation(confusion: confusion, loss: lossSum / Double(max(indices.count, 1)))
     }
 
+    /// The class probabilities of the samples `indices` of `dataset`, indices.count × classCount,
+    /// row-major, computed in the chunks `evaluate(_:of:)` uses. Throws as `check(against:)` does
+    /// when the data does not fit the model.
+    public func probabilities(_ indices: [Int], of dataset: Dataset) throws -> [Float] {
+        try check(against: dataset)
+        let classes = classCount
+        var probabilities = [Float](repeating: 0, count: indices.count * classes)
+        probabilities.withUnsafeMutableBufferPointer { output in
+            forward(rows: indices.count, load: { range, workspace in
+                BatchLoader.gather(indices[range], from: dataset, scaling: inputScaling, into: workspace.input, labels: workspace.labels)
+            }, use: { range, logits, _ in
+                let rows = Matrix(output.baseAddress! + range.lowerBound * classes, rows: range.count, columns: classes)
+                SoftmaxCrossEntropy.softmax(logits: logits, into: rows)
+            })
+        }
+        return probabilities
+    }
+
     // MARK: The pass
 
     /// Runs `rows` rows through the model, `chunkSize` at a time: `load` fills the workspace's

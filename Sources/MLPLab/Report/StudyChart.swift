@@ -12,6 +12,8 @@ enum StudyChart {
     case score(title: String, runs: [StudyRun])
     /// Train and test accuracy of each class for one run.
     case perClass(StudyRun)
+    /// Test accuracy of each class, from figures that are not one run's (Part 12's vote).
+    case testPerClass(title: String, values: [Double?])
     /// Images of the data set, given by index, with their class names (Part 1).
     case samples([Int])
     /// Images per class, in the order given (Part 2).
@@ -21,7 +23,7 @@ enum StudyChart {
     var title: String {
         switch self {
         case .loss(let title, _), .validationAccuracy(let title, _), .score(let title, _): title
-        case .perClass: "accuracy of each class"
+        case .perClass, .testPerClass: "accuracy of each class"
         case .samples: "samples"
         case .distribution: "distribution"
         }
@@ -44,6 +46,8 @@ enum StudyChart {
         case .perClass(let run):
             return GroupedBarChart(title: "\(run.label): accuracy of each class", categories: dataset.classNames,
                                    series: [("train", run.result.trainPerClass), ("test", run.result.testPerClass)]).svg
+        case .testPerClass(let title, let values):
+            return GroupedBarChart(title: title, categories: dataset.classNames, series: [("test", values)]).svg
         case .samples(let indices):
             return DatasetCharts.samples(dataset, indices: indices, title: "\(indices.count) random images of different classes").svg
         case .distribution(let bars):

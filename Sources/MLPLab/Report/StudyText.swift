@@ -197,19 +197,44 @@ struct StudyText {
                     [.loss(title: "training loss by weight decay", runs: all), .score(title: "validation accuracy by weight decay", runs: all)])
     }
 
-    func beyond(_ run: StudyRun) -> StudySection {
-        let o = run.result, t = o.record.training
+    func beyond(_ beyond: StudyResult.BeyondPart) -> StudySection {
+        let runs = beyond.runs, first = runs[0].result, t = first.record.training
         let target = 0.905
-        let findings = [
-            "Best configuration, trained longer: lr \(Format.trimmed(t.optimizer.learningRate)), momentum \(t.optimizer.momentum), weight decay \(t.optimizer.weightDecay), cosine schedule over \(Format.count(t.epochs, "epoch")), early stopping after \(Format.count(t.patience ?? 0, "epoch")) without improvement, \(o.splitSizes.train) training images.",
-            "It ran \(Format.count(o.epochs.count, "epoch"))\(o.stoppedEarly ? " (stopped early)" : ""), kept epoch \(o.bestEpoch.map(String.init) ?? "–") (validation \(Format.number(o.bestValidationAccuracy))): **test accuracy \(Format.number(o.testAccuracy))**.",
-            dataset.name == FashionMNIST.name
-                ? (o.testAccuracy >= target ? "That meets the aim of \(target) for a plain MLP on Fashion-MNIST (published MLP results: 0.871–0.883)."
-                                            : "That is \(Format.number(target - o.testAccuracy, digits: 3)) short of the aim of \(target) for a plain MLP (published MLP results: 0.871–0.883). PyTorch reached 0.901 with lr 0.05, momentum 0.9 and a cosine schedule over 40 epochs, and 0.903 adding weight decay 5e-4, on MLPLab's reference machine (an AMD EPYC, 2 cores; see the README, “What the study shows”): not measured in this run.")
-                : "Compare with Part 9's \(configuration.longEpochs)-epoch run.",
+        var findings = [
+            "Each run adds one thing to the one before: the best configuration (lr \(Format.trimmed(t.optimizer.learningRate)), momentum \(t.optimizer.momentum)) with weight decay \(t.optimizer.weightDecay), a cosine schedule over \(Format.count(t.epochs, "epoch")) and early stopping after \(Format.count(t.patience ?? 0, "epoch")) without improvement; then a horizontal flip of half the training images (RandomHorizontalFlip); then dropout 0.2 after every hidden layer (nn.Dropout); then AdamW (lr 0.001, weight decay 0.05) in place of SGD. All train on \(first.splitSizes.train) images.",
         ]
-        return part(12, "Beyond the assignment", "How far does the best configuration get with a cosine schedule, a little weight decay and early stopping?",
-                    "best lr and momentum, weight decay 5e-4, cosine, \(t.epochs) epochs, patience \(t.patience ?? 0)", [run], findings,
-                    [.loss(title: "training loss", runs: [run]), .validationAccuracy(title: "validation accuracy", runs: [run]), .perClass(run)])
+        findings += runs.map { run in
+            let o = run.result
+            let stopped = o.divergence == nil ? ", \(Format.count(o.epochs.count, "epoch"))\(o.stoppedEarly ? " (stopped early)" : ""), kept epoch \(o.bestEpoch.map(String.init) ?? "–")" : ""
+            return "\(run.label): \(StudyText.summary(run))\(stopped)."
+        }
+        if let all = beyond.voteOfAll {
+            findings.append("The soft vote of all \(all.members.count) models (the mean of their class probabilities, as scikit-learn's VotingClassifier(voting=\"soft\")): validation \(Format.number(all.validationAccuracy)), test \(Format.number(all.testAccuracy)).")
+            if let vote = beyond.vote {
+                let added = zip(vote.members, beyond.selection).map { "\($0) (\(Format.number($1)))" }.joined(separator: " + ")
+                findings.append("Members chosen on validation one at a time, each the one that raised the vote's validation accuracy most, until none raised it (forward selection): \(added). This vote: validation \(Format.number(vote.validationAccuracy)), test \(Format.number(vote.testAccuracy)). Models trained differently make different mistakes, so their average can be right more often than either.")
+            } else {
+                findings.append("No vote of these models beat \(Study.best(runs).label) alone on validation.")
+            }
+        }
+        let (validation, test) = beyond.chosenAccuracy
+        let chosenName = beyond.chosenRun?.label ?? "the soft vote of \(beyond.vote.map { $0.members.joined(separator: " and ") } ?? "")"
+        var chosen = "Chosen on validation: \(chosenName) (validation \(Format.number(validation))): **test accuracy \(Format.number(test))**."
+        if beyond.chosenRun == nil {
+            let single = Study.best(runs)
+            chosen += " The best single model on validation, \(single.label), scored test \(Format.number(single.result.testAccuracy))."
+        }
+        if dataset.name == FashionMNIST.name {
+            findings.append(chosen + (test >= target
+                ? " That meets the aim of \(target) on Fashion-MNIST (published plain-MLP results: 0.871–0.883)."
+                : " That is \(Format.number(target - test, digits: 3)) short of the aim of \(target) (published plain-MLP results: 0.871–0.883). PyTorch reached 0.901 with lr 0.05, momentum 0.9 and a cosine schedule over 40 epochs, and 0.903 adding weight decay 5e-4, on MLPLab's reference machine (an AMD EPYC, 2 cores; see the guide, “What the study shows”): not measured in this run."))
+        } else {
+            findings.append(chosen + " Compare with Part 9's \(configuration.longEpochs)-epoch run.")
+        }
+        let perClass: StudyChart = beyond.chosenRun.map { .perClass($0) }
+            ?? .testPerClass(title: "the soft vote: test accuracy of each class", values: beyond.vote?.testPerClass ?? [])
+        return part(12, "Beyond the assignment", "How far does the best configuration get with a cosine schedule, a little weight decay and early stopping, and what do a flip, dropout, AdamW and a vote of the models add?",
+                    "best lr and momentum, weight decay 5e-4, cosine, \(t.epochs) epochs, patience \(t.patience ?? 0); + flip; + dropout 0.2; AdamW", runs, findings,
+                    [.loss(title: "training loss", runs: runs), .validationAccuracy(title: "validation accuracy", runs: runs), perClass])
     }
 }

@@ -17,7 +17,7 @@ let package = Package(
         // The library: data, model, training, the compute-engine seam.
         .target(
             name: "MLPLab",
-            dependencies: ["CDNNL", "CMPI", "COpenMP", "CStb", "CZlib", "CJPEG", "CWebP", "CTIFF"]
+            dependencies: ["CDNNL", "CMPI", "COpenMP", "CStb", "CZlib", "CJPEG", "CWebP", "CTIFF", "CVector"]
         ),
         // The thin command-line tool.
         .executableTarget(
@@ -46,6 +46,8 @@ let package = Package(
         .systemLibrary(name: "CJPEG", path: "Sources/CJPEG"),
         .systemLibrary(name: "CWebP", path: "Sources/CWebP"),
         .systemLibrary(name: "CTIFF", path: "Sources/CTIFF"),
+        // Vector square roots for the optimizer's passes (Sources/CVector/include/CVector.h).
+        .target(name: "CVector", path: "Sources/CVector"),
 
         // Benchmarks behind BENCHMARKS.md (bench/run); not part of the tests.
         .executableTarget(

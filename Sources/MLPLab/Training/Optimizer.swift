@@ -1,4 +1,5 @@
 import Foundation
+import CVector
 
 /// A training's optimizer: SGD, Adam or AdamW (``OptimizerConfiguration``), exactly as
 /// `torch.optim` computes them, one pass over the parameters per step, allocating nothing.
@@ -243,7 +244,8 @@ public final class Optimizer {
     /// every parameter gets the same bits wherever a chunk starts.
     private static func adamChunk(_ p: AdamArguments, chunk: Int, _ range: Range<Int>) {
         @inline(__always)
-        func update<V: SIMD>(_ i: Int, _: V.Type) -> V where V.Scalar == Float {
+        func update(_ i: Int) -> SIMD8<Float> {
+            typealias V = SIMD8<Float>
             func load(_ pointer: UnsafeMutablePointer<Float>) -> V { UnsafeRawPointer(pointer + i).loadUnaligned(as: V.self) }
             func store(_ value: V, _ pointer: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(pointer + i).storeBytes(of: value, as: V.self) }
             let gradient = load(p.gradient)
@@ -259,7 +261,7 @@ public final class Optimizer {
                 second = pointwiseMax(load(vMax), v)
                 store(second, vMax)
             }
-            let denominator = second.squareRoot() / p.correction2Root + p.eps
+            let denominator = cvector_sqrt8(second) / p.correction2Root + p.eps
             store(theta + -p.stepSize * (m / denominator), p.theta)
             return gradient * gradient
         }
@@ -267,7 +269,7 @@ public final class Optimizer {
         var lanes = SIMD8<Float>()
         var i = range.lowerBound
         while i + 8 <= range.upperBound {
-            lanes += update(i, SIMD8<Float>.self)
+            lanes += update(i)
             i += 8
         }
         var sum = lanes.sum()

@@ -92,8 +92,8 @@ public struct StudyConfiguration: Codable, Equatable, Sendable {
     /// The number of trainings the study runs (some may be reused from an earlier study).
     public var plannedRuns: Int {
         // 3 seeds without normalization, baseline, zero init, coarse + fine + finer + lr 0.2,
-        // 4 batch runs, 3 momenta, 20 epochs, 2 activations, 2 weight decays, 4 beyond.
-        3 + 1 + 1 + coarseLearningRates.count + finePoints + finerPoints + 1 + 4 + 3 + 1 + 2 + 2 + Study.beyondCandidateCount
+        // 4 batch runs, 3 momenta, 20 epochs, 2 activations, 2 weight decays, 4 additions and 2 long runs.
+        3 + 1 + 1 + coarseLearningRates.count + finePoints + finerPoints + 1 + 4 + 3 + 1 + 2 + 2 + Study.beyondRunCount
     }
 }
 
@@ -256,9 +256,11 @@ public final class Study {
         let bestSoFar = momentum == 0 ? bestLR : momentumRuns.first { $0.result.record.training.optimizer.momentum == momentum }!
 
         // Stage 5. Part 9: more epochs. Part 10: activations. Part 11: weight decay. Part 12,
-        // beyond the assignment: the chosen rate and momentum as they are (a rate chosen without
-        // momentum is too large with it), plus a little weight decay, a cosine schedule and
-        // early stopping; then a flip, dropout and AdamW added one at a time.
+        // beyond the assignment: a flip, dropout and AdamW each added to the best configuration
+        // as the parts train it; then two long trainings on Part 12's data (the chosen rate and
+        // momentum as they are, a rate chosen without momentum being too large with it, plus a
+        // little weight decay, a cosine schedule and early stopping; and AdamW with the flip and
+        // dropout), and their soft vote.
         var long = best
         long.epochs = configuration.longEpochs
         func activationRequest(_ activation: Activation) -> RunStore.Request {
@@ -271,16 +273,18 @@ public final class Study {
             training.optimizer.weightDecay = decay
             return RunStore.Request("weight decay \(decay)", model: baseModel, training: training)
         }
-        let beyondRequests = beyondCandidates(from: best).map {
+        let additions = Study.additions(to: best).map { RunStore.Request($0.label, model: baseModel, training: $0.training) }
+        let longRuns = longCandidates(from: best).map {
             RunStore.Request($0.label, model: baseModel, training: $0.training, trainLimit: .some(configuration.beyondTrainLimit))
         }
         let fifth = try store.runAll([RunStore.Request("\(configuration.longEpochs) epochs", model: baseModel, training: long),
                                       activationRequest(.tanh), activationRequest(.leakyReLU), decayRequest(0.1), decayRequest(0.01)]
-                                     + beyondRequests)
+                                     + additions + longRuns)
         let epochs = StudyResult.EpochsPart(long: fifth[0], short: bestSoFar)
         let activation = StudyResult.ActivationPart(tanh: fifth[1], leakyRelu: fifth[2], relu: bestSoFar)
         let weightDecay = StudyResult.WeightDecayPart(strong: fifth[3], weak: fifth[4], without: bestSoFar)
-        let beyondPart = try beyond(Array(fifth[5...]))
+        let beyondPart = try beyond(additions: Array(fifth[5..<(5 + additions.count)]), without: bestSoFar,
+                                    runs: Array(fifth[(5 + additions.count)...]))
 
         let split = try DatasetSplit.make(for: dataset, data: configuration.data, seed: configuration.seed)
         return StudyResult(configuration: configuration, dataName: dataset.name, classNames: dataset.classNames,
@@ -297,57 +301,68 @@ public final class Study {
 
     // MARK: Part 12
 
-    /// Part 12's trainings, one per candidate of `beyondCandidates(from:)`.
-    static let beyondCandidateCount = 4
+    /// Part 12's trainings: the additions, then the long runs.
+    static let beyondRunCount = 6
 
-    /// Part 12's candidates, each adding one thing to the one before, so that the part shows
-    /// what each did: `best` (the chosen rate and momentum) with weight decay 5e-4, a cosine
-    /// schedule and early stopping over `beyondEpochs`; + a horizontal flip of half the training
-    /// images; + dropout 0.2 after every hidden layer; and AdamW at torch's lr 0.001 with weight
-    /// decay 0.05 in place of SGD, keeping the flip and dropout.
-    func beyondCandidates(from best: TrainingConfiguration) -> [(label: String, training: TrainingConfiguration)] {
-        var base = best
-        base.optimizer.weightDecay = 5e-4
-        base.schedule = .cosine
-        base.epochs = configuration.beyondEpochs
-        base.patience = max(3, configuration.beyondEpochs / 4)
-        var flip = base
+    /// What Part 12 adds to `best` (the chosen rate and momentum), one thing at a time, trained
+    /// as Parts 9–11 train: a horizontal flip of half the training images (torchvision's
+    /// RandomHorizontalFlip); dropout 0.2 after every hidden layer (nn.Dropout); AdamW at torch's
+    /// lr 0.001 with weight decay 0.05 in place of SGD; and AdamW with the flip and dropout.
+    static func additions(to best: TrainingConfiguration) -> [(label: String, training: TrainingConfiguration)] {
+        var flip = best
         flip.augment = Augmentation(flip: true)
-        var dropout = flip
+        var dropout = best
         dropout.dropout = [0.2]
-        var adamW = dropout
+        var adamW = best
         adamW.optimizer = .adam(learningRate: 0.001, weightDecay: 0.05, decoupled: true)
-        let candidates = [("beyond cosine", base), ("beyond flip", flip), ("beyond flip dropout 0.2", dropout),
-                          ("beyond adamw flip dropout 0.2", adamW)]
-        assert(candidates.count == Study.beyondCandidateCount)
+        var all = adamW
+        all.augment = flip.augment
+        all.dropout = dropout.dropout
+        return [("flip", flip), ("dropout 0.2", dropout), ("adamw", adamW), ("adamw flip dropout 0.2", all)]
+    }
+
+    /// Part 12's long trainings over `beyondEpochs` with a cosine schedule and early stopping:
+    /// `best` with weight decay 5e-4, and AdamW with the flip and dropout of `additions(to:)`,
+    /// which a long training needs more than a short one. They learn differently, so their
+    /// vote may beat both.
+    func longCandidates(from best: TrainingConfiguration) -> [(label: String, training: TrainingConfiguration)] {
+        var sgd = best
+        sgd.optimizer.weightDecay = 5e-4
+        sgd.schedule = .cosine
+        sgd.epochs = configuration.beyondEpochs
+        sgd.patience = max(3, configuration.beyondEpochs / 4)
+        let adamW = Study.additions(to: sgd).last!.training
+        let candidates = [("beyond cosine", sgd), ("beyond adamw flip dropout 0.2", adamW)]
+        assert(candidates.count + Study.additions(to: best).count == Study.beyondRunCount)
         return candidates
     }
 
-    /// Part 12 from its runs. The kept models (model.safetensors) of the runs that did not
-    /// diverge are candidates for a soft vote (``Ensemble``): its members are chosen on the
-    /// validation split of Part 12's data by forward selection (`Ensemble.select`), and it is
-    /// scored on validation and test, as is the vote of all of them for comparison. The choice
-    /// is the best on validation of the runs and the chosen vote; a run wins a tie, one model
-    /// being simpler than several.
-    func beyond(_ runs: [StudyRun]) throws -> StudyResult.BeyondPart {
+    /// Part 12 from its runs: `additions` (as `additions(to:)` lists them) beside `without`, the
+    /// best run so far, and the long `runs`. The kept models (model.safetensors) of the long runs
+    /// that did not diverge are candidates for a soft vote (``Ensemble``): its members are
+    /// chosen on the validation split of Part 12's data by forward selection
+    /// (`Ensemble.select`), and it is scored on validation and test. The choice is the best on
+    /// validation of the long runs and the vote; a run wins a tie, one model being simpler than several.
+    func beyond(additions: [StudyRun], without: StudyRun, runs: [StudyRun]) throws -> StudyResult.BeyondPart {
         let bestRun = Study.best(runs)
         let voters = runs.filter { $0.result.divergence == nil && $0.result.runFolder != nil }
         guard voters.count >= 2 else {
-            return StudyResult.BeyondPart(runs: runs, vote: nil, voteOfAll: nil, selection: [], chosen: bestRun.label)
+            return StudyResult.BeyondPart(additions: additions, without: without, runs: runs, vote: nil, selection: [], chosen: bestRun.label)
         }
         var data = configuration.data
         data.trainLimit = configuration.beyondTrainLimit
         let split = try DatasetSplit.make(for: dataset, data: data, seed: configuration.seed)
         let candidates = try voters.map { try Classifier(contentsOf: $0.result.runFolder!, threads: configuration.threads) }
-        func outcome(_ members: [Int]) throws -> StudyResult.EnsembleOutcome {
-            let vote = try Ensemble(members.map { candidates[$0] })
-            return StudyResult.EnsembleOutcome(members: members.map { voters[$0].label }, validation: try vote.evaluate(split.validation, of: dataset),
-                                               test: try vote.evaluate(split.test, of: dataset))
-        }
         let steps = try Ensemble.select(from: candidates, on: split.validation, of: dataset)
-        let vote = steps.count >= 2 ? try outcome(steps.map(\.candidate)) : nil
+        var vote: StudyResult.EnsembleOutcome?
+        if steps.count >= 2 {
+            let ensemble = try Ensemble(steps.map { candidates[$0.candidate] })
+            vote = StudyResult.EnsembleOutcome(members: steps.map { voters[$0.candidate].label },
+                                               validation: try ensemble.evaluate(split.validation, of: dataset),
+                                               test: try ensemble.evaluate(split.test, of: dataset))
+        }
         let chosen = vote.map { $0.validationAccuracy > Study.score(bestRun) } == true ? StudyResult.EnsembleOutcome.label : bestRun.label
-        return StudyResult.BeyondPart(runs: runs, vote: vote, voteOfAll: try outcome(Array(voters.indices)),
+        return StudyResult.BeyondPart(additions: additions, without: without, runs: runs, vote: vote,
                                       selection: steps.map(\.accuracy), chosen: chosen)
     }
 

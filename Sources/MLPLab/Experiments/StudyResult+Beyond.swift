@@ -1,28 +1,33 @@
 extension StudyResult {
-    /// Part 12, beyond the assignment: what each addition to the study's best configuration did
-    /// on all the training images, and the soft vote of the resulting models; the best of them on
-    /// validation is Part 12's answer.
+    /// Part 12, beyond the assignment: what a flip, dropout and AdamW each add to the best
+    /// configuration as the parts train it, then two long trainings on all of Part 12's data and
+    /// their soft vote; the best of those on validation is Part 12's answer.
     public struct BeyondPart: Codable, Sendable {
-        /// The candidates, each adding one thing to the one before it: the chosen rate and momentum
-        /// with weight decay 5e-4, a cosine schedule and early stopping; then a horizontal flip of
-        /// the training images; then dropout; then AdamW in place of SGD, with the flip and dropout.
+        /// The best configuration so far with one thing added, trained as Parts 9–11 train (in
+        /// `Study`'s order: flip, dropout 0.2, AdamW, AdamW with flip and dropout).
+        public var additions: [StudyRun]
+        /// The best run so far, which the additions are compared with (the same run as
+        /// `EpochsPart.short`).
+        public var without: StudyRun
+        /// The long trainings: the chosen rate and momentum with weight decay 5e-4, a cosine
+        /// schedule and early stopping; and AdamW with the flip and dropout, trained the same way.
         public var runs: [StudyRun]
-        /// The soft vote of the runs chosen for it on validation (``Ensemble/select(from:on:of:)``,
+        /// The soft vote of the long runs chosen for it on validation (``Ensemble/select(from:on:of:)``,
         /// in the order added); nil when no vote beat the best run alone, or fewer than two runs
         /// did not diverge.
         public var vote: EnsembleOutcome?
-        /// The soft vote of every run that did not diverge, for comparison; nil when fewer than two.
-        public var voteOfAll: EnsembleOutcome?
-        /// Validation accuracy of `vote` as each member was added, the first being its first member alone.
+        /// Validation accuracy as each member of the vote was chosen, the first being the best
+        /// long run alone (empty when there was nothing to choose from).
         public var selection: [Double]
         /// What Part 12 chose on validation: the label of one of `runs`, or ``EnsembleOutcome/label``.
         public var chosen: String
 
-        /// The part's runs, their votes and the choice.
-        public init(runs: [StudyRun], vote: EnsembleOutcome?, voteOfAll: EnsembleOutcome?, selection: [Double], chosen: String) {
+        /// The part's runs, the vote and the choice.
+        public init(additions: [StudyRun], without: StudyRun, runs: [StudyRun], vote: EnsembleOutcome?, selection: [Double], chosen: String) {
+            self.additions = additions
+            self.without = without
             self.runs = runs
             self.vote = vote
-            self.voteOfAll = voteOfAll
             self.selection = selection
             self.chosen = chosen
         }

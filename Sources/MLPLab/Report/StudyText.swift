@@ -201,21 +201,26 @@ struct StudyText {
         let runs = beyond.runs, first = runs[0].result, t = first.record.training
         let target = 0.905
         var findings = [
-            "Each run adds one thing to the one before: the best configuration (lr \(Format.trimmed(t.optimizer.learningRate)), momentum \(t.optimizer.momentum)) with weight decay \(t.optimizer.weightDecay), a cosine schedule over \(Format.count(t.epochs, "epoch")) and early stopping after \(Format.count(t.patience ?? 0, "epoch")) without improvement; then a horizontal flip of half the training images (RandomHorizontalFlip); then dropout 0.2 after every hidden layer (nn.Dropout); then AdamW (lr 0.001, weight decay 0.05) in place of SGD. All train on \(first.splitSizes.train) images.",
+            "Added one at a time to the best configuration so far, as the parts train it (\(subsetNote), \(Format.count(configuration.epochs, "epoch"))): "
+                + "without: \(StudyText.summary(beyond.without)); "
+                + zip(["a horizontal flip of half the training images (RandomHorizontalFlip)", "dropout 0.2 after every hidden layer (nn.Dropout)",
+                       "AdamW (lr 0.001, weight decay 0.05) in place of SGD", "AdamW with the flip and dropout"], beyond.additions)
+                    .map { "\($0): \(StudyText.summary($1))" }.joined(separator: "; ") + ".",
+            "Then two long trainings on \(first.splitSizes.train) images, \(Format.count(t.epochs, "epoch")) with a cosine schedule and early stopping after \(Format.count(t.patience ?? 0, "epoch")) without improvement; a flip and dropout, which slow a short training, are what a long one needs against overfitting:",
         ]
         findings += runs.map { run in
             let o = run.result
             let stopped = o.divergence == nil ? ", \(Format.count(o.epochs.count, "epoch"))\(o.stoppedEarly ? " (stopped early)" : ""), kept epoch \(o.bestEpoch.map(String.init) ?? "–")" : ""
-            return "\(run.label): \(StudyText.summary(run))\(stopped)."
+            let what = run.result.record.training.optimizer.algorithm == .sgd
+                ? "SGD at lr \(Format.trimmed(run.result.record.training.optimizer.learningRate)), momentum \(run.result.record.training.optimizer.momentum), weight decay \(run.result.record.training.optimizer.weightDecay)"
+                : "AdamW with the flip and dropout"
+            return "\(run.label) (\(what)): \(StudyText.summary(run))\(stopped)."
         }
-        if let all = beyond.voteOfAll {
-            findings.append("The soft vote of all \(all.members.count) models (the mean of their class probabilities, as scikit-learn's VotingClassifier(voting=\"soft\")): validation \(Format.number(all.validationAccuracy)), test \(Format.number(all.testAccuracy)).")
-            if let vote = beyond.vote {
-                let added = zip(vote.members, beyond.selection).map { "\($0) (\(Format.number($1)))" }.joined(separator: " + ")
-                findings.append("Members chosen on validation one at a time, each the one that raised the vote's validation accuracy most, until none raised it (forward selection): \(added). This vote: validation \(Format.number(vote.validationAccuracy)), test \(Format.number(vote.testAccuracy)). Models trained differently make different mistakes, so their average can be right more often than either.")
-            } else {
-                findings.append("No vote of these models beat \(Study.best(runs).label) alone on validation.")
-            }
+        if let vote = beyond.vote {
+            let added = zip(vote.members, beyond.selection).map { "\($0) (\(Format.number($1)))" }.joined(separator: " + ")
+            findings.append("Their soft vote (the mean of the models' class probabilities, as scikit-learn's VotingClassifier(voting=\"soft\")), members chosen on validation one at a time while they raised its accuracy: \(added). Validation \(Format.number(vote.validationAccuracy)), test \(Format.number(vote.testAccuracy)): models trained differently make different mistakes, so their average can be right more often than either.")
+        } else if runs.count >= 2 {
+            findings.append("No vote of these models beat \(Study.best(runs).label) alone on validation.")
         }
         let (validation, test) = beyond.chosenAccuracy
         let chosenName = beyond.chosenRun?.label ?? "the soft vote of \(beyond.vote.map { $0.members.joined(separator: " and ") } ?? "")"
@@ -233,8 +238,10 @@ struct StudyText {
         }
         let perClass: StudyChart = beyond.chosenRun.map { .perClass($0) }
             ?? .testPerClass(title: "the soft vote: test accuracy of each class", values: beyond.vote?.testPerClass ?? [])
-        return part(12, "Beyond the assignment", "How far does the best configuration get with a cosine schedule, a little weight decay and early stopping, and what do a flip, dropout, AdamW and a vote of the models add?",
-                    "best lr and momentum, weight decay 5e-4, cosine, \(t.epochs) epochs, patience \(t.patience ?? 0); + flip; + dropout 0.2; AdamW", runs, findings,
-                    [.loss(title: "training loss", runs: runs), .validationAccuracy(title: "validation accuracy", runs: runs), perClass])
+        return part(12, "Beyond the assignment", "How far does the best configuration get with a cosine schedule, a little weight decay and early stopping, and what do a flip, dropout, AdamW and a vote of models add?",
+                    "the best configuration so far with a flip, dropout 0.2, AdamW, or AdamW with both; then SGD (weight decay 5e-4) and AdamW with flip and dropout, cosine, \(t.epochs) epochs, patience \(t.patience ?? 0), and their vote",
+                    beyond.additions + runs, findings,
+                    [.score(title: "what each addition does (validation, \(Format.count(configuration.epochs, "epoch")))", runs: [beyond.without] + beyond.additions),
+                     .validationAccuracy(title: "validation accuracy of the long runs", runs: runs), perClass])
     }
 }

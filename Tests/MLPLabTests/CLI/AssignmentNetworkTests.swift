@@ -181,14 +181,14 @@ struct AssignmentNetworkTests {
         let output = root + "/report"
         let study = try Tool.run(["study", try AssignmentFolder.shared(), "--quick", "--threads", "2", "-o", output])
         try #require(study.status == 0, "study: \(study.stderr)")
-        #expect(study.stdout.contains("33 runs trained, 0 reused"), "\(study.stdout)")
+        #expect(study.stdout.contains("35 runs trained, 0 reused"), "\(study.stdout)")
         let markdown = try String(contentsOfFile: output + "/report.md", encoding: .utf8)
         let sections = markdown.components(separatedBy: "\n## Part ").dropFirst()
         #expect(sections.map { Int($0.prefix { $0.isNumber }) } == Array(1...12))
         let html = try String(contentsOfFile: output + "/index.html", encoding: .utf8)
         #expect((1...12).allSatisfy { html.contains("id=\"part\($0)\"") })
         let runs = try FileManager.default.contentsOfDirectory(atPath: output + "/runs").filter { !$0.hasPrefix(".") }
-        #expect(runs.count == 33)
+        #expect(runs.count == 35)
         for name in runs {
             let folder = "\(output)/runs/\(name)"
             let record = try Self.record(folder)

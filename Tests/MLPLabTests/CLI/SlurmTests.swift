@@ -42,6 +42,15 @@ struct SlurmTests {
         #expect((testA * 1000).rounded() == (testB * 1000).rounded(), "test accuracy \(testA) alone, \(testB) under srun")
     }
 
+    @Test("srun -n 2 without an MPI plugin: train refuses (exit 64) with one line naming --mpi=pmix, and leaves no run folder")
+    func trainUnderSrunWithoutMPIRefuses() throws {
+        let runs = try TestSupport.temporaryDirectory().path
+        let srun = try SlurmCluster.run("srun", ["--mpi=none", "-n", "2", Self.binary] + DistributedTests.train + ["--epochs", "1", "--run-dir", runs, "--name", "r"])
+        #expect(srun.status == 64, "\(srun.stdout)\(srun.stderr)")
+        #expect(srun.stderr.components(separatedBy: "add --mpi=pmix to srun").count == 2, "said once: \(srun.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: runs + "/r"))
+    }
+
     @Test("a study --quick over srun --mpi=pmix -n 2 writes the results.json numbers one process writes, both ranks training")
     func studyUnderSrunEqualsOneProcess() throws {
         let root = try TestSupport.temporaryDirectory().path
@@ -106,17 +115,10 @@ struct SlurmTests {
         #expect(DistributedTests.same(try DistributedTests.json(runs + "/cut/result.json"), try DistributedTests.json(runs + "/whole/result.json")))
     }
 
-    /// The batch script docs/clusters.md shows.
-    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("docs/examples/train.sbatch").path
+    static var script: String { BatchScriptTests.script }
 
     @Test("docs/examples/train.sbatch, as docs/clusters.md shows it: sbatch --wait trains over its 2 tasks (one process's model to rounding); submitted again with more epochs, it continues the run")
     func sbatchScriptTrainsAndContinues() throws {
-        let text = try String(contentsOfFile: Self.script, encoding: .utf8)
-        let page = try String(contentsOfFile: URL(fileURLWithPath: Self.script).deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("clusters.md").path, encoding: .utf8)
-        #expect(page.contains("```bash\n" + text + "```\n"), "docs/clusters.md shows another script than docs/examples/train.sbatch")
-
         let folder = try TestSupport.temporaryDirectory().path
         let small = ["--subset", "1280", "--hidden", "64,32", "--batch-size", "64", "--lr", "0.05", "--epochs", "2"]
         let first = try SlurmCluster.run("sbatch", ["--wait", "--chdir=" + folder, Self.script] + small)
@@ -138,6 +140,22 @@ struct SlurmTests {
         #expect(outputs().count == 2 && log().contains("resuming after epoch 2"), "\(log())")
         #expect(try DistributedTests.metrics(run).count == 3)
         #expect(FileManager.default.fileExists(atPath: run + "/result.json"))
+    }
+}
+
+/// The batch script docs/clusters.md shows, without a cluster.
+struct BatchScriptTests {
+    static let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("docs")
+    /// docs/examples/train.sbatch.
+    static let script = docs.appendingPathComponent("examples/train.sbatch").path
+
+    @Test("docs/clusters.md shows docs/examples/train.sbatch whole, as it is")
+    func pageShowsTheScript() throws {
+        let text = try String(contentsOfFile: Self.script, encoding: .utf8)
+        let page = try String(contentsOfFile: Self.docs.appendingPathComponent("clusters.md").path, encoding: .utf8)
+        #expect(text.hasPrefix("#!/bin/bash\n") && text.contains("#SBATCH --ntasks="))
+        #expect(page.contains("```bash\n" + text + "```\n"), "docs/clusters.md shows another script than docs/examples/train.sbatch")
     }
 }
 

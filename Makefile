@@ -4,7 +4,7 @@
 SWIFT ?= swift
 BIN = .build/release/mlplab
 
-.PHONY: setup build study test test-asan test-tsan test-fuzz bench docs docs-check clean
+.PHONY: setup build study test test-slurm test-asan test-tsan test-fuzz bench docs docs-check clean
 
 setup:
 	@bash scripts/setup
@@ -19,15 +19,23 @@ study: build
 
 # First the layers' order and the documentation's links (docs-check). Release mode: the numerical
 # tests and the small end-to-end trainings run at real speed.
-# The CLI tests run the binary that `build` made. Then the whole suite again with the library,
-# the tests and the tool built under AddressSanitizer (a separate build folder, .build-asan).
+# The CLI tests run the binary that `build` made. The suite runs beside a one-node Slurm cluster
+# that scripts/slurm starts for it (as root; MLPLAB_SLURM_CONF names it) and stops afterwards,
+# also when a test fails; when it cannot start one, it says why and the Slurm tests are skipped.
+# Then the whole suite again with the library, the tests and the tool built under
+# AddressSanitizer (a separate build folder, .build-asan), without Slurm.
 test: build
 	python3 scripts/check-layers
 	$(MAKE) docs-check
-	MLPLAB_BINARY=$(CURDIR)/$(BIN) $(SWIFT) test -c release
+	MLPLAB_BINARY=$(CURDIR)/$(BIN) bash scripts/slurm run -- $(SWIFT) test -c release
 	$(SWIFT) run -c release train-fashion-mnist
 	$(MAKE) test-asan
 	$(MAKE) test-fuzz
+
+# The Slurm tests alone (Tests/MLPLabTests/CLI/SlurmTests.swift), beside their one-node cluster.
+test-slurm: build
+	$(SWIFT) build -c release --build-tests
+	MLPLAB_BINARY=$(CURDIR)/$(BIN) bash scripts/slurm run -- $(SWIFT) test -c release --skip-build --filter SlurmTests
 
 # LeakSanitizer suppressions (scripts/lsan.supp) cover leaks inside XCTest, Foundation's Process
 # and swift-argument-parser at exit, none in MLPLab.

@@ -42,6 +42,11 @@ enum Ranks {
             if let communicator, communicator.size > 1, !(parsed is StudyCommand || parsed is SweepCommand || parsed is TrainCommand) {
                 throw ValidationError("'\(type(of: parsed).configuration.commandName ?? "this command")' runs in one process; start it without mpirun or srun (study and sweep spread their runs over processes, train its batches).")
             }
+            if parsed is TrainCommand, let tasks = Launch.tasksWithoutMPI() {
+                // Every task gets here; the first alone says why.
+                if ProcessInfo.processInfo.environment["SLURM_PROCID"].map({ $0 != "0" }) ?? false { throw ExitCode.validationFailure }
+                throw ValidationError("srun started \(tasks) tasks without MPI, so each would train this model alone: add --mpi=pmix to srun, or start the tasks with mpirun.")
+            }
             if var asynchronous = parsed as? any AsyncParsableCommand {
                 try await asynchronous.run()
             } else {

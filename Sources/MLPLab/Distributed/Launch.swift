@@ -67,6 +67,19 @@ public struct Launch: Equatable, Sendable {
         return nil
     }
 
+    /// The tasks Slurm's `srun` started for this step without giving them MPI (no MPI plugin
+    /// asked for, where the cluster's `MpiDefault` is `none`): more than one, each of which would
+    /// work alone, as no launch is detected. Nil when a launch is detected, outside a step of
+    /// `srun` (a batch script sets no `SLURM_STEP_NUM_TASKS`), for a step of one task, and with
+    /// `MLPLAB_MPI=0` (each process alone, as asked).
+    public static func tasksWithoutMPI(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> Int? {
+        guard environment["MLPLAB_MPI"] != "0", detect(environment).size == 1,
+              environment["PMIX_RANK"] == nil, environment["PMI_RANK"] == nil,
+              let tasks = environment["SLURM_STEP_NUM_TASKS"].flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }), tasks > 1
+        else { return nil }
+        return tasks
+    }
+
     /// Threads for each process's products when none are asked for: this node's cores shared
     /// among the processes on it (at least one).
     public func defaultThreads(cores: Int = ProcessInfo.processInfo.activeProcessorCount) -> Int {

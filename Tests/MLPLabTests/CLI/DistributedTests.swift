@@ -9,18 +9,22 @@ import Testing
 struct DistributedTests {
     static let mpirun = MPIRun.path
 
-    /// `arguments` run by the tool under `mpirun -np ranks`. Under AddressSanitizer (make
-    /// test-asan) Open MPI keeps its plug-ins loaded and the leak checker unwinds fully, so that
-    /// the runtime's own allocations at exit are attributed to its libraries, which
-    /// scripts/lsan.supp names; without it they come from "<unknown module>".
+    /// The environment of a launcher (`mpirun`, `srun`) and the ranks it starts. Under
+    /// AddressSanitizer (make test-asan) Open MPI keeps its plug-ins loaded and the leak checker
+    /// unwinds fully, so that the runtime's own allocations at exit are attributed to its
+    /// libraries, which scripts/lsan.supp names; without it they come from "<unknown module>".
+    /// HWLOC_COMPONENTS=-gl: hwloc's GL plugin opens X displays :0-:9 when MPI starts, and hangs
+    /// there when anything listens on TCP 6000-6009 (a TensorBoard on 6006).
+    static var launcherEnvironment: [String: String] {
+        let asan = [ProcessInfo.processInfo.environment["ASAN_OPTIONS"], "fast_unwind_on_malloc=0"].compactMap { $0 }.joined(separator: ":")
+        return ["OMPI_MCA_mca_base_component_disable_dlclose": "1", "ASAN_OPTIONS": asan, "HWLOC_COMPONENTS": "-gl"]
+    }
+
+    /// `arguments` run by the tool under `mpirun -np ranks`.
     static func spread(_ ranks: Int, _ arguments: [String], environment: [String: String] = [:], tool: String? = nil) throws -> Tool.Result {
         let binary = try tool ?? #require(Tool.binary)
-        let asan = [ProcessInfo.processInfo.environment["ASAN_OPTIONS"], "fast_unwind_on_malloc=0"].compactMap { $0 }.joined(separator: ":")
-        // HWLOC_COMPONENTS=-gl: hwloc's GL plugin opens X displays :0-:9 at mpirun's start, and
-        // hangs there when anything listens on TCP 6000-6009 (a TensorBoard on 6006).
-        let forMPI = ["OMPI_MCA_mca_base_component_disable_dlclose": "1", "ASAN_OPTIONS": asan, "HWLOC_COMPONENTS": "-gl"]
         return try Tool.run(["--allow-run-as-root", "--oversubscribe", "-np", String(ranks), binary] + arguments,
-                            environment: forMPI.merging(environment) { $1 }, executable: mpirun)
+                            environment: launcherEnvironment.merging(environment) { $1 }, executable: mpirun)
     }
 
     /// A run's numbers without what differs between any two runs (times, dates, folders).

@@ -22,6 +22,18 @@ struct LaunchTests {
         #expect(Launch.detect(["SLURM_NTASKS": "4", "SLURM_PROCID": "0"]) == .single)
     }
 
+    @Test("srun's tasks without MPI (no PMIx or PMI rank) are counted; none in a batch script, a step of one task, a launch, or with MLPLAB_MPI=0")
+    func slurmTasksWithoutMPI() {
+        let step = ["SLURM_NTASKS": "2", "SLURM_PROCID": "1", "SLURM_STEP_NUM_TASKS": "2", "SLURM_STEP_TASKS_PER_NODE": "2"]
+        #expect(Launch.tasksWithoutMPI(step) == 2)
+        #expect(Launch.tasksWithoutMPI(step.merging(["PMIX_RANK": "1"]) { $1 }) == nil)
+        #expect(Launch.tasksWithoutMPI(step.merging(["PMI_RANK": "1"]) { $1 }) == nil)
+        #expect(Launch.tasksWithoutMPI(step.merging(["MLPLAB_MPI": "0"]) { $1 }) == nil)
+        #expect(Launch.tasksWithoutMPI(step.merging(["OMPI_COMM_WORLD_SIZE": "2", "OMPI_COMM_WORLD_RANK": "1"]) { $1 }) == nil)
+        #expect(Launch.tasksWithoutMPI(step.merging(["SLURM_STEP_NUM_TASKS": "1"]) { $1 }) == nil)
+        #expect(Launch.tasksWithoutMPI(["SLURM_NTASKS": "4", "SLURM_PROCID": "0"]) == nil, "a batch script's shell")
+    }
+
     @Test("threads default to the node's cores shared among its processes, at least one")
     func threadsPerRank() {
         #expect(Launch(rank: 0, size: 4, localRank: 0, localSize: 2).defaultThreads(cores: 8) == 4)

@@ -52,9 +52,11 @@ public struct StudyResult: Codable, Sendable {
     public var mlplabVersion = MLPLabVersion.string
     /// Wall time of the whole study, reused runs included.
     public var seconds: Double
-    /// Runs trained by this study (new or continued from a checkpoint).
+    /// Runs trained by this study (new or continued from a checkpoint): with several processes
+    /// sharing the output folder, by any of them since the one that wrote the report started
+    /// (``RunStore/trained``), so that processes started together count what one process counts.
     public var runsTrained: Int
-    /// Runs read back finished from an earlier study.
+    /// Runs read back finished from an earlier study (``RunStore/reused``).
     public var runsReused: Int
 
     /// A result from its parts, as `Study.run()` assembles it; nothing is checked.

@@ -66,7 +66,7 @@ struct StudyCommand: AsyncParsableCommand {
 
         let study = Study(dataset: dataset, configuration: configuration, runsDirectory: output + "/runs")
         study.communicator = Ranks.communicator
-        if let folder { study.reusedBefore = folder.opened }
+        if let folder { study.reusedBefore = folder.started }
         study.reportOptions = RunReport.Options(skippedFiles: skipped, settingNames: FlagNames.names)
         let progress = RunProgress(planned: configuration.plannedRuns)
         var trainedHere = 0

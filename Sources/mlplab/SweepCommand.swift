@@ -67,7 +67,7 @@ struct SweepCommand: AsyncParsableCommand {
         let sweep = Sweep(grid: grid, dataset: dataset, data: dataOptions.configuration(), hiddenSizes: widths.hidden?.widths,
                           training: training, directory: output + "/runs")
         sweep.communicator = Ranks.communicator
-        if let folder { sweep.reusedBefore = folder.opened }
+        if let folder { sweep.reusedBefore = folder.started }
         let progress = RunProgress(planned: grid.count)
         var trainedHere = 0
         sweep.onRunStart = { [epochs] number, _, label, reused in

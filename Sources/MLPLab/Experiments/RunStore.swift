@@ -38,8 +38,8 @@ public final class RunStore {
     /// The instant that tells an earlier study's runs from this one's: a finished run whose
     /// result.json was written before it counts as reused, one written since (by another process
     /// sharing the folders) as trained. The time the store was made, unless set; a tool sets it
-    /// to when it opened the output folder, by that filesystem's clock (`ReportFolder.opened`),
-    /// which is before any process that shares the folder could finish a run.
+    /// to when the first of the processes sharing the output folder opened it, by that
+    /// filesystem's clock (`ReportFolder.started`), which is before any of them finished a run.
     public var reusedBefore = Date()
     /// The run folders counted as trained here: asked for again (a study's fine grid may repeat
     /// a coarse rate), they count as reused.

@@ -53,8 +53,8 @@ public struct StudyResult: Codable, Sendable {
     /// Wall time of the whole study, reused runs included.
     public var seconds: Double
     /// Runs trained by this study (new or continued from a checkpoint): with several processes
-    /// sharing the output folder, by any of them since the one that wrote the report started
-    /// (``RunStore/trained``), so that processes started together count what one process counts.
+    /// sharing the output folder, by any of them since the first of them started
+    /// (``RunStore/trained``), so that they count what one process counts.
     public var runsTrained: Int
     /// Runs read back finished from an earlier study (``RunStore/reused``).
     public var runsReused: Int

@@ -50,10 +50,13 @@ public final class ReportFolder {
     /// output, whose run folders this one shares. `claim` takes the lock before the report is
     /// written.
     public let sharedWith: String?
-    /// When this process opened the folder, by the clock of the filesystem that holds it (the
-    /// marker's modification time, written then): runs finished since were trained by this
-    /// study or sweep or by another process beside it, not reused (`RunStore.reusedBefore`).
-    public let opened: Date
+    /// When the study or sweep writing here started, by the clock of the filesystem that holds
+    /// the folder: when this process opened it (the marker's modification time, written then),
+    /// or, when it shares the folder, when the holder took it (its lock file's, written then)
+    /// if that was earlier. Runs finished since were trained by this study or sweep, by this
+    /// process or another beside it, not reused (`RunStore.reusedBefore`): so every process
+    /// that shares the folder counts as the first one does, whichever writes the report.
+    public let started: Date
     private var lock: FolderLock?
 
     /// The marker's name: a hidden file holding the kind ("study" or "sweep").
@@ -80,7 +83,9 @@ public final class ReportFolder {
         if !force { try Self.checkOwned(path, kind: kind) }
         let marker = path + "/" + Self.markerName
         try AtomicFile.write(Data((kind.rawValue + "\n").utf8), to: marker)
-        opened = (try? FileManager.default.attributesOfItem(atPath: marker))?[.modificationDate] as? Date ?? Date()
+        func modified(_ file: String) -> Date? { (try? FileManager.default.attributesOfItem(atPath: file))?[.modificationDate] as? Date }
+        let opened = modified(marker) ?? Date()
+        started = sharedWith == nil ? opened : min(opened, modified(path + "/.lock") ?? opened)
     }
 
     /// Takes the folder's lock before the report is written, when another process held it at

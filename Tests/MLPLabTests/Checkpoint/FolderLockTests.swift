@@ -32,8 +32,12 @@ struct FolderLockTests {
     func reportFolderIsSharedAndClaimed() throws {
         let path = try TestSupport.temporaryDirectory().path + "/report"
         try Self.holdBriefly(path, seconds: 0.5)
+        let lockWritten = try FileManager.default.attributesOfItem(atPath: path + "/.lock")[.modificationDate] as? Date
+        usleep(20_000)
         let folder = try ReportFolder(path: path, kind: .study)
         #expect(folder.sharedWith == "\(getpid())")
+        // Its study started when the holder took the folder, not later when this one opened it.
+        #expect(folder.started == lockWritten)
         var holders: [String] = []
         let clock = ContinuousClock(), start = clock.now
         try folder.claim { holders.append($0) }

@@ -62,21 +62,33 @@ struct SweepCommand: AsyncParsableCommand {
     func run() async throws {
         let grid = try grid()
         let folder = try ReportFolder.open(path: output, kind: .sweep, force: folderOptions.force, communicator: Ranks.communicator)
+        if let holder = folder?.sharedWith { Terminal.error(Sharing.note(output, holder: holder)) }
         let (dataset, skipped) = try dataOptions.loadReporting(dataOptions.configuration(), threads: runOptions.threadCount)
         let sweep = Sweep(grid: grid, dataset: dataset, data: dataOptions.configuration(), hiddenSizes: widths.hidden?.widths,
                           training: training, directory: output + "/runs")
         sweep.communicator = Ranks.communicator
+        if let folder { sweep.reusedBefore = folder.started }
         let progress = RunProgress(planned: grid.count)
-        sweep.onRunStart = { [epochs] number, _, label, reused in Terminal.runStarted(progress.started(number: number, label: label, epochs: epochs, reused: reused)) }
+        var trainedHere = 0
+        sweep.onRunStart = { [epochs] number, _, label, reused in
+            if !reused { trainedHere += 1 }
+            Terminal.runStarted(progress.started(number: number, label: label, epochs: epochs, reused: reused))
+        }
+        sweep.onSharing = { event in Terminal.runStarted(progress.line(for: event)) }
         sweep.onBatch = { epoch, batch, count in Terminal.batchDone(epoch, batch, progress.status(epoch: epoch, batch: batch, batchCount: count)) }
         sweep.reportOptions = RunReport.Options(skippedFiles: skipped, settingNames: FlagNames.names)
-        let runs = try await Interrupt.stoppingOnSignal({ "stopped at a safe point; run the same command again to continue." }) { try sweep.run() }
+        let runs = try await Interrupt.stoppingOnSignal({ "stopped at a safe point; run the same command again to continue." }) {
+            let runs = try sweep.run()
+            try folder?.claim { holder in Terminal.error(Sharing.waitingNote(output, holder: holder)) }
+            return runs
+        }
         Terminal.clearStatus()
         guard let folder else { return }  // rank 0 writes the report
-        try SweepReport.write(runs, to: output)
+        let wrote = try SweepReport.writeOnce(runs, into: folder)
         print(SweepReport.table(runs).text)
         if let best = SweepReport.best(runs) { print("best on validation: \(best.label)") }
-        print("wrote \(output)/sweep.md, loss.svg, accuracy.svg (\(sweep.trained) trained, \(sweep.reused) reused)")
-        _ = folder
+        let files = "\(output)/sweep.md, loss.svg, accuracy.svg"
+        let counts = "\(sweep.trained) trained\(folder.sharedWith == nil ? "" : ", \(trainedHere) of them by this process"), \(sweep.reused) reused"
+        print("\(wrote ? "wrote \(files)" : "\(files) written by another process sharing the folder") (\(counts))")
     }
 }

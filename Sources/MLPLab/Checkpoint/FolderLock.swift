@@ -8,8 +8,9 @@ public final class FolderLock {
     /// How long a training that is stopping may still hold its folder: a stop waits for the end
     /// of the batch, `mpirun` sends SIGKILL a second after SIGTERM, and the ranks of an `mpirun`
     /// that was killed notice it about a second later. Opening a folder that no live training
-    /// should hold (a resumed run, a study's report folder) waits this long for its lock, so
-    /// that the same command run again at once continues instead of calling the folder in use.
+    /// should hold (a resumed run) waits this long for its lock, so that the same command run
+    /// again at once continues instead of calling the folder in use. (Studies and sweeps wait
+    /// for a held run folder as long as its holder lives: see `RunStore.runAll`.)
     public static let stoppingHolderWait: Duration = .seconds(5)
 
     /// Creates the folder at `path` if needed and takes its lock, writing this process's id into

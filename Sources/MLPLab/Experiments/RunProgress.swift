@@ -1,9 +1,10 @@
 import Foundation
 
-/// Where a study or sweep stands, as lines of text: a line when each run starts, and a status
-/// line during a run with the time left estimated from the runs trained so far. A tool prints
-/// the first and draws the second; `Study` and `Sweep` report to it through `onRunStart` and
-/// `onBatch`.
+/// Where a study or sweep stands, as lines of text: a line when each run starts, a line for each
+/// run another process sharing the folder holds or trained (`RunStore.SharingEvent`), and a
+/// status line during a run with the time left estimated from the runs trained so far. A tool
+/// prints the lines and draws the status; `Study` and `Sweep` report to it through
+/// `onRunStart`, `onSharing` and `onBatch`.
 public final class RunProgress {
     /// Runs planned in all.
     public let planned: Int
@@ -11,6 +12,18 @@ public final class RunProgress {
     private var runStart: ContinuousClock.Instant
     private var finishedSeconds: [Double] = []
     private var current = (number: 0, label: "", epochs: 0)
+    /// The runs started here or trained elsewhere so far, by number: the runs go longest first,
+    /// so the current number does not say how many are left.
+    private var seen: Set<Int> = []
+    /// Whether the current run's time is still running (it is not when this process moved on
+    /// to waiting for another's).
+    private var runOpen = false
+
+    /// Counts the current run's time as done, once.
+    private func closeRun() {
+        if runOpen { finishedSeconds.append((clock.now - runStart).seconds) }
+        runOpen = false
+    }
 
     /// Progress over `planned` runs.
     public init(planned: Int) {
@@ -21,19 +34,37 @@ public final class RunProgress {
     /// Run `number` (from 1) starts, of `epochs` epochs; "[3/32] lr 0.1" (" (reused)" when its
     /// finished result is read back instead of trained).
     public func started(number: Int, label: String, epochs: Int, reused: Bool) -> String {
-        if current.number > 0 { finishedSeconds.append((clock.now - runStart).seconds) }
+        closeRun()
         runStart = clock.now
+        runOpen = true
         current = (number, label, epochs)
+        seen.insert(number)
         return "[\(number)/\(planned)] \(label)\(reused ? " (reused)" : "")"
     }
 
+    /// The line for what another process sharing the folder did with a run: "[3/32] lr 0.1
+    /// (trained by another process)", "[3/32] lr 0.1: waiting for process 812, which holds it",
+    /// "[3/32] lr 0.1: process 812 let go of it unfinished; continuing it here".
+    public func line(for event: RunStore.SharingEvent) -> String {
+        closeRun()
+        switch event {
+        case let .waiting(number, label, holder):
+            return "[\(number)/\(planned)] \(label): waiting for process \(holder), which holds it"
+        case let .trainedElsewhere(number, label):
+            seen.insert(number)
+            return "[\(number)/\(planned)] \(label) (trained by another process)"
+        case let .takingOver(number, label, holder):
+            return "[\(number)/\(planned)] \(label): process \(holder) let go of it unfinished; continuing it here"
+        }
+    }
+
     /// The status after batch `batch` of `batchCount` in epoch `epoch` of the current run, with
-    /// the time the remaining runs will take at the mean of those trained so far (runs read
-    /// back in under a second do not count); "?" before the first finishes.
+    /// the time the runs not yet started will take at the mean of those trained so far (runs
+    /// read back in under a second do not count); "?" before the first finishes.
     public func status(epoch: Int, batch: Int, batchCount: Int) -> String {
         let trained = finishedSeconds.filter { $0 > 1 }
         let perRun = trained.isEmpty ? nil : trained.reduce(0, +) / Double(trained.count)
-        let eta = perRun.map { Format.duration($0 * Double(planned - current.number)) } ?? "?"
+        let eta = perRun.map { Format.duration($0 * Double(max(planned - seen.count, 0))) } ?? "?"
         return "  run \(current.number)/\(planned) \(current.label): epoch \(epoch)/\(current.epochs), batch \(batch)/\(batchCount)  ETA \(eta)"
     }
 }

@@ -4,6 +4,11 @@ import Foundation
 /// `RunRecord.configurationKey`. Asking for the same run again reuses it when finished and
 /// continues it from its checkpoint when not; that is what makes studies and sweeps resumable.
 /// Cancelling the task stops the current run at a safe point (`CancellationError`).
+///
+/// Several processes may share the folder without MPI (a job array, two terminals on one
+/// output folder): each run folder's lock decides which process trains it, every process waits
+/// for the runs the others hold, and a run whose holder stops or dies is continued by another
+/// (see `runAll`).
 public final class RunStore {
     /// The folder that holds one run folder per run; each is made when its run starts.
     public let directory: String
@@ -13,22 +18,49 @@ public final class RunStore {
     public let data: DataConfiguration
 
     /// Called when a run starts here: (its number among the runs asked of this store, from 1;
-    /// label; epochs; reused?).
+    /// label; epochs; reused?). Reused: its finished result was read back from an earlier study.
     public var onRunStart: ((Int, String, Int, Bool) -> Void)?
+    /// Called when another process that shares the run folders holds or has trained one of the
+    /// runs asked (see `runAll`).
+    public var onSharing: ((SharingEvent) -> Void)?
     /// Called after every batch of the run in progress: (epoch, batch, batches).
     public var onBatch: TrainingRun.BatchObserver?
     /// What every run's report holds beside its result (the images left out of the data, the
     /// names to show settings by).
     public var reportOptions = RunReport.Options()
-    /// Runs trained (new or continued from a checkpoint) so far, by this process or, with a
-    /// communicator, by any rank.
+    /// Runs trained by this study or sweep so far (new or continued from a checkpoint): by this
+    /// process, by another process sharing the folders (its result written since
+    /// `reusedBefore`), or, with a communicator, by any rank.
     public private(set) var trained = 0
-    /// Runs whose finished result was read back from their folder instead of trained.
+    /// Runs whose finished result was read back from an earlier study or sweep (written before
+    /// `reusedBefore`, or already counted here) instead of trained.
     public private(set) var reused = 0
+    /// The instant that tells an earlier study's runs from this one's: a finished run whose
+    /// result.json was written before it counts as reused, one written since (by another process
+    /// sharing the folders) as trained. The time the store was made, unless set; a tool sets it
+    /// to when the first of the processes sharing the output folder opened it, by that
+    /// filesystem's clock (`ReportFolder.started`), which is before any of them finished a run.
+    public var reusedBefore = Date()
+    /// The run folders counted as trained here: asked for again (a study's fine grid may repeat
+    /// a coarse rate), they count as reused.
+    private var counted: Set<String> = []
     /// The ranks to spread runs over (see `runAll`); nil: this process trains every run.
     public var communicator: Communicator?
     /// Runs asked of this store so far: numbers the next one.
     private var asked = 0
+
+    /// What this process sees of another that shares the run folders.
+    public enum SharingEvent: Equatable, Sendable {
+        /// Run `number` (`label`) is held by process `holder` (the id its lock names): this
+        /// process waits for it to finish or let go.
+        case waiting(number: Int, label: String, holder: String)
+        /// Another process trained run `number` while this one ran: its result is read back
+        /// and counts as trained by this study, not reused.
+        case trainedElsewhere(number: Int, label: String)
+        /// Process `holder` let go of run `number` unfinished (it stopped, failed or died):
+        /// this process continues it, from its last checkpoint if it has one.
+        case takingOver(number: Int, label: String, holder: String)
+    }
 
     /// One training asked of the store: a label, the model and training configurations, and
     /// the data's subset size when it differs from the store's (`.some(nil)`: all the data).
@@ -79,26 +111,36 @@ public final class RunStore {
     }
 
     /// Trains (or reuses, or continues) every request, which must not depend on each other's
-    /// results, and returns their runs in the requests' order.
+    /// results, and returns their runs in the requests' order. The runs go longest first
+    /// (epochs × images × parameters), then in the requests' order.
     ///
-    /// Alone, the runs go one after another in that order. With a `communicator`, every rank
-    /// must call this with the same requests: the runs go longest first (epochs × images ×
-    /// parameters), each rank taking the next one whose folder's lock it can take as soon as it
-    /// is free, and every rank returns every run's result, read from the run folders once all
-    /// are done. The folders must therefore be on a filesystem every rank shares. An error on
-    /// any rank stops every rank at the end of the requests: the rank that had it throws it, the
-    /// others `DistributedError.otherRankFailed`; when every error was an interruption, every
-    /// rank throws `CancellationError`, so that each says the job was stopped, not that it failed
-    /// (a rank with no run left never sees the signal itself).
+    /// Without a communicator, this process takes each run whose folder's lock it can take at
+    /// once: it trains it, continues it from its checkpoint, or reads back its result when it is
+    /// finished. A run locked by another process (one sharing the folders: a job array, a second
+    /// terminal) is left for later. Then it waits for those, looking at them again and again
+    /// (`Polling`: at most a second apart): each one is read back once its holder finished it,
+    /// and continued here when its holder let go of it unfinished (it stopped, failed or was
+    /// killed: the kernel frees a dead process's flock). Every process sharing the folders thus
+    /// returns the same results, and each run is trained once. Alone, that is every run in turn.
+    /// Cancelling the task stops a wait as it stops a run.
+    ///
+    /// With a `communicator`, every rank must call this with the same requests: each rank takes
+    /// the next run whose folder's lock it can take as soon as it is free, and every rank returns
+    /// every run's result, read from the run folders once all are done. The folders must therefore
+    /// be on a filesystem every rank shares. An error on any rank stops every rank at the end of
+    /// the requests: the rank that had it throws it, the others `DistributedError.otherRankFailed`;
+    /// when every error was an interruption, every rank throws `CancellationError`, so that each
+    /// says the job was stopped, not that it failed (a rank with no run left never sees the signal
+    /// itself).
     public func runAll(_ requests: [Request]) throws -> [StudyRun] {
         let first = asked
         asked += requests.count
-        guard let communicator, communicator.size > 1 else {
-            return try requests.enumerated().map { index, request in try train(request, number: first + index + 1) }
-        }
         let records = requests.map { plan(model: $0.model, training: $0.training, trainLimit: $0.trainLimit) }
         let cost = records.map { Double($0.training.epochs) * Double($0.data.trainLimit ?? dataset.count) * Double($0.model.parameterCount) }
         let order = requests.indices.sorted { cost[$0] != cost[$1] ? cost[$0] > cost[$1] : $0 < $1 }
+        guard let communicator, communicator.size > 1 else {
+            return try runSharingFolders(requests, records: records, order: order, first: first)
+        }
         var trainedHere = [Int64](repeating: 0, count: requests.count)
         var failure: (any Error)?
         for index in order {
@@ -136,17 +178,77 @@ public final class RunStore {
         }
     }
 
-    /// Trains (or reuses, or continues) one request in this process. Alone, no other process
-    /// should hold the run's folder: one that is stopping (the ranks of a study just
-    /// interrupted) is given `FolderLock.stoppingHolderWait` to let go.
-    private func train(_ request: Request, number: Int) throws -> StudyRun {
-        let record = plan(model: request.model, training: request.training, trainLimit: request.trainLimit)
-        let folder = try RunFolder(path: folderPath(request.label, record: record), waitingUpTo: FolderLock.stoppingHolderWait)
-        let finished = try folder.finishedResult(for: record)
-        onRunStart?(number, request.label, request.training.epochs, finished != nil)
-        let result = try finished ?? train(record, in: folder)
-        if result.reused { reused += 1 } else { trained += 1 }
+    /// `runAll` without a communicator: a pass that takes every run whose lock is free, then
+    /// waits for the runs other processes hold (see `runAll`).
+    private func runSharingFolders(_ requests: [Request], records: [RunRecord], order: [Int], first: Int) throws -> [StudyRun] {
+        var results = [StudyRun?](repeating: nil, count: requests.count)
+        // The runs another process held when this one last looked, with that process's id.
+        var held: [(index: Int, holder: String)] = []
+        // The holder this process said it waits for, by run.
+        var announced: [Int: String] = [:]
+        var polling: Polling?
+        for index in order {
+            if Task.isCancelled { throw CancellationError() }
+            if let folder = try lockedUnlessHeld(requests[index], records[index], held: &held, index: index) {
+                results[index] = try take(requests[index], record: records[index], in: folder, number: first + index + 1)
+            }
+        }
+        while !held.isEmpty {
+            if polling != nil { try polling!.pause() } else { polling = Polling() }  // the first look at once
+            let looked = held
+            held = []
+            for (index, lastHolder) in looked {
+                let number = first + index + 1
+                guard let folder = try lockedUnlessHeld(requests[index], records[index], held: &held, index: index) else {
+                    let holder = held.last!.holder
+                    if announced[index] != holder { onSharing?(.waiting(number: number, label: requests[index].label, holder: holder)) }
+                    announced[index] = holder
+                    continue
+                }
+                results[index] = try take(requests[index], record: records[index], in: folder, number: number, lastHolder: lastHolder)
+            }
+        }
+        return results.map { $0! }
+    }
+
+    /// The run folder of `request`, locked; nil, with the run and its holder appended to `held`,
+    /// when another process holds it.
+    private func lockedUnlessHeld(_ request: Request, _ record: RunRecord, held: inout [(index: Int, holder: String)], index: Int) throws -> RunFolder? {
+        do { return try RunFolder(path: folderPath(request.label, record: record)) } catch let CheckpointError.locked(_, holder) {
+            held.append((index, holder))
+            return nil
+        }
+    }
+
+    /// Trains, continues or reads back `request` in `folder`, whose lock this process holds.
+    /// `lastHolder`: the process this one saw holding the folder before (nil when it did not
+    /// wait for it), which has let go of it.
+    private func take(_ request: Request, record: RunRecord, in folder: RunFolder, number: Int, lastHolder: String? = nil) throws -> StudyRun {
+        if var finished = try folder.finishedResult(for: record) {
+            if counted.contains(folder.path) || !Self.written(folder.path(of: .result), since: reusedBefore) {
+                onRunStart?(number, request.label, record.training.epochs, true)
+                reused += 1
+            } else {
+                onSharing?(.trainedElsewhere(number: number, label: request.label))
+                finished.reused = false
+                trained += 1
+                counted.insert(folder.path)
+            }
+            return StudyRun(label: request.label, result: finished)
+        }
+        if let lastHolder { onSharing?(.takingOver(number: number, label: request.label, holder: lastHolder)) }
+        onRunStart?(number, request.label, record.training.epochs, false)
+        let result = try train(record, in: folder)
+        trained += 1
+        counted.insert(folder.path)
         return StudyRun(label: request.label, result: result)
+    }
+
+    /// Whether the file at `path` was last written at or after `instant` (false when it cannot
+    /// be read).
+    private static func written(_ path: String, since instant: Date) -> Bool {
+        guard let modified = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date else { return false }
+        return modified >= instant
     }
 
     /// A run that fails before its first file (a model too large for the machine) leaves no

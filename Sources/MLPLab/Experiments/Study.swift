@@ -139,6 +139,20 @@ public final class Study {
         set { store.communicator = newValue }
     }
 
+    /// Called when another process sharing the run folders holds or has trained one of the
+    /// study's runs (``RunStore/onSharing``).
+    public var onSharing: ((RunStore.SharingEvent) -> Void)? {
+        get { store.onSharing }
+        set { store.onSharing = newValue }
+    }
+
+    /// Runs finished before this instant count as reused, later ones as trained by this study
+    /// (``RunStore/reusedBefore``).
+    public var reusedBefore: Date {
+        get { store.reusedBefore }
+        set { store.reusedBefore = newValue }
+    }
+
     /// A study of `dataset`; nothing is trained or written until `run()`.
     public init(dataset: Dataset, configuration: StudyConfiguration, runsDirectory: String) {
         self.dataset = dataset
@@ -178,8 +192,8 @@ public final class Study {
     /// The runs go in five stages, each holding the runs that depend only on earlier stages'
     /// choices: (1) Parts 3–5, the coarse rates and lr 0.2; (2) the fine rates; (3) the finer
     /// rates; (4) Parts 7 and 8 at the chosen rate; (5) Parts 9–12 at the chosen rate and
-    /// momentum. Alone, a stage's runs go in the order listed here; with a `communicator` they
-    /// are spread over the ranks (`RunStore.runAll`).
+    /// momentum. A stage's runs go longest first, shared with any other process that runs the
+    /// study on the same folder, or spread over the ranks of a `communicator` (`RunStore.runAll`).
     public func run() throws -> StudyResult {
         let clock = ContinuousClock()
         let start = clock.now

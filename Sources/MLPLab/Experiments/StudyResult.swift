@@ -53,9 +53,11 @@ public struct StudyResult: Codable, Sendable {
     public var mlplabVersion = MLPLabVersion.string
     /// Wall time of the whole study, reused runs included.
     public var seconds: Double
-    /// Runs trained by this study (new or continued from a checkpoint).
+    /// Runs trained by this study (new or continued from a checkpoint): with several processes
+    /// sharing the output folder, by any of them since the first of them started
+    /// (``RunStore/trained``), so that they count what one process counts.
     public var runsTrained: Int
-    /// Runs read back finished from an earlier study.
+    /// Runs read back finished from an earlier study (``RunStore/reused``).
     public var runsReused: Int
 
     /// A result from its parts, as `Study.run()` assembles it; nothing is checked.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A sweep: every point of a ``SweepGrid`` trained in its own run folder under `directory`, named
 /// by its configuration, so that running the same sweep again reuses finished runs and continues
 /// an interrupted one. Cancel the task to stop at a safe point (`CancellationError`).
@@ -18,9 +20,10 @@ public final class Sweep {
         get { store.reportOptions }
         set { store.reportOptions = newValue }
     }
-    /// Runs trained by this sweep so far (new or continued from a checkpoint).
+    /// Runs trained by this sweep so far (new or continued from a checkpoint), by this process
+    /// or by another sharing the folder (``RunStore/trained``).
     public var trained: Int { store.trained }
-    /// Runs whose finished result was read back from their folder instead of trained.
+    /// Runs whose finished result was read back from an earlier sweep instead of trained.
     public var reused: Int { store.reused }
 
     /// The sweep of `grid` around `training` (its epochs, seed, threads) and a model of
@@ -39,8 +42,23 @@ public final class Sweep {
         set { store.communicator = newValue }
     }
 
-    /// Trains (or reuses) every point: in order alone, longest first over the ranks of a
-    /// `communicator`. Returns the runs in the points' order.
+    /// Called when another process sharing the run folders holds or has trained one of the
+    /// sweep's runs (``RunStore/onSharing``).
+    public var onSharing: ((RunStore.SharingEvent) -> Void)? {
+        get { store.onSharing }
+        set { store.onSharing = newValue }
+    }
+
+    /// Runs finished before this instant count as reused, later ones as trained by this sweep
+    /// (``RunStore/reusedBefore``).
+    public var reusedBefore: Date {
+        get { store.reusedBefore }
+        set { store.reusedBefore = newValue }
+    }
+
+    /// Trains (or reuses) every point, longest first, sharing them with any other process that
+    /// runs a sweep on the same folder, or over the ranks of a `communicator`
+    /// (``RunStore/runAll(_:)``). Returns the runs in the points' order.
     public func run() throws -> [StudyRun] {
         store.onRunStart = { [unowned self] number, label, _, reused in
             onRunStart?(number, points.count, label, reused)

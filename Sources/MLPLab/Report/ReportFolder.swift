@@ -4,6 +4,11 @@ import Foundation
 /// use, and refused when it holds files MLPLab did not write: the report would replace a
 /// user's `index.html` or `report.md` of the same name, or mix its files with theirs.
 ///
+/// Several processes may open one folder (a job array, two terminals): the first holds its lock,
+/// the others share it (`sharedWith`) and its runs (see `RunStore.runAll`), and each takes the
+/// lock (`claim`) before it writes the report, so that one writes at a time, and a report another
+/// process already wrote for the same runs is left as it is (`StudyReport.writeOnce`).
+///
 /// A folder is MLPLab's when it is new or empty, when it holds the marker `.mlplab-report`
 /// (written on the first open, naming the kind), or, for folders written before the marker, when
 /// its own results file is MLPLab's (a study's results.json with `mlplab_version`, a sweep's
@@ -40,14 +45,25 @@ public final class ReportFolder {
     public let path: String
     /// The kind of report written here.
     public let kind: Kind
-    private let lock: FolderLock
+    /// The process that held the folder when this one opened it (the id its lock names), nil
+    /// when this process took the lock: a study or sweep running beside this one on the same
+    /// output, whose run folders this one shares. `claim` takes the lock before the report is
+    /// written.
+    public let sharedWith: String?
+    /// When the study or sweep writing here started, by the clock of the filesystem that holds
+    /// the folder: when this process opened it (the marker's modification time, written then),
+    /// or, when it shares the folder, when the holder took it (its lock file's, written then)
+    /// if that was earlier. Runs finished since were trained by this study or sweep, by this
+    /// process or another beside it, not reused (`RunStore.reusedBefore`): so every process
+    /// that shares the folder counts as the first one does, whichever writes the report.
+    public let started: Date
+    private var lock: FolderLock?
 
     /// The marker's name: a hidden file holding the kind ("study" or "sweep").
     public static let markerName = ".mlplab-report"
 
-    /// Opens (creating if needed) the folder at `path` for a report of `kind` and takes its lock,
-    /// giving a study or sweep that is stopping there `FolderLock.stoppingHolderWait` to let go.
-    /// Throws `CheckpointError.locked` when another process still uses it,
+    /// Opens (creating if needed) the folder at `path` for a report of `kind`, and takes its lock
+    /// unless another process holds it: then this one shares the folder (`sharedWith`). Throws
     /// `CheckpointError.folderNotFree` when it holds files MLPLab did not write (unless `force`),
     /// and `CheckpointError.cannotWrite` when it cannot be written.
     public init(path: String, kind: Kind, force: Bool = false) throws {
@@ -55,20 +71,47 @@ public final class ReportFolder {
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue {
             throw CheckpointError.folderNotFree(path: path, reason: "it is a file, not a folder", fix: "Choose another output.folder.")
         }
-        lock = try FolderLock(path: path, waitingUpTo: FolderLock.stoppingHolderWait)
+        do {
+            lock = try FolderLock(path: path)
+            sharedWith = nil
+        } catch let CheckpointError.locked(_, holder) {
+            lock = nil
+            sharedWith = holder
+        }
         self.path = path
         self.kind = kind
-        if !force { try checkOwned() }
-        try AtomicFile.write(Data((kind.rawValue + "\n").utf8), to: path + "/" + Self.markerName)
+        if !force { try Self.checkOwned(path, kind: kind) }
+        let marker = path + "/" + Self.markerName
+        try AtomicFile.write(Data((kind.rawValue + "\n").utf8), to: marker)
+        func modified(_ file: String) -> Date? { (try? FileManager.default.attributesOfItem(atPath: file))?[.modificationDate] as? Date }
+        let opened = modified(marker) ?? Date()
+        started = sharedWith == nil ? opened : min(opened, modified(path + "/.lock") ?? opened)
     }
 
-    /// Throws unless the folder is empty or MLPLab's report of this kind.
-    private func checkOwned() throws {
+    /// Takes the folder's lock before the report is written, when another process held it at
+    /// `init` (`sharedWith`); nothing when this process holds it. Waits as long as a process
+    /// holds it (one writing the same report, or running the study beside this one), looking
+    /// again at most a second apart (`Polling`), and calls `waiting` with the holder's id each
+    /// time the holder changes. Throws `CancellationError` when the task is cancelled.
+    public func claim(waiting: (String) -> Void) throws {
+        var polling = Polling()
+        var lastHolder: String?
+        while lock == nil {
+            do { lock = try FolderLock(path: path) } catch let CheckpointError.locked(_, holder) {
+                if holder != lastHolder { waiting(holder) }
+                lastHolder = holder
+                try polling.pause()
+            }
+        }
+    }
+
+    /// Throws unless the folder at `path` is empty or MLPLab's report of `kind`.
+    private static func checkOwned(_ path: String, kind: Kind) throws {
         let entries = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [])
-            .filter { $0 != ".lock" && $0 != Self.markerName && !RunFolder.isTemporaryName($0) }.sorted()
+            .filter { $0 != ".lock" && $0 != markerName && !RunFolder.isTemporaryName($0) }.sorted()
         if entries.isEmpty { return }
         let fix = "Choose another output.folder, or give output.force to write into it anyway (files of other names are left alone)."
-        if let marker = FileManager.default.contents(atPath: path + "/" + Self.markerName) {
+        if let marker = FileManager.default.contents(atPath: path + "/" + markerName) {
             let written = String(decoding: marker, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             if written == kind.rawValue { return }
             throw CheckpointError.folderNotFree(path: path, reason: "it holds \(Kind(rawValue: written).map { "a \($0.rawValue)'s report" } ?? "another report") of MLPLab's, not a \(kind.rawValue)'s", fix: fix)

@@ -29,6 +29,33 @@ public enum StudyReport {
         try AtomicFile.write(try json(result), to: directory + "/results.json")
     }
 
+    /// Writes the report into `folder` as `write` does, unless this process shares the folder
+    /// (`ReportFolder.sharedWith`) and another process already wrote this study's report there:
+    /// results.json holds the same study, runs and choices, and differs at most in what
+    /// describes the process that wrote it (`seconds`, `runs_trained`, `runs_reused`, `machine`,
+    /// `engine`). Returns whether it wrote. Call `ReportFolder.claim` first, so that no other
+    /// process writes meanwhile.
+    public static func writeOnce(_ result: StudyResult, dataset: Dataset, into folder: ReportFolder,
+                                 settingNames: SettingNames? = nil) throws -> Bool {
+        if folder.sharedWith != nil, holdsReport(of: result, in: folder.path) { return false }
+        try write(result, dataset: dataset, to: folder.path, settingNames: settingNames)
+        return true
+    }
+
+    /// Whether results.json in `directory` is `result`'s but for the fields that describe the
+    /// process that wrote it.
+    static func holdsReport(of result: StudyResult, in directory: String) -> Bool {
+        guard let data = FileManager.default.contents(atPath: directory + "/results.json"),
+              var stored = try? JSONCoding.decode(StudyResult.self, from: data),
+              let expected = try? json(result) else { return false }
+        stored.seconds = result.seconds
+        stored.runsTrained = result.runsTrained
+        stored.runsReused = result.runsReused
+        stored.machine = result.machine
+        stored.engine = result.engine
+        return (try? json(stored)) == expected
+    }
+
     /// One line for each part that trained runs (Parts 3–12): "part 7 batch size: " and the
     /// part's last finding, in plain text (no `**`).
     public static func headlines(_ result: StudyResult, dataset: Dataset, settingNames: SettingNames? = nil) -> [String] {

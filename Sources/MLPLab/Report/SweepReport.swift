@@ -13,11 +13,28 @@ public enum SweepReport {
         accuracy.format = { Format.number($0) }
         try AtomicFile.write(Data(loss.svg.utf8), to: directory + "/loss.svg")
         try AtomicFile.write(Data(accuracy.svg.utf8), to: directory + "/accuracy.svg")
+        try AtomicFile.write(Data(markdown(runs).utf8), to: directory + "/sweep.md")
+    }
+
+    /// Writes the report into `folder` as `write` does, unless this process shares the folder
+    /// (`ReportFolder.sharedWith`) and another process already wrote the report of these runs
+    /// there (sweep.md is the one `runs` give; the charts are drawn from the same runs). Returns
+    /// whether it wrote. Call `ReportFolder.claim` first, so that no other process writes
+    /// meanwhile.
+    public static func writeOnce(_ runs: [StudyRun], into folder: ReportFolder) throws -> Bool {
+        if folder.sharedWith != nil, let written = FileManager.default.contents(atPath: folder.path + "/sweep.md"),
+           written == Data(markdown(runs).utf8) { return false }
+        try write(runs, to: folder.path)
+        return true
+    }
+
+    /// sweep.md: a Markdown table of the runs, with each run's folder.
+    static func markdown(_ runs: [StudyRun]) -> String {
         var lines = ["| run | final loss | best val acc | test acc | status | folder |", "|---|---|---|---|---|---|"]
         for (run, cells) in zip(runs, table(runs).rows) {
             lines.append("| " + (cells.map(Markdown.escape) + [Markdown.escape(run.result.runFolder ?? "")]).joined(separator: " | ") + " |")
         }
-        try AtomicFile.write(Data((lines.joined(separator: "\n") + "\n").utf8), to: directory + "/sweep.md")
+        return lines.joined(separator: "\n") + "\n"
     }
 
     /// Each run's final loss, best validation and test accuracy, and status.

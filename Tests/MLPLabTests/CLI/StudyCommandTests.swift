@@ -162,13 +162,31 @@ struct StudyCommandTests {
         #expect(try !FileManager.default.contentsOfDirectory(atPath: output).contains { $0.contains(".tmp-") })
     }
 
-    @Test("two studies on one report folder: the second refuses")
-    func concurrentStudyIsRefused() throws {
+    @Test("a study on a folder another process holds shares it: it waits for the holder before writing the report, stops on Ctrl-C while waiting, and writes the report once the holder lets go")
+    func studyBesideAHolderWaitsToWriteTheReport() throws {
         let output = try TestSupport.temporaryDirectory().path + "/report"
-        let lock = try FolderLock(path: output)
-        let result = try Tool.run(["study", "--quick", "--subset", "300", "-o", output])
-        #expect(result.status == 1 && result.stderr.contains("in use by another"), "\(result.stderr)")
-        _ = lock
+        let holder = UncheckedBox<FolderLock>()
+        holder.value = try FolderLock(path: output)
+        let arguments = ["study", "--quick", "--subset", "300", "--hidden", "16", "--threads", "1", "-o", output]
+        let waiting = "waiting for process \(getpid()), which holds \(output), before writing the report"
+        let first = try RunningTool(arguments)
+        #expect(first.waitForStderr(containing: waiting), "\(first.stderr)")
+        #expect(first.stderr.contains("\(output) is in use by process \(getpid()): sharing its runs"), "\(first.stderr)")
+        let clock = ContinuousClock(), start = clock.now
+        first.interrupt()
+        let stopped = first.finish()
+        #expect(clock.now - start < .seconds(2))
+        #expect(stopped.status == 130 && stopped.stderr.contains("stopped at a safe point"), "\(stopped.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: output + "/index.html"))
+
+        // Again: the runs the first process trained count as trained by the study that the
+        // holder's folder has held since (none by this process); the report once the holder lets go.
+        let second = try RunningTool(arguments)
+        #expect(second.waitForStderr(containing: waiting), "\(second.stderr)")
+        holder.value = nil
+        let done = second.finish()
+        #expect(done.status == 0, "\(done.stderr)")
+        #expect(done.stdout.contains("wrote \(output)/index.html") && done.stdout.contains("30 runs trained (0 by this process), 0 reused"), "\(done.stdout)")
     }
 }
 

@@ -28,10 +28,23 @@ struct FolderLockTests {
         withExtendedLifetime(lock) {}
     }
 
-    @Test("a study's report folder whose last holder lets go within seconds is opened, not called in use")
-    func reportFolderWaitsForAStoppingStudy() throws {
+    @Test("a study's report folder another process holds is shared, not called in use; claim takes it once the holder lets go")
+    func reportFolderIsSharedAndClaimed() throws {
         let path = try TestSupport.temporaryDirectory().path + "/report"
         try Self.holdBriefly(path, seconds: 0.5)
-        _ = try ReportFolder(path: path, kind: .study)
+        let lockWritten = try FileManager.default.attributesOfItem(atPath: path + "/.lock")[.modificationDate] as? Date
+        usleep(20_000)
+        let folder = try ReportFolder(path: path, kind: .study)
+        #expect(folder.sharedWith == "\(getpid())")
+        // Its study started when the holder took the folder, not later when this one opened it.
+        #expect(folder.started == lockWritten)
+        var holders: [String] = []
+        let clock = ContinuousClock(), start = clock.now
+        try folder.claim { holders.append($0) }
+        #expect(holders == ["\(getpid())"], "the holder is named once: \(holders)")
+        #expect(clock.now - start >= .milliseconds(300) && clock.now - start < .seconds(3))
+        #expect(try String(contentsOfFile: path + "/.lock", encoding: .utf8) == "\(getpid())\n")
+        // Held now: a third opener shares it, naming this process.
+        #expect(try ReportFolder(path: path, kind: .study).sharedWith == "\(getpid())")
     }
 }

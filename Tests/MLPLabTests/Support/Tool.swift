@@ -44,3 +44,61 @@ enum Tool {
                       stderr: String(decoding: errData.value!, as: UTF8.self))
     }
 }
+
+/// The tool running in the background, its output gathered as it comes: a test can wait for a
+/// line, send it a signal, and then collect its result (for processes that run side by side).
+final class RunningTool: @unchecked Sendable {
+    private let process = Process()
+    private let lock = NSLock()
+    private var output = [Data(), Data()]
+    private var open = 2
+
+    /// Starts the tool with `arguments`, `environment` added to this process's.
+    init(_ arguments: [String], environment: [String: String] = [:]) throws {
+        process.executableURL = URL(fileURLWithPath: try #require(Tool.binary, "build the tool first ('make test' does): no .build/*/mlplab"))
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let pipes = [Pipe(), Pipe()]
+        process.standardOutput = pipes[0]
+        process.standardError = pipes[1]
+        try process.run()
+        for (stream, pipe) in pipes.enumerated() {
+            Thread { [self] in
+                while case let chunk = pipe.fileHandleForReading.availableData, !chunk.isEmpty {
+                    lock.withLock { output[stream].append(chunk) }
+                }
+                lock.withLock { open -= 1 }
+            }.start()
+        }
+    }
+
+    /// The process id.
+    var pid: Int32 { process.processIdentifier }
+
+    /// What it wrote to stderr so far.
+    var stderr: String { lock.withLock { String(decoding: output[1], as: UTF8.self) } }
+
+    /// Waits until its stderr holds `text` (true) or it exits or `timeout` passes (false).
+    func waitForStderr(containing text: String, timeout: Duration = .seconds(60)) -> Bool {
+        let clock = ContinuousClock(), end = clock.now + timeout
+        while clock.now < end {
+            if stderr.contains(text) { return true }
+            if !process.isRunning { return stderr.contains(text) }
+            usleep(20_000)
+        }
+        return false
+    }
+
+    /// Sends it SIGINT, as Ctrl-C does.
+    func interrupt() { kill(pid, SIGINT) }
+
+    /// Waits for it to exit; its status and everything it wrote.
+    func finish() -> Tool.Result {
+        process.waitUntilExit()
+        while lock.withLock({ open > 0 }) { usleep(1000) }
+        return lock.withLock {
+            Tool.Result(status: process.terminationStatus, stdout: String(decoding: output[0], as: UTF8.self),
+                        stderr: String(decoding: output[1], as: UTF8.self))
+        }
+    }
+}

@@ -186,7 +186,7 @@ struct StudyCommandTests {
         holder.value = nil
         let done = second.finish()
         #expect(done.status == 0, "\(done.stderr)")
-        #expect(done.stdout.contains("wrote \(output)/index.html") && done.stdout.contains("30 runs trained (0 by this process), 0 reused"), "\(done.stdout)")
+        #expect(done.stdout.contains("wrote \(output)/index.html") && done.stdout.contains("35 runs trained (0 by this process), 0 reused"), "\(done.stdout)")
     }
 }
 

@@ -238,10 +238,12 @@ struct StudyText {
         }
         let perClass: StudyChart = beyond.chosenRun.map { .perClass($0) }
             ?? .testPerClass(title: "the soft vote: test accuracy of each class", values: beyond.vote?.testPerClass ?? [])
+        var without = beyond.without
+        without.label = "without (\(without.label))"
         return part(12, "Beyond the assignment", "How far does the best configuration get with a cosine schedule, a little weight decay and early stopping, and what do a flip, dropout, AdamW and a vote of models add?",
                     "the best configuration so far with a flip, dropout 0.2, AdamW, or AdamW with both; then SGD (weight decay 5e-4) and AdamW with flip and dropout, cosine, \(t.epochs) epochs, patience \(t.patience ?? 0), and their vote",
                     beyond.additions + runs, findings,
-                    [.score(title: "what each addition does (validation, \(Format.count(configuration.epochs, "epoch")))", runs: [beyond.without] + beyond.additions),
+                    [.score(title: "what each addition does (validation, \(Format.count(configuration.epochs, "epoch")))", runs: [without] + beyond.additions),
                      .validationAccuracy(title: "validation accuracy of the long runs", runs: runs), perClass])
     }
 }

@@ -41,6 +41,11 @@ struct SharedFolderTests {
         return (files.count == 1, scalars)
     }
 
+    /// A sweep folder's sweep.md without the folder's own path, so that two folders' compare.
+    static func sweepTable(_ folder: String) throws -> String {
+        try String(contentsOfFile: folder + "/sweep.md", encoding: .utf8).replacingOccurrences(of: folder + "/runs/", with: "")
+    }
+
     /// Checks a shared folder's runs against one process's: the same runs, each result.json's
     /// numbers equal, one event file each with the same curve, metrics.jsonl one line per
     /// epoch trained.
@@ -101,10 +106,7 @@ struct SharedFolderTests {
             let results = try Self.together(3, Self.sweep + ["-o", output], firstEnvironment: killed ? ["MLPLAB_FAULT_KILL_AT": "2:5"] : [:])
             Self.checkProcesses(results, runs: 8, killed: killed, files: output + "/sweep.md, loss.svg, accuracy.svg")
             #expect(results.dropFirst(killed ? 1 : 0).allSatisfy { $0.stdout.contains("(8 trained") }, "\(results.map(\.stdout))")
-            let table = { (folder: String) in
-                try String(contentsOfFile: folder + "/sweep.md", encoding: .utf8).replacingOccurrences(of: folder + "/runs/", with: "")
-            }
-            #expect(try table(output) == table(root + "/alone"))
+            #expect(try Self.sweepTable(output) == Self.sweepTable(root + "/alone"))
             try Self.checkRuns(output, against: root + "/alone")
         }
     }

@@ -2,11 +2,11 @@ import Foundation
 import MLPLab
 import Testing
 
-/// The tool under a real Slurm (Debian 12's 22.05): the one-node cluster of 2 or more CPUs that
+/// The tool under a real Slurm (Debian 12's 22.05): the one-node cluster of 3 or more CPUs that
 /// `make test` starts with scripts/slurm and names in MLPLAB_SLURM_CONF. `srun --mpi=pmix` starts
 /// the ranks (Debian's Open MPI talks PMIx to Slurm's plugin; it has no PMI-2 of Slurm's),
 /// `salloc` + `mpirun` too; `sbatch` runs docs/examples/train.sbatch as a user would, and
-/// `scancel` stops a training. Each compares with one process or an uninterrupted run, as
+/// docs/examples/sweep-array.sbatch as a job array; `scancel` stops a training. Each compares with one process or an uninterrupted run, as
 /// DistributedTests does under `mpirun`.
 @Suite(.serialized, .enabled(if: SlurmCluster.unavailable == nil, Comment(rawValue: SlurmCluster.unavailable ?? "")))
 struct SlurmTests {
@@ -141,6 +141,34 @@ struct SlurmTests {
         #expect(try DistributedTests.metrics(run).count == 3)
         #expect(FileManager.default.fileExists(atPath: run + "/result.json"))
     }
+
+    @Test("docs/examples/sweep-array.sbatch, as docs/clusters.md shows it, as a 3-task job array (sbatch --wait --array=0-2): every task exits 0, each of the 6 runs is trained by one task and once, one task writes sweep.md, and sweep.md and every result.json equal the script's run by bash as one process")
+    func sweepArrayEqualsOneProcess() throws {
+        let root = try TestSupport.temporaryDirectory().path
+        let shared = root + "/shared", alone = root + "/alone"
+        for folder in [shared, alone] { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+        // 6 runs (3 rates × the script's 2 momenta) of 3 epochs of 22 batches, as SharedFolderTests' sweep.
+        let small = ["--subset", "1500", "--hidden", "32", "--lr", "0.01,0.05,0.1", "--epochs", "3"]
+        // One CPU a task (so --threads 1), and the node's 3 CPUs start the 3 tasks at once.
+        let submitted = try SlurmCluster.run("sbatch", ["--wait", "--parsable", "--array=0-2", "--cpus-per-task=1", "--chdir=" + shared,
+                                                        BatchScriptTests.sweepArray] + small)
+        let job = submitted.stdout.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) } ?? ""
+        let logs = (0..<3).map { "mlplab-sweep-\(job)_\($0).out" }
+        let outputs = logs.map { (try? String(contentsOfFile: shared + "/" + $0, encoding: .utf8)) ?? "" }
+        // sbatch --wait exits with the highest exit code of the array's tasks.
+        #expect(submitted.status == 0, "\(submitted.stderr)\(outputs.joined())")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: shared).filter { $0.hasPrefix("mlplab-sweep-") }.sorted() == logs)
+        // The same script, by bash alone: SLURM_CPUS_PER_TASK unset gives --threads 1 too.
+        let plain = try Tool.run([BatchScriptTests.sweepArray] + small, environment: SlurmCluster.environment, executable: "/bin/bash",
+                                 directory: alone)
+        #expect(plain.status == 0, "\(plain.stderr)")
+
+        // A task's output file holds its stdout and stderr, both.
+        let tasks = outputs.map { Tool.Result(status: submitted.status, stdout: $0, stderr: $0) }
+        SharedFolderTests.checkProcesses(tasks, runs: 6, killed: false, files: "sweep/sweep.md, loss.svg, accuracy.svg")
+        #expect(try SharedFolderTests.sweepTable(shared + "/sweep") == SharedFolderTests.sweepTable(alone + "/sweep"))
+        try SharedFolderTests.checkRuns(shared + "/sweep", against: alone + "/sweep")
+    }
 }
 
 /// The batch script docs/clusters.md shows, without a cluster.
@@ -149,13 +177,15 @@ struct BatchScriptTests {
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("docs")
     /// docs/examples/train.sbatch.
     static let script = docs.appendingPathComponent("examples/train.sbatch").path
+    /// docs/examples/sweep-array.sbatch.
+    static let sweepArray = docs.appendingPathComponent("examples/sweep-array.sbatch").path
 
-    @Test("docs/clusters.md shows docs/examples/train.sbatch whole, as it is")
-    func pageShowsTheScript() throws {
-        let text = try String(contentsOfFile: Self.script, encoding: .utf8)
+    @Test("docs/clusters.md shows docs/examples/train.sbatch and sweep-array.sbatch whole, as they are", arguments: ["train.sbatch", "sweep-array.sbatch"])
+    func pageShowsTheScript(_ name: String) throws {
+        let text = try String(contentsOfFile: Self.docs.appendingPathComponent("examples/" + name).path, encoding: .utf8)
         let page = try String(contentsOfFile: Self.docs.appendingPathComponent("clusters.md").path, encoding: .utf8)
-        #expect(text.hasPrefix("#!/bin/bash\n") && text.contains("#SBATCH --ntasks="))
-        #expect(page.contains("```bash\n" + text + "```\n"), "docs/clusters.md shows another script than docs/examples/train.sbatch")
+        #expect(text.hasPrefix("#!/bin/bash\n") && text.contains("#SBATCH --"))
+        #expect(page.contains("```bash\n" + text + "```\n"), "docs/clusters.md shows another script than docs/examples/\(name)")
     }
 }
 

@@ -23,11 +23,15 @@ enum Tool {
         var stderr: String
     }
 
-    static func run(_ arguments: [String], environment: [String: String] = [:], executable: String? = nil) throws -> Result {
+    /// Runs the tool (or `executable`) with `arguments`, `environment` added to this process's,
+    /// in `directory` (else this process's).
+    static func run(_ arguments: [String], environment: [String: String] = [:], executable: String? = nil,
+                    directory: String? = nil) throws -> Result {
         let binary = try #require(Tool.binary, "build the tool first ('make test' does): no .build/*/mlplab")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable ?? binary)
         process.arguments = arguments
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out

@@ -336,9 +336,9 @@ public final class Study {
     }
 
     /// Part 12's long trainings over `beyondEpochs` with a cosine schedule and early stopping:
-    /// `best` with weight decay 5e-4, and AdamW with the flip and dropout of `additions(to:)`,
-    /// which a long training needs more than a short one. They learn differently, so their
-    /// vote may beat both.
+    /// `best` with weight decay 5e-4, and AdamW with the flip and dropout of `additions(to:)` as
+    /// regularization for the longer training. They learn differently, so their vote may beat
+    /// both (measured, not assumed: `beyond(additions:without:runs:)` keeps the vote only if it does).
     func longCandidates(from best: TrainingConfiguration) -> [(label: String, training: TrainingConfiguration)] {
         var sgd = best
         sgd.optimizer.weightDecay = 5e-4

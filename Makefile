@@ -3,6 +3,10 @@
 
 SWIFT ?= swift
 BIN = .build/release/mlplab
+# The tests' cache (decoded image folders, measured compute timings), apart from the user's
+# ~/.cache/mlplab: timings measured while the suite loads every core would otherwise choose the
+# plans of the user's own trainings.
+TEST_CACHE = $(CURDIR)/.build/test-cache
 
 .PHONY: setup build study test test-slurm test-asan test-tsan test-fuzz bench docs docs-check clean
 
@@ -27,7 +31,7 @@ study: build
 test: build
 	python3 scripts/check-layers
 	$(MAKE) docs-check
-	MLPLAB_BINARY=$(CURDIR)/$(BIN) bash scripts/slurm run -- $(SWIFT) test -c release
+	MLPLAB_BINARY=$(CURDIR)/$(BIN) XDG_CACHE_HOME=$(TEST_CACHE) bash scripts/slurm run -- $(SWIFT) test -c release
 	$(SWIFT) run -c release train-fashion-mnist
 	$(MAKE) test-asan
 	$(MAKE) test-fuzz
@@ -35,13 +39,13 @@ test: build
 # The Slurm tests alone (Tests/MLPLabTests/CLI/SlurmTests.swift), beside their one-node cluster.
 test-slurm: build
 	$(SWIFT) build -c release --build-tests
-	MLPLAB_BINARY=$(CURDIR)/$(BIN) bash scripts/slurm run -- $(SWIFT) test -c release --skip-build --filter SlurmTests
+	MLPLAB_BINARY=$(CURDIR)/$(BIN) XDG_CACHE_HOME=$(TEST_CACHE) bash scripts/slurm run -- $(SWIFT) test -c release --skip-build --filter SlurmTests
 
 # LeakSanitizer suppressions (scripts/lsan.supp) cover leaks inside XCTest, Foundation's Process
 # and swift-argument-parser at exit, none in MLPLab.
 test-asan: setup
 	$(SWIFT) build -c release --sanitize=address --scratch-path .build-asan --product mlplab
-	LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan.supp MLPLAB_BINARY=$(CURDIR)/.build-asan/release/mlplab \
+	LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan.supp MLPLAB_BINARY=$(CURDIR)/.build-asan/release/mlplab XDG_CACHE_HOME=$(TEST_CACHE) \
 		$(SWIFT) test -c release --sanitize=address --scratch-path .build-asan
 
 # ThreadSanitizer: the suite and the tool again, in .build-tsan (about 7 minutes; not part of
@@ -50,7 +54,7 @@ test-asan: setup
 # need a file-size limit are skipped here (TSan's runtime takes SIGBUS under `ulimit -f`).
 test-tsan: setup
 	$(SWIFT) build -c release --sanitize=thread --scratch-path .build-tsan --product mlplab
-	MLPLAB_SANITIZER=thread MLPLAB_BINARY=$(CURDIR)/.build-tsan/release/mlplab \
+	MLPLAB_SANITIZER=thread MLPLAB_BINARY=$(CURDIR)/.build-tsan/release/mlplab XDG_CACHE_HOME=$(TEST_CACHE) \
 		$(SWIFT) test -c release --sanitize=thread --scratch-path .build-tsan
 
 # Every libFuzzer target (fuzz/) for 20 s from its seed corpus, so a parser regression that

@@ -6,6 +6,8 @@ extern void omp_set_num_threads(int num_threads);
 extern int omp_get_max_threads(void);
 extern int omp_get_thread_num(void);
 extern int omp_get_num_threads(void);
+// The processors this process may run on: its CPU affinity (taskset, Slurm's cpuset), not the machine's.
+extern int omp_get_num_procs(void);
 // What `#pragma omp parallel num_threads(n)` compiles to with GCC: runs fn(data) on n threads.
 extern void GOMP_parallel(void (*fn)(void *), void *data, unsigned num_threads, unsigned flags);
 

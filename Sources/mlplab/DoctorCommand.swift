@@ -41,7 +41,9 @@ struct DoctorCommand: ParsableCommand {
         training.threads = MatMul.threadCount
         let assignment = ModelConfiguration(inputSize: 4800, hiddenSizes: [3600, 2400, 1200], classCount: 52)
         let plan = ComputePlan.measured(model: assignment, training: training, rows: training.batchSize)
-        print("plan     \(assignment.shapeDescription), batch \(training.batchSize), SGD: \(plan.summary) (timings in \(DatasetCache.defaultDirectory)/compute-timings)")
+        let timings = DatasetCache.defaultDirectory + "/compute-timings/timings.json"
+        let kept = FileManager.default.isReadableFile(atPath: timings) ? "timings in \(timings)" : "not measured: \(DatasetCache.defaultDirectory) cannot be written, so training takes the standard plan"
+        print("plan     \(assignment.shapeDescription), batch \(training.batchSize), SGD: \(plan.summary) (\(kept))")
         let directory = FashionMNIST.resolveDirectory(dataDirectory.dataDirectory)
         print("data     \(FashionMNIST.name): \(FashionMNIST.isPresent(in: directory) ? "found in \(directory)" : "not found in \(directory) (apt-get install dataset-fashion-mnist)")")
     }

@@ -21,7 +21,7 @@ struct InfoCommand: ParsableCommand {
     var json: Bool { output.json }
 
     func run() throws {
-        let (dataset, skipped) = try dataOptions.loadReporting(dataOptions.configuration(), threads: ProcessInfo.processInfo.activeProcessorCount)
+        let (dataset, skipped) = try dataOptions.loadReporting(dataOptions.configuration(), threads: CPUInfo.usableCores)
         let split = try DatasetSplit.make(for: dataset, data: dataOptions.configuration(), seed: seedOption.seed ?? 1)
         let summary = DatasetSummary(dataset, split: split, skipped: skipped)
         if json {

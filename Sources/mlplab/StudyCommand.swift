@@ -55,38 +55,20 @@ struct StudyCommand: AsyncParsableCommand {
     func run() async throws {
         let clock = ContinuousClock()
         let start = clock.now
-        let folder = try ReportFolder.open(path: output, kind: .study, force: folderOptions.force, communicator: Ranks.communicator)
-        if let holder = folder?.sharedWith { Terminal.error(Sharing.note(output, holder: holder)) }
+        let folder = try ExperimentTerminal.open(output, kind: .study, force: folderOptions.force)
         let configuration = configuration
         let (dataset, skipped) = try dataOptions.loadReporting(dataOptions.configuration(), threads: runOptions.threadCount)
         if Ranks.isLeader {
             let spread = Ranks.communicator.map { " over \($0.size) processes, \(configuration.threads) thread\(configuration.threads == 1 ? "" : "s") each" } ?? ""
             Terminal.error("study of \(dataset.name) (\(configuration.preset.rawValue)): \(configuration.plannedRuns) runs into \(output)/\(spread)")
         }
-
         let study = Study(dataset: dataset, configuration: configuration, runsDirectory: output + "/runs")
-        study.communicator = Ranks.communicator
-        if let folder { study.reusedBefore = folder.started }
-        study.reportOptions = RunReport.Options(skippedFiles: skipped, settingNames: FlagNames.names)
-        let progress = RunProgress(planned: configuration.plannedRuns)
-        var trainedHere = 0
-        study.onRunStart = { number, _, label, epochs, reused in
-            if !reused { trainedHere += 1 }
-            Terminal.runStarted(progress.started(number: number, label: label, epochs: epochs, reused: reused))
-        }
-        study.onSharing = { event in Terminal.runStarted(progress.line(for: event)) }
-        study.onBatch = { epoch, batch, count in Terminal.batchDone(epoch, batch, progress.status(epoch: epoch, batch: batch, batchCount: count)) }
-        let result = try await Interrupt.stoppingOnSignal({ "stopped at a safe point; finished runs are kept. Run the same command again to continue." }) {
-            let result = try study.run()
-            try folder?.claim { holder in Terminal.error(Sharing.waitingNote(output, holder: holder)) }
-            return result
-        }
-        Terminal.clearStatus()
+        let (result, progress) = try await ExperimentTerminal.run(study.store, planned: configuration.plannedRuns, folder: folder,
+                                                                  data: dataOptions, skipped: skipped) { try study.run() }
         guard let folder else { return }  // rank 0 writes the report
         let wrote = try StudyReport.writeOnce(result, dataset: dataset, into: folder, settingNames: FlagNames.names)
-        let counts = "\(result.runsTrained) runs trained\(folder.sharedWith == nil ? "" : " (\(trainedHere) by this process)"), \(result.runsReused) reused"
-        let files = "\(output)/index.html, report.md, results.json"
-        print("\(wrote ? "wrote \(files)" : "\(files) written by another process sharing the folder"): \(StudyReport.partCount) parts, \(counts), \(Format.duration((clock.now - start).seconds))")
+        let counts = ExperimentTerminal.counts(study.store, progress, shared: folder.sharedWith != nil)
+        print("\(ExperimentTerminal.wrote("\(output)/index.html, report.md, results.json", wrote)): \(StudyReport.partCount) parts, \(counts), \(Format.duration((clock.now - start).seconds))")
         for headline in StudyReport.headlines(result, dataset: dataset, settingNames: FlagNames.names) {
             print("  \(headline)")
         }

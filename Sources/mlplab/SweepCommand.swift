@@ -61,34 +61,17 @@ struct SweepCommand: AsyncParsableCommand {
 
     func run() async throws {
         let grid = try grid()
-        let folder = try ReportFolder.open(path: output, kind: .sweep, force: folderOptions.force, communicator: Ranks.communicator)
-        if let holder = folder?.sharedWith { Terminal.error(Sharing.note(output, holder: holder)) }
+        let folder = try ExperimentTerminal.open(output, kind: .sweep, force: folderOptions.force)
         let (dataset, skipped) = try dataOptions.loadReporting(dataOptions.configuration(), threads: runOptions.threadCount)
         let sweep = Sweep(grid: grid, dataset: dataset, data: dataOptions.configuration(), hiddenSizes: widths.hidden?.widths,
                           training: training, directory: output + "/runs")
-        sweep.communicator = Ranks.communicator
-        if let folder { sweep.reusedBefore = folder.started }
-        let progress = RunProgress(planned: grid.count)
-        var trainedHere = 0
-        sweep.onRunStart = { [epochs] number, _, label, reused in
-            if !reused { trainedHere += 1 }
-            Terminal.runStarted(progress.started(number: number, label: label, epochs: epochs, reused: reused))
-        }
-        sweep.onSharing = { event in Terminal.runStarted(progress.line(for: event)) }
-        sweep.onBatch = { epoch, batch, count in Terminal.batchDone(epoch, batch, progress.status(epoch: epoch, batch: batch, batchCount: count)) }
-        sweep.reportOptions = RunReport.Options(skippedFiles: skipped, settingNames: FlagNames.names)
-        let runs = try await Interrupt.stoppingOnSignal({ "stopped at a safe point; run the same command again to continue." }) {
-            let runs = try sweep.run()
-            try folder?.claim { holder in Terminal.error(Sharing.waitingNote(output, holder: holder)) }
-            return runs
-        }
-        Terminal.clearStatus()
+        let (runs, progress) = try await ExperimentTerminal.run(sweep.store, planned: grid.count, folder: folder,
+                                                                data: dataOptions, skipped: skipped) { try sweep.run() }
         guard let folder else { return }  // rank 0 writes the report
         let wrote = try SweepReport.writeOnce(runs, into: folder)
         print(SweepReport.table(runs).text)
         if let best = SweepReport.best(runs) { print("best on validation: \(best.label)") }
-        let files = "\(output)/sweep.md, loss.svg, accuracy.svg"
-        let counts = "\(sweep.trained) trained\(folder.sharedWith == nil ? "" : ", \(trainedHere) of them by this process"), \(sweep.reused) reused"
-        print("\(wrote ? "wrote \(files)" : "\(files) written by another process sharing the folder") (\(counts))")
+        let counts = ExperimentTerminal.counts(sweep.store, progress, shared: folder.sharedWith != nil)
+        print("\(ExperimentTerminal.wrote("\(output)/sweep.md, loss.svg, accuracy.svg", wrote)) (\(counts))")
     }
 }

@@ -30,7 +30,7 @@ enum Terminal {
 
     /// After each batch of a study's or sweep's run: the fault-injection points of the tests
     /// (`FaultInjection`), then the status line.
-    static func batchDone(_ epoch: Int, _ batch: Int, _ status: @autoclosure () -> String) {
+    static func batchDone(_ epoch: Int, _ batch: Int, _ status: () -> String) {
         FaultInjection.check(epoch: epoch, batch: batch, rank: Ranks.rank)
         if stderrIsTerminal { self.status(status()) }
     }

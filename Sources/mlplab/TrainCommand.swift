@@ -86,7 +86,8 @@ struct TrainCommand: AsyncParsableCommand {
         } } }
         let result = try await Interrupt.stoppingOnSignal(stopped) {
             try Training.run(record, on: dataset, in: folder, communicator: ranks,
-                             report: RunReport.Options(skippedFiles: prepared.skippedFiles, settingNames: FlagNames.names)) { event in
+                             report: RunReport.Options(skippedFiles: prepared.skippedFiles, settingNames: FlagNames.names),
+                             cacheDirectory: dataOptions.cache?.directory) { event in
                 if case let .batch(epoch, batch, _) = event { FaultInjection.check(epoch: epoch, batch: batch, rank: Ranks.rank) }
                 lines?.show(event)
             }

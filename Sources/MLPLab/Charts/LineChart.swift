@@ -65,7 +65,10 @@ public struct LineChart {
         let ticks = AxisTicks.nice(upTo: max(shown.max() ?? 1, 1e-9))
         // Room for the widest tick label (11 px text, ~7 px a character) and the axis title.
         let widestTick = ticks.map { AxisTicks.label($0).count }.max() ?? 1
-        let left = max(64.0, 34 + 7 * Double(widestTick)), right = 190.0, top = 48.0, bottom = 56.0
+        // The legend's room on the right: its longest name (12 px text, ~7 px a character) after
+        // the 36 px of its swatch, so that no name runs past the edge.
+        let longestName = series.map(\.name.count).max() ?? 0
+        let left = max(64.0, 34 + 7 * Double(widestTick)), right = max(190.0, 44 + 7 * Double(longestName)), top = 48.0, bottom = 56.0
         let plotWidth = 520.0, plotHeight = 300.0
         let width = left + plotWidth + right, height = top + plotHeight + bottom + 18
         var svg = SVG(width: width, height: height)

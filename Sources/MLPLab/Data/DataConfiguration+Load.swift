@@ -12,7 +12,7 @@ extension DataConfiguration {
     ///
     /// Returns the data set and, for an image folder, what was skipped, ignored or not cached
     /// (nil otherwise). `progress` is called with (files decoded, files) while a folder decodes.
-    public func load(threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+    public func load(threads: Int = CPUInfo.usableCores,
                      cache: DatasetCache? = DatasetCache(),
                      progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> (dataset: Dataset, report: ImageFolderReport?) {
         try validate()

@@ -12,7 +12,7 @@ extension Dataset {
     /// would otherwise end the process in the allocator instead of with a message. Throws
     /// `DatasetError.cannotResize` when stb_image_resize cannot make `size` from the images' size
     /// (`GrayImage.resizeProblem`), before resizing any.
-    public func resized(to size: ImageSize, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+    public func resized(to size: ImageSize, threads: Int = CPUInfo.usableCores,
                         maximumBytes: Int = ImageFolderOptions().maximumDecodedBytes,
                         availableMemory: Double = MemoryBudget.physicalMemory) throws -> Dataset {
         guard size.width != imageWidth || size.height != imageHeight else { return self }

@@ -80,9 +80,12 @@ public struct Launch: Equatable, Sendable {
         return tasks
     }
 
-    /// Threads for each process's products when none are asked for: this node's cores shared
-    /// among the processes on it (at least one).
-    public func defaultThreads(cores: Int = ProcessInfo.processInfo.activeProcessorCount) -> Int {
-        max(1, cores / max(1, localSize))
+    /// Threads for each process's products when none are asked for (at least one). A process
+    /// bound to some of the machine's cores (`taskset`, mpirun binding each process to a core, Slurm's task
+    /// binding: `usable` below `machine`) uses those, which the binding already shared out; an
+    /// unbound one shares the node's cores among the processes the launcher started on it.
+    public func defaultThreads(usable: Int = CPUInfo.usableCores,
+                               machine: Int = ProcessInfo.processInfo.activeProcessorCount) -> Int {
+        usable < machine ? max(1, usable) : max(1, machine / max(1, localSize))
     }
 }

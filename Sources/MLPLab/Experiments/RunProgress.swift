@@ -3,8 +3,8 @@ import Foundation
 /// Where a study or sweep stands, as lines of text: a line when each run starts, a line for each
 /// run another process sharing the folder holds or trained (`RunStore.SharingEvent`), and a
 /// status line during a run with the time left estimated from the runs trained so far. A tool
-/// prints the lines and draws the status; `Study` and `Sweep` report to it through
-/// `onRunStart`, `onSharing` and `onBatch`.
+/// prints the lines and draws the status; `observe` has a study's or sweep's ``RunStore`` report
+/// to it.
 public final class RunProgress {
     /// Runs planned in all.
     public let planned: Int
@@ -24,6 +24,9 @@ public final class RunProgress {
         if runOpen { finishedSeconds.append((clock.now - runStart).seconds) }
         runOpen = false
     }
+
+    /// Runs this process started training (new or continued), not reused or trained elsewhere.
+    public private(set) var trainedHere = 0
 
     /// Progress over `planned` runs.
     public init(planned: Int) {
@@ -66,5 +69,21 @@ public final class RunProgress {
         let perRun = trained.isEmpty ? nil : trained.reduce(0, +) / Double(trained.count)
         let eta = perRun.map { Format.duration($0 * Double(max(planned - seen.count, 0))) } ?? "?"
         return "  run \(current.number)/\(planned) \(current.label): epoch \(epoch)/\(current.epochs), batch \(batch)/\(batchCount)  ETA \(eta)"
+    }
+
+    /// Has `store` report to this progress: `say` gets the line of each run that starts here
+    /// (`started`) and of what another process sharing the folder does (`line(for:)`); `batch`
+    /// gets (epoch, batch, the status line) after every batch, the status made only when asked
+    /// for. Replaces the store's `onRunStart`, `onSharing` and `onBatch`.
+    public func observe(_ store: RunStore, say: @escaping (String) -> Void,
+                        batch: @escaping (_ epoch: Int, _ batch: Int, _ status: () -> String) -> Void) {
+        store.onRunStart = { [unowned self] number, label, epochs, reused in
+            if !reused { trainedHere += 1 }
+            say(started(number: number, label: label, epochs: epochs, reused: reused))
+        }
+        store.onSharing = { [unowned self] event in say(line(for: event)) }
+        store.onBatch = { [unowned self] epoch, index, count in
+            batch(epoch, index) { self.status(epoch: epoch, batch: index, batchCount: count) }
+        }
     }
 }

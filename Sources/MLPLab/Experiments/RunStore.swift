@@ -28,6 +28,9 @@ public final class RunStore {
     /// What every run's report holds beside its result (the images left out of the data, the
     /// names to show settings by).
     public var reportOptions = RunReport.Options()
+    /// Where the runs keep the timings their compute plan is measured with (`Training.run`'s
+    /// `cacheDirectory`); nil: the standard plan.
+    public var cacheDirectory: String? = DatasetCache.defaultDirectory
     /// Runs trained by this study or sweep so far (new or continued from a checkpoint): by this
     /// process, by another process sharing the folders (its result written since
     /// `reusedBefore`), or, with a communicator, by any rank.
@@ -256,7 +259,7 @@ public final class RunStore {
     private func train(_ record: RunRecord, in folder: RunFolder) throws -> RunResult {
         defer { folder.discardIfUnstarted() }
         if !folder.hasRun { try RunFolder.checkHoldsNoOtherFiles(folder.path, fix: "Move them away, or choose another output.folder.") }
-        return try Training.run(record, on: dataset, in: folder, report: reportOptions) { [onBatch] event in
+        return try Training.run(record, on: dataset, in: folder, report: reportOptions, cacheDirectory: cacheDirectory) { [onBatch] event in
             if case let .batch(epoch, batch, count) = event { onBatch?(epoch, batch, count) }
         }
     }

@@ -116,42 +116,10 @@ public final class Study {
     /// The folder that holds one run folder per training, e.g. "<output>/runs".
     public let runsDirectory: String
 
-    /// Called when a run starts: (run number, planned runs, label, epochs, reused?).
-    public var onRunStart: ((Int, Int, String, Int, Bool) -> Void)?
-    /// Called after every batch of the current run: (epoch, batch, batches).
-    public var onBatch: TrainingRun.BatchObserver? {
-        get { store.onBatch }
-        set { store.onBatch = newValue }
-    }
-
-    /// What every run's report holds beside its result (``RunStore/reportOptions``).
-    public var reportOptions: RunReport.Options {
-        get { store.reportOptions }
-        set { store.reportOptions = newValue }
-    }
-
-    private let store: RunStore
-
-    /// The ranks to spread each stage's runs over (`mpirun -np N mlplab study`); nil: this
-    /// process trains every run. Every rank runs the same study and returns the same result.
-    public var communicator: Communicator? {
-        get { store.communicator }
-        set { store.communicator = newValue }
-    }
-
-    /// Called when another process sharing the run folders holds or has trained one of the
-    /// study's runs (``RunStore/onSharing``).
-    public var onSharing: ((RunStore.SharingEvent) -> Void)? {
-        get { store.onSharing }
-        set { store.onSharing = newValue }
-    }
-
-    /// Runs finished before this instant count as reused, later ones as trained by this study
-    /// (``RunStore/reusedBefore``).
-    public var reusedBefore: Date {
-        get { store.reusedBefore }
-        set { store.reusedBefore = newValue }
-    }
+    /// The run folders the study trains in, and how: set its `communicator`, `reusedBefore`,
+    /// `reportOptions`, `cacheDirectory` and observers (`onRunStart`, `onBatch`, `onSharing`;
+    /// ``RunProgress/observe(_:say:batch:)`` sets all three) before `run()`.
+    public let store: RunStore
 
     /// A study of `dataset`; nothing is trained or written until `run()`.
     public init(dataset: Dataset, configuration: StudyConfiguration, runsDirectory: String) {
@@ -159,9 +127,6 @@ public final class Study {
         self.configuration = configuration
         self.runsDirectory = runsDirectory
         store = RunStore(directory: runsDirectory, dataset: dataset, data: configuration.data)
-        store.onRunStart = { [unowned self] number, label, epochs, reused in
-            onRunStart?(number, configuration.plannedRuns, label, epochs, reused)
-        }
     }
 
     /// The baseline of every part: the assignment's SGD lr 0.01, batch 64, ReLU, torch init, ÷255.

@@ -67,7 +67,7 @@ public final class Classifier {
     /// A classifier for the model in `file`, computing with `threads` threads (default: every
     /// core). `path` names the model in errors. Throws `CheckpointError.badMetadata` when the
     /// file's parts disagree (`ModelFile.validate`: its image size and classes size the buffers).
-    public init(_ file: ModelFile, path: String = "model", threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws {
+    public init(_ file: ModelFile, path: String = "model", threads: Int = CPUInfo.usableCores) throws {
         precondition(threads >= 1, "Classifier: threads must be at least 1 (got \(threads))")
         try file.validate(path: path)
         model = file.makeModel()
@@ -91,7 +91,7 @@ public final class Classifier {
     /// tensors are), and `.tooLargeForMemory` when classifying with it would need more than
     /// `availableMemory` bytes (`MemoryBudget.classifierBytes`; the machine's memory by
     /// default), checked before anything the size of the model is allocated.
-    public convenience init(contentsOf source: String, threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+    public convenience init(contentsOf source: String, threads: Int = CPUInfo.usableCores,
                             availableMemory: Double = MemoryBudget.physicalMemory) throws {
         let path = Classifier.modelPath(for: source)
         let file: ModelFile

@@ -36,7 +36,7 @@ public struct Ensemble {
     /// The ensemble of the models at `sources` (model files or run folders, as
     /// `Classifier.init(contentsOf:threads:availableMemory:)` reads them), each computing with
     /// `threads` threads.
-    public init(contentsOf sources: [String], threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws {
+    public init(contentsOf sources: [String], threads: Int = CPUInfo.usableCores) throws {
         try self.init(sources.map { try Classifier(contentsOf: $0, threads: threads) })
     }
 

@@ -88,6 +88,19 @@ public final class ReportFolder {
         started = sharedWith == nil ? opened : min(opened, modified(path + "/.lock") ?? opened)
     }
 
+    /// What to say at the start when another process holds the folder (`sharedWith`); nil when
+    /// this process holds it.
+    public var sharingNote: String? {
+        sharedWith.map { holder in
+            "\(path) is in use by process \(holder): sharing its runs (each run is trained once, by the process that takes it first; this one waits for the others' and continues any they let go of)"
+        }
+    }
+
+    /// What to say while `claim` waits for process `holder`, every run being done.
+    public func waitingNote(holder: String) -> String {
+        "every run is done; waiting for process \(holder), which holds \(path), before writing the report"
+    }
+
     /// Takes the folder's lock before the report is written, when another process held it at
     /// `init` (`sharedWith`); nothing when this process holds it. Waits as long as a process
     /// holds it (one writing the same report, or running the study beside this one), looking

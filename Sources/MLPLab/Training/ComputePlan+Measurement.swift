@@ -193,17 +193,29 @@ struct TimingCache {
         var timings: LayerTimings
     }
 
+    /// The file as read: an entry that does not decode (edited by hand, written by another
+    /// version) is left out, so that only its layer is measured again, not every layer.
+    private struct StoredFile: Decodable {
+        var version: Int
+        var layers: [StoredEntry]
+    }
+
+    private struct StoredEntry: Decodable {
+        var entry: Entry?
+        init(from decoder: any Decoder) throws { entry = try? Entry(from: decoder) }
+    }
+
     /// Takes the folder's lock (waiting up to a minute for another process measuring) and reads
-    /// the file; a missing, damaged or older file counts as empty. Throws when the folder cannot
-    /// be created or locked.
+    /// the file; a missing, damaged or older file counts as empty, a damaged or invalid entry as
+    /// missing. Throws when the folder cannot be created or locked.
     init(directory: String) throws {
         lock = try FolderLock(path: directory, waitingUpTo: .seconds(60))
         path = directory + "/timings.json"
         let bytes = (try? FileBytes.readIfPresent(path)) ?? nil
-        let file = bytes.flatMap { try? JSONCoding.decode(File.self, from: Data($0)) }
+        let file = bytes.flatMap { try? JSONCoding.decode(StoredFile.self, from: Data($0)) }
         var entries: [String: LayerTimings] = [:]
         if let file, file.version == TimingCache.version {
-            for entry in file.layers where entry.timings.isValid { entries[entry.key] = entry.timings }
+            for case let entry? in file.layers.map(\.entry) where entry.timings.isValid { entries[entry.key] = entry.timings }
         }
         self.entries = entries
     }

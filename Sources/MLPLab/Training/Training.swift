@@ -45,9 +45,14 @@ public enum Training {
     /// With `folder` and a `report`, the run's report (``RunReport``: summary.md, loss.svg,
     /// per-class.svg, confusion.svg) is written when it finishes, before result.json; nil
     /// leaves it out.
+    ///
+    /// A record without a compute plan gets the one measured for this machine, whose timings
+    /// are kept in `cacheDirectory` (``ComputePlan/measured(model:training:rows:processes:cacheDirectory:)``);
+    /// with no cache directory it gets the standard plan.
     public static func run(_ record: RunRecord, on dataset: Dataset, in folder: RunFolder? = nil,
                            communicator: Communicator? = nil,
                            report: RunReport.Options? = RunReport.Options(),
+                           cacheDirectory: String? = DatasetCache.defaultDirectory,
                            events: ((TrainingEvent) throws -> Void)? = nil) throws -> RunResult {
         let ranks = communicator.flatMap { $0.size > 1 ? $0 : nil }
         precondition(folder == nil || (ranks?.rank ?? 0) == 0, "Training.run: only rank 0 holds the run folder")
@@ -75,7 +80,7 @@ public enum Training {
                 return stored.compute ?? ComputePlan.standard(model: stored.model, rows: rows)
             }
             return record.compute ?? ComputePlan.measured(model: record.model, training: record.training, rows: rows,
-                                                          processes: ranks?.size ?? 1)
+                                                          processes: ranks?.size ?? 1, cacheDirectory: cacheDirectory)
         }
         let checkpoint = try ranks.agreeing {
             try folder.flatMap { folder in

@@ -27,10 +27,10 @@ struct DataOptions: ParsableArguments {
     @Flag(name: .customLong("skip-unreadable"), help: "Skip images that cannot be read or decoded instead of stopping; a few are named on stderr, all of them in info --json and the run's summary.md.")
     var skipUnreadable = false
 
-    @Option(name: .customLong("cache-dir"), parsing: .unconditional, help: ArgumentHelp("Where decoded image folders are cached (default: ~/.cache/mlplab).", valueName: "folder"))
+    @Option(name: .customLong("cache-dir"), parsing: .unconditional, help: ArgumentHelp("Where decoded image folders and the measured compute timings are cached (default: ~/.cache/mlplab).", valueName: "folder"))
     var cacheDirectory: String?
 
-    @Flag(name: .customLong("no-cache"), help: "Decode image folders every time; neither read nor write the cache.")
+    @Flag(name: .customLong("no-cache"), help: "Neither read nor write the cache: decode image folders every time, and train with the standard compute plan instead of the measured one.")
     var noCache = false
 
     @Option(name: .customLong("max-pixels"), parsing: .unconditional, help: ArgumentHelp("Refuse images whose header claims more pixels than this (default: \(GrayImage.defaultMaximumPixels)).", valueName: "n"))
@@ -79,7 +79,7 @@ struct DataOptions: ParsableArguments {
     }
 
     /// Loads the data set these options name.
-    func load(threads: Int = ProcessInfo.processInfo.activeProcessorCount) throws -> Dataset {
+    func load(threads: Int = CPUInfo.usableCores) throws -> Dataset {
         try load(configuration(), threads: threads)
     }
 

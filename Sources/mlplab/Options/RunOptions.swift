@@ -11,7 +11,7 @@ struct SeedOption: ParsableArguments {
 /// `--threads`, for every command that computes.
 struct ThreadsOption: ParsableArguments {
     @Option(parsing: .unconditional, help: ArgumentHelp(
-        "Threads, 1 to \(TrainingConfiguration.maximumThreads) (default: all cores; under mpirun, the node's cores shared among its processes). Same seed and threads give bit-identical results.",
+        "Threads, 1 to \(TrainingConfiguration.maximumThreads) (default: the cores this process may use, as taskset or Slurm bind it; under mpirun, the node's cores shared among its processes). Same seed and threads give bit-identical results.",
         valueName: "n"))
     var threads: Int?
 

@@ -65,7 +65,7 @@ struct DistributedTests {
         #expect(alone.status == 0, "\(alone.stderr)")
         let spread = try Self.spread(2, Self.sweep + ["-o", root + "/spread"])
         #expect(spread.status == 0, "\(spread.stderr)")
-        #expect(spread.stdout.contains("(4 trained, 0 reused)"), "\(spread.stdout)")
+        #expect(spread.stdout.contains("(4 runs trained, 0 reused)"), "\(spread.stdout)")
         #expect(spread.stderr.contains("rank 1: ["), "rank 1 trained nothing: \(spread.stderr)")
         let a = try Self.results(root + "/alone"), b = try Self.results(root + "/spread")
         #expect(a.count == 4 && Set(a.keys) == Set(b.keys))
@@ -84,7 +84,7 @@ struct DistributedTests {
         }
         // Again: every run is reused, on either rank.
         let again = try Self.spread(2, Self.sweep + ["-o", root + "/spread"])
-        #expect(again.status == 0 && again.stdout.contains("(0 trained, 4 reused)"), "\(again.stdout) \(again.stderr)")
+        #expect(again.status == 0 && again.stdout.contains("(0 runs trained, 4 reused)"), "\(again.stdout) \(again.stderr)")
     }
 
     @Test("a 2-rank study --quick writes the same results.json numbers as one process")

@@ -5,6 +5,18 @@ import Testing
 /// `mlplab doctor`: what it says about the machine, and that its bf16 verdict follows its own
 /// measurements.
 struct DoctorCommandTests {
+    @Test("doctor says where the plan's timings are kept, and says so when the cache cannot be written")
+    func doctorNamesTheTimingsCache() throws {
+        let root = try TestSupport.temporaryDirectory().path
+        let kept = try Tool.run(["doctor", "--threads", "1"], environment: ["XDG_CACHE_HOME": root + "/xdg"])
+        #expect(kept.status == 0 && kept.stdout.contains("(timings in \(root)/xdg/mlplab/compute-timings/timings.json)"), "\(kept.stdout)")
+        // A cache folder that is a file: nothing can be kept there.
+        FileManager.default.createFile(atPath: root + "/file", contents: Data())
+        let unusable = try Tool.run(["doctor", "--threads", "1"], environment: ["XDG_CACHE_HOME": root + "/file"])
+        #expect(unusable.status == 0 && unusable.stdout.contains("not measured: \(root)/file/mlplab cannot be written, so training takes the standard plan"),
+                "\(unusable.stdout)")
+    }
+
     @Test("doctor names the CPU and engine, times the three products, and says bf16's measured speed against f32 with the matching advice")
     func doctorMeasuresBFloat16() throws {
         let result = try Tool.run(["doctor", "--threads", "1"])

@@ -105,7 +105,7 @@ struct SharedFolderTests {
             let output = "\(root)/\(name)"
             let results = try Self.together(3, Self.sweep + ["-o", output], firstEnvironment: killed ? ["MLPLAB_FAULT_KILL_AT": "2:5"] : [:])
             Self.checkProcesses(results, runs: 8, killed: killed, files: output + "/sweep.md, loss.svg, accuracy.svg")
-            #expect(results.dropFirst(killed ? 1 : 0).allSatisfy { $0.stdout.contains("(8 trained") }, "\(results.map(\.stdout))")
+            #expect(results.dropFirst(killed ? 1 : 0).allSatisfy { $0.stdout.contains("(8 runs trained") }, "\(results.map(\.stdout))")
             #expect(try Self.sweepTable(output) == Self.sweepTable(root + "/alone"))
             try Self.checkRuns(output, against: root + "/alone")
         }

@@ -32,6 +32,17 @@ struct SweepCommandTests {
         #expect(algorithms.sorted() == ["adamw", "sgd"])
     }
 
+    @Test("a sweep's runs keep their measured timings in --cache-dir, not in the default cache")
+    func sweepTimingsFollowTheCacheDirectory() throws {
+        let root = try TestSupport.temporaryDirectory().path
+        let result = try Tool.run(["sweep", "fashion-mnist", "--subset", "500", "--hidden", "16", "--epochs", "1", "--lr", "0.01,0.02",
+                                   "--threads", "1", "--cache-dir", root + "/cache", "-o", root + "/sweep"],
+                                  environment: ["XDG_CACHE_HOME": root + "/xdg"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(FileManager.default.fileExists(atPath: root + "/cache/compute-timings/timings.json"))
+        #expect(!FileManager.default.fileExists(atPath: root + "/xdg"), "the default cache was written")
+    }
+
     @Test("a sweep over a range trains each value once, prints a table, and reuses on a second run")
     func sweepRange() throws {
         let output = try TestSupport.temporaryDirectory().path + "/sweep"
@@ -39,12 +50,12 @@ struct SweepCommandTests {
                          "--hidden", "16", "-o", output]
         let first = try Tool.run(arguments)
         #expect(first.status == 0, "\(first.stderr)")
-        #expect(first.stdout.contains("(6 trained, 0 reused)"), "\(first.stdout)")
+        #expect(first.stdout.contains("(6 runs trained, 0 reused)"), "\(first.stdout)")
         #expect(first.stdout.contains("lr 0.04 momentum 0.9"))
         for file in ["sweep.md", "loss.svg", "accuracy.svg"] { #expect(FileManager.default.fileExists(atPath: output + "/" + file)) }
         try Self.checkReport(in: output, stdout: first.stdout, learningRates: [0.01, 0.02, 0.04], momenta: [0, 0.9])
         let second = try Tool.run(arguments)
-        #expect(second.stdout.contains("(0 trained, 6 reused)"), "\(second.stdout)")
+        #expect(second.stdout.contains("(0 runs trained, 6 reused)"), "\(second.stdout)")
         let bad = try Tool.run(["sweep", "--lr", "0.1:0.01:x2"])
         #expect(bad.status == 64 && bad.stderr.contains("--lr"), "\(bad.stderr)")
     }

@@ -27,6 +27,36 @@ struct TrainCommandTests {
         }
     }
 
+    @Test("--cache-dir holds the measured plan's timings too, and --no-cache keeps none: the default cache is left alone")
+    func timingsFollowTheCacheOptions() throws {
+        let root = try TestSupport.temporaryDirectory().path
+        let arguments = ["train", "fashion-mnist", "--subset", "500", "--epochs", "1", "--hidden", "16", "--threads", "1", "--run-dir", root + "/runs"]
+        let defaultCache = ["XDG_CACHE_HOME": root + "/xdg"]
+        let given = try Tool.run(arguments + ["--name", "given", "--cache-dir", root + "/given"], environment: defaultCache)
+        #expect(given.status == 0, "\(given.stderr)")
+        #expect(FileManager.default.fileExists(atPath: root + "/given/compute-timings/timings.json"))
+        let none = try Tool.run(arguments + ["--name", "none", "--no-cache"], environment: defaultCache)
+        #expect(none.status == 0, "\(none.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: root + "/xdg"), "the default cache was written")
+        // Without a cache, the plan is the standard one, which repeats from run to run.
+        let record = try #require(try RunFiles.record(in: root + "/runs/none"))
+        #expect(record.compute == ComputePlan.standard(model: record.model, rows: record.training.batchSize))
+    }
+
+    @Test("threads default to the cores the process may use: under taskset -c 0, one")
+    func threadsFollowTheAffinity() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/taskset") else { return }
+        let root = try TestSupport.temporaryDirectory().path
+        let binary = try #require(Tool.binary)
+        let arguments = ["train", "fashion-mnist", "--subset", "500", "--epochs", "1", "--hidden", "16", "--run-dir", root]
+        let bound = try Tool.run(["-c", "0", binary] + arguments + ["--name", "bound"], executable: "/usr/bin/taskset")
+        #expect(bound.status == 0, "\(bound.stderr)")
+        #expect(try RunFiles.record(in: root + "/bound")?.training.threads == 1)
+        let free = try Tool.run(arguments + ["--name", "free"])
+        #expect(free.status == 0, "\(free.stderr)")
+        #expect(try RunFiles.record(in: root + "/free")?.training.threads == ProcessInfo.processInfo.activeProcessorCount)
+    }
+
     @Test("a run folder holds the configuration, metrics, models, charts and summary")
     func runFolderHasEveryFile() throws {
         let runs = try TestSupport.temporaryDirectory().path

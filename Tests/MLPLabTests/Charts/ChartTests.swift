@@ -27,6 +27,22 @@ struct ChartTests {
         #expect(!svg.contains("no finite value"))
     }
 
+    @Test("the legend makes room for a long name instead of cutting it at the chart's edge")
+    func legendFitsLongNames() throws {
+        let long = "beyond adamw flip dropout 0.2, and a little more"
+        for names in [["lr 0.01"], ["lr 0.01", long]] {
+            let svg = LineChart(title: "loss", yLabel: "loss", series: names.map { .init(name: $0, values: [2, 1, 0.5]) }).svg
+            let parsed = try ElementCounter.parse(svg)
+            let width = try #require(parsed.elements.first { $0.name == "svg" }?.attributes["width"].flatMap(Double.init))
+            for name in names {
+                let label = try #require(parsed.elements.first { $0.name == "text" && $0.text == name }, "no legend entry \(name)")
+                let x = try #require(label.attributes["x"].flatMap(Double.init))
+                // 12 px text: about 7 px a character at most in a sans-serif face.
+                #expect(x + 7 * Double(name.count) <= width, "\(name) ends past the edge: x \(x), width \(width)")
+            }
+        }
+    }
+
     @Test("a loss that exploded far above the others is a ▲ on the top edge, named below, and the axis keeps their scale")
     func lineChartKeepsScaleUnderAnExplosion() throws {
         let losses = [2.3, 0.9, 0.6, 0.5, 0.45]

@@ -36,9 +36,14 @@ struct LaunchTests {
 
     @Test("threads default to the node's cores shared among its processes, at least one")
     func threadsPerRank() {
-        #expect(Launch(rank: 0, size: 4, localRank: 0, localSize: 2).defaultThreads(cores: 8) == 4)
-        #expect(Launch(rank: 0, size: 4, localRank: 0, localSize: 4).defaultThreads(cores: 2) == 1)
-        #expect(Launch.single.defaultThreads(cores: 6) == 6)
+        // Unbound: the node's cores shared among its processes.
+        #expect(Launch(rank: 0, size: 4, localRank: 0, localSize: 2).defaultThreads(usable: 8, machine: 8) == 4)
+        #expect(Launch(rank: 0, size: 4, localRank: 0, localSize: 4).defaultThreads(usable: 2, machine: 2) == 1)
+        #expect(Launch.single.defaultThreads(usable: 6, machine: 6) == 6)
+        // Bound (taskset, mpirun --bind-to core, Slurm): the cores of the binding, already shared out.
+        #expect(Launch.single.defaultThreads(usable: 1, machine: 2) == 1)
+        #expect(Launch(rank: 0, size: 2, localRank: 0, localSize: 2).defaultThreads(usable: 3, machine: 8) == 3)
+        #expect(Launch(rank: 0, size: 2, localRank: 0, localSize: 2).defaultThreads(usable: 1, machine: 2) == 1)
     }
 
     @Test("inconsistent launcher variables are no launch, not a crash")

@@ -92,6 +92,22 @@ struct ComputePlanMeasurementTests {
         let grown = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: file))) as? [String: Any])
         #expect((grown["layers"] as? [Any])?.count == 6)
 
+        // A damaged entry costs only its layer: the others are still read, and it is measured
+        // again when its layer next trains.
+        var six = try #require(grown["layers"] as? [[String: Any]])
+        let damaged = try #require(six.firstIndex { ($0["key"] as? String)?.contains("threads 2") == true })
+        six[damaged] = ["key": 3]
+        var partly = grown
+        partly["layers"] = six
+        try JSONSerialization.data(withJSONObject: partly).write(to: URL(fileURLWithPath: file))
+        training.threads = 1
+        #expect(ComputePlan.measured(model: model, training: training, rows: 8, cacheDirectory: cache) == fused, "the planted entries were kept")
+        training.threads = 2
+        _ = ComputePlan.measured(model: model, training: training, rows: 8, cacheDirectory: cache)
+        let mended = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: file))) as? [String: Any])
+        let mendedLayers = try #require(mended["layers"] as? [[String: Any]])
+        #expect(mendedLayers.count == 6 && mendedLayers.allSatisfy { $0["key"] is String }, "\(mendedLayers)")
+
         // A damaged file is measured again and rewritten, never trusted.
         try Data("{\"version\": 1, \"layers\": [{\"key\": 3}]".utf8).write(to: URL(fileURLWithPath: file))
         try ComputePlan.measured(model: model, training: training, rows: 8, cacheDirectory: cache).validate(for: model)

@@ -11,13 +11,15 @@ struct EvaluateCommand: ParsableCommand {
 
             Examples:
               mlplab evaluate runs/lr0.053 fashion-mnist
-              mlplab evaluate model.safetensors products --json
-              mlplab evaluate runs/lr0.053 fashion-mnist -o charts/
+              mlplab evaluate report/runs/beyond-cosine-* fashion-mnist --with report/runs/beyond-adamw-*   (Part 12's soft vote)
             """
     )
 
     @Argument(help: "A run folder or a model.safetensors file.")
     var model: String
+
+    @Option(name: .customLong("with"), parsing: .unconditionalSingleValue, help: ArgumentHelp("Another run folder or model file to vote with (repeat for more): the soft vote of all of them is scored, their probabilities averaged as in the study's Part 12. Every run folder's own test split must be the one scored. Its charts are written only with -o.", valueName: "model"))
+    var others: [String] = []
 
     @OptionGroup(title: "Data") var dataOptions: DataOptions
 
@@ -31,10 +33,10 @@ struct EvaluateCommand: ParsableCommand {
 
     func run() throws {
         let (report, evaluation, dataset) = try ModelEvaluation.evaluate(
-            model: model, data: { [dataOptions] in dataOptions.configuration(base: $0) }, seed: seedOption.seed,
+            models: [model] + others, data: { [dataOptions] in dataOptions.configuration(base: $0) }, seed: seedOption.seed,
             load: { [dataOptions] in try dataOptions.load($0, threads: $1) })
         let path = report.model
-        let chartFolder = output ?? (path == model ? nil : model)
+        let chartFolder = output ?? (path == model || !others.isEmpty ? nil : model)
         let charts = try chartFolder.map { try EvaluationCharts.write(evaluation, classNames: dataset.classNames, to: $0) } ?? []
         if json {
             print(try JSONCoding.string(report))

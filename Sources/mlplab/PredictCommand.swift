@@ -12,6 +12,7 @@ struct PredictCommand: ParsableCommand {
             Examples:
               mlplab predict runs/lr0.053 shoe.png
               mlplab predict model.safetensors a.jpg b.jpg --top 5 --json
+              mlplab predict report/runs/beyond-cosine-* shoe.png --with report/runs/beyond-adamw-*   (Part 12's soft vote)
             """
     )
 
@@ -20,6 +21,9 @@ struct PredictCommand: ParsableCommand {
 
     @Argument(help: "Image files.")
     var images: [String]
+
+    @Option(name: .customLong("with"), parsing: .unconditionalSingleValue, help: ArgumentHelp("Another run folder or model file to vote with (repeat for more): the probabilities are the mean of all the models', as the study's Part 12 soft vote.", valueName: "model"))
+    var others: [String] = []
 
     @Option(parsing: .unconditional, help: ArgumentHelp("How many of the most likely classes to print.", valueName: "k"))
     var top: Int = 3
@@ -40,7 +44,8 @@ struct PredictCommand: ParsableCommand {
     }
 
     func run() throws {
-        let classifier = try Classifier(contentsOf: model)
+        let vote = try Ensemble(contentsOf: [model] + others)
+        let classifier = vote.members[0]
         // Decode and check every image before computing anything.
         let (decoded, names, skipped) = try classifier.images(contentsOf: images, maximumPixels: maximumPixels,
                                                               skippingUnreadable: skipUnreadable)
@@ -49,7 +54,7 @@ struct PredictCommand: ParsableCommand {
             Terminal.error("Error: none of the \(images.count) image\(images.count == 1 ? "" : "s") could be used (each is named above, with why); nothing to predict. Fix or replace them, or raise --max-pixels if they are too large.")
             throw ExitCode.failure
         }
-        let predictions = try classifier.predict(decoded, names: names, top: top)
+        let predictions = try others.isEmpty ? classifier.predict(decoded, names: names, top: top) : vote.predict(decoded, names: names, top: top)
         if json {
             print(try JSONCoding.string(predictions))
             return

@@ -3,7 +3,7 @@ import Foundation
 /// What `mlplab evaluate` reports: a model's accuracy and loss on a data set's test split,
 /// overall and per class, and which split that was.
 public struct ModelEvaluation: Codable, Sendable {
-    /// The model file evaluated.
+    /// The model file evaluated; for a vote, every member's, joined by " + ".
     public var model: String
     /// The data set's name.
     public var data: String
@@ -85,15 +85,30 @@ extension ModelEvaluation {
     /// resized as its training did. `load` loads the data (its settings and a thread count in).
     public static func evaluate(model path: String, data: (DataConfiguration) -> DataConfiguration = { $0 }, seed: UInt64? = nil,
                                 load: (DataConfiguration, Int) throws -> Dataset) throws -> (report: ModelEvaluation, evaluation: Evaluation, dataset: Dataset) {
-        let classifier = try Classifier(contentsOf: path)
-        let stored = try RunFiles.record(in: path)
-        let settings = classifier.preparing(data(stored?.data ?? DataConfiguration()))
-        let dataset = try load(settings, classifier.threads)
-        try classifier.check(against: dataset)
-        let splitSeed = seed ?? stored?.training.seed ?? 1
-        try stored?.checkOwnTestSplit(of: dataset, data: settings, seed: splitSeed, path: path)
+        try evaluate(models: [path], data: data, seed: seed, load: load)
+    }
+
+    /// Scores the soft vote of the models at `paths` (``Ensemble``; one path: that model alone)
+    /// on a test split, as `evaluate(model:data:seed:load:)` scores one model. The first run
+    /// folder among them gives the data settings and seed that `data` and `seed` change, and the
+    /// split must be every run folder's own test split: a member that trained on any of its
+    /// images is refused, naming it. The report names the models joined by " + ".
+    public static func evaluate(models paths: [String], data: (DataConfiguration) -> DataConfiguration = { $0 }, seed: UInt64? = nil,
+                                load: (DataConfiguration, Int) throws -> Dataset) throws -> (report: ModelEvaluation, evaluation: Evaluation, dataset: Dataset) {
+        let ensemble = try Ensemble(contentsOf: paths)
+        let stored = try paths.map { try RunFiles.record(in: $0) }
+        let base = stored.compactMap { $0 }.first
+        let first = ensemble.members[0]
+        let settings = first.preparing(data(base?.data ?? DataConfiguration()))
+        let dataset = try load(settings, first.threads)
+        for member in ensemble.members { try member.check(against: dataset) }
+        let splitSeed = seed ?? base?.training.seed ?? 1
+        for (path, record) in zip(paths, stored) {
+            try record?.checkOwnTestSplit(of: dataset, data: settings, seed: splitSeed, path: path)
+        }
         let split = try DatasetSplit.make(for: dataset, data: settings, seed: splitSeed)
-        let evaluation = try classifier.evaluate(split.test, of: dataset)
-        return (ModelEvaluation(model: classifier.path, dataset: dataset, data: settings, seed: splitSeed, evaluation: evaluation), evaluation, dataset)
+        let evaluation = paths.count == 1 ? try first.evaluate(split.test, of: dataset) : try ensemble.evaluate(split.test, of: dataset)
+        let name = ensemble.members.map(\.path).joined(separator: " + ")
+        return (ModelEvaluation(model: name, dataset: dataset, data: settings, seed: splitSeed, evaluation: evaluation), evaluation, dataset)
     }
 }

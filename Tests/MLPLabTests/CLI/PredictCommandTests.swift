@@ -26,4 +26,60 @@ struct PredictCommandTests {
         #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
         #expect(result.stdout.isEmpty)
     }
+
+    /// Two small models of Fashion-MNIST (seeds 1 and 2), in run folders under `root`.
+    static func twoRuns(in root: String) throws -> (String, String) {
+        for seed in ["1", "2"] {
+            let result = try Tool.run(["train", "fashion-mnist", "--subset", "1000", "--epochs", "1", "--hidden", "16", "--threads", "1",
+                                       "--seed", seed, "--run-dir", root, "--name", "seed" + seed])
+            try #require(result.status == 0, "\(result.stderr)")
+        }
+        return (root + "/seed1", root + "/seed2")
+    }
+
+    @Test("predict --with: the probabilities are the mean of each model's, and the logits their log", .enabled(if: TestSupport.fashionMNISTAvailable))
+    func predictVotes() throws {
+        let root = try TestSupport.temporaryDirectory().path
+        let (a, b) = try Self.twoRuns(in: root)
+        let image = root + "/x.pgm"
+        let pixels: [UInt8] = (0..<784).map { (index: Int) -> UInt8 in UInt8((index * 37 + index / 28 * 11) % 256) }
+        try (Data("P5\n28 28\n255\n".utf8) + Data(pixels)).write(to: URL(fileURLWithPath: image))
+        func probabilities(_ arguments: [String]) throws -> (names: [String: Double], logits: [Double]) {
+            let result = try Tool.run(["predict"] + arguments + ["--top", "10", "--json"])
+            try #require(result.status == 0, "\(result.stderr)")
+            let predictions = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
+            let classes = try #require(predictions.first?["classes"] as? [[String: Any]])
+            let pairs = classes.map { ($0["name"] as! String, ($0["probability"] as! NSNumber).doubleValue) }
+            return (Dictionary(uniqueKeysWithValues: pairs), try #require(predictions.first?["logits"] as? [Double]))
+        }
+        let first = try probabilities([a, image]), second = try probabilities([b, image])
+        let vote = try probabilities([a, image, "--with", b])
+        #expect(vote.names.count == 10)
+        for (name, probability) in vote.names {
+            let mean = (first.names[name]! + second.names[name]!) / 2
+            #expect(abs(probability - mean) < 1e-6, "\(name): \(probability) against \(mean)")
+        }
+        #expect(abs(vote.logits.map(Foundation.exp).reduce(0, +) - 1) < 1e-5, "the logits are the log of probabilities")
+        #expect(first.names != second.names, "the two models agree to the last digit: the test would prove nothing")
+    }
+
+    @Test("evaluate --with scores the soft vote on the runs' own test split, as Ensemble does", .enabled(if: TestSupport.fashionMNISTAvailable))
+    func evaluateVotes() throws {
+        let root = try TestSupport.temporaryDirectory().path
+        let (a, b) = try Self.twoRuns(in: root)
+        let result = try Tool.run(["evaluate", a, "fashion-mnist", "--with", b, "--json"])
+        try #require(result.status == 0, "\(result.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(report["model"] as? String == "\(a)/model.safetensors + \(b)/model.safetensors", "\(report)")
+        let dataset = try FashionMNIST.load(directory: FashionMNIST.resolveDirectory(nil))
+        let test = Array(try #require(dataset.officialTestRange))
+        let expected = try Ensemble(contentsOf: [a, b]).evaluate(test, of: dataset)
+        #expect(report["samples"] as? Int == test.count)
+        #expect((report["accuracy"] as? Double) == expected.accuracy)
+        #expect(abs((report["loss"] as? Double ?? 0) - expected.loss) < 1e-6)
+        let alone = try Classifier(contentsOf: a).evaluate(test, of: dataset)
+        #expect(expected.confusion != alone.confusion, "the vote scores as its first member: the test would prove nothing")
+        // The vote's charts are written only where -o says, never into the first run's folder.
+        #expect(!FileManager.default.fileExists(atPath: a + "/evaluation-per-class.svg"))
+    }
 }

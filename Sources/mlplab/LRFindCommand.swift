@@ -56,7 +56,7 @@ struct LRFindCommand: AsyncParsableCommand {
         let model = modelOptions.configuration(inputSize: dataset.featureCount, classCount: dataset.classCount)
         let result: LearningRateFinder.Result
         do {
-            result = try await Interrupt.cancellingOnSignal { try finder.run(on: dataset, data: dataOptions.configuration(), model: model, training: training) }
+            result = try await Interrupt.cancellingOnSignal(first: Interrupt.announce) { try finder.run(on: dataset, data: dataOptions.configuration(), model: model, training: training) }
         } catch is CancellationError {
             throw ExitCode(130)
         } catch let error as ConfigurationError {

@@ -27,11 +27,7 @@ struct DataOptions: ParsableArguments {
     @Flag(name: .customLong("skip-unreadable"), help: "Skip images that cannot be read or decoded instead of stopping; a few are named on stderr, all of them in info --json and the run's summary.md.")
     var skipUnreadable = false
 
-    @Option(name: .customLong("cache-dir"), parsing: .unconditional, help: ArgumentHelp("Where decoded image folders and the measured compute timings are cached (default: ~/.cache/mlplab).", valueName: "folder"))
-    var cacheDirectory: String?
-
-    @Flag(name: .customLong("no-cache"), help: "Neither read nor write the cache: decode image folders every time, and train with the standard compute plan instead of the measured one.")
-    var noCache = false
+    @OptionGroup var cacheOptions: CacheOptions
 
     @Option(name: .customLong("max-pixels"), parsing: .unconditional, help: ArgumentHelp("Refuse images whose header claims more pixels than this (default: \(GrayImage.defaultMaximumPixels)).", valueName: "n"))
     var maximumPixels: Int?
@@ -52,9 +48,6 @@ struct DataOptions: ParsableArguments {
     }
 
     func validate() throws {
-        if noCache && cacheDirectory != nil {
-            throw ValidationError("--no-cache reads and writes no cache, so --cache-dir would not be used; give one of them.")
-        }
         try checked { try configuration().validate() }
     }
 
@@ -74,9 +67,7 @@ struct DataOptions: ParsableArguments {
         return configuration
     }
 
-    var cache: DatasetCache? {
-        noCache ? nil : DatasetCache(directory: cacheDirectory ?? DatasetCache.defaultDirectory)
-    }
+    var cache: DatasetCache? { cacheOptions.cache }
 
     /// Loads the data set these options name.
     func load(threads: Int = CPUInfo.usableCores) throws -> Dataset {
@@ -109,4 +100,25 @@ struct DataDirectoryOption: ParsableArguments {
         "Folder holding Fashion-MNIST's IDX files (default: $MLPLAB_DATA, else \(FashionMNIST.defaultDirectory)).",
         valueName: "folder"))
     var dataDirectory: String?
+}
+
+/// `--cache-dir` and `--no-cache`: where decoded image folders and measured compute timings are
+/// kept, for every command that reads data or measures the plan.
+struct CacheOptions: ParsableArguments {
+    @Option(name: .customLong("cache-dir"), parsing: .unconditional, help: ArgumentHelp("Where decoded image folders and the measured compute timings are cached (default: ~/.cache/mlplab).", valueName: "folder"))
+    var cacheDirectory: String?
+
+    @Flag(name: .customLong("no-cache"), help: "Neither read nor write the cache: decode image folders every time, and train with the standard compute plan instead of the measured one.")
+    var noCache = false
+
+    func validate() throws {
+        if noCache && cacheDirectory != nil {
+            throw ValidationError("--no-cache reads and writes no cache, so --cache-dir would not be used; give one of them.")
+        }
+    }
+
+    /// The cache these options name; nil with `--no-cache`.
+    var cache: DatasetCache? {
+        noCache ? nil : DatasetCache(directory: cacheDirectory ?? DatasetCache.defaultDirectory)
+    }
 }

@@ -9,12 +9,15 @@ struct DoctorCommandTests {
     func doctorNamesTheTimingsCache() throws {
         let root = try TestSupport.temporaryDirectory().path
         let kept = try Tool.run(["doctor", "--threads", "1"], environment: ["XDG_CACHE_HOME": root + "/xdg"])
-        #expect(kept.status == 0 && kept.stdout.contains("(timings in \(root)/xdg/mlplab/compute-timings/timings.json)"), "\(kept.stdout)")
+        #expect(kept.status == 0 && kept.stdout.contains("(timings in '\(root)/xdg/mlplab/compute-timings/timings.json')"), "\(kept.stdout)")
         // A cache folder that is a file: nothing can be kept there.
         FileManager.default.createFile(atPath: root + "/file", contents: Data())
         let unusable = try Tool.run(["doctor", "--threads", "1"], environment: ["XDG_CACHE_HOME": root + "/file"])
-        #expect(unusable.status == 0 && unusable.stdout.contains("not measured: \(root)/file/mlplab cannot be written, so training takes the standard plan"),
+        #expect(unusable.status == 0 && unusable.stdout.contains("not measured: '\(root)/file/mlplab' cannot be written, so training takes the standard plan"),
                 "\(unusable.stdout)")
+        let none = try Tool.run(["doctor", "--threads", "1", "--no-cache"], environment: ["XDG_CACHE_HOME": root + "/unused"])
+        #expect(none.status == 0 && none.stdout.contains("(not measured: no cache, so training takes the standard plan)"), "\(none.stdout)")
+        #expect(!FileManager.default.fileExists(atPath: root + "/unused"))
     }
 
     @Test("doctor names the CPU and engine, times the three products, and says bf16's measured speed against f32 with the matching advice")

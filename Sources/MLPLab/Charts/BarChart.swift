@@ -49,7 +49,7 @@ public struct BarChart {
     }
 }
 
-/// Round tick values for an axis from 0.
+/// Round tick values for an axis: from 0, or around the values shown.
 public enum AxisTicks {
     /// 0 and multiples of 1, 2 or 5 × 10ⁿ, about five of them, the last at or above `maximum`.
     public static func nice(upTo maximum: Double) -> [Double] {
@@ -62,6 +62,23 @@ public enum AxisTicks {
         // k × multiple is a whole number; dividing it by a whole power of ten (rather than
         // multiplying by 0.1…) gives the nearest Double to the decimal tick: 0.6, not 0.6000000000000001.
         return (0...count).map { Double($0) * multiple }.map { exponent < 0 ? $0 / pow(10, -exponent) : $0 * magnitude }
+    }
+
+    /// Round tick values around `minimum` … `maximum` (both finite, minimum below maximum): a
+    /// multiple of 1, 2 or 5 × 10ⁿ at or below `minimum`, then every step of it up to the first
+    /// at or above `maximum`, about five steps. For a zoomed axis, such as accuracy between 0.83
+    /// and 0.92: 0.82, 0.84, …, 0.92.
+    public static func nice(from minimum: Double, upTo maximum: Double) -> [Double] {
+        guard minimum.isFinite, maximum.isFinite, minimum < maximum else { return nice(upTo: maximum) }
+        let raw = (maximum - minimum) / 5
+        let exponent = floor(log10(raw))
+        let magnitude = pow(10, exponent)
+        let multiple = [1.0, 2, 5, 10].first { $0 * magnitude >= raw } ?? 10
+        let step = multiple * magnitude
+        let first = Int((minimum / step).rounded(.down)), last = Int((maximum / step).rounded(.up))
+        // As in nice(upTo:): k × multiple is whole, so dividing by a whole power of ten gives the
+        // nearest Double to the decimal tick.
+        return (first...max(last, first + 1)).map { Double($0) * multiple }.map { exponent < 0 ? $0 / pow(10, -exponent) : $0 * magnitude }
     }
 
     /// A tick's text: whole numbers grouped ("10,000"), others as `%g` ("0.25").

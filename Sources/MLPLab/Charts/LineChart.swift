@@ -30,6 +30,11 @@ public struct LineChart {
     public var series: [Series]
     /// The label of tick x = i + 1 (default: the number itself), e.g. a learning rate.
     public var xTickLabel: ((Int) -> String)?
+    /// Whether the y axis starts at 0 (the default: losses, whose distance from 0 is the
+    /// point). False zooms it to a round value at or below the smallest value drawn, so that
+    /// accuracies between 0.86 and 0.92 are told apart rather than drawn as one flat line near
+    /// the top.
+    public var startsAtZero = true
 
     /// A chart whose x axis is "epoch" unless `xLabel` says otherwise, since most are loss curves.
     public init(title: String, xLabel: String = "epoch", yLabel: String, series: [Series]) {
@@ -62,7 +67,8 @@ public struct LineChart {
         let limit = LineChart.offChartLimit(finite) ?? .infinity
         let shown = finite.filter { $0 <= limit }
         let count = max(series.map(\.values.count).max() ?? 1, 1)
-        let ticks = AxisTicks.nice(upTo: max(shown.max() ?? 1, 1e-9))
+        let lowest = shown.min() ?? 0, highest = max(shown.max() ?? 1, 1e-9)
+        let ticks = startsAtZero || lowest <= 0 || lowest >= highest ? AxisTicks.nice(upTo: highest) : AxisTicks.nice(from: lowest, upTo: highest)
         // Room for the widest tick label (11 px text, ~7 px a character) and the axis title.
         let widestTick = ticks.map { AxisTicks.label($0).count }.max() ?? 1
         // The legend's room on the right: its longest name (12 px text, ~7 px a character) after
@@ -73,9 +79,9 @@ public struct LineChart {
         let width = left + plotWidth + right, height = top + plotHeight + bottom + 18
         var svg = SVG(width: width, height: height)
         svg.text(title, x: left + plotWidth / 2, y: 26, size: 16, anchor: .middle, weight: "bold")
-        let yMax = ticks.last ?? 1
+        let yMin = ticks.first ?? 0, yMax = ticks.last ?? 1
         func x(_ i: Int) -> Double { left + (count == 1 ? plotWidth / 2 : Double(i) / Double(count - 1) * plotWidth) }
-        func y(_ v: Double) -> Double { top + plotHeight - min(v, yMax) / yMax * plotHeight }
+        func y(_ v: Double) -> Double { top + plotHeight - (min(v, yMax) - yMin) / (yMax - yMin) * plotHeight }
         for tick in ticks {
             svg.line(x1: left, y1: y(tick), x2: left + plotWidth, y2: y(tick), stroke: "#e3e3e3")
             svg.text(AxisTicks.label(tick), x: left - 6, y: y(tick) + 4, size: 11, anchor: .end, fill: "#555")

@@ -36,8 +36,10 @@ enum StudyChart {
             return LineChart(title: title, yLabel: "mean training loss",
                              series: runs.map { .init(name: $0.label, values: $0.result.epochs.map(\.loss)) }).svg
         case .validationAccuracy(let title, let runs):
-            return LineChart(title: title, yLabel: "validation accuracy",
-                             series: runs.map { .init(name: $0.label, values: $0.result.epochs.map { $0.validationAccuracy ?? .nan }) }).svg
+            var chart = LineChart(title: title, yLabel: "validation accuracy",
+                                  series: runs.map { .init(name: $0.label, values: $0.result.epochs.map { $0.validationAccuracy ?? .nan }) })
+            chart.startsAtZero = false
+            return chart.svg
         case .score(let title, let runs):
             var chart = BarChart(title: title, valueLabel: "best validation accuracy (0 when diverged first)",
                                  bars: runs.map { (label: $0.label, value: $0.result.bestValidationAccuracy ?? 0) })

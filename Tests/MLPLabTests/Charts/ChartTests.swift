@@ -27,6 +27,36 @@ struct ChartTests {
         #expect(!svg.contains("no finite value"))
     }
 
+    @Test("an accuracy chart that does not start at 0 zooms its axis to round values around the points, each drawn to that scale")
+    func zoomedAxis() throws {
+        let values = [0.8312, 0.8655, 0.9003, 0.9171]
+        var chart = LineChart(title: "validation accuracy", yLabel: "validation accuracy", series: [.init(name: "run", values: values)])
+        chart.startsAtZero = false
+        let parsed = try ElementCounter.parse(chart.svg)
+        var ticks: [(value: Double, y: Double)] = []
+        for (index, element) in parsed.elements.enumerated()
+        where element.name == "text" && element.attributes["text-anchor"] == "end" && index > 0 && parsed.elements[index - 1].name == "line" {
+            let value = try #require(Double(element.text), "tick \(element.text)")
+            ticks.append((value, try #require(parsed.elements[index - 1].attributes["y1"].flatMap(Double.init))))
+        }
+        let first = try #require(ticks.first), last = try #require(ticks.last)
+        #expect(first.value > 0.5 && first.value <= 0.8312 && last.value >= 0.9171 && last.value < 1, "ticks \(ticks)")
+        let step = ticks[1].value - first.value
+        for (index, tick) in ticks.enumerated() { #expect(abs(tick.value - (first.value + Double(index) * step)) < 1e-9, "ticks \(ticks)") }
+        // Each point (a 5 px square centred on it) at value's place between the first and last tick.
+        let points = parsed.elements.filter { $0.name == "rect" && $0.attributes["width"] == "5" }
+        #expect(points.count == values.count)
+        for (point, value) in zip(points, values) {
+            let centre = try #require(point.attributes["y"].flatMap(Double.init)) + 2.5
+            let expected = first.y - (value - first.value) / (last.value - first.value) * (first.y - last.y)
+            #expect(abs(centre - expected) < 0.01, "\(value) drawn at \(centre), not \(expected)")
+        }
+        // The default starts at 0, as a loss chart does.
+        let fromZero = try ElementCounter.parse(LineChart(title: "t", yLabel: "y", series: [.init(name: "run", values: values)]).svg)
+        #expect(fromZero.elements.contains { $0.name == "text" && $0.attributes["text-anchor"] == "end" && $0.text == "0" })
+        #expect(AxisTicks.nice(from: 0.8312, upTo: 0.9171) == [0.82, 0.84, 0.86, 0.88, 0.9, 0.92])
+    }
+
     @Test("the legend makes room for a long name instead of cutting it at the chart's edge")
     func legendFitsLongNames() throws {
         let long = "beyond adamw flip dropout 0.2, and a little more"

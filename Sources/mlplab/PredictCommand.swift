@@ -47,8 +47,9 @@ struct PredictCommand: ParsableCommand {
         let vote = try Ensemble(contentsOf: [model] + others)
         let classifier = vote.members[0]
         // Decode and check every image before computing anything.
-        let (decoded, names, skipped) = try classifier.images(contentsOf: images, maximumPixels: maximumPixels,
-                                                              skippingUnreadable: skipUnreadable)
+        let (decoded, names, skipped) = try others.isEmpty
+            ? classifier.images(contentsOf: images, maximumPixels: maximumPixels, skippingUnreadable: skipUnreadable)
+            : vote.images(contentsOf: images, maximumPixels: maximumPixels, skippingUnreadable: skipUnreadable)
         for file in skipped { Terminal.note(OneLine.escaped("skipped '\(file.path)': \(file.error.reason)")) }
         guard !decoded.isEmpty else {
             Terminal.error("Error: none of the \(images.count) image\(images.count == 1 ? "" : "s") could be used (each is named above, with why); nothing to predict. Fix or replace them, or raise --max-pixels if they are too large.")

@@ -23,7 +23,7 @@ final class TrainingPrinter {
         switch event {
         case let .started(run, resumedAfterEpoch):
             epochsDone = resumedAfterEpoch
-            if let note = lines.note(for: run) { Terminal.note(note) }
+            lines.notes(for: run).forEach(Terminal.note)
         case let .batch(epoch, batch, count):
             progress.batch(epoch: epoch, batch: batch, batchCount: count)
         case let .epoch(metrics):

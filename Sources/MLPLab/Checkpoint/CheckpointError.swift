@@ -37,6 +37,15 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
     case damagedRunFile(path: String, reason: String)
     case nonFiniteWeights(path: String, tensor: String)
     case splitDiffers(path: String, reason: String)
+    /// A run folder whose model is asked for before the run wrote it: the run was interrupted,
+    /// or is still training (model.safetensors is written when training ends).
+    case unfinishedRun(path: String)
+    /// A model that cannot vote with the others of an ``Ensemble``: another set or order of
+    /// classes, or another image size, than `other`'s.
+    case cannotVote(path: String, other: String, reason: String)
+    /// Run folders voting together whose own test splits differ (another test fraction or
+    /// seed), so that no split is the own test split of both.
+    case votersSplitsDiffer(path: String, other: String, reason: String)
     /// A file of weights to start a training from (`training.init_from`) that does not fit the
     /// model the options describe.
     case initialWeightsDoNotFit(path: String, reason: String)
@@ -95,6 +104,12 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
             return "'\(path)': \(tensor) holds nan or infinite weights: the run that wrote it diverged, and its predictions would be nan or meaningless. Use the model of a run that did not diverge (its summary.md says), or train again with a lower training.optimizer.learning_rate."
         case let .splitDiffers(path, reason):
             return "cannot score '\(path)' on its own test split: \(reason). Give the run's data and leave out data.test_fraction and training.seed, or evaluate its model file ('\(path)/model.safetensors') to score any split of any data."
+        case let .unfinishedRun(path):
+            return "'\(path)' has no model yet: a run writes model.safetensors when its training ends, and this one was interrupted or is still training. Continue it with run.resume '\(path)', or give a finished run or a model file."
+        case let .votersSplitsDiffer(path, other, reason):
+            return "cannot score the vote of '\(other)' and '\(path)' on their own test split: \(reason), so every split holds images one of them trained on. Vote with their model files ('\(other)/model.safetensors', '\(path)/model.safetensors') to score any split."
+        case let .cannotVote(path, other, reason):
+            return "'\(path)' cannot vote with '\(other)': \(reason). Vote only with models trained on the same classes, in the same order, and the same image size."
         case let .folderNotFree(path, reason, fix):
             return "cannot use '\(path)': \(reason). \(fix)"
         case let .cannotCreate(path, reason, fix):

@@ -97,6 +97,14 @@ public final class RunFolder {
     /// are returned as they are.
     public static func asRunFileError(_ error: CheckpointError, path: String) -> CheckpointError {
         let folder = PathName.parent(of: path)
+        let base = folder.isEmpty ? "." : folder
+        // No model.safetensors and no result.json: the run has not finished, nothing is damaged.
+        if case .unreadable = error, PathName.lastComponent(of: path) == File.model.rawValue,
+           !FileManager.default.fileExists(atPath: path),
+           FileManager.default.fileExists(atPath: base + "/" + File.config.rawValue),
+           !FileManager.default.fileExists(atPath: base + "/" + File.result.rawValue) {
+            return .unfinishedRun(path: folder)
+        }
         guard let problem = error.problem,
               [File.model.rawValue, File.lastModel.rawValue].contains(PathName.lastComponent(of: path)),
               FileManager.default.fileExists(atPath: (folder.isEmpty ? "." : folder) + "/" + File.config.rawValue) else { return error }

@@ -136,7 +136,7 @@ public final class Classifier {
     public static func modelPath(for source: String) -> String {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: source, isDirectory: &isDirectory), isDirectory.boolValue {
-            return source + "/model.safetensors"
+            return (source.hasSuffix("/") && source.count > 1 ? String(source.dropLast()) : source) + "/model.safetensors"
         }
         return source
     }
@@ -186,13 +186,19 @@ public final class Classifier {
     /// decoding. Throws ``DatasetError`` when the file cannot be read or decoded,
     /// `CheckpointError.imageSizeMismatch` for another size when the model does not resize.
     public func image(contentsOf path: String, maximumPixels: Int = GrayImage.defaultMaximumPixels) throws -> GrayImage {
+        let image = try prepared(try Classifier.decodedImage(contentsOf: path, maximumPixels: maximumPixels), path: path)
+        try check(image, name: path)
+        return image
+    }
+
+    /// The image file at `path` decoded and converted to gray, as it is (no model's resize).
+    /// Throws ``DatasetError`` when the file cannot be read or decoded.
+    static func decodedImage(contentsOf path: String, maximumPixels: Int) throws -> GrayImage {
         let bytes: [UInt8]
         do { bytes = try FileBytes.read(path) } catch let error as FileReadError {
             throw DatasetError.unreadable(path: path, reason: error.reason)
         }
-        let image = try prepared(try GrayImage.decode(bytes, path: path, maximumPixels: maximumPixels), path: path)
-        try check(image, name: path)
-        return image
+        return try GrayImage.decode(bytes, path: path, maximumPixels: maximumPixels)
     }
 
     /// The image files at `paths`, as `image(contentsOf:maximumPixels:)` reads each, in order.

@@ -15,19 +15,23 @@ public struct Ensemble {
     /// Class names shared by every member, in label order.
     public var classNames: [String] { members[0].classNames }
 
-    /// An ensemble of `members`. Throws `CheckpointError.dataMismatch`, naming the member, when
-    /// there is none or when one has other classes or another image size than the first: their
-    /// probabilities would not describe the same classes of the same images.
+    /// An ensemble of `members`. Throws `CheckpointError.cannotVote`, naming the member, when
+    /// one has other classes (or the same in another order) or another image size than the
+    /// first: their probabilities would not describe the same classes of the same images; and
+    /// `CheckpointError.dataMismatch` when there is no member.
     public init(_ members: [Classifier]) throws {
         guard let first = members.first else {
             throw CheckpointError.dataMismatch(path: "ensemble", reason: "it has no models; give it at least one")
         }
         for member in members.dropFirst() {
             if member.classNames != first.classNames {
-                throw CheckpointError.dataMismatch(path: member.path, reason: "its classes (\(member.classNames.joined(separator: ", "))) are not those of \(first.path) (\(first.classNames.joined(separator: ", "))), so their probabilities cannot be averaged")
+                let reason = Set(member.classNames) == Set(first.classNames) && member.classNames.count == first.classNames.count
+                    ? "it has the same classes in another order (\(member.classNames.joined(separator: ", ")) against \(first.classNames.joined(separator: ", ")))"
+                    : "its classes (\(member.classNames.joined(separator: ", "))) are not those of the first (\(first.classNames.joined(separator: ", ")))"
+                throw CheckpointError.cannotVote(path: member.path, other: first.path, reason: reason)
             }
             if member.imageWidth != first.imageWidth || member.imageHeight != first.imageHeight {
-                throw CheckpointError.dataMismatch(path: member.path, reason: "it reads \(member.imageWidth)×\(member.imageHeight) images and \(first.path) \(first.imageWidth)×\(first.imageHeight), so they cannot classify the same images")
+                throw CheckpointError.cannotVote(path: member.path, other: first.path, reason: "it reads \(member.imageWidth)×\(member.imageHeight) images and the first \(first.imageWidth)×\(first.imageHeight)")
             }
         }
         self.members = members
@@ -36,7 +40,20 @@ public struct Ensemble {
     /// The ensemble of the models at `sources` (model files or run folders, as
     /// `Classifier.init(contentsOf:threads:availableMemory:)` reads them), each computing with
     /// `threads` threads.
+    ///
+    /// The same model file given twice (by its path or its run folder) is refused with
+    /// `CheckpointError.cannotVote`: it would count twice in the mean. Train another model to
+    /// weigh one more, or give it once.
     public init(contentsOf sources: [String], threads: Int = CPUInfo.usableCores) throws {
+        var seen: [String: String] = [:]
+        for source in sources {
+            let path = Classifier.modelPath(for: source)
+            let resolved = URL(fileURLWithPath: path).resolvingSymlinksInPath().standardizedFileURL.path
+            if let earlier = seen[resolved] {
+                throw CheckpointError.cannotVote(path: path, other: earlier, reason: "it is the same model file, which would count twice in the mean")
+            }
+            seen[resolved] = path
+        }
         try self.init(sources.map { try Classifier(contentsOf: $0, threads: threads) })
     }
 

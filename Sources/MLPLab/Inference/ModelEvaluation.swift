@@ -103,6 +103,19 @@ extension ModelEvaluation {
         let dataset = try load(settings, first.threads)
         for member in ensemble.members { try member.check(against: dataset) }
         let splitSeed = seed ?? base?.training.seed ?? 1
+        // Run folders whose own splits differ among themselves: named together, whatever was given.
+        let runs = zip(paths, stored).compactMap { path, record in record.map { (path: path, record: $0) } }
+        if dataset.officialTestRange == nil, let first = runs.first {
+            for other in runs.dropFirst() {
+                let (a, b) = (first.record, other.record)
+                if a.data.testFraction != b.data.testFraction {
+                    throw CheckpointError.votersSplitsDiffer(path: other.path, other: first.path, reason: "they hold out data.test_fraction \(Format.trimmed(a.data.testFraction)) and \(Format.trimmed(b.data.testFraction))")
+                }
+                if a.training.seed != b.training.seed {
+                    throw CheckpointError.votersSplitsDiffer(path: other.path, other: first.path, reason: "they split with training.seed \(a.training.seed) and \(b.training.seed)")
+                }
+            }
+        }
         for (path, record) in zip(paths, stored) {
             try record?.checkOwnTestSplit(of: dataset, data: settings, seed: splitSeed, path: path)
         }

@@ -144,8 +144,26 @@ extension ComputePlan {
     /// orientation for the plain update.
     public static func measured(model: ModelConfiguration, training: TrainingConfiguration, rows: Int, processes: Int = 1,
                                 cacheDirectory: String? = DatasetCache.defaultDirectory) -> ComputePlan {
-        guard let cacheDirectory, var cache = try? TimingCache(directory: cacheDirectory + "/compute-timings") else {
-            return standard(model: model, rows: rows)
+        measuredReporting(model: model, training: training, rows: rows, processes: processes, cacheDirectory: cacheDirectory).plan
+    }
+
+    /// `measured(…)`, and why the plan is the standard one when a cache directory was given but
+    /// its timings could not be kept there (nil otherwise): what a training notes.
+    static func measuredReporting(model: ModelConfiguration, training: TrainingConfiguration, rows: Int, processes: Int = 1,
+                                  cacheDirectory: String?) -> (plan: ComputePlan, problem: String?) {
+        guard let cacheDirectory else { return (standard(model: model, rows: rows), nil) }
+        let folder = cacheDirectory + "/compute-timings"
+        let cantKeep = "the compute timings cannot be kept in '\(folder)'"
+        // An empty name would put the timings at the filesystem's root.
+        guard !cacheDirectory.isEmpty else { return (standard(model: model, rows: rows), "the compute timings are not kept: the cache folder's name is empty") }
+        var cache: TimingCache
+        do { cache = try TimingCache(directory: folder) } catch {
+            let reason: String
+            switch error as? CheckpointError {
+            case let .cannotCreate(_, why, _)?, let .cannotWrite(_, why)?: reason = why
+            default: reason = "\(error)"
+            }
+            return (standard(model: model, rows: rows), "\(cantKeep) (\(reason))")
         }
         MatMul.setThreadCount(training.threads)
         let precision = MatMul.resolve(training.precision).precision
@@ -166,8 +184,8 @@ extension ComputePlan {
         }
         // Timings that could not be kept (timings.json a folder, a full disk) would be measured
         // anew by the next run, which may then choose otherwise: the standard plan repeats.
-        guard !cache.writeFailed else { return standard(model: model, rows: rows) }
-        return ComputePlan(weightOrientations: orientations, fusedUpdates: fused)
+        guard !cache.writeFailed else { return (standard(model: model, rows: rows), "\(cantKeep) (timings.json cannot be written)") }
+        return (ComputePlan(weightOrientations: orientations, fusedUpdates: fused), nil)
     }
 }
 

@@ -37,10 +37,13 @@ public enum MachineReport {
         var training = TrainingConfiguration()
         training.threads = MatMul.threadCount
         let assignment = ModelConfiguration(inputSize: 4800, hiddenSizes: [3600, 2400, 1200], classCount: 52)
-        let plan = ComputePlan.measured(model: assignment, training: training, rows: training.batchSize, cacheDirectory: cacheDirectory)
-        let timings = cacheDirectory.map { $0 + "/compute-timings/timings.json" }
-        let kept = timings.flatMap { FileManager.default.isReadableFile(atPath: $0) ? "timings in '\($0)'" : nil }
-            ?? "not measured: \(cacheDirectory.map { "'\($0)' cannot be written" } ?? "no cache"), so training takes the standard plan"
+        let (plan, problem) = ComputePlan.measuredReporting(model: assignment, training: training, rows: training.batchSize,
+                                                            cacheDirectory: cacheDirectory)
+        let kept = switch (cacheDirectory, problem) {
+        case let (directory?, nil): "timings in '\(directory)/compute-timings/timings.json'"
+        case let (_, problem?): "not measured: \(problem), so training takes the standard plan"
+        case (nil, nil): "not measured: no cache, so training takes the standard plan"
+        }
         line("plan     \(assignment.shapeDescription), batch \(training.batchSize), SGD: \(plan.summary) (\(kept))")
         let directory = FashionMNIST.resolveDirectory(dataDirectory)
         line("data     \(FashionMNIST.name): \(FashionMNIST.isPresent(in: directory) ? "found in '\(directory)'" : "not found in '\(directory)' (apt-get install dataset-fashion-mnist)")")

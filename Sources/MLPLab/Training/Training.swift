@@ -75,12 +75,16 @@ public enum Training {
         // record's, else the one measured for this machine.
         var record = record
         let rows = TrainingRun.stepRows(batchSize: record.training.batchSize, trainingSamples: split.train.count)
+        var computeNote: String?
         record.compute = try ranks.fromLeader {
             if let stored = try folder?.readRecord(), stored.model == record.model {
                 return stored.compute ?? ComputePlan.standard(model: stored.model, rows: rows)
             }
-            return record.compute ?? ComputePlan.measured(model: record.model, training: record.training, rows: rows,
-                                                          processes: ranks?.size ?? 1, cacheDirectory: cacheDirectory)
+            if let compute = record.compute { return compute }
+            let measured = ComputePlan.measuredReporting(model: record.model, training: record.training, rows: rows,
+                                                         processes: ranks?.size ?? 1, cacheDirectory: cacheDirectory)
+            computeNote = measured.problem.map { "\($0): this run trains with the standard plan (every weight [in, out])" }
+            return measured.plan
         }
         let checkpoint = try ranks.agreeing {
             try folder.flatMap { folder in
@@ -92,6 +96,7 @@ public enum Training {
         }
         let run = TrainingRun(dataset: dataset, split: split, model: record.model, configuration: record.training,
                               compute: record.compute, communicator: ranks)
+        run.computeNote = computeNote
         if let checkpoint { run.restore(checkpoint) }
         // A new run that starts from a file: rank 0 reads it (the others get its weights with
         // the state), and it must still hold the weights the record names.

@@ -2,7 +2,7 @@ import Foundation
 
 /// What a training says as it goes, as lines of text: the set-up (data, model, optimizer,
 /// engine, run folder), one line per epoch, and the results. `mlplab train` prints them; a Swift
-/// program can print them too. Only `note(for:)` names a setting, by its configuration key
+/// program can print them too. Only `notes(for:)` names a setting, by its configuration key
 /// (`training.precision`), as every library message does; the other lines hold the run's paths
 /// and names as they are.
 public struct TrainingLines: Sendable {
@@ -48,9 +48,11 @@ public struct TrainingLines: Sendable {
         }
     }
 
-    /// A note for the run's start, when its products do not run in the precision asked for.
-    public func note(for run: TrainingRun) -> String? {
-        run.precisionNote.map { "note: training.precision \(record.training.precision.rawValue): \($0)" }
+    /// Notes for the run's start: when its products do not run in the precision asked for, and
+    /// when its compute plan could not be measured and kept (`TrainingRun.computeNote`).
+    public func notes(for run: TrainingRun) -> [String] {
+        [run.precisionNote.map { "note: training.precision \(record.training.precision.rawValue): \($0)" },
+         run.computeNote.map { "note: \($0)" }].compactMap { $0 }
     }
 
     /// The lines after the run: speed, the weights kept, accuracies and where the summary is.

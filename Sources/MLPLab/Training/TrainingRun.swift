@@ -26,6 +26,9 @@ public final class TrainingRun {
     public let precisionNote: String?
     /// How the products run: each weight's orientation and which updates may be fused.
     public let compute: ComputePlan
+    /// Why `compute` is the standard plan rather than one measured for this machine (its
+    /// timings could not be kept in the cache: `Training.run`), or nil.
+    public internal(set) var computeNote: String?
     /// Which layers' updates the engine folds into their weight-gradient products.
     public let plan: UpdatePlan
     /// Dropout after each hidden layer while training (nil: none).

@@ -115,6 +115,9 @@ struct CacheOptions: ParsableArguments {
         if noCache && cacheDirectory != nil {
             throw ValidationError("--no-cache reads and writes no cache, so --cache-dir would not be used; give one of them.")
         }
+        if cacheDirectory?.isEmpty == true {
+            throw ValidationError("--cache-dir is empty; name a folder, leave it out for ~/.cache/mlplab, or give --no-cache.")
+        }
     }
 
     /// The cache these options name; nil with `--no-cache`.

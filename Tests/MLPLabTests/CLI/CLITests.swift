@@ -55,6 +55,9 @@ struct CLITests {
         (["sweep", "--augment", "shift:0"], "augmentations are flip, shift:N"),
         (["train", "--augment", "shift:100"], "--augment shift must be at most 64"),
         (["train", "--no-cache", "--cache-dir", "/tmp/c"], "--no-cache reads and writes no cache"),
+        (["train", "--cache-dir", ""], "--cache-dir is empty; name a folder"),
+        (["doctor", "--cache-dir", ""], "--cache-dir is empty; name a folder"),
+        (["sweep", "--cache-dir", ""], "--cache-dir is empty; name a folder"),
     ])
     func badOptionsAreRejected(arguments: [String], message: String) throws {
         let result = try Tool.run(arguments)

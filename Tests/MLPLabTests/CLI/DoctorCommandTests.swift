@@ -13,8 +13,13 @@ struct DoctorCommandTests {
         // A cache folder that is a file: nothing can be kept there.
         FileManager.default.createFile(atPath: root + "/file", contents: Data())
         let unusable = try Tool.run(["doctor", "--threads", "1"], environment: ["XDG_CACHE_HOME": root + "/file"])
-        #expect(unusable.status == 0 && unusable.stdout.contains("not measured: '\(root)/file/mlplab' cannot be written, so training takes the standard plan"),
+        #expect(unusable.status == 0 && unusable.stdout.contains("not measured: the compute timings cannot be kept in '\(root)/file/mlplab/compute-timings'"),
                 "\(unusable.stdout)")
+        // timings.json a folder: nothing was written, and doctor says so.
+        try FileManager.default.createDirectory(atPath: root + "/dir/mlplab/compute-timings/timings.json", withIntermediateDirectories: true)
+        let folder = try Tool.run(["doctor", "--threads", "1"], environment: ["XDG_CACHE_HOME": root + "/dir"])
+        #expect(folder.status == 0 && folder.stdout.contains("(not measured: the compute timings cannot be kept in '\(root)/dir/mlplab/compute-timings' (timings.json cannot be written), so training takes the standard plan)"),
+                "\(folder.stdout)")
         let none = try Tool.run(["doctor", "--threads", "1", "--no-cache"], environment: ["XDG_CACHE_HOME": root + "/unused"])
         #expect(none.status == 0 && none.stdout.contains("(not measured: no cache, so training takes the standard plan)"), "\(none.stdout)")
         #expect(!FileManager.default.fileExists(atPath: root + "/unused"))

@@ -82,4 +82,39 @@ struct PredictCommandTests {
         // The vote's charts are written only where -o says, never into the first run's folder.
         #expect(!FileManager.default.fileExists(atPath: a + "/evaluation-per-class.svg"))
     }
+
+    @Test("a vote of runs split differently, a run that has not finished, and an image one member cannot read: each one line naming it", .enabled(if: TestSupport.fashionMNISTAvailable))
+    func voteRefusals() throws {
+        let root = try TestSupport.temporaryDirectory().path
+        let products = root + "/products"
+        try #require(try Tool.run(["make-product-folder", products, "--scale", "0.02"]).status == 0)
+        let small = ["--epochs", "1", "--hidden", "8", "--threads", "1", "--run-dir", root]
+        for (name, extra) in [("a", ["--seed", "1"]), ("b", ["--seed", "2"]), ("resized", ["--resize", "60x80"])] {
+            let trained = try Tool.run(["train", products] + small + extra + ["--name", name])
+            try #require(trained.status == 0, "\(trained.stderr)")
+        }
+        // Seeds 1 and 2 hold out different test images: no split is both runs' own.
+        let split = try Tool.run(["evaluate", root + "/a", products, "--with", root + "/b"])
+        #expect(split.status == 1 && split.stderr.contains("cannot score the vote of '\(root)/a' and '\(root)/b' on their own test split: they split with --seed 1 and 2"),
+                "\(split.stderr)")
+        #expect(split.stderr.split(separator: "\n").count == 1, "\(split.stderr)")
+        // A run without its model (interrupted): not called damaged.
+        let interrupted = root + "/interrupted"
+        try FileManager.default.copyItem(atPath: root + "/a", toPath: interrupted)
+        for file in ["model.safetensors", "result.json"] { try FileManager.default.removeItem(atPath: interrupted + "/" + file) }
+        for arguments in [["evaluate", interrupted, products], ["evaluate", root + "/a", products, "--with", interrupted]] {
+            let result = try Tool.run(arguments)
+            #expect(result.status == 1 && result.stderr.contains("'\(interrupted)' has no model yet") && result.stderr.contains("--resume '\(interrupted)'")
+                    && !result.stderr.contains("damaged"), "\(arguments): \(result.stderr)")
+        }
+        // A 28×28 image: the run trained with --resize resizes it, the other cannot read it; the
+        // vote refuses it whichever member comes first.
+        let image = root + "/small.pgm"
+        try (Data("P5\n28 28\n255\n".utf8) + Data(repeating: 128, count: 784)).write(to: URL(fileURLWithPath: image))
+        for (first, second) in [("resized", "a"), ("a", "resized")] {
+            let result = try Tool.run(["predict", root + "/" + first, image, "--with", root + "/" + second])
+            #expect(result.status == 1 && result.stderr.contains("'\(image)' is 28×28 pixels but the model takes 60×80 images"), "\(first) first: \(result.stderr)")
+        }
+        #expect(try Tool.run(["predict", root + "/resized", image]).status == 0, "the resizing model alone takes it")
+    }
 }

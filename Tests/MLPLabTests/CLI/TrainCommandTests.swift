@@ -41,6 +41,12 @@ struct TrainCommandTests {
         // Without a cache, the plan is the standard one, which repeats from run to run.
         let record = try #require(try RunFiles.record(in: root + "/runs/none"))
         #expect(record.compute == ComputePlan.standard(model: record.model, rows: record.training.batchSize))
+        // A cache folder that cannot be made: the run trains with the standard plan and says why.
+        FileManager.default.createFile(atPath: root + "/file", contents: Data())
+        let unusable = try Tool.run(arguments + ["--name", "unusable", "--cache-dir", root + "/file/cache"], environment: defaultCache)
+        #expect(unusable.status == 0, "\(unusable.stderr)")
+        #expect(unusable.stderr.contains("note: the compute timings cannot be kept in '\(root)/file/cache/compute-timings'")
+                && unusable.stderr.contains("this run trains with the standard plan"), "\(unusable.stderr)")
     }
 
     @Test("threads default to the cores the process may use: under taskset -c 0, one")
@@ -167,10 +173,13 @@ struct TrainCommandTests {
         // Re-stating some stored values and leaving out the rest (--subset, --hidden, …) is the same run.
         let same = try Tool.run(["train", "--resume", runs + "/r", "--epochs", "5", "--lr", "0.1"])
         #expect(same.status == 0, "\(same.stderr)")
-        // Options the resume does not compare (where the cache lives), even empty, are no crash.
+        // Options the resume does not compare (where the cache lives) are no crash; an empty one
+        // is refused before anything is opened.
+        let otherCache = try Tool.run(["train", "--resume", runs + "/r", "--cache-dir", runs + "/cache"])
+        #expect(otherCache.status == 1 && otherCache.stderr.contains("has finished its 5 epochs")
+                && otherCache.stderr.contains("--epochs N (N above 5)"), "\(otherCache.stderr)")
         let emptyCache = try Tool.run(["train", "--resume", runs + "/r", "--cache-dir", ""])
-        #expect(emptyCache.status == 1 && emptyCache.stderr.contains("has finished its 5 epochs")
-                && emptyCache.stderr.contains("--epochs N (N above 5)"), "\(emptyCache.stderr)")
+        #expect(emptyCache.status == 64 && emptyCache.stderr.contains("--cache-dir is empty"), "\(emptyCache.stderr)")
         // The advice holds: more epochs continue the finished run from its checkpoint.
         let further = try Tool.run(["train", "--resume", runs + "/r", "--epochs", "6"])
         #expect(further.status == 0 && further.stdout.contains("resuming after epoch 5"), "\(further.stderr)")

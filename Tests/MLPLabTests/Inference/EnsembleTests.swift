@@ -115,7 +115,15 @@ struct EnsembleTests {
         #expect {
             try Ensemble([first, otherClasses])
         } throws: { error in
-            "\(error)".contains("other-classes.safetensors") && "\(error)".contains("another class") && "\(error)".contains("cannot be averaged")
+            "\(error)".contains("'other-classes.safetensors' cannot vote with") && "\(error)".contains("another class")
+        }
+        var reordered = ModelFile(dataset: run.dataset, model: run.model, scaling: .unitRange)
+        reordered.classNames.swapAt(0, 1)
+        let otherOrder = try Classifier(reordered, path: "other-order.safetensors", threads: 1)
+        #expect {
+            try Ensemble([first, otherOrder])
+        } throws: { error in
+            "\(error)".contains("'other-order.safetensors' cannot vote with") && "\(error)".contains("the same classes in another order")
         }
 
         let small = Dataset(name: "small", classNames: run.dataset.classNames, imageWidth: 2, imageHeight: 2,
@@ -128,5 +136,20 @@ struct EnsembleTests {
             "\(error)".contains("two-by-two.safetensors") && "\(error)".contains("2×2")
         }
         #expect(throws: CheckpointError.self) { try Ensemble([]) }
+    }
+
+    @Test("the same model file given twice, by its path or its folder, is refused: it would count twice")
+    func duplicatesAreRefused() throws {
+        let run = try TrainingRunTests.run(Self.dataset, hidden: [8], epochs: 1)
+        let folder = try TestSupport.temporaryDirectory().path
+        try ModelFile.write(run.model, dataset: Self.dataset, scaling: .unitRange, to: folder + "/model.safetensors")
+        for sources in [[folder + "/model.safetensors", folder + "/model.safetensors"], [folder, folder + "/"], [folder + "/", folder + "/./model.safetensors"]] {
+            #expect {
+                try Ensemble(contentsOf: sources, threads: 1)
+            } throws: { error in
+                "\(error)".contains("the same model file, which would count twice") && !"\(error)".contains("//")
+            }
+        }
+        #expect(Classifier.modelPath(for: folder + "/") == folder + "/model.safetensors")
     }
 }

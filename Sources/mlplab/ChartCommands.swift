@@ -15,7 +15,7 @@ struct SamplesCommand: ParsableCommand {
 
     @OptionGroup(title: "Data") var dataOptions: DataOptions
 
-    @Option(name: .shortAndLong, parsing: .unconditional, help: ArgumentHelp("The SVG file to write.", valueName: "file"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("The SVG file to write.", valueName: "file"))
     var output: String = "samples.svg"
 
     @OptionGroup var seedOption: SeedOption
@@ -41,7 +41,7 @@ struct DistributionCommand: ParsableCommand {
 
     @OptionGroup(title: "Data") var dataOptions: DataOptions
 
-    @Option(name: .shortAndLong, parsing: .unconditional, help: ArgumentHelp("The SVG file to write.", valueName: "file"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("The SVG file to write.", valueName: "file"))
     var output: String = "distribution.svg"
 
     func run() throws {

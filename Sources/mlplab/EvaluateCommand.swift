@@ -18,14 +18,14 @@ struct EvaluateCommand: ParsableCommand {
     @Argument(help: "A run folder or a model.safetensors file.")
     var model: String
 
-    @Option(name: .customLong("with"), parsing: .unconditionalSingleValue, help: ArgumentHelp("Another run folder or model file to vote with (repeat for more): the soft vote of all of them is scored, their probabilities averaged as in the study's Part 12. Every run folder's own test split must be the one scored. Its charts are written only with -o.", valueName: "model"))
+    @Option(name: .customLong("with"), help: ArgumentHelp("Another run folder or model file to vote with (repeat for more): the soft vote of all of them is scored, their probabilities averaged as in the study's Part 12. Every run folder's own test split must be the one scored. Its charts are written only with -o.", valueName: "model"))
     var others: [String] = []
 
     @OptionGroup(title: "Data") var dataOptions: DataOptions
 
     @OptionGroup var seedOption: SeedOption
 
-    @Option(name: .shortAndLong, parsing: .unconditional, help: ArgumentHelp("Write evaluation-per-class.svg and evaluation-confusion.svg here (default: the run folder, beside the training's own charts; none for a bare model file). A file of those names that MLPLab did not draw is refused, never replaced.", valueName: "folder"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write evaluation-per-class.svg and evaluation-confusion.svg here (default: the run folder, beside the training's own charts; none for a bare model file). A file of those names that MLPLab did not draw is refused, never replaced.", valueName: "folder"))
     var output: String?
 
     @OptionGroup var jsonOption: JSONOption

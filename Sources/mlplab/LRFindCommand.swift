@@ -28,7 +28,7 @@ struct LRFindCommand: AsyncParsableCommand {
     @Option(name: .customLong("batch-size"), parsing: .unconditional, help: ArgumentHelp("Batch size.", valueName: "n")) var batchSize: Int = 64
     @OptionGroup(title: "Regularization") var regularization: RegularizationOptions
     @OptionGroup(title: "Runs") var runOptions: RunOptions
-    @Option(name: .shortAndLong, parsing: .unconditional, help: ArgumentHelp("The chart to write.", valueName: "file")) var output: String = "lr-find.svg"
+    @Option(name: .shortAndLong, help: ArgumentHelp("The chart to write.", valueName: "file")) var output: String = "lr-find.svg"
 
     var training: TrainingConfiguration {
         var training = regularization.configuration(base: runOptions.configuration())

@@ -22,7 +22,7 @@ struct PredictCommand: ParsableCommand {
     @Argument(help: "Image files.")
     var images: [String]
 
-    @Option(name: .customLong("with"), parsing: .unconditionalSingleValue, help: ArgumentHelp("Another run folder or model file to vote with (repeat for more): the probabilities are the mean of all the models', as the study's Part 12 soft vote.", valueName: "model"))
+    @Option(name: .customLong("with"), help: ArgumentHelp("Another run folder or model file to vote with (repeat for more): the probabilities are the mean of all the models', as the study's Part 12 soft vote.", valueName: "model"))
     var others: [String] = []
 
     @Option(parsing: .unconditional, help: ArgumentHelp("How many of the most likely classes to print.", valueName: "k"))

@@ -27,16 +27,16 @@ struct TrainCommand: AsyncParsableCommand {
     @OptionGroup(title: "Model") var modelOptions: ModelOptions
     @OptionGroup(title: "Training") var trainingOptions: TrainingOptions
 
-    @Option(name: .customLong("run-dir"), parsing: .unconditional, help: ArgumentHelp("Folder that holds run folders (default: runs).", valueName: "folder"))
+    @Option(name: .customLong("run-dir"), help: ArgumentHelp("Folder that holds run folders (default: runs).", valueName: "folder"))
     var runDirectory: String?
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Name of this run's folder (default: the date and time): one plain name of at most 255 bytes, without /, a leading dot or control characters.", valueName: "name"))
+    @Option(help: ArgumentHelp("Name of this run's folder (default: the date and time): one plain name of at most 255 bytes, without /, a leading dot or control characters.", valueName: "name"))
     var name: String?
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Continue the run in this folder from its last checkpoint. Other options may be left out; any given must match the run's, except a larger --epochs, which trains a finished run further.", valueName: "run folder"))
+    @Option(help: ArgumentHelp("Continue the run in this folder from its last checkpoint. Other options may be left out; any given must match the run's, except a larger --epochs, which trains a finished run further.", valueName: "run folder"))
     var resume: String?
 
-    @Option(name: .customLong("init-from"), parsing: .unconditional, help: ArgumentHelp(
+    @Option(name: .customLong("init-from"), help: ArgumentHelp(
         "Start from the weights in this model file instead of drawing them: one MLPLab wrote, or a PyTorch state_dict saved with safetensors under the assignment's names (fc1.weight, fc1.bias, …; as load_state_dict would). Its shapes must be the model's; config.json records the file and its fingerprint.",
         valueName: "file"))
     var initFrom: String?

@@ -96,7 +96,7 @@ struct DataOptions: ParsableArguments {
 
 /// `--data-dir`: where Fashion-MNIST is, for every command that can read it.
 struct DataDirectoryOption: ParsableArguments {
-    @Option(name: .customLong("data-dir"), parsing: .unconditional, help: ArgumentHelp(
+    @Option(name: .customLong("data-dir"), help: ArgumentHelp(
         "Folder holding Fashion-MNIST's IDX files (default: $MLPLAB_DATA, else \(FashionMNIST.defaultDirectory)).",
         valueName: "folder"))
     var dataDirectory: String?
@@ -105,7 +105,7 @@ struct DataDirectoryOption: ParsableArguments {
 /// `--cache-dir` and `--no-cache`: where decoded image folders and measured compute timings are
 /// kept, for every command that reads data or measures the plan.
 struct CacheOptions: ParsableArguments {
-    @Option(name: .customLong("cache-dir"), parsing: .unconditional, help: ArgumentHelp("Where decoded image folders and the measured compute timings are cached (default: ~/.cache/mlplab).", valueName: "folder"))
+    @Option(name: .customLong("cache-dir"), help: ArgumentHelp("Where decoded image folders and the measured compute timings are cached (default: ~/.cache/mlplab).", valueName: "folder"))
     var cacheDirectory: String?
 
     @Flag(name: .customLong("no-cache"), help: "Neither read nor write the cache: decode image folders every time, and train with the standard compute plan instead of the measured one.")

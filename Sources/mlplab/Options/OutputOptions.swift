@@ -8,7 +8,7 @@ struct JSONOption: ParsableArguments {
 
 /// `-o` and `--force` of a command that writes a folder of results: study, sweep.
 struct ResultFolderOptions: ParsableArguments {
-    @Option(name: .shortAndLong, parsing: .unconditional, help: ArgumentHelp("Folder for the report and the run folders (default: report for study, sweep for sweep).", valueName: "folder"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("Folder for the report and the run folders (default: report for study, sweep for sweep).", valueName: "folder"))
     var output: String?
 
     @Flag(help: "Write into the output folder even if it holds files MLPLab did not write (files of other names are left alone).")

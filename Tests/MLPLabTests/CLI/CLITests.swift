@@ -56,6 +56,18 @@ struct CLITests {
         (["train", "--augment", "shift:100"], "--augment shift must be at most 64"),
         (["train", "--no-cache", "--cache-dir", "/tmp/c"], "--no-cache reads and writes no cache"),
         (["train", "--cache-dir", ""], "--cache-dir is empty; name a folder"),
+        // A folder or name left out before the next option is missing, not a folder named after
+        // the option ('study -o --force' wrote its report into ./--force).
+        (["study", "-o", "--force"], "Missing value for '-o <folder>'"),
+        (["sweep", "-o", "--json"], "Missing value for '-o <folder>'"),
+        (["evaluate", "runs/x", "-o", "--json"], "Missing value for '-o <folder>'"),
+        (["train", "--name", "--epochs", "2"], "Missing value for '--name <name>'"),
+        (["train", "--run-dir", "--name", "a"], "Missing value for '--run-dir <folder>'"),
+        (["train", "--resume", "--epochs", "2"], "Missing value for '--resume <run folder>'"),
+        (["train", "--init-from", "--epochs", "2"], "Missing value for '--init-from <file>'"),
+        (["predict", "m", "i.png", "--with", "--json"], "Missing value for '--with <model>'"),
+        (["info", "--data-dir", "--json"], "Missing value for '--data-dir <folder>'"),
+        (["samples", "-o", "--seed", "2"], "Missing value for '-o <file>'"),
         (["doctor", "--cache-dir", ""], "--cache-dir is empty; name a folder"),
         (["sweep", "--cache-dir", ""], "--cache-dir is empty; name a folder"),
     ])

@@ -11,7 +11,7 @@ struct StudyCommand: AsyncParsableCommand {
 
             Writes <output>/index.html (self-contained), report.md, results.json, charts/, and one run folder per training under <output>/runs/. Running the study again reuses the finished runs and continues an interrupted one (Ctrl-C stops at a safe point). A folder holding files MLPLab did not write is refused, unless --force.
 
-            Presets: standard (Parts 3–11 on 16,000 training images, Part 12's long runs on all; 2.5 min on an AMD EPYC Zen 5 with 2 cores), assignment (the assignment's exact grids on all the data), quick (3,000 images, 3 epochs; about a minute).
+            Presets: standard (Parts 3–11 on 16,000 training images, Part 12's long runs on all; 2.5–3 min on an AMD EPYC Zen 5 with 2 cores), assignment (the assignment's exact grids on all the data), quick (3,000 images, 3 epochs; about a minute).
 
             Examples:
               mlplab study

@@ -6,8 +6,17 @@ import Foundation
 /// advice ("check the disk has space") that was wrong for most of them.
 enum Folder {
     /// Makes `path` and any missing parents; nothing when it is a folder (or a link to one)
-    /// already. Throws `CheckpointError.cannotCreate` naming the component at fault.
+    /// already. Throws `CheckpointError.cannotCreate` naming the component at fault, after
+    /// removing the parents this call made (still empty), so that a failure leaves nothing behind.
     static func create(_ path: String) throws {
+        var made: [String] = []
+        do { try create(path, made: &made) } catch {
+            for folder in made.reversed() { rmdir(folder) }  // only empty folders go
+            throw error
+        }
+    }
+
+    private static func create(_ path: String, made: inout [String]) throws {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
             if isDirectory.boolValue { return }
@@ -16,12 +25,13 @@ enum Folder {
         }
         try checkNotDanglingLink(path)
         let parent = PathName.parent(of: path)
-        if !parent.isEmpty, parent != path { try create(parent) }
+        if !parent.isEmpty, parent != path { try create(parent, made: &made) }
         if mkdir(path, 0o777) != 0 {
             let code = errno
             if code == EEXIST, FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue { return }
             throw error(creating: path, errno: code)
         }
+        made.append(path)
     }
 
     /// Throws when `path` is a symbolic link whose target does not exist (or a link loop): a

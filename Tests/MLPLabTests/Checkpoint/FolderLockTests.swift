@@ -14,6 +14,22 @@ struct FolderLockTests {
         DispatchQueue.global().asyncAfter(deadline: .now() + seconds) { holder.value = nil }
     }
 
+    @Test("a folder that cannot be made (a name too long at the end) leaves none of the parents it made")
+    func failedCreationLeavesNothing() throws {
+        let root = try TestSupport.temporaryDirectory().path
+        let path = root + "/a/b/" + String(repeating: "x", count: 300) + "/c"
+        #expect {
+            _ = try FolderLock(path: path)
+        } throws: { error in
+            "\(error)".contains("cannot create")
+        }
+        #expect(!FileManager.default.fileExists(atPath: root + "/a"), "the parents made on the way stayed")
+        // A parent that was there before stays.
+        try FileManager.default.createDirectory(atPath: root + "/kept", withIntermediateDirectories: false)
+        #expect(throws: CheckpointError.self) { _ = try FolderLock(path: root + "/kept/d/" + String(repeating: "y", count: 300)) }
+        #expect(FileManager.default.fileExists(atPath: root + "/kept") && !FileManager.default.fileExists(atPath: root + "/kept/d"))
+    }
+
     @Test("a lock whose holder lets go within the wait is taken; without a wait, or past it, the holder's process is named")
     func waitsForAHolderThatLetsGo() throws {
         let path = try TestSupport.temporaryDirectory().path + "/run"

@@ -127,8 +127,9 @@ public final class RunStore {
     /// returns the same results, and each run is trained once. Alone, that is every run in turn.
     /// Cancelling the task stops a wait as it stops a run.
     ///
-    /// With a `communicator`, every rank must call this with the same requests: each rank takes
-    /// the next run whose folder's lock it can take as soon as it is free, and every rank returns
+    /// With a `communicator`, every rank must call this with the same requests: the ranks start
+    /// together, each rank takes the next run whose folder's lock it can take as soon as it is
+    /// free, and every rank returns
     /// every run's result, read from the run folders once all are done. The folders must therefore
     /// be on a filesystem every rank shares. An error on any rank stops every rank at the end of
     /// the requests: the rank that had it throws it, the others `DistributedError.otherRankFailed`;
@@ -144,6 +145,9 @@ public final class RunStore {
         guard let communicator, communicator.size > 1 else {
             return try runSharingFolders(requests, records: records, order: order, first: first)
         }
+        // Every rank starts taking runs at once: a rank that loaded its data sooner would
+        // otherwise take every run of a stage whose runs are short before the others begin.
+        try communicator.barrier()
         var trainedHere = [Int64](repeating: 0, count: requests.count)
         var failure: (any Error)?
         for index in order {

@@ -175,7 +175,9 @@ struct StudyCommandTests {
         let clock = ContinuousClock(), start = clock.now
         first.interrupt()
         let stopped = first.finish()
-        #expect(clock.now - start < .seconds(2))
+        // Loose: the suite shares two cores with MPI and Slurm jobs. A wait that ignored Ctrl-C
+        // would last until the holder lets go, which this test does only later.
+        #expect(clock.now - start < .seconds(10))
         #expect(stopped.status == 130 && stopped.stderr.contains("stopped at a safe point"), "\(stopped.stderr)")
         #expect(!FileManager.default.fileExists(atPath: output + "/index.html"))
 

@@ -58,7 +58,9 @@ struct FolderLockTests {
         let clock = ContinuousClock(), start = clock.now
         try folder.claim { holders.append($0) }
         #expect(holders == ["\(getpid())"], "the holder is named once: \(holders)")
-        #expect(clock.now - start >= .milliseconds(300) && clock.now - start < .seconds(3))
+        // At least until the holder lets go (0.5 s after it took the lock); the upper bound is
+        // loose, as the suite shares two cores with MPI and Slurm jobs.
+        #expect(clock.now - start >= .milliseconds(300) && clock.now - start < .seconds(10))
         #expect(try String(contentsOfFile: path + "/.lock", encoding: .utf8) == "\(getpid())\n")
         // Held now: a third opener shares it, naming this process.
         #expect(try ReportFolder(path: path, kind: .study).sharedWith == "\(getpid())")

@@ -91,7 +91,7 @@ struct RunStoreSharingTests {
         #expect(again.result.reused && later.trained == 0 && later.reused == 1)
     }
 
-    @Test("cancelling the task stops a wait for a run another process holds, within a fraction of a second")
+    @Test("cancelling the task stops a wait for a run another process holds, which would otherwise last as long as the holder")
     func cancellingStopsTheWait() async throws {
         let root = try TestSupport.temporaryDirectory().path
         let store = Self.store(root)
@@ -103,7 +103,10 @@ struct RunStoreSharingTests {
         let clock = ContinuousClock(), start = clock.now
         task.cancel()
         await #expect(throws: CancellationError.self) { try await task.value }
-        #expect(clock.now - start < .milliseconds(500))
+        // Polling looks at cancellation every 50 ms; the bound is loose because the suite shares
+        // two cores with MPI and Slurm jobs (a starved thread took 3 s once). Without the
+        // cancellation the wait would never end: the holder keeps the lock to the end.
+        #expect(clock.now - start < .seconds(10))
         #expect(!FileManager.default.fileExists(atPath: Self.folder(of: store) + "/config.json"))
         withExtendedLifetime(holder) {}
     }
